@@ -1,0 +1,22 @@
+/* cli.h — the profviz command line: one file per subcommand (cmd_*.c),
+ * dispatched from main.c.  Exit codes, documented in --help:
+ *   0 ok, 1 usage error, 2 a profile could not be read or stored,
+ *   3 the server failed.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PV_CLI_H
+#define PV_CLI_H
+
+enum { PV_EXIT_OK = 0, PV_EXIT_USAGE = 1, PV_EXIT_INPUT = 2, PV_EXIT_SERVER = 3 };
+
+typedef struct pv_command {
+    const char *name;     /* subcommand word */
+    const char *summary;  /* one line for the command list */
+    int (*run)(int argc, char **argv);  /* argv[0] is the subcommand */
+} pv_command;
+
+/* Prints "profviz: " + message to stderr; returns PV_EXIT_USAGE. */
+int pv_cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,63 @@
+/* main.c — argument dispatch for the profviz binary.
+ * `profviz FILE...` is the everyday form (view); every other word is a
+ * subcommand from the table below.  Each subcommand parses its own options.
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pv_version.h"
+
+static const pv_command commands[] = {
+    {NULL, NULL, NULL},
+};
+
+static void print_help(FILE *out)
+{
+    fprintf(out,
+        "profviz %s - see where a Python program spends its time.\n"
+        "\n"
+        "Usage:\n"
+        "  profviz COMMAND [OPTIONS] [ARGS]\n"
+        "  profviz --help | --version\n"
+        "\n"
+        "Commands:\n",
+        PV_VERSION);
+    for (const pv_command *c = commands; c->name; c++)
+        fprintf(out, "  %-8s %s\n", c->name, c->summary);
+    fprintf(out,
+        "\n"
+        "Run 'profviz COMMAND --help' for a command's options.\n"
+        "Exit status: 0 ok, 1 usage error, 2 a profile could not be read or\n"
+        "stored, 3 the server failed.\n");
+}
+
+int pv_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "profviz%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'profviz %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    return PV_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        print_help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? PV_EXIT_USAGE : PV_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("profviz %s\n", PV_VERSION);
+        return PV_EXIT_OK;
+    }
+    for (const pv_command *c = commands; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->run(argc - 1, argv + 1);
+    return pv_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+}

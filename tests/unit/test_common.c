@@ -1,0 +1,99 @@
+/* test_common.c — the arena's limit and alignment, pv_err formatting,
+ * embedded-asset lookup. */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arena.h"
+#include "asset.h"
+#include "err.h"
+
+Suite *pv_common_suite(void);
+
+START_TEST(arena_returns_aligned_distinct_blocks)
+{
+    pv_arena a;
+    pv_arena_init(&a, 1 << 20);
+    char *p = pv_arena_alloc(&a, 3);
+    char *q = pv_arena_alloc(&a, 5);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_uint_eq((uintptr_t)p % 16, 0);
+    ck_assert_uint_eq((uintptr_t)q % 16, 0);
+    ck_assert_ptr_ne(p, q);
+    memset(p, 1, 3);
+    memset(q, 2, 5);
+    ck_assert_int_eq(p[2], 1);
+    pv_arena_release(&a);
+}
+END_TEST
+
+START_TEST(arena_refuses_beyond_its_limit)
+{
+    pv_arena a;
+    pv_arena_init(&a, 100 * 1024);
+    ck_assert_ptr_nonnull(pv_arena_alloc(&a, 1000));
+    /* A 30 KiB private chunk still fits in the 100 KiB budget... */
+    ck_assert_ptr_nonnull(pv_arena_alloc(&a, 30 * 1024));
+    /* ...but a request that would pass the limit gets NULL, not an abort. */
+    ck_assert_ptr_null(pv_arena_alloc(&a, 200 * 1024));
+    ck_assert_ptr_null(pv_arena_alloc(&a, SIZE_MAX - 4));
+    ck_assert_ptr_null(PV_ARENA_NEW(&a, double, SIZE_MAX / 4));
+    ck_assert_uint_le(a.used, a.limit);
+    pv_arena_release(&a);
+    ck_assert_uint_eq(a.used, 0);
+}
+END_TEST
+
+START_TEST(arena_strndup_copies_and_terminates)
+{
+    pv_arena a;
+    pv_arena_init(&a, 1 << 20);
+    char *s = pv_arena_strndup(&a, "hello world", 5);
+    ck_assert_str_eq(s, "hello");
+    pv_arena_release(&a);
+}
+END_TEST
+
+START_TEST(err_formats_prefixes_and_clears)
+{
+    pv_err e;
+    ck_assert_int_eq(pv_err_set(&e, PV_E_FORMAT, "byte %d: %s", 4121, "bad"), PV_E_FORMAT);
+    pv_err_prefix(&e, "out.prof");
+    ck_assert_str_eq(e.msg, "out.prof: byte 4121: bad");
+    ck_assert_int_eq(e.code, PV_E_FORMAT);
+    pv_err_clear(&e);
+    ck_assert_int_eq(e.code, PV_OK);
+    ck_assert_str_eq(e.msg, "");
+    /* A NULL buffer is allowed everywhere. */
+    ck_assert_int_eq(pv_err_set(NULL, PV_E_IO, "x"), PV_E_IO);
+}
+END_TEST
+
+START_TEST(asset_find_uses_the_sorted_table)
+{
+    static const unsigned char d[] = "x";
+    const pv_asset table[] = {
+        {"/a.js", "text/javascript", d, 1, "\"1\""},
+        {"/index.html", "text/html", d, 1, "\"2\""},
+        {"/js/main.js", "text/javascript", d, 1, "\"3\""},
+    };
+    ck_assert_str_eq(pv_asset_find(table, 3, "/index.html")->etag, "\"2\"");
+    ck_assert_str_eq(pv_asset_find(table, 3, "/js/main.js")->etag, "\"3\"");
+    ck_assert_ptr_null(pv_asset_find(table, 3, "/../etc/passwd"));
+    ck_assert_ptr_null(pv_asset_find(table, 0, "/a.js"));
+}
+END_TEST
+
+Suite *pv_common_suite(void)
+{
+    Suite *s = suite_create("common");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, arena_returns_aligned_distinct_blocks);
+    tcase_add_test(tc, arena_refuses_beyond_its_limit);
+    tcase_add_test(tc, arena_strndup_copies_and_terminates);
+    tcase_add_test(tc, err_formats_prefixes_and_clears);
+    tcase_add_test(tc, asset_find_uses_the_sorted_table);
+    suite_add_tcase(s, tc);
+    return s;
+}
