@@ -7,6 +7,10 @@
 #ifndef PV_CLI_H
 #define PV_CLI_H
 
+#include <stdint.h>
+
+#include "store.h"
+
 enum { PV_EXIT_OK = 0, PV_EXIT_USAGE = 1, PV_EXIT_INPUT = 2, PV_EXIT_SERVER = 3 };
 
 typedef struct pv_command {
@@ -18,5 +22,15 @@ typedef struct pv_command {
 /* Prints "profviz: " + message to stderr; returns PV_EXIT_USAGE. */
 int pv_cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Prints newline-separated warnings about `path` to stderr, one line each. */
+void pv_cli_print_warnings(const char *path, const char *warnings);
+
+/* Loads `arg` when it names a readable file, else takes it as a profile
+ * id; prints what went wrong and returns -1 when it is neither. */
+int64_t pv_cli_resolve_profile(pv_store *store, const char *arg);
+
+int pv_cmd_load(int argc, char **argv);
+int pv_cmd_stats(int argc, char **argv);
 
 #endif

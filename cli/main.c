@@ -11,6 +11,8 @@
 #include "pv_version.h"
 
 static const pv_command commands[] = {
+    {"load", "store profile dumps and print their ids", pv_cmd_load},
+    {"stats", "print a profile's statistics table (or --json)", pv_cmd_stats},
     {NULL, NULL, NULL},
 };
 

@@ -28,7 +28,8 @@ void pv_arena_init(pv_arena *a, size_t limit);
 /* Frees every chunk; the arena may be used again afterwards. */
 void pv_arena_release(pv_arena *a);
 
-/* Returns `n` bytes aligned for any type, or NULL when the limit is hit.
+/* Returns `n` bytes aligned to 8 (enough for pointers, int64 and double;
+ * not for long double or vectors), or NULL when the limit is hit.
  * Memory is not zeroed. */
 void *pv_arena_alloc(pv_arena *a, size_t n);
 

@@ -18,8 +18,8 @@ START_TEST(arena_returns_aligned_distinct_blocks)
     char *q = pv_arena_alloc(&a, 5);
     ck_assert_ptr_nonnull(p);
     ck_assert_ptr_nonnull(q);
-    ck_assert_uint_eq((uintptr_t)p % 16, 0);
-    ck_assert_uint_eq((uintptr_t)q % 16, 0);
+    ck_assert_uint_eq((uintptr_t)p % 8, 0);
+    ck_assert_uint_eq((uintptr_t)q % 8, 0);
     ck_assert_ptr_ne(p, q);
     memset(p, 1, 3);
     memset(q, 2, 5);

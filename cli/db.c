@@ -1,0 +1,68 @@
+/* db.c — locate and open the CLI's store; see db.h.
+ * SPDX-License-Identifier: MIT
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int pv_cli_default_db(char *buf, size_t cap)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (xdg && *xdg == '/')
+        n = snprintf(buf, cap, "%s/profviz/profiles.db", xdg);
+    else if (home && *home)
+        n = snprintf(buf, cap, "%s/.cache/profviz/profiles.db", home);
+    else
+        return -1;
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* mkdir -p of the folder holding `path`. */
+static int make_parent_dirs(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+pv_store *pv_cli_open_store(const char *path, int flags)
+{
+    char def[4096];
+    if (!path) {
+        if (pv_cli_default_db(def, sizeof def) != 0) {
+            fprintf(stderr, "profviz: no cache folder ($XDG_CACHE_HOME and $HOME unset); "
+                            "pass --db PATH\n");
+            return NULL;
+        }
+        path = def;
+    }
+    if (!(flags & PV_STORE_READONLY) && make_parent_dirs(path) != 0) {
+        fprintf(stderr, "profviz: cannot create the folder of %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    pv_store *s = NULL;
+    pv_err err;
+    if (pv_store_open(path, flags, &s, &err) != PV_OK) {
+        fprintf(stderr, "profviz: %s\n", err.msg);
+        return NULL;
+    }
+    return s;
+}

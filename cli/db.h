@@ -1,0 +1,17 @@
+/* db.h — where the CLI's store lives and how it is opened.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PV_CLI_DB_H
+#define PV_CLI_DB_H
+
+#include "store.h"
+
+/* The default store: $XDG_CACHE_HOME/profviz/profiles.db, else
+ * ~/.cache/profviz/profiles.db.  Writes it into buf; 0 on success. */
+int pv_cli_default_db(char *buf, size_t cap);
+
+/* Opens `path` (or the default store when NULL), creating its folder when
+ * needed.  On failure prints "profviz: ..." and returns NULL. */
+pv_store *pv_cli_open_store(const char *path, int flags);
+
+#endif

@@ -1,0 +1,56 @@
+/* loader.h — turn profile files into stored profiles.
+ *
+ * pv_pstats_parse reads a pstats dump (any marshal version, Python 2 or 3)
+ * from memory into a pv_profile allocated in the caller's arena; the
+ * arena's limit is the memory cap a hostile file cannot pass.  pv_load_*
+ * parse and store in one step: a file is stored whole or not at all.
+ * Errors name the byte offset ("byte 4121: string length ... exceeds ...");
+ * pv_load_file also prefixes the file name.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PV_LOADER_H
+#define PV_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+#include "profile.h"
+#include "store.h"
+
+/* Default caps: the file size a loader accepts and the memory a load may use. */
+#define PV_LOAD_MAX_FILE ((size_t)1 << 30)     /* 1 GiB */
+#define PV_LOAD_MEMORY_FACTOR 24               /* arena limit = factor x file size ... */
+#define PV_LOAD_MEMORY_MIN ((size_t)64 << 20)  /* ... but at least 64 MiB */
+
+/* The arena limit pv_load_* use for a file of `size` bytes. */
+size_t pv_load_memory_limit(size_t size);
+
+/* Parses a pstats dump.  Returns PV_OK, PV_E_FORMAT (damaged or not a
+ * pstats file; the message names the byte offset) or PV_E_TOO_BIG (the
+ * arena's limit was hit). */
+int pv_pstats_parse(const unsigned char *buf, size_t len, pv_arena *arena,
+                    pv_profile *out, pv_err *err);
+
+typedef struct pv_load_result {
+    int64_t id;           /* the stored profile */
+    int existed;          /* 1: the same bytes were stored before; nothing added */
+    size_t n_funcs;       /* functions with an entry of their own */
+    size_t n_edges;       /* caller->callee edges */
+    double parse_ms;      /* parsing */
+    double store_ms;      /* the SQLite transaction */
+    char *warnings;       /* malloc'd, newline-separated, NULL when none: caller frees */
+} pv_load_result;
+
+/* Parses and stores `len` bytes under display name `name` (origin says
+ * where they came from).  Returns PV_OK, PV_E_FORMAT, PV_E_TOO_BIG or
+ * PV_E_DB; on error nothing is stored. */
+int pv_load_bytes(pv_store *s, const char *name, const char *origin,
+                  const unsigned char *buf, size_t len, pv_load_result *res, pv_err *err);
+
+/* Reads `path` and calls pv_load_bytes; errors are prefixed with the path.
+ * PV_E_IO when the file cannot be read, PV_E_TOO_BIG past PV_LOAD_MAX_FILE. */
+int pv_load_file(pv_store *s, const char *path, pv_load_result *res, pv_err *err);
+
+#endif

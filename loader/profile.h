@@ -1,0 +1,65 @@
+/* profile.h — a profile in memory, as a reader produces it and the store
+ * consumes it: functions in file order and caller->callee edges.
+ *
+ * Strings are NUL-terminated WTF-8: UTF-8 in which U+DC80..U+DCFF stand for
+ * bytes that were not valid UTF-8 in the file (Python's surrogateescape),
+ * so a non-UTF-8 Python-2 file name and the same name written by Python 3
+ * come out identical.  Every pointer in a pv_profile belongs to the arena
+ * of the load that produced it and is valid until that arena is released.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PV_PROFILE_H
+#define PV_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    PV_FUNC_CALLER_ONLY = 1u << 0,  /* named only as a caller, has no entry of its own */
+};
+
+typedef struct pv_func {
+    const char *file;       /* filename as in the key ("~" for C builtins) */
+    const char *name;       /* function name; a code object's display form */
+    int64_t line;           /* first line, 0 for builtins */
+    int64_t cc;             /* primitive (non-recursive) calls */
+    int64_t nc;             /* all calls; nc > cc means recursion */
+    double tt;              /* own time, seconds (NaN kept as NaN) */
+    double ct;              /* cumulative time, seconds, outermost calls only */
+    /* Set only when the name came from a marshalled code object
+     * (`python -m profile`): its co_name, co_filename and co_firstlineno. */
+    const char *code_name;
+    const char *code_file;
+    int64_t code_line;
+    uint32_t flags;         /* PV_FUNC_* */
+} pv_func;
+
+typedef struct pv_edge {
+    uint32_t caller;        /* index into pv_profile.funcs */
+    uint32_t callee;        /* index into pv_profile.funcs */
+    int64_t nc;             /* calls from caller to callee (the count, for count edges) */
+    int64_t cc;             /* primitive ones among them (= nc for count edges) */
+    double tt;              /* callee's own time during these calls, s (0 for count edges) */
+    double ct;              /* callee's cumulative time during these calls, s (0 for count edges) */
+    uint8_t is_count;       /* 1: the file held a bare call count (profile, hotshot) */
+} pv_edge;
+
+typedef struct pv_profile {
+    const char *format;     /* "pstats" */
+    const char *writer;     /* best guess: "cProfile", "profile", "yappi", ... */
+    const char *dialect;    /* "py2" or "py3": which marshal sharing scheme */
+    int marshal_version;    /* lowest marshal version consistent with the codes seen */
+    pv_func *funcs;         /* file order; caller-only functions come last */
+    size_t n_funcs;         /* including caller-only functions */
+    size_t n_entries;       /* functions with an entry of their own */
+    pv_edge *edges;         /* grouped by callee in file order, callers in file order */
+    size_t n_edges;
+    int64_t total_calls;    /* sum of nc (clamped to INT64_MAX, with a warning) */
+    int64_t prim_calls;     /* sum of cc (clamped likewise) */
+    double total_tt;        /* sum of tt in the order pstats sums it */
+    size_t trailing_bytes;  /* bytes after the dump, ignored */
+    const char **warnings;  /* messages about odd but accepted input */
+    size_t n_warnings;
+} pv_profile;
+
+#endif

@@ -1,0 +1,919 @@
+/* store.c — the SQLite call-graph store.  See store.h and schema.sql.
+ *
+ * All SQL sits in the catalogue below.  Each statement is prepared once per
+ * connection, on first use, and is reset with its bindings cleared after
+ * every use, so a caller's strings bound SQLITE_STATIC never outlive the
+ * call that bound them.  pv_store_add stores a profile whole or not at all
+ * (one IMMEDIATE transaction); reads run in one read transaction so they
+ * see a single snapshot.  This file neither parses profiles (loader/) nor
+ * decides where stores live or creates their folders (cli/).
+ * SPDX-License-Identifier: MIT
+ */
+#include "store.h"
+
+#include <assert.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "asset.h"
+#include "xalloc.h"
+
+/* Generated from schema.sql by tools/embed.py (store/meson.build). */
+extern const pv_asset pv_store_files[];
+extern const size_t pv_store_files_count;
+
+/* A writer waiting for another writer gives up after this long: long
+ * enough for any one profile's transaction, short enough for a request. */
+#define BUSY_TIMEOUT_MS 5000
+
+/* Page cache per connection (negative: KiB).  A 50,000-function profile
+ * writes about 20 MiB of table and index pages in one transaction; with
+ * the 2 MiB default SQLite spills dirty pages to the WAL mid-transaction
+ * and rewrites them at commit. */
+#define CACHE_SIZE_SQL "-32768"
+
+/* The catalogue.  Parameters are named for the reader and bound by
+ * position (see binder): keep each statement's parameters in the order
+ * the code binds them. */
+enum {
+    STMT_WAL,
+    STMT_SYNCHRONOUS,
+    STMT_FOREIGN_KEYS,
+    STMT_CACHE_SIZE,
+    STMT_USER_VERSION,
+    STMT_COUNT_OBJECTS,
+    STMT_BEGIN_READ,
+    STMT_BEGIN_WRITE,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_FIND_SHA,
+    STMT_INSERT_PROFILE,
+    STMT_INSERT_BLOB,
+    STMT_INSERT_FUNCTION,
+    STMT_INSERT_EDGE,
+    STMT_SET_STORE_MS,
+    STMT_DELETE,
+    STMT_INFO,
+    STMT_LIST,
+    STMT_READ_HEAD,
+    STMT_READ_FUNCTIONS,
+    STMT_READ_EDGES,
+    STMT_RAW,
+    N_STMT
+};
+
+/* The columns row_to_info reads, in its order. */
+#define INFO_COLUMNS                                                          \
+    "id, name, origin, format, writer, dialect, sha256, warnings, size, "     \
+    "loaded_at, parse_ms, store_ms, marshal_version, total_calls, "          \
+    "prim_calls, total_tt, n_funcs, n_edges"
+
+static const char *const stmt_sql[N_STMT] = {
+    [STMT_WAL] = "PRAGMA journal_mode = WAL",
+    [STMT_SYNCHRONOUS] = "PRAGMA synchronous = NORMAL",
+    [STMT_FOREIGN_KEYS] = "PRAGMA foreign_keys = ON",
+    [STMT_CACHE_SIZE] = "PRAGMA cache_size = " CACHE_SIZE_SQL,
+    [STMT_USER_VERSION] = "PRAGMA user_version",
+    [STMT_COUNT_OBJECTS] = "SELECT count(*) FROM sqlite_schema",
+    [STMT_BEGIN_READ] = "BEGIN",
+    [STMT_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_FIND_SHA] = "SELECT id FROM profile WHERE sha256 = :sha256",
+    [STMT_INSERT_PROFILE] =
+        "INSERT INTO profile (name, origin, format, writer, dialect, marshal_version, "
+        "size, sha256, loaded_at, parse_ms, store_ms, total_calls, prim_calls, total_tt, "
+        "n_funcs, n_caller_only, n_edges, warnings) "
+        "VALUES (:name, :origin, :format, :writer, :dialect, :marshal_version, "
+        ":size, :sha256, :loaded_at, :parse_ms, 0, :total_calls, :prim_calls, :total_tt, "
+        ":n_funcs, :n_caller_only, :n_edges, :warnings)",
+    [STMT_INSERT_BLOB] = "INSERT INTO profile_blob (profile_id, bytes) VALUES (:id, :bytes)",
+    [STMT_INSERT_FUNCTION] =
+        "INSERT INTO function (profile_id, id, file, line, name, cc, nc, tt, ct, "
+        "code_name, code_file, code_line, flags) "
+        "VALUES (:profile_id, :id, :file, :line, :name, :cc, :nc, :tt, :ct, "
+        ":code_name, :code_file, :code_line, :flags)",
+    [STMT_INSERT_EDGE] =
+        "INSERT INTO edge (profile_id, seq, caller, callee, nc, cc, tt, ct, is_count) "
+        "VALUES (:profile_id, :seq, :caller, :callee, :nc, :cc, :tt, :ct, :is_count)",
+    [STMT_SET_STORE_MS] = "UPDATE profile SET store_ms = :store_ms WHERE id = :id",
+    [STMT_DELETE] = "DELETE FROM profile WHERE id = :id",
+    [STMT_INFO] = "SELECT " INFO_COLUMNS " FROM profile WHERE id = :id",
+    /* Ids are never reused (AUTOINCREMENT), so the highest id is the
+     * newest, whatever the clock did. */
+    [STMT_LIST] = "SELECT " INFO_COLUMNS " FROM profile ORDER BY id DESC",
+    [STMT_READ_HEAD] =
+        "SELECT format, writer, dialect, marshal_version, total_calls, prim_calls, "
+        "total_tt, n_funcs, n_caller_only, n_edges, warnings FROM profile WHERE id = :id",
+    [STMT_READ_FUNCTIONS] =
+        "SELECT id, file, line, name, cc, nc, tt, ct, code_name, code_file, code_line, flags "
+        "FROM function WHERE profile_id = :id ORDER BY id",
+    [STMT_READ_EDGES] =
+        "SELECT seq, caller, callee, nc, cc, tt, ct, is_count "
+        "FROM edge WHERE profile_id = :id ORDER BY seq",
+    [STMT_RAW] = "SELECT bytes FROM profile_blob WHERE profile_id = :id",
+};
+
+struct pv_store {
+    sqlite3 *db;
+    char *path;                   /* as opened, for messages */
+    sqlite3_stmt *stmt[N_STMT];   /* prepared on first use; NULL until then */
+};
+
+/* ---- statements ------------------------------------------------------ */
+
+/* Fills err with what failed and SQLite's reason; returns PV_E_DB. */
+static int db_error(pv_store *s, pv_err *err, const char *what)
+{
+    return pv_err_set(err, PV_E_DB, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* The cached statement `id`, prepared now if this is its first use. */
+static sqlite3_stmt *get_stmt(pv_store *s, int id, const char *what, pv_err *err)
+{
+    if (!s->stmt[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                           &s->stmt[id], NULL) != SQLITE_OK) {
+        db_error(s, err, what);
+        return NULL;
+    }
+    return s->stmt[id];
+}
+
+/* Makes a used statement ready for its next use and forgets the caller's
+ * bound pointers. */
+static void finish(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* Binds parameters 1, 2, ... in turn; the first failure sticks (and sets
+ * sqlite3_errmsg), so a row's bindings are checked once. */
+typedef struct binder {
+    sqlite3_stmt *st;
+    int pos;  /* last parameter bound */
+    int rc;   /* SQLITE_OK or the first failure */
+} binder;
+
+static binder bind_start(sqlite3_stmt *st)
+{
+    return (binder){st, 0, SQLITE_OK};
+}
+
+static void bind_int(binder *b, int64_t v)
+{
+    if (b->rc == SQLITE_OK)
+        b->rc = sqlite3_bind_int64(b->st, ++b->pos, v);
+}
+
+/* A time: NaN, which SQLite would turn into NULL anyway, is bound as NULL
+ * explicitly; pv_column_time reads it back as NaN. */
+static void bind_time(binder *b, double v)
+{
+    if (b->rc == SQLITE_OK)
+        b->rc = isnan(v) ? sqlite3_bind_null(b->st, ++b->pos)
+                         : sqlite3_bind_double(b->st, ++b->pos, v);
+}
+
+/* Text, or NULL for a NULL pointer.  SQLITE_STATIC: the caller's string
+ * stays valid until finish() clears the binding. */
+static void bind_text(binder *b, const char *v)
+{
+    if (b->rc == SQLITE_OK)
+        b->rc = v ? sqlite3_bind_text64(b->st, ++b->pos, v, strlen(v), SQLITE_STATIC, SQLITE_UTF8)
+                  : sqlite3_bind_null(b->st, ++b->pos);
+}
+
+static void bind_blob(binder *b, const void *v, size_t n)
+{
+    /* A NULL pointer would bind SQL NULL, not an empty blob. */
+    if (b->rc == SQLITE_OK)
+        b->rc = n ? sqlite3_bind_blob64(b->st, ++b->pos, v, n, SQLITE_STATIC)
+                  : sqlite3_bind_zeroblob(b->st, ++b->pos, 0);
+}
+
+/* Steps a bound statement that returns no rows (an INSERT or UPDATE) and
+ * finishes it.  PV_OK or PV_E_DB with `what` in the message. */
+static int bind_exec(pv_store *s, binder *b, const char *what, pv_err *err)
+{
+    assert(b->rc != SQLITE_OK || b->pos == sqlite3_bind_parameter_count(b->st));
+    int rc = b->rc == SQLITE_OK ? sqlite3_step(b->st) : b->rc;
+    if (rc != SQLITE_DONE)
+        db_error(s, err, what);
+    finish(b->st);
+    return rc == SQLITE_DONE ? PV_OK : PV_E_DB;
+}
+
+/* Runs a statement without parameters whose rows, if any, do not matter. */
+static int run(pv_store *s, int id, const char *what, pv_err *err)
+{
+    sqlite3_stmt *st = get_stmt(s, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (rc != SQLITE_DONE)
+        db_error(s, err, what);
+    finish(st);
+    return rc == SQLITE_DONE ? PV_OK : PV_E_DB;
+}
+
+/* The cached statement `id` with the profile id bound to its only
+ * parameter; NULL (err set) on failure. */
+static sqlite3_stmt *get_stmt_for(pv_store *s, int id, int64_t profile_id, const char *what,
+                                  pv_err *err)
+{
+    sqlite3_stmt *st = get_stmt(s, id, what, err);
+    if (st && sqlite3_bind_int64(st, 1, profile_id) != SQLITE_OK) {
+        db_error(s, err, what);
+        finish(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* Steps `st` to its first row.  PV_OK: the row is current, and the caller
+ * reads it and then calls finish().  Otherwise the statement is finished:
+ * PV_E_NOTFOUND when there is no row (err untouched), PV_E_DB. */
+static int step_row(pv_store *s, sqlite3_stmt *st, const char *what, pv_err *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return PV_OK;
+    if (rc != SQLITE_DONE)
+        db_error(s, err, what);
+    finish(st);
+    return rc == SQLITE_DONE ? PV_E_NOTFOUND : PV_E_DB;
+}
+
+static int no_profile(int64_t id, pv_err *err)
+{
+    return pv_err_set(err, PV_E_NOTFOUND, "no profile %lld", (long long)id);
+}
+
+/* The integer a parameterless one-row statement (a PRAGMA, a count)
+ * returns. */
+static int query_int(pv_store *s, int id, int64_t *out, const char *what, pv_err *err)
+{
+    sqlite3_stmt *st = get_stmt(s, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int rc = step_row(s, st, what, err);
+    if (rc == PV_E_NOTFOUND)
+        return pv_err_set(err, PV_E_DB, "%s: no result", what);
+    if (rc != PV_OK)
+        return rc;
+    *out = sqlite3_column_int64(st, 0);
+    finish(st);
+    return PV_OK;
+}
+
+/* A nullable time column: NULL is the NaN that was stored. */
+static double column_time(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+}
+
+/* A text column copied into the arena (NULL stays NULL).  Returns -1 when
+ * the arena's limit is hit. */
+static int column_arena_str(sqlite3_stmt *st, int col, pv_arena *arena, const char **out)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    if (!v) {
+        *out = NULL;
+        return 0;
+    }
+    *out = pv_arena_strndup(arena, v, (size_t)sqlite3_column_bytes(st, col));
+    return *out ? 0 : -1;
+}
+
+/* A text column as a malloc'd string; "" for NULL. */
+static char *column_xstr(sqlite3_stmt *st, int col)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    return pv_xstrndup(v ? v : "", v ? (size_t)sqlite3_column_bytes(st, col) : 0);
+}
+
+/* Ends the transaction after a failure; its own failure changes nothing
+ * (SQLite has then rolled back already). */
+static void rollback(pv_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        run(s, STMT_ROLLBACK, "rolling back", NULL);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- open and close -------------------------------------------------- */
+
+/* The version schema.sql ends with ("PRAGMA user_version = N;"): the
+ * schema file is the one place it is written down. */
+static int schema_version(const pv_asset *schema)
+{
+    static const char key[] = "PRAGMA user_version = ";
+    const char *p = strstr((const char *)schema->data, key);
+    assert(p);
+    return atoi(p + sizeof key - 1);
+}
+
+/* Applies the schema to an empty database, or checks that the database
+ * already has this schema version.  Two processes creating the same store
+ * at once are serialised by BEGIN IMMEDIATE and the second look at
+ * user_version.  `what` names the store for SQLite's messages. */
+static int check_schema(pv_store *s, int readonly, const char *what, pv_err *err)
+{
+    const pv_asset *schema = pv_asset_find(pv_store_files, pv_store_files_count, "/schema.sql");
+    assert(schema);
+    int want = schema_version(schema);
+    int64_t have = 0, n_objects = 0;
+    int rc = query_int(s, STMT_USER_VERSION, &have, what, err);
+    if (rc == PV_OK && have == 0 && !readonly) {
+        rc = run(s, STMT_BEGIN_WRITE, what, err);
+        if (rc == PV_OK)
+            rc = query_int(s, STMT_USER_VERSION, &have, what, err);
+        if (rc == PV_OK && have == 0)
+            rc = query_int(s, STMT_COUNT_OBJECTS, &n_objects, what, err);
+        if (rc == PV_OK && have == 0 && n_objects > 0)
+            rc = pv_err_set(err, PV_E_DB,
+                            "%s is an SQLite database but not a profviz store — pass another --db",
+                            s->path);
+        if (rc == PV_OK && have == 0) {
+            if (sqlite3_exec(s->db, (const char *)schema->data, NULL, NULL, NULL) != SQLITE_OK)
+                rc = db_error(s, err, what);
+            have = want;
+        }
+        if (rc == PV_OK)
+            rc = run(s, STMT_COMMIT, what, err);
+        if (rc != PV_OK)
+            rollback(s);
+    }
+    if (rc != PV_OK)
+        return rc;
+    if (have == 0)
+        return pv_err_set(err, PV_E_DB, "store %s has no profviz schema: nothing to read", s->path);
+    if (have != want)
+        return pv_err_set(err, PV_E_DB,
+                          "store %s was written by schema version %lld; this profviz uses %d"
+                          " — delete it or pass --db",
+                          s->path, (long long)have, want);
+    return PV_OK;
+}
+
+int pv_store_open(const char *path, int flags, pv_store **out, pv_err *err)
+{
+    *out = NULL;
+    int readonly = (flags & PV_STORE_READONLY) != 0;
+    pv_store *s = pv_xcalloc(1, sizeof *s);
+    s->path = pv_xstrdup(path);
+    /* NOMUTEX: a pv_store is never shared between threads (store.h). */
+    int oflags = SQLITE_OPEN_NOMUTEX |
+                 (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        int code = (rc & 0xff) == SQLITE_CANTOPEN ? PV_E_IO : PV_E_DB;
+        pv_err_set(err, code, "cannot open store %s: %s", path,
+                   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        pv_store_close(s);
+        return code;
+    }
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    /* SQLite opens lazily: "file is not a database" shows up here, so the
+     * messages name the store. */
+    char *what = pv_xmalloc(strlen(path) + sizeof "opening store ");
+    strcpy(what, "opening store ");
+    strcat(what, path);
+    /* WAL (persistent in the file, so a read-only connection inherits it):
+     * readers never block the writer.  With WAL, synchronous=NORMAL loses
+     * at most the last commits on power failure, never consistency — fine
+     * for a cache of profile files. */
+    int ret = readonly ? PV_OK : run(s, STMT_WAL, what, err);
+    if (ret == PV_OK)
+        ret = run(s, STMT_SYNCHRONOUS, what, err);
+    if (ret == PV_OK)
+        ret = run(s, STMT_FOREIGN_KEYS, what, err);
+    if (ret == PV_OK)
+        ret = run(s, STMT_CACHE_SIZE, what, err);
+    if (ret == PV_OK)
+        ret = check_schema(s, readonly, what, err);
+    free(what);
+    if (ret != PV_OK) {
+        pv_store_close(s);
+        return ret;
+    }
+    *out = s;
+    return PV_OK;
+}
+
+void pv_store_close(pv_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < N_STMT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* ---- adding ---------------------------------------------------------- */
+
+int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
+{
+    static const char what[] = "looking up a profile";
+    sqlite3_stmt *st = get_stmt(s, STMT_FIND_SHA, what, err);
+    if (!st)
+        return PV_E_DB;
+    binder b = bind_start(st);
+    bind_text(&b, sha256);
+    if (b.rc != SQLITE_OK)
+        return bind_exec(s, &b, what, err);  /* reports the failed binding */
+    int rc = step_row(s, st, what, err);
+    if (rc == PV_E_NOTFOUND)
+        return pv_err_set(err, PV_E_NOTFOUND, "no profile with SHA-256 %s", sha256);
+    if (rc != PV_OK)
+        return rc;
+    *id = sqlite3_column_int64(st, 0);
+    finish(st);
+    return PV_OK;
+}
+
+/* The warnings as one malloc'd newline-separated string ("" when none). */
+static char *join_warnings(const pv_profile *p)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < p->n_warnings; i++)
+        len += strlen(p->warnings[i]) + 1;
+    char *out = pv_xmalloc(len + 1);
+    char *q = out;
+    for (size_t i = 0; i < p->n_warnings; i++) {
+        size_t n = strlen(p->warnings[i]);
+        memcpy(q, p->warnings[i], n);
+        q += n;
+        *q++ = '\n';
+    }
+    /* No newline after the last one. */
+    if (q > out)
+        q--;
+    *q = '\0';
+    return out;
+}
+
+static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src,
+                          int64_t *id, pv_err *err)
+{
+    static const char what[] = "storing the profile";
+    sqlite3_stmt *st = get_stmt(s, STMT_INSERT_PROFILE, what, err);
+    if (!st)
+        return PV_E_DB;
+    char *warnings = join_warnings(p);
+    binder b = bind_start(st);
+    bind_text(&b, src->name);
+    bind_text(&b, src->origin);
+    bind_text(&b, p->format);
+    bind_text(&b, p->writer);
+    bind_text(&b, p->dialect);
+    bind_int(&b, p->marshal_version);
+    bind_int(&b, (int64_t)src->size);
+    bind_text(&b, src->sha256);
+    bind_int(&b, (int64_t)time(NULL));
+    bind_time(&b, src->parse_ms);
+    bind_int(&b, p->total_calls);
+    bind_int(&b, p->prim_calls);
+    bind_time(&b, p->total_tt);
+    bind_int(&b, (int64_t)p->n_entries);
+    bind_int(&b, (int64_t)(p->n_funcs - p->n_entries));
+    bind_int(&b, (int64_t)p->n_edges);
+    bind_text(&b, warnings);
+    int rc = bind_exec(s, &b, what, err);
+    free(warnings);
+    if (rc != PV_OK)
+        return rc;
+    *id = sqlite3_last_insert_rowid(s->db);
+
+    st = get_stmt(s, STMT_INSERT_BLOB, what, err);
+    if (!st)
+        return PV_E_DB;
+    b = bind_start(st);
+    bind_int(&b, *id);
+    bind_blob(&b, src->bytes, src->size);
+    return bind_exec(s, &b, "storing the profile's bytes", err);
+}
+
+/* Functions and edges go in primary-key order, so every insert appends to
+ * the right-most leaf of its table. */
+static int insert_functions(pv_store *s, int64_t id, const pv_profile *p, pv_err *err)
+{
+    static const char what[] = "storing functions";
+    sqlite3_stmt *st = get_stmt(s, STMT_INSERT_FUNCTION, what, err);
+    if (!st)
+        return PV_E_DB;
+    for (size_t i = 0; i < p->n_funcs; i++) {
+        const pv_func *f = &p->funcs[i];
+        binder b = bind_start(st);
+        bind_int(&b, id);
+        bind_int(&b, (int64_t)i);
+        bind_text(&b, f->file);
+        bind_int(&b, f->line);
+        bind_text(&b, f->name);
+        bind_int(&b, f->cc);
+        bind_int(&b, f->nc);
+        bind_time(&b, f->tt);
+        bind_time(&b, f->ct);
+        bind_text(&b, f->code_name);
+        bind_text(&b, f->code_file);
+        if (f->code_name)
+            bind_int(&b, f->code_line);
+        else
+            bind_text(&b, NULL);
+        bind_int(&b, f->flags);
+        if (bind_exec(s, &b, what, err) != PV_OK)
+            return PV_E_DB;
+    }
+    return PV_OK;
+}
+
+static int insert_edges(pv_store *s, int64_t id, const pv_profile *p, pv_err *err)
+{
+    static const char what[] = "storing caller->callee edges";
+    sqlite3_stmt *st = get_stmt(s, STMT_INSERT_EDGE, what, err);
+    if (!st)
+        return PV_E_DB;
+    for (size_t i = 0; i < p->n_edges; i++) {
+        const pv_edge *e = &p->edges[i];
+        binder b = bind_start(st);
+        bind_int(&b, id);
+        bind_int(&b, (int64_t)i);
+        bind_int(&b, e->caller);
+        bind_int(&b, e->callee);
+        bind_int(&b, e->nc);
+        bind_int(&b, e->cc);
+        bind_time(&b, e->tt);
+        bind_time(&b, e->ct);
+        bind_int(&b, e->is_count);
+        if (bind_exec(s, &b, what, err) != PV_OK)
+            return PV_E_DB;
+    }
+    return PV_OK;
+}
+
+/* Records how long the transaction took so far; the COMMIT itself (the
+ * WAL write) cannot be inside its own row. */
+static int set_store_ms(pv_store *s, int64_t id, double ms, pv_err *err)
+{
+    static const char what[] = "storing the profile";
+    sqlite3_stmt *st = get_stmt(s, STMT_SET_STORE_MS, what, err);
+    if (!st)
+        return PV_E_DB;
+    binder b = bind_start(st);
+    bind_time(&b, ms);
+    bind_int(&b, id);
+    return bind_exec(s, &b, what, err);
+}
+
+int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
+                 int64_t *id, int *existed, pv_err *err)
+{
+    assert(p->n_entries <= p->n_funcs);
+    double t0 = now_ms();
+    *existed = 0;
+    int rc = run(s, STMT_BEGIN_WRITE, "starting to store a profile", err);
+    if (rc != PV_OK)
+        return rc;
+    rc = pv_store_find_sha(s, src->sha256, id, err);
+    if (rc == PV_OK) {
+        *existed = 1;
+    } else if (rc == PV_E_NOTFOUND) {
+        pv_err_clear(err);
+        rc = insert_profile(s, p, src, id, err);
+        if (rc == PV_OK)
+            rc = insert_functions(s, *id, p, err);
+        if (rc == PV_OK)
+            rc = insert_edges(s, *id, p, err);
+        if (rc == PV_OK)
+            rc = set_store_ms(s, *id, now_ms() - t0, err);
+    }
+    if (rc == PV_OK)
+        rc = run(s, STMT_COMMIT, "committing the profile", err);
+    if (rc != PV_OK) {
+        rollback(s);
+        *id = 0;
+    }
+    return rc;
+}
+
+/* ---- deleting -------------------------------------------------------- */
+
+int pv_store_delete(pv_store *s, int64_t id, pv_err *err)
+{
+    /* One statement, so atomic by itself: the foreign keys' ON DELETE
+     * CASCADE removes the blob, functions, edges and tree nodes with it. */
+    static const char what[] = "deleting a profile";
+    sqlite3_stmt *st = get_stmt(s, STMT_DELETE, what, err);
+    if (!st)
+        return PV_E_DB;
+    binder b = bind_start(st);
+    bind_int(&b, id);
+    int rc = bind_exec(s, &b, what, err);
+    if (rc == PV_OK && sqlite3_changes(s->db) == 0)
+        return no_profile(id, err);
+    return rc;
+}
+
+/* ---- summaries ------------------------------------------------------- */
+
+/* One row of INFO_COLUMNS into *out, strings malloc'd. */
+static void row_to_info(sqlite3_stmt *st, pv_profile_info *out)
+{
+    out->id = sqlite3_column_int64(st, 0);
+    out->name = column_xstr(st, 1);
+    out->origin = column_xstr(st, 2);
+    out->format = column_xstr(st, 3);
+    out->writer = column_xstr(st, 4);
+    out->dialect = column_xstr(st, 5);
+    out->sha256 = column_xstr(st, 6);
+    out->warnings = column_xstr(st, 7);
+    out->size = sqlite3_column_int64(st, 8);
+    out->loaded_at = sqlite3_column_int64(st, 9);
+    out->parse_ms = column_time(st, 10);
+    out->store_ms = column_time(st, 11);
+    out->marshal_version = sqlite3_column_int(st, 12);
+    out->total_calls = sqlite3_column_int64(st, 13);
+    out->prim_calls = sqlite3_column_int64(st, 14);
+    out->total_tt = column_time(st, 15);
+    out->n_funcs = sqlite3_column_int64(st, 16);
+    out->n_edges = sqlite3_column_int64(st, 17);
+}
+
+int pv_store_info(pv_store *s, int64_t id, pv_profile_info *out, pv_err *err)
+{
+    static const char what[] = "reading a profile's summary";
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = get_stmt_for(s, STMT_INFO, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int rc = step_row(s, st, what, err);
+    if (rc == PV_E_NOTFOUND)
+        return no_profile(id, err);
+    if (rc != PV_OK)
+        return rc;
+    row_to_info(st, out);
+    finish(st);
+    return PV_OK;
+}
+
+void pv_profile_info_release(pv_profile_info *info)
+{
+    if (!info)
+        return;
+    free(info->name);
+    free(info->origin);
+    free(info->format);
+    free(info->writer);
+    free(info->dialect);
+    free(info->sha256);
+    free(info->warnings);
+    memset(info, 0, sizeof *info);
+}
+
+int pv_store_list(pv_store *s, pv_profile_info **out, size_t *n, pv_err *err)
+{
+    static const char what[] = "listing profiles";
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = get_stmt(s, STMT_LIST, what, err);
+    if (!st)
+        return PV_E_DB;
+    pv_profile_info *arr = NULL;
+    size_t len = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        arr = pv_xgrow(arr, &cap, len + 1, sizeof *arr);
+        row_to_info(st, &arr[len++]);
+    }
+    if (rc != SQLITE_DONE)
+        db_error(s, err, what);
+    finish(st);
+    if (rc != SQLITE_DONE) {
+        pv_profile_info_free_array(arr, len);
+        return PV_E_DB;
+    }
+    *out = arr;
+    *n = len;
+    return PV_OK;
+}
+
+void pv_profile_info_free_array(pv_profile_info *arr, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pv_profile_info_release(&arr[i]);
+    free(arr);
+}
+
+/* ---- reading a profile back ------------------------------------------ */
+
+/* Steps of pv_store_read, each filling part of *out.  They return PV_OK,
+ * PV_E_NOTFOUND, PV_E_TOO_BIG (arena) or PV_E_DB; `what` names the step. */
+
+static int too_big(int64_t id, pv_arena *arena, pv_err *err)
+{
+    return pv_err_set(err, PV_E_TOO_BIG, "profile %lld does not fit in the memory limit (%zu bytes)",
+                      (long long)id, arena->limit);
+}
+
+/* Sizes or ids that contradict the profile row mean a damaged store. */
+static int inconsistent(int64_t id, const char *what, pv_err *err)
+{
+    return pv_err_set(err, PV_E_DB, "profile %lld is damaged in the store: %s", (long long)id, what);
+}
+
+/* Splits the newline-separated warnings column into out->warnings. */
+static int split_warnings(const char *text, size_t len, pv_arena *arena, pv_profile *out)
+{
+    out->n_warnings = 0;
+    out->warnings = NULL;
+    if (len == 0)
+        return 0;
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    const char **w = PV_ARENA_NEW(arena, const char *, n);
+    if (!w)
+        return -1;
+    const char *start = text, *end = text + len;
+    for (size_t i = 0; i < n; i++) {
+        const char *nl = memchr(start, '\n', (size_t)(end - start));
+        const char *stop = nl ? nl : end;
+        if (!(w[i] = pv_arena_strndup(arena, start, (size_t)(stop - start))))
+            return -1;
+        start = stop + 1;
+    }
+    out->warnings = w;
+    out->n_warnings = n;
+    return 0;
+}
+
+static int read_head(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)
+{
+    static const char what[] = "reading a profile";
+    sqlite3_stmt *st = get_stmt_for(s, STMT_READ_HEAD, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int rc = step_row(s, st, what, err);
+    if (rc == PV_E_NOTFOUND)
+        return no_profile(id, err);
+    if (rc != PV_OK)
+        return rc;
+    int64_t n_funcs = sqlite3_column_int64(st, 7);
+    int64_t n_caller_only = sqlite3_column_int64(st, 8);
+    int64_t n_edges = sqlite3_column_int64(st, 9);
+    out->marshal_version = sqlite3_column_int(st, 3);
+    out->total_calls = sqlite3_column_int64(st, 4);
+    out->prim_calls = sqlite3_column_int64(st, 5);
+    out->total_tt = column_time(st, 6);
+    /* Edges name functions by uint32 index. */
+    if (n_funcs < 0 || n_caller_only < 0 || n_edges < 0 || n_funcs > UINT32_MAX - n_caller_only)
+        rc = inconsistent(id, "negative or huge counts", err);
+    else if (column_arena_str(st, 0, arena, &out->format) ||
+             column_arena_str(st, 1, arena, &out->writer) ||
+             column_arena_str(st, 2, arena, &out->dialect) ||
+             split_warnings((const char *)sqlite3_column_text(st, 10),
+                            (size_t)sqlite3_column_bytes(st, 10), arena, out))
+        rc = too_big(id, arena, err);
+    out->n_entries = (size_t)n_funcs;
+    out->n_funcs = (size_t)(n_funcs + n_caller_only);
+    out->n_edges = (size_t)n_edges;
+    finish(st);
+    return rc;
+}
+
+/* Functions in id order, which is file order.  The ids must be exactly
+ * 0 .. n_funcs-1, since edges index the array by them. */
+static int read_functions(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)
+{
+    static const char what[] = "reading functions";
+    pv_func *funcs = PV_ARENA_NEW(arena, pv_func, out->n_funcs);
+    if (!funcs)
+        return too_big(id, arena, err);
+    sqlite3_stmt *st = get_stmt_for(s, STMT_READ_FUNCTIONS, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int ret = PV_OK, rc;
+    size_t i = 0;
+    while (ret == PV_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (i >= out->n_funcs || sqlite3_column_int64(st, 0) != (int64_t)i) {
+            ret = inconsistent(id, "function ids are not 0..n-1", err);
+            break;
+        }
+        pv_func *f = &funcs[i++];
+        f->line = sqlite3_column_int64(st, 2);
+        f->cc = sqlite3_column_int64(st, 4);
+        f->nc = sqlite3_column_int64(st, 5);
+        f->tt = column_time(st, 6);
+        f->ct = column_time(st, 7);
+        f->code_line = sqlite3_column_int64(st, 10);  /* NULL reads as 0 */
+        f->flags = (uint32_t)sqlite3_column_int64(st, 11);
+        if (column_arena_str(st, 1, arena, &f->file) || column_arena_str(st, 3, arena, &f->name) ||
+            column_arena_str(st, 8, arena, &f->code_name) ||
+            column_arena_str(st, 9, arena, &f->code_file))
+            ret = too_big(id, arena, err);
+    }
+    if (ret == PV_OK && rc != SQLITE_DONE)
+        ret = db_error(s, err, what);
+    else if (ret == PV_OK && i != out->n_funcs)
+        ret = inconsistent(id, "fewer functions than counted", err);
+    finish(st);
+    out->funcs = funcs;
+    return ret;
+}
+
+/* Edges in seq order, which is file order. */
+static int read_edges(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)
+{
+    static const char what[] = "reading caller->callee edges";
+    pv_edge *edges = PV_ARENA_NEW(arena, pv_edge, out->n_edges);
+    if (!edges)
+        return too_big(id, arena, err);
+    sqlite3_stmt *st = get_stmt_for(s, STMT_READ_EDGES, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int ret = PV_OK, rc;
+    size_t i = 0;
+    while (ret == PV_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t caller = sqlite3_column_int64(st, 1), callee = sqlite3_column_int64(st, 2);
+        if (i >= out->n_edges || sqlite3_column_int64(st, 0) != (int64_t)i || caller < 0 ||
+            callee < 0 || (uint64_t)caller >= out->n_funcs || (uint64_t)callee >= out->n_funcs) {
+            ret = inconsistent(id, "edge numbering or ends out of range", err);
+            break;
+        }
+        pv_edge *e = &edges[i++];
+        e->caller = (uint32_t)caller;
+        e->callee = (uint32_t)callee;
+        e->nc = sqlite3_column_int64(st, 3);
+        e->cc = sqlite3_column_int64(st, 4);
+        e->tt = column_time(st, 5);
+        e->ct = column_time(st, 6);
+        e->is_count = (uint8_t)sqlite3_column_int(st, 7);
+    }
+    if (ret == PV_OK && rc != SQLITE_DONE)
+        ret = db_error(s, err, what);
+    else if (ret == PV_OK && i != out->n_edges)
+        ret = inconsistent(id, "fewer edges than counted", err);
+    finish(st);
+    out->edges = edges;
+    return ret;
+}
+
+int pv_store_read(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)
+{
+    memset(out, 0, sizeof *out);
+    /* One read transaction: a concurrent delete cannot leave us with a
+     * header whose functions are gone. */
+    int rc = run(s, STMT_BEGIN_READ, "reading a profile", err);
+    if (rc != PV_OK)
+        return rc;
+    rc = read_head(s, id, arena, out, err);
+    if (rc == PV_OK)
+        rc = read_functions(s, id, arena, out, err);
+    if (rc == PV_OK)
+        rc = read_edges(s, id, arena, out, err);
+    if (rc == PV_OK)
+        rc = run(s, STMT_COMMIT, "reading a profile", err);
+    if (rc != PV_OK) {
+        rollback(s);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
+}
+
+int pv_store_raw(pv_store *s, int64_t id, unsigned char **bytes, size_t *len, pv_err *err)
+{
+    static const char what[] = "reading a profile's bytes";
+    *bytes = NULL;
+    *len = 0;
+    sqlite3_stmt *st = get_stmt_for(s, STMT_RAW, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int rc = step_row(s, st, what, err);
+    if (rc == PV_E_NOTFOUND)
+        return no_profile(id, err);
+    if (rc != PV_OK)
+        return rc;
+    /* A zero-length blob comes back as a NULL pointer. */
+    const void *v = sqlite3_column_blob(st, 0);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    *bytes = pv_xmalloc(n);
+    if (n)
+        memcpy(*bytes, v, n);
+    *len = n;
+    finish(st);
+    return PV_OK;
+}

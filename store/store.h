@@ -1,0 +1,92 @@
+/* store.h — the SQLite call-graph store: the only code that includes
+ * <sqlite3.h>.
+ *
+ * A store is one SQLite file (schema in store/schema.sql, compiled in).  It
+ * keeps every profile's original bytes, its functions and its
+ * caller->callee edges, and the indexes that make callers-of and
+ * callees-of lookups fast.  A pv_store is one connection with its own
+ * cached prepared statements: use one per thread, never share one.
+ * Ownership: whoever calls pv_store_open calls pv_store_close; strings
+ * returned inside result structs are owned by the struct and freed by its
+ * _release function; pv_store_close(NULL) is a no-op.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PV_STORE_H
+#define PV_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+#include "profile.h"
+
+typedef struct pv_store pv_store;
+
+enum {
+    PV_STORE_READONLY = 1 << 0,  /* open an existing store for reading only */
+};
+
+/* Opens (creating if needed, unless READONLY) the store at `path`, in WAL
+ * mode.  A store written by another schema version is refused with a
+ * message saying so.  Returns PV_OK, PV_E_IO or PV_E_DB. */
+int pv_store_open(const char *path, int flags, pv_store **out, pv_err *err);
+void pv_store_close(pv_store *s);
+
+/* What a loader knows about the file beside its parsed content. */
+typedef struct pv_source {
+    const char *name;             /* display name, e.g. the file's basename */
+    const char *origin;           /* where it came from: a path or "upload" */
+    const unsigned char *bytes;   /* the original file, stored verbatim */
+    size_t size;                  /* bytes */
+    char sha256[65];              /* lowercase hex of SHA-256(bytes) */
+    double parse_ms;              /* time spent parsing, for the record */
+} pv_source;
+
+/* Looks a profile up by the SHA-256 of its bytes: PV_OK and *id, or
+ * PV_E_NOTFOUND. */
+int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err);
+
+/* Stores a parsed profile and its source in one transaction: all of it or
+ * nothing.  If a profile with the same sha256 exists, stores nothing and
+ * returns its id with *existed = 1.  Returns PV_OK or PV_E_DB. */
+int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
+                 int64_t *id, int *existed, pv_err *err);
+
+/* Deletes a profile and everything derived from it.  PV_E_NOTFOUND when
+ * there is no such id. */
+int pv_store_delete(pv_store *s, int64_t id, pv_err *err);
+
+/* One stored profile's summary.  Strings are owned by the struct. */
+typedef struct pv_profile_info {
+    int64_t id;
+    char *name, *origin, *format, *writer, *dialect, *sha256;
+    char *warnings;               /* newline-separated, "" when none */
+    int64_t size;                 /* bytes of the original file */
+    int64_t loaded_at;            /* unix time, seconds */
+    double parse_ms, store_ms;    /* how long loading took */
+    int marshal_version;
+    int64_t total_calls, prim_calls;
+    double total_tt;              /* seconds; NaN when a tt was NaN */
+    int64_t n_funcs, n_edges;     /* functions with an entry; caller->callee edges */
+} pv_profile_info;
+
+/* Fills *out for profile `id`: PV_OK, PV_E_NOTFOUND or PV_E_DB. */
+int pv_store_info(pv_store *s, int64_t id, pv_profile_info *out, pv_err *err);
+void pv_profile_info_release(pv_profile_info *info);
+
+/* Every stored profile, newest first: *out is a malloc'd array of *n
+ * entries; free it with pv_profile_info_free_array. */
+int pv_store_list(pv_store *s, pv_profile_info **out, size_t *n, pv_err *err);
+void pv_profile_info_free_array(pv_profile_info *arr, size_t n);
+
+/* Reads profile `id` back into *out, with every string and array allocated
+ * in `arena` — the same shape the loader produced, in the same order, so
+ * what was stored can be compared with what was read.  PV_E_TOO_BIG when
+ * the arena's limit is hit. */
+int pv_store_read(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err);
+
+/* The original bytes of profile `id`, malloc'd: the caller frees *bytes. */
+int pv_store_raw(pv_store *s, int64_t id, unsigned char **bytes, size_t *len, pv_err *err);
+
+#endif

@@ -1,0 +1,640 @@
+/* test_store.c — the SQLite store: exact round trips (NaN, inf, int64
+ * extremes, WTF-8, code objects, caller-only functions, count edges),
+ * deduplication by SHA-256, all-or-nothing adds, cascading deletes,
+ * read-only and schema-version refusals, list order, raw bytes.
+ * Where the API cannot show what is in the file (rows left behind by a
+ * delete, a store written by another version) the tests open it with
+ * SQLite directly.
+ * SPDX-License-Identifier: MIT
+ */
+#include <check.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "err.h"
+#include "profile.h"
+#include "sha256.h"
+#include "store.h"
+
+Suite *pv_store_suite(void);
+
+#define ARENA_LIMIT ((size_t)1 << 30)
+
+/* ---- helpers --------------------------------------------------------- */
+
+/* A temporary folder for file-backed stores; removed by tmp_cleanup. */
+typedef struct tmp_store {
+    char dir[64];
+    char path[96];
+} tmp_store;
+
+static void tmp_init(tmp_store *t)
+{
+    strcpy(t->dir, "/tmp/pv-test-store-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
+}
+
+static void tmp_cleanup(tmp_store *t)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char p[128];
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        snprintf(p, sizeof p, "%s%s", t->path, suffixes[i]);
+        unlink(p);
+    }
+    ck_assert_int_eq(rmdir(t->dir), 0);
+}
+
+static pv_store *open_ok(const char *path, int flags)
+{
+    pv_store *s = NULL;
+    pv_err err = {0};
+    int rc = pv_store_open(path, flags, &s, &err);
+    ck_assert_msg(rc == PV_OK, "open %s: %s", path, err.msg);
+    return s;
+}
+
+/* Runs `sql` against the store file with SQLite directly and returns the
+ * first column of its first row as an integer. */
+static int64_t sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* A source for `bytes`, with its real SHA-256. */
+static pv_source source_of(const char *name, const void *bytes, size_t size)
+{
+    pv_source src = {.name = name, .origin = "upload", .bytes = bytes, .size = size,
+                     .parse_ms = 1.25};
+    pv_sha256_hex(bytes, size, src.sha256);
+    return src;
+}
+
+static int64_t add_ok(pv_store *s, const pv_profile *p, const pv_source *src)
+{
+    int64_t id = -1;
+    int existed = -1;
+    pv_err err = {0};
+    int rc = pv_store_add(s, p, src, &id, &existed, &err);
+    ck_assert_msg(rc == PV_OK, "add: %s", err.msg);
+    ck_assert_int_eq(existed, 0);
+    ck_assert_int_gt(id, 0);
+    return id;
+}
+
+static size_t count_profiles(pv_store *s)
+{
+    pv_profile_info *list;
+    size_t n;
+    ck_assert_int_eq(pv_store_list(s, &list, &n, NULL), PV_OK);
+    pv_profile_info_free_array(list, n);
+    return n;
+}
+
+/* Doubles are equal when both are NaN or both are the same number. */
+static void assert_same_double(double a, double b, const char *what, size_t i)
+{
+    ck_assert_msg((isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b)),
+                  "%s[%zu]: %.17g != %.17g", what, i, a, b);
+}
+
+static void assert_same_str(const char *a, const char *b, const char *what, size_t i)
+{
+    ck_assert_msg((!a && !b) || (a && b && strcmp(a, b) == 0), "%s[%zu]: \"%s\" != \"%s\"",
+                  what, i, a ? a : "(null)", b ? b : "(null)");
+}
+
+/* Every field of two profiles, exactly (trailing_bytes is not stored). */
+static void assert_same_profile(const pv_profile *a, const pv_profile *b)
+{
+    assert_same_str(a->format, b->format, "format", 0);
+    assert_same_str(a->writer, b->writer, "writer", 0);
+    assert_same_str(a->dialect, b->dialect, "dialect", 0);
+    ck_assert_int_eq(a->marshal_version, b->marshal_version);
+    ck_assert_uint_eq(a->n_funcs, b->n_funcs);
+    ck_assert_uint_eq(a->n_entries, b->n_entries);
+    ck_assert_uint_eq(a->n_edges, b->n_edges);
+    ck_assert_int_eq(a->total_calls, b->total_calls);
+    ck_assert_int_eq(a->prim_calls, b->prim_calls);
+    assert_same_double(a->total_tt, b->total_tt, "total_tt", 0);
+    ck_assert_uint_eq(b->trailing_bytes, 0);
+    ck_assert_uint_eq(a->n_warnings, b->n_warnings);
+    for (size_t i = 0; i < a->n_warnings; i++)
+        assert_same_str(a->warnings[i], b->warnings[i], "warnings", i);
+    for (size_t i = 0; i < a->n_funcs; i++) {
+        const pv_func *f = &a->funcs[i], *g = &b->funcs[i];
+        assert_same_str(f->file, g->file, "file", i);
+        assert_same_str(f->name, g->name, "name", i);
+        ck_assert_int_eq(f->line, g->line);
+        ck_assert_int_eq(f->cc, g->cc);
+        ck_assert_int_eq(f->nc, g->nc);
+        assert_same_double(f->tt, g->tt, "tt", i);
+        assert_same_double(f->ct, g->ct, "ct", i);
+        assert_same_str(f->code_name, g->code_name, "code_name", i);
+        assert_same_str(f->code_file, g->code_file, "code_file", i);
+        ck_assert_int_eq(f->code_line, g->code_line);
+        ck_assert_uint_eq(f->flags, g->flags);
+    }
+    for (size_t i = 0; i < a->n_edges; i++) {
+        const pv_edge *e = &a->edges[i], *d = &b->edges[i];
+        ck_assert_uint_eq(e->caller, d->caller);
+        ck_assert_uint_eq(e->callee, d->callee);
+        ck_assert_int_eq(e->nc, d->nc);
+        ck_assert_int_eq(e->cc, d->cc);
+        assert_same_double(e->tt, d->tt, "edge tt", i);
+        assert_same_double(e->ct, d->ct, "edge ct", i);
+        ck_assert_uint_eq(e->is_count, d->is_count);
+    }
+}
+
+/* Reads profile `id` back and compares it with `p`. */
+static void assert_reads_back(pv_store *s, int64_t id, const pv_profile *p)
+{
+    pv_arena arena;
+    pv_arena_init(&arena, ARENA_LIMIT);
+    pv_profile back;
+    pv_err err = {0};
+    int rc = pv_store_read(s, id, &arena, &back, &err);
+    ck_assert_msg(rc == PV_OK, "read: %s", err.msg);
+    assert_same_profile(p, &back);
+    pv_arena_release(&arena);
+}
+
+/* A small profile with every awkward value the loader can hand over. */
+static pv_func tricky_funcs[] = {
+    {.file = "/app/main.py", .name = "<module>", .line = 1, .cc = 1, .nc = 1, .tt = 0.5,
+     .ct = 6.170000000000001e-07},
+    {.file = "~", .name = "<built-in method builtins.exec>", .line = 0, .cc = 3, .nc = 3,
+     .tt = NAN, .ct = INFINITY},
+    /* Non-ASCII, and a surrogate-escaped byte (WTF-8 ED B2 80 for 0x80). */
+    {.file = "/app/caf\xc3\xa9/\xed\xb2\x80.py", .name = "\xe5\x87\xbd\xe6\x95\xb0", .line = INT64_MAX,
+     .cc = INT64_MIN, .nc = INT64_MAX, .tt = -INFINITY, .ct = 1e-300},
+    /* A key that held a code object (python -m profile). */
+    {.file = "profile", .name = "<code main>", .line = 0, .cc = 0, .nc = 0, .tt = 0, .ct = 0,
+     .code_name = "main", .code_file = "/app/main.py", .code_line = 42},
+    /* Named only as a caller. */
+    {.file = "/app/lib.py", .name = "helper", .line = 7, .flags = PV_FUNC_CALLER_ONLY},
+};
+
+static pv_edge tricky_edges[] = {
+    {.caller = 0, .callee = 1, .nc = 1, .cc = 1, .tt = 0.125, .ct = NAN},
+    {.caller = 4, .callee = 1, .nc = 2, .cc = 2, .tt = INFINITY, .ct = -1.5},
+    {.caller = 0, .callee = 2, .nc = INT64_MAX, .cc = INT64_MIN, .tt = 1e308, .ct = 5e-324},
+    {.caller = 4, .callee = 3, .nc = 5, .cc = 5, .is_count = 1},
+};
+
+static const char *tricky_warnings[] = {
+    "byte 12: NaN time for ~:0(<built-in method builtins.exec>)",
+    "t\xc3\xa9l\xc3\xa9phone: 1 caller key has no entry of its own",
+};
+
+static pv_profile tricky_profile(void)
+{
+    return (pv_profile){
+        .format = "pstats", .writer = "profile", .dialect = "py3", .marshal_version = 4,
+        .funcs = tricky_funcs, .n_funcs = 5, .n_entries = 4,
+        .edges = tricky_edges, .n_edges = 4,
+        .total_calls = INT64_MAX, .prim_calls = INT64_MIN, .total_tt = NAN,
+        .warnings = tricky_warnings, .n_warnings = 2,
+    };
+}
+
+/* A profile with no functions, edges or warnings. */
+static pv_profile empty_profile(void)
+{
+    return (pv_profile){.format = "pstats", .writer = "cProfile", .dialect = "py3",
+                        .marshal_version = 2, .total_tt = 0};
+}
+
+/* ---- tests ----------------------------------------------------------- */
+
+START_TEST(store_round_trips_every_field_exactly)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    pv_profile p = tricky_profile();
+    static const unsigned char bytes[] = "{\x00\xff fake pstats";
+    pv_source src = source_of("tricky.prof", bytes, sizeof bytes);
+    time_t before = time(NULL);
+    int64_t id = add_ok(s, &p, &src);
+    assert_reads_back(s, id, &p);
+
+    pv_profile_info info;
+    ck_assert_int_eq(pv_store_info(s, id, &info, NULL), PV_OK);
+    ck_assert_int_eq(info.id, id);
+    ck_assert_str_eq(info.name, "tricky.prof");
+    ck_assert_str_eq(info.origin, "upload");
+    ck_assert_str_eq(info.format, "pstats");
+    ck_assert_str_eq(info.writer, "profile");
+    ck_assert_str_eq(info.dialect, "py3");
+    ck_assert_str_eq(info.sha256, src.sha256);
+    ck_assert_str_eq(info.warnings,
+                     "byte 12: NaN time for ~:0(<built-in method builtins.exec>)\n"
+                     "t\xc3\xa9l\xc3\xa9phone: 1 caller key has no entry of its own");
+    ck_assert_int_eq(info.size, sizeof bytes);
+    ck_assert_int_ge(info.loaded_at, before);
+    ck_assert_int_le(info.loaded_at, time(NULL));
+    ck_assert_double_eq(info.parse_ms, 1.25);
+    ck_assert(info.store_ms >= 0 && info.store_ms < 10000);
+    ck_assert_int_eq(info.marshal_version, 4);
+    ck_assert_int_eq(info.total_calls, INT64_MAX);
+    ck_assert_int_eq(info.prim_calls, INT64_MIN);
+    ck_assert(isnan(info.total_tt));
+    ck_assert_int_eq(info.n_funcs, 4);
+    ck_assert_int_eq(info.n_edges, 4);
+    pv_profile_info_release(&info);
+    pv_store_close(s);
+}
+END_TEST
+
+START_TEST(store_round_trips_an_empty_profile_and_empty_file)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    pv_profile p = empty_profile();
+    pv_source src = source_of("empty.prof", NULL, 0);
+    int64_t id = add_ok(s, &p, &src);
+    assert_reads_back(s, id, &p);
+    unsigned char *bytes;
+    size_t len = 99;
+    ck_assert_int_eq(pv_store_raw(s, id, &bytes, &len, NULL), PV_OK);
+    ck_assert_uint_eq(len, 0);
+    free(bytes);
+    pv_store_close(s);
+}
+END_TEST
+
+START_TEST(store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_nothing)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "same bytes", 10);
+    int64_t id = add_ok(s, &p, &src);
+
+    pv_profile other = empty_profile();
+    pv_source again = source_of("b.prof", "same bytes", 10);
+    int64_t id2 = -1;
+    int existed = 0;
+    ck_assert_int_eq(pv_store_add(s, &other, &again, &id2, &existed, NULL), PV_OK);
+    ck_assert_int_eq(existed, 1);
+    ck_assert_int_eq(id2, id);
+    ck_assert_uint_eq(count_profiles(s), 1);
+    /* The first profile is untouched. */
+    assert_reads_back(s, id, &p);
+    int64_t found;
+    ck_assert_int_eq(pv_store_find_sha(s, src.sha256, &found, NULL), PV_OK);
+    ck_assert_int_eq(found, id);
+    pv_store_close(s);
+}
+END_TEST
+
+START_TEST(store_failed_add_leaves_nothing_behind)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    pv_profile p = tricky_profile();
+    /* The last edge names function 99 of 5: a foreign key fails after the
+     * profile, blob, functions and three edges went in. */
+    pv_edge bad_edges[4];
+    memcpy(bad_edges, tricky_edges, sizeof bad_edges);
+    bad_edges[3].callee = 99;
+    p.edges = bad_edges;
+    pv_source src = source_of("bad.prof", "bad", 3);
+    int64_t id = -1;
+    int existed = -1;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_add(s, &p, &src, &id, &existed, &err), PV_E_DB);
+    ck_assert_int_eq(err.code, PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "FOREIGN KEY"), "message: %s", err.msg);
+    ck_assert_int_eq(existed, 0);
+    ck_assert_uint_eq(count_profiles(s), 0);
+    int64_t found;
+    ck_assert_int_eq(pv_store_find_sha(s, src.sha256, &found, NULL), PV_E_NOTFOUND);
+
+    /* The transaction is over: the same bytes, fixed, go in. */
+    p.edges = tricky_edges;
+    id = add_ok(s, &p, &src);
+    assert_reads_back(s, id, &p);
+    pv_store_close(s);
+}
+END_TEST
+
+START_TEST(store_delete_removes_every_derived_row)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src1 = source_of("one.prof", "one", 3), src2 = source_of("two.prof", "two", 3);
+    int64_t id1 = add_ok(s, &p, &src1), id2 = add_ok(s, &p, &src2);
+
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_delete(s, id1, &err), PV_OK);
+    pv_arena arena;
+    pv_arena_init(&arena, ARENA_LIMIT);
+    pv_profile back;
+    ck_assert_int_eq(pv_store_read(s, id1, &arena, &back, &err), PV_E_NOTFOUND);
+    ck_assert_str_eq(err.msg, "no profile 1");
+    pv_arena_release(&arena);
+    unsigned char *bytes;
+    size_t len;
+    ck_assert_int_eq(pv_store_raw(s, id1, &bytes, &len, NULL), PV_E_NOTFOUND);
+    ck_assert_int_eq(pv_store_delete(s, id1, NULL), PV_E_NOTFOUND);
+    ck_assert_int_eq(pv_store_delete(s, 12345, NULL), PV_E_NOTFOUND);
+    /* The other profile is whole. */
+    assert_reads_back(s, id2, &p);
+    pv_store_close(s);
+
+    char sql[200];
+    static const char *const tables[] = {"profile_blob", "function", "edge", "tree_node"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE profile_id = %lld", tables[i],
+                 (long long)id1);
+        ck_assert_msg(sql_int(t.path, sql) == 0, "%s keeps rows of a deleted profile", tables[i]);
+    }
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM function"), 5);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM edge"), 4);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_blob"), 1);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_opened_read_only_reads_but_refuses_writes)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    int64_t id = add_ok(s, &p, &src);
+    pv_store_close(s);
+
+    s = open_ok(t.path, PV_STORE_READONLY);
+    assert_reads_back(s, id, &p);
+    ck_assert_uint_eq(count_profiles(s), 1);
+    pv_source src2 = source_of("b.prof", "b", 1);
+    int64_t id2;
+    int existed;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_add(s, &p, &src2, &id2, &existed, &err), PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "readonly"), "message: %s", err.msg);
+    ck_assert_int_eq(pv_store_delete(s, id, &err), PV_E_DB);
+    pv_store_close(s);
+
+    /* What was there survived the refused writes. */
+    s = open_ok(t.path, 0);
+    ck_assert_uint_eq(count_profiles(s), 1);
+    pv_store_close(s);
+    tmp_cleanup(&t);
+
+    /* Read-only does not create a store. */
+    pv_store *none = NULL;
+    ck_assert_int_eq(pv_store_open("/tmp/pv-test-store-missing/x.db", PV_STORE_READONLY, &none,
+                                   &err), PV_E_IO);
+    ck_assert_ptr_null(none);
+}
+END_TEST
+
+START_TEST(store_refuses_another_schema_version_with_a_clear_message)
+{
+    tmp_store t;
+    tmp_init(&t);
+    sql_exec(t.path, "CREATE TABLE profile (x); PRAGMA user_version = 7;");
+    pv_store *s = NULL;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_DB);
+    ck_assert_ptr_null(s);
+    char want[300];
+    snprintf(want, sizeof want,
+             "store %s was written by schema version 7; this profviz uses 1 — delete it or pass --db",
+             t.path);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_DB);
+    ck_assert_str_eq(err.msg, want);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_refuses_a_foreign_database_and_a_non_database)
+{
+    tmp_store t;
+    tmp_init(&t);
+    sql_exec(t.path, "CREATE TABLE mine (x)");
+    pv_store *s = NULL;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "not a profviz store"), "message: %s", err.msg);
+    /* Nothing was added to it. */
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM sqlite_schema"), 1);
+    unlink(t.path);
+
+    FILE *f = fopen(t.path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("this is not an SQLite file, not even close; it is long enough to have a header\n", f);
+    fclose(f);
+    ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_DB);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(strstr(err.msg, t.path) && strstr(err.msg, "not a database"), "message: %s",
+                  err.msg);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_creates_the_schema_once_and_reopens)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    int64_t id = add_ok(s, &p, &src);
+    pv_store_close(s);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 1);
+    ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    s = open_ok(t.path, 0);
+    assert_reads_back(s, id, &p);
+    pv_store_close(s);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_lists_newest_first)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    pv_profile p = empty_profile();
+    const char *names[] = {"first.prof", "second.prof", "third.prof"};
+    int64_t ids[3];
+    for (int i = 0; i < 3; i++) {
+        pv_source src = source_of(names[i], names[i], strlen(names[i]));
+        ids[i] = add_ok(s, &p, &src);
+    }
+    /* A deleted id is not handed out again. */
+    ck_assert_int_eq(pv_store_delete(s, ids[2], NULL), PV_OK);
+    pv_source src = source_of("fourth.prof", "4", 1);
+    int64_t id4 = add_ok(s, &p, &src);
+    ck_assert_int_gt(id4, ids[2]);
+
+    pv_profile_info *list;
+    size_t n;
+    ck_assert_int_eq(pv_store_list(s, &list, &n, NULL), PV_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(list[0].name, "fourth.prof");
+    ck_assert_int_eq(list[0].id, id4);
+    ck_assert_str_eq(list[1].name, "second.prof");
+    ck_assert_int_eq(list[1].id, ids[1]);
+    ck_assert_str_eq(list[2].name, "first.prof");
+    ck_assert_int_eq(list[2].id, ids[0]);
+    ck_assert_str_eq(list[2].warnings, "");
+    pv_profile_info_free_array(list, n);
+    pv_store_close(s);
+}
+END_TEST
+
+START_TEST(store_raw_returns_the_exact_bytes)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    unsigned char data[4096];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (unsigned char)(i * 7 + (i >> 8));
+    pv_profile p = empty_profile();
+    pv_source src = source_of("bin.prof", data, sizeof data);
+    int64_t id = add_ok(s, &p, &src);
+    unsigned char *bytes;
+    size_t len;
+    ck_assert_int_eq(pv_store_raw(s, id, &bytes, &len, NULL), PV_OK);
+    ck_assert_uint_eq(len, sizeof data);
+    ck_assert_int_eq(memcmp(bytes, data, len), 0);
+    free(bytes);
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_raw(s, id + 1, &bytes, &len, &err), PV_E_NOTFOUND);
+    ck_assert_ptr_null(bytes);
+    pv_profile_info info;
+    ck_assert_int_eq(pv_store_info(s, id + 1, &info, &err), PV_E_NOTFOUND);
+    pv_store_close(s);
+}
+END_TEST
+
+START_TEST(store_read_stops_at_the_arena_limit)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    int64_t id = add_ok(s, &p, &src);
+    pv_arena arena;
+    pv_arena_init(&arena, 256);
+    pv_profile back;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_read(s, id, &arena, &back, &err), PV_E_TOO_BIG);
+    ck_assert_ptr_null(back.funcs);
+    pv_arena_release(&arena);
+    /* The connection is usable afterwards: the read transaction ended. */
+    assert_reads_back(s, id, &p);
+    pv_store_close(s);
+}
+END_TEST
+
+/* A profile shaped like a big real one: n_funcs functions over a few
+ * hundred files, edges grouped by callee, the last tenth caller-only. */
+static pv_profile synthetic_profile(pv_arena *a, size_t n_funcs, size_t n_edges)
+{
+    pv_profile p = {.format = "pstats", .writer = "cProfile", .dialect = "py3",
+                    .marshal_version = 4, .n_funcs = n_funcs, .n_entries = n_funcs - n_funcs / 10,
+                    .n_edges = n_edges};
+    pv_func *funcs = PV_ARENA_NEW(a, pv_func, n_funcs);
+    pv_edge *edges = PV_ARENA_NEW(a, pv_edge, n_edges);
+    char buf[128];
+    for (size_t i = 0; i < n_funcs; i++) {
+        pv_func *f = &funcs[i];
+        snprintf(buf, sizeof buf, "/usr/lib/python3.11/site-packages/pkg%zu/module%zu.py", i % 37,
+                 i % 300);
+        f->file = pv_arena_strndup(a, buf, strlen(buf));
+        snprintf(buf, sizeof buf, "function_name_%zu", i);
+        f->name = pv_arena_strndup(a, buf, strlen(buf));
+        f->line = (int64_t)(i % 2000) + 1;
+        f->cc = (int64_t)i % 97 + 1;
+        f->nc = f->cc + (int64_t)(i % 5);
+        f->tt = (double)(i % 1000) * 1.7e-7;
+        f->ct = f->tt * 3;
+        f->code_name = f->code_file = NULL;
+        f->code_line = 0;
+        f->flags = i >= p.n_entries ? PV_FUNC_CALLER_ONLY : 0;
+    }
+    for (size_t i = 0; i < n_edges; i++) {
+        pv_edge *e = &edges[i];
+        e->callee = (uint32_t)(i * p.n_entries / n_edges);
+        e->caller = (uint32_t)((i * 2654435761u) % n_funcs);
+        e->nc = (int64_t)(i % 13) + 1;
+        e->cc = e->nc;
+        e->tt = (double)(i % 500) * 1.3e-7;
+        e->ct = e->tt * 2;
+        e->is_count = 0;
+        p.total_calls += e->nc;
+    }
+    p.funcs = funcs;
+    p.edges = edges;
+    p.total_tt = 1.5;
+    return p;
+}
+
+START_TEST(store_round_trips_a_large_profile)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_arena a;
+    pv_arena_init(&a, ARENA_LIMIT);
+    pv_profile p = synthetic_profile(&a, 50000, 140000);
+    pv_store *s = open_ok(t.path, 0);
+    pv_source src = source_of("big.prof", "big", 3);
+    int64_t id = add_ok(s, &p, &src);
+    assert_reads_back(s, id, &p);
+    ck_assert_int_eq(pv_store_delete(s, id, NULL), PV_OK);
+    pv_store_close(s);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM edge"), 0);
+    pv_arena_release(&a);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+Suite *pv_store_suite(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("core");
+    /* The large round trip takes seconds under the sanitizers. */
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, store_round_trips_every_field_exactly);
+    tcase_add_test(tc, store_round_trips_an_empty_profile_and_empty_file);
+    tcase_add_test(tc, store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_nothing);
+    tcase_add_test(tc, store_failed_add_leaves_nothing_behind);
+    tcase_add_test(tc, store_delete_removes_every_derived_row);
+    tcase_add_test(tc, store_opened_read_only_reads_but_refuses_writes);
+    tcase_add_test(tc, store_refuses_another_schema_version_with_a_clear_message);
+    tcase_add_test(tc, store_refuses_a_foreign_database_and_a_non_database);
+    tcase_add_test(tc, store_creates_the_schema_once_and_reopens);
+    tcase_add_test(tc, store_lists_newest_first);
+    tcase_add_test(tc, store_raw_returns_the_exact_bytes);
+    tcase_add_test(tc, store_read_stops_at_the_arena_limit);
+    tcase_add_test(tc, store_round_trips_a_large_profile);
+    suite_add_tcase(s, tc);
+    return s;
+}
