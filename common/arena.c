@@ -11,8 +11,11 @@
 #include "arena.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include "xalloc.h"
 
 #define MIN_CHUNK ((size_t)64 * 1024)
 #define MAX_CHUNK ((size_t)4 * 1024 * 1024)
@@ -30,6 +33,8 @@ void pv_arena_init(pv_arena *a, size_t limit)
     a->cur = a->end = NULL;
     a->used = 0;
     a->limit = limit;
+    a->adopted = NULL;
+    a->n_adopted = a->cap_adopted = 0;
 }
 
 void pv_arena_release(pv_arena *a)
@@ -40,6 +45,9 @@ void pv_arena_release(pv_arena *a)
         munmap(c, sizeof *c + c->size);
         c = next;
     }
+    for (size_t i = 0; i < a->n_adopted; i++)
+        free(a->adopted[i]);
+    free(a->adopted);
     pv_arena_init(a, a->limit);
 }
 
@@ -93,6 +101,16 @@ void *pv_arena_alloc(pv_arena *a, size_t n)
     a->cur = c->data + n;
     a->end = c->data + chunk;
     return c->data;
+}
+
+int pv_arena_adopt(pv_arena *a, void *p, size_t n)
+{
+    if (n > a->limit - a->used)
+        return -1;
+    a->adopted = pv_xgrow(a->adopted, &a->cap_adopted, a->n_adopted + 1, sizeof *a->adopted);
+    a->adopted[a->n_adopted++] = p;
+    a->used += n;
+    return 0;
 }
 
 char *pv_arena_strndup(pv_arena *a, const char *s, size_t n)

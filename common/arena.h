@@ -20,6 +20,8 @@ typedef struct pv_arena {
     char *cur, *end;       /* free space in the head chunk */
     size_t used;           /* bytes handed out plus chunk overhead */
     size_t limit;          /* hard cap on `used`, bytes */
+    void **adopted;        /* malloc'd blocks freed with the arena */
+    size_t n_adopted, cap_adopted;
 } pv_arena;
 
 /* Prepares an empty arena that will refuse to grow beyond `limit` bytes. */
@@ -32,6 +34,12 @@ void pv_arena_release(pv_arena *a);
  * not for long double or vectors), or NULL when the limit is hit.
  * Memory is not zeroed. */
 void *pv_arena_alloc(pv_arena *a, size_t n);
+
+/* Takes ownership of the malloc'd block p of n bytes, to be freed by
+ * pv_arena_release: an array built on the heap joins the arena's lifetime
+ * without being copied.  Returns 0, or -1 (p not taken) when n bytes
+ * would pass the limit. */
+int pv_arena_adopt(pv_arena *a, void *p, size_t n);
 
 /* Copies s[0..n) and a NUL into the arena; NULL when the limit is hit. */
 char *pv_arena_strndup(pv_arena *a, const char *s, size_t n);

@@ -196,7 +196,7 @@ static void push_ptr(pv_mobj ***arr, size_t *n, size_t *cap, pv_mobj *o)
 
 /* Length of the longest valid prefix of p[0..n) in UTF-8 that also allows
  * encoded surrogates (ED A0..BF xx), as CPython's surrogatepass writes. */
-static size_t utf8_valid_prefix(const unsigned char *p, size_t n)
+size_t pv_utf8_valid_prefix(const unsigned char *p, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -242,7 +242,7 @@ static char *escape_bytes(pv_arena *arena, const unsigned char *p, size_t n, siz
         return NULL;
     size_t o = 0, i = 0;
     while (i < n) {
-        size_t ok = utf8_valid_prefix(p + i, n - i);
+        size_t ok = pv_utf8_valid_prefix(p + i, n - i);
         memcpy(out + o, p + i, ok);
         o += ok;
         i += ok;
@@ -282,7 +282,7 @@ int pv_marshal_text(pv_arena *arena, const pv_mobj *o, const char **s, size_t *n
 {
     *s = o->v.s;
     *n = o->n;
-    if (o->type != PV_M_BYTES || utf8_valid_prefix((const unsigned char *)o->v.s, o->n) == o->n)
+    if (o->type != PV_M_BYTES || pv_utf8_valid_prefix((const unsigned char *)o->v.s, o->n) == o->n)
         return 0;
     *s = escape_bytes(arena, (const unsigned char *)o->v.s, o->n, n);
     return *s ? 1 : -1;
@@ -309,10 +309,10 @@ static int read_string(reader *r, size_t start, int enc, size_t n, pv_mobj **out
                 r->t.n_latin1++;
                 break;
             }
-    } else if (enc != ENC_BYTES && utf8_valid_prefix(p, n) != n) {
+    } else if (enc != ENC_BYTES && pv_utf8_valid_prefix(p, n) != n) {
         if (enc == ENC_UTF8)
             return fail(r, start, "invalid UTF-8 in a str at byte %zu",
-                        r->pos - n + utf8_valid_prefix(p, n));
+                        r->pos - n + pv_utf8_valid_prefix(p, n));
         /* 't' is Python 2's interned str (bytes) or Python 3's interned
          * str (UTF-8); which one, we only know at the end (see
          * pv_marshal_read). */
@@ -825,13 +825,13 @@ static int step(reader *r, int *done)
     return produce(r, o, 1, start, done);
 }
 
-static int infer_version(const reader *r)
+int pv_marshal_version(int implied, int saw_flag, int saw_interned)
 {
-    if (r->t.version >= 3 || r->t.saw_flag)
-        return r->t.version > 3 ? r->t.version : 3;
-    if (r->t.saw_t || r->t.saw_R)
-        return r->t.version > 1 ? r->t.version : 1;
-    return r->t.version;
+    if (implied >= 3 || saw_flag)
+        return implied > 3 ? implied : 3;
+    if (saw_interned)
+        return implied > 1 ? implied : 1;
+    return implied;
 }
 
 int pv_marshal_read(const unsigned char *buf, size_t len, pv_arena *arena, pv_marshal *out,
@@ -863,7 +863,7 @@ int pv_marshal_read(const unsigned char *buf, size_t len, pv_arena *arena, pv_ma
         out->root = r.root;
         out->end = r.pos;
         out->py2 = r.t.saw_R || (r.t.saw_t && !r.t.saw_flag);
-        out->version = infer_version(&r);
+        out->version = pv_marshal_version(r.t.version, r.t.saw_flag, r.t.saw_t || r.t.saw_R);
         out->n_escaped = r.t.n_escaped;
         out->n_latin1 = r.t.n_latin1;
         if (!out->py2 && r.t.bad_t_offset != SIZE_MAX)

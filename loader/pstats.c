@@ -17,40 +17,10 @@
 
 #include "loader.h"
 #include "marshal.h"
+#include "pstats_internal.h"
 #include "pstats_order.h"
 #include "xalloc.h"
 
-/* One function while parsing: its key (strings still borrowed from the
- * marshal tree, for hashing and comparing), the value object the dict
- * gave it (the last one wins, as in CPython) and the numbers read from it. */
-typedef struct keyinfo {
-    const char *file, *name;  /* not NUL-terminated */
-    size_t file_n, name_n;
-    int64_t line;
-    uint64_t hash;
-    const pv_mobj *key;       /* the key tuple as first seen */
-    const pv_mobj *value;     /* NULL for caller-only functions */
-    int64_t cc, nc;
-    double tt, ct;
-    uint32_t last_callee;     /* callee index + 1 whose callers last named this key */
-    uint32_t edge_at;         /* that edge's index */
-} keyinfo;
-
-typedef struct parser {
-    pv_arena *arena;
-    pv_profile *p;
-    keyinfo *keys;            /* becomes p->funcs, same order */
-    size_t n_keys, cap_keys;
-    uint32_t *table;          /* open addressing: key index + 1, 0 = empty */
-    size_t table_mask;
-    pv_edge *edges;           /* in the arena, room for every callers entry */
-    size_t n_edges, n_callers;
-    size_t n_bytes_strings;   /* keys holding bytes in a Python-3 file */
-    int warn_bytes;           /* keys should be str: the file has Python 3's refs */
-    size_t n_escaped;         /* key strings whose non-UTF-8 bytes became U+DC80.. */
-    int py2;
-    pv_err *err;
-} parser;
 static int warn(parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int warn(parser *ps, const char *fmt, ...)
@@ -78,16 +48,31 @@ static int too_big(parser *ps)
                       ps->arena->limit >> 20);
 }
 
-/* FNV-1a over the key's parts. */
-static uint64_t hash_key(const keyinfo *k)
+/* Mixes 8 bytes at a time (multiply and fold, as in wyhash/mum): file
+ * names are long, and byte-at-a-time FNV was a tenth of the parse. */
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < k->file_n; i++)
-        h = (h ^ (unsigned char)k->file[i]) * 1099511628211ull;
-    h = (h ^ (uint64_t)k->line) * 1099511628211ull;
-    for (size_t i = 0; i < k->name_n; i++)
-        h = (h ^ (unsigned char)k->name[i]) * 1099511628211ull;
-    return h;
+    unsigned __int128 m = (unsigned __int128)(h ^ v) * 0x9E3779B97F4A7C15ull;
+    return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
+{
+    uint64_t v;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&v, s, 8);
+        h = mix(h, v);
+    }
+    v = 0;
+    memcpy(&v, s, n);
+    return mix(h, v ^ (uint64_t)n << 56);
+}
+
+uint64_t pv_pstats_hash_key(const keyinfo *k)
+{
+    uint64_t h = hash_bytes(0x243F6A8885A308D3ull, k->file, k->file_n);
+    h = mix(h, (uint64_t)k->line);
+    return hash_bytes(h, k->name, k->name_n);
 }
 
 static int same_key(const keyinfo *a, const keyinfo *b)
@@ -120,7 +105,6 @@ static int read_key(parser *ps, const pv_mobj *key, const char *role, keyinfo *k
     memset(k, 0, sizeof *k);
     int esc = pv_marshal_text(ps->arena, f, &k->file, &k->file_n);
     k->line = l->v.i;
-    k->key = key;
     if (n->type == PV_M_TEXT || n->type == PV_M_BYTES) {
         int e2 = pv_marshal_text(ps->arena, n, &k->name, &k->name_n);
         esc = esc < 0 || e2 < 0 ? -1 : esc + e2;
@@ -138,41 +122,48 @@ static int read_key(parser *ps, const pv_mobj *key, const char *role, keyinfo *k
                  c->filename->v.s, (long long)c->firstlineno);
         k->name = s;
         k->name_n = (size_t)len;
+        k->code = c;
     } else {
         return pv_err_set(ps->err, PV_E_FORMAT, "byte %u: %s key's function name is %s",
                           n->offset, role, pv_mtype_article(n->type));
     }
     if (esc < 0)
         return too_big(ps);
-    ps->n_escaped += (size_t)esc;
-    if (ps->warn_bytes && (f->type == PV_M_BYTES || n->type == PV_M_BYTES))
-        ps->n_bytes_strings++;
-    k->hash = hash_key(k);
+    ps->facts.n_escaped += (size_t)esc;
+    /* Byte-string keys are normal in Python 2 files, which may also be
+     * written without t/R (marshal version 0); only a file with Python
+     * 3's FLAG_REF sharing is certainly from Python 3. */
+    if (ps->facts.version >= 3 && !ps->facts.py2 &&
+        (f->type == PV_M_BYTES || n->type == PV_M_BYTES))
+        ps->facts.n_bytes_strings++;
+    k->hash = pv_pstats_hash_key(k);
     return PV_OK;
 }
 
 static void grow_table(parser *ps)
 {
     size_t cap = (ps->table_mask + 1) * 2;
-    uint32_t *t = pv_xcalloc(cap, sizeof *t);
+    key_slot *t = pv_xcalloc(cap, sizeof *t);
     for (size_t i = 0; i < ps->n_keys; i++) {
         size_t j = ps->keys[i].hash & (cap - 1);
-        while (t[j])
+        while (t[j].idx)
             j = (j + 1) & (cap - 1);
-        t[j] = (uint32_t)i + 1;
+        t[j].idx = (uint32_t)i + 1;
+        t[j].hash = ps->keys[i].hash;
     }
     free(ps->table);
     ps->table = t;
     ps->table_mask = cap - 1;
 }
 
-/* Returns the index of key k, adding it if new; *added tells which. */
-static int intern(parser *ps, const keyinfo *k, uint32_t *idx, int *added)
+int pv_pstats_intern(parser *ps, const keyinfo *k, uint32_t *idx, int *added)
 {
     size_t j = k->hash & ps->table_mask;
-    for (; ps->table[j]; j = (j + 1) & ps->table_mask) {
-        uint32_t i = ps->table[j] - 1;
-        if (same_key(&ps->keys[i], k)) {
+    for (; ps->table[j].idx; j = (j + 1) & ps->table_mask) {
+        uint32_t i = ps->table[j].idx - 1;
+        /* The hash beside the index spares a cache miss on every probe
+         * that does not match. */
+        if (ps->table[j].hash == k->hash && same_key(&ps->keys[i], k)) {
             *idx = i;
             *added = 0;
             return PV_OK;
@@ -182,12 +173,31 @@ static int intern(parser *ps, const keyinfo *k, uint32_t *idx, int *added)
         return pv_err_set(ps->err, PV_E_TOO_BIG, "more than 4 billion functions");
     ps->keys = pv_xgrow(ps->keys, &ps->cap_keys, ps->n_keys + 1, sizeof *ps->keys);
     ps->keys[ps->n_keys] = *k;
-    ps->table[j] = (uint32_t)ps->n_keys + 1;
+    ps->stamps = pv_xgrow(ps->stamps, &ps->cap_stamps, ps->n_keys + 1, sizeof *ps->stamps);
+    ps->stamps[ps->n_keys] = (edge_stamp){0, 0};
+    ps->table[j].idx = (uint32_t)ps->n_keys + 1;
+    ps->table[j].hash = k->hash;
     *idx = (uint32_t)ps->n_keys++;
     *added = 1;
     if (ps->n_keys * 2 > ps->table_mask)
         grow_table(ps);
     return PV_OK;
+}
+
+void pv_pstats_add_edge(parser *ps, const pv_edge *e)
+{
+    edge_stamp *ci = &ps->stamps[e->caller];
+    if (ci->last_callee == e->callee + 1) {
+        /* Two caller keys that decode alike (bytes and str): the later
+         * value wins, as a dict would keep it. */
+        ps->edges[ci->edge_at] = *e;
+        ps->facts.n_edge_dups++;
+        return;
+    }
+    ps->edges = pv_xgrow(ps->edges, &ps->cap_edges, ps->n_edges + 1, sizeof *ps->edges);
+    ci->last_callee = e->callee + 1;
+    ci->edge_at = (uint32_t)ps->n_edges;
+    ps->edges[ps->n_edges++] = *e;
 }
 
 /* The message prefix naming the function being read: "byte N: f.py:3(g)". */
@@ -232,13 +242,13 @@ static int read_time(parser *ps, const pv_mobj *o, const keyinfo *k, const char 
 
 /* Pass 1: every top-level entry, in file order.  A later duplicate keeps
  * the first position and takes the last value, as CPython's dict does. */
-static int read_entries(parser *ps, const pv_mobj *root, size_t *n_markers, size_t *n_dups)
+static int read_entries(parser *ps, const pv_mobj *root)
 {
     for (uint32_t i = 0; i < root->n; i++) {
         const pv_mobj *key = root->v.items[2 * i], *value = root->v.items[2 * i + 1];
         if (key->type == PV_M_TUPLE && key->n == 1) {
             /* Python 3.15's sampling profiler adds ("__sampled__",): True. */
-            (*n_markers)++;
+            ps->facts.n_markers++;
             continue;
         }
         keyinfo k;
@@ -253,12 +263,14 @@ static int read_entries(parser *ps, const pv_mobj *root, size_t *n_markers, size
                                pv_mtype_article(value->type));
         uint32_t idx;
         int added;
-        if ((rc = intern(ps, &k, &idx, &added)))
+        if ((rc = pv_pstats_intern(ps, &k, &idx, &added)))
             return rc;
-        *n_dups += !added;
+        if (added)
+            ps->keys[idx].entry = (uint32_t)++ps->facts.n_entries;
+        else
+            ps->facts.n_dups++;
         ps->keys[idx].value = value;
         ((pv_mobj *)key)->memo = idx + 1;
-        ps->n_callers += value->v.items[4]->type == PV_M_DICT ? value->v.items[4]->n : 0;
     }
     return PV_OK;
 }
@@ -298,7 +310,7 @@ static int intern_caller(parser *ps, const pv_mobj *ck, uint32_t *c)
     }
     keyinfo k;
     int added, rc;
-    if ((rc = read_key(ps, ck, "caller", &k)) || (rc = intern(ps, &k, c, &added)))
+    if ((rc = read_key(ps, ck, "caller", &k)) || (rc = pv_pstats_intern(ps, &k, c, &added)))
         return rc;
     ((pv_mobj *)ck)->memo = *c + 1;
     return PV_OK;
@@ -306,7 +318,7 @@ static int intern_caller(parser *ps, const pv_mobj *ck, uint32_t *c)
 
 /* Pass 2: values and callers.  Caller keys that have no entry of their own
  * become caller-only functions, interned after all the entries. */
-static int read_values(parser *ps, size_t n_entries, size_t *n_count_edges, size_t *n_edge_dups)
+static int read_values(parser *ps, size_t n_entries)
 {
     for (size_t i = 0; i < n_entries; i++) {
         keyinfo *k = &ps->keys[i];
@@ -329,34 +341,30 @@ static int read_values(parser *ps, size_t n_entries, size_t *n_count_edges, size
                 (rc = read_caller_value(ps, cv, &ps->keys[i], &e)))
                 return rc;
             e.caller = c;
-            *n_count_edges += e.is_count;
-            keyinfo *ci = &ps->keys[c];
-            if (ci->last_callee == i + 1) {
-                /* Two caller keys that decode alike (bytes and str): the
-                 * later value wins, as a dict would keep it. */
-                ps->edges[ci->edge_at] = e;
-                (*n_edge_dups)++;
-                continue;
-            }
-            ci->last_callee = (uint32_t)i + 1;
-            ci->edge_at = (uint32_t)ps->n_edges;
-            ps->edges[ps->n_edges++] = e;
+            pv_pstats_add_edge(ps, &e);
         }
     }
     return PV_OK;
 }
 
 /* Moves the keys and edges into the profile, in the arena. */
-static int build_profile(parser *ps, size_t n_entries)
+static int build_profile(parser *ps)
 {
     pv_profile *p = ps->p;
     p->n_funcs = ps->n_keys;
-    p->n_entries = n_entries;
+    p->n_entries = ps->facts.n_entries;
     p->n_edges = ps->n_edges;
-    p->edges = ps->edges;
     p->funcs = PV_ARENA_NEW(ps->arena, pv_func, ps->n_keys);
     if (!p->funcs)
         return too_big(ps);
+    /* The edge array joins the arena as it is, trimmed, not copied. */
+    p->edges = pv_xrealloc(ps->edges, ps->n_edges * sizeof *p->edges);
+    ps->edges = NULL;
+    if (pv_arena_adopt(ps->arena, p->edges, ps->n_edges * sizeof *p->edges) != 0) {
+        free(p->edges);
+        p->edges = NULL;
+        return too_big(ps);
+    }
     for (size_t i = 0; i < ps->n_keys; i++) {
         const keyinfo *k = &ps->keys[i];
         pv_func *f = &p->funcs[i];
@@ -370,11 +378,10 @@ static int build_profile(parser *ps, size_t n_entries)
         f->nc = k->nc;
         f->tt = k->tt;
         f->ct = k->ct;
-        if (!k->value)
+        if (!k->entry)
             f->flags |= PV_FUNC_CALLER_ONLY;
-        const pv_mobj *n = k->key->v.items[2];
-        if (n->type == PV_M_CODE) {
-            const pv_mcode *c = n->v.code;
+        if (k->code) {
+            const pv_mcode *c = k->code;
             f->code_name = pv_arena_strndup(ps->arena, c->name->v.s, c->name->n);
             f->code_file = pv_arena_strndup(ps->arena, c->filename->v.s, c->filename->n);
             f->code_line = c->firstlineno;
@@ -396,8 +403,11 @@ static int64_t clamp_sum(__int128 s, int *clamped)
     return (int64_t)s;
 }
 
-static const char *guess_writer(const pv_profile *p, size_t n_count, size_t n_markers)
+static const char *guess_writer(const pv_profile *p, size_t n_markers)
 {
+    size_t n_count = 0;
+    for (size_t e = 0; e < p->n_edges; e++)
+        n_count += p->edges[e].is_count;
     if (n_markers)
         return "profiling.sampling";
     size_t minus_one = 0, yappi_builtins = 0;
@@ -432,7 +442,7 @@ static int finish_totals(parser *ps)
     int clamped = 0;
     p->total_calls = clamp_sum(calls, &clamped);
     p->prim_calls = clamp_sum(prim, &clamped);
-    p->total_tt = pv_pstats_total_tt(p, ps->py2);
+    p->total_tt = pv_pstats_total_tt(p, ps->facts.py2);
     int rc = PV_OK;
     if (clamped)
         rc = warn(ps, "the total call count does not fit in 64 bits; shown as %lld",
@@ -460,63 +470,103 @@ static const char *first_byte_meaning(unsigned char b)
     }
 }
 
-static int parse_root(parser *ps, const pv_marshal *m, size_t len)
+/* The generic reader: the whole marshal tree first, then its shape. */
+static int read_generic(parser *ps, const unsigned char *buf, size_t len)
+{
+    pv_marshal m;
+    int rc = pv_marshal_read(buf, len, ps->arena, &m, ps->err);
+    if (rc)
+        return rc;
+    pstats_facts *f = &ps->facts;
+    f->end = m.end;
+    f->py2 = m.py2;
+    f->version = m.version;
+    f->n_escaped = m.n_escaped;
+    f->n_latin1 = m.n_latin1;
+    if ((rc = read_entries(ps, m.root)))
+        return rc;
+    if (f->n_entries == 0)
+        return pv_err_set(ps->err, PV_E_FORMAT, "byte 0: the profile holds no functions");
+    return read_values(ps, f->n_entries);
+}
+
+/* From keys and edges to the profile, its totals and its warnings. */
+static int finish(parser *ps, size_t len)
 {
     pv_profile *p = ps->p;
-    const pv_mobj *root = m->root;
+    const pstats_facts *f = &ps->facts;
     p->format = "pstats";
-    p->dialect = m->py2 ? "py2" : "py3";
-    p->marshal_version = m->version;
-    p->trailing_bytes = len - m->end;
-
-    size_t cap = 64;
-    while (cap < (size_t)root->n * 4)
-        cap *= 2;
-    ps->table = pv_xcalloc(cap, sizeof *ps->table);
-    ps->table_mask = cap - 1;
-
-    size_t n_markers = 0, n_dups = 0, n_count = 0, n_edge_dups = 0;
-    int rc = read_entries(ps, root, &n_markers, &n_dups);
-    size_t n_entries = ps->n_keys;
-    if (!rc && n_entries == 0)
-        rc = pv_err_set(ps->err, PV_E_FORMAT, "byte 0: the profile holds no functions");
-    if (!rc && !(ps->edges = PV_ARENA_NEW(ps->arena, pv_edge, ps->n_callers)))
-        rc = too_big(ps);
-    if (!rc)
-        rc = read_values(ps, n_entries, &n_count, &n_edge_dups);
-    if (!rc)
-        rc = build_profile(ps, n_entries);
+    p->dialect = f->py2 ? "py2" : "py3";
+    p->marshal_version = f->version;
+    p->trailing_bytes = len - f->end;
+    int rc = build_profile(ps);
     if (!rc) {
-        p->writer = guess_writer(p, n_count, n_markers);
+        p->writer = guess_writer(p, f->n_markers);
         rc = finish_totals(ps);
     }
-    if (!rc && n_markers)
+    if (!rc && f->n_markers)
         rc = warn(ps, "skipped %zu non-function entr%s such as ('__sampled__',) "
-                  "(Python 3.15 sampling profiler marker)", n_markers, n_markers == 1 ? "y" : "ies");
-    if (!rc && n_dups)
-        rc = warn(ps, "%zu function keys occur twice; the last value of each was kept", n_dups);
-    if (!rc && n_edge_dups)
+                  "(Python 3.15 sampling profiler marker)", f->n_markers,
+                  f->n_markers == 1 ? "y" : "ies");
+    if (!rc && f->n_dups)
+        rc = warn(ps, "%zu function keys occur twice; the last value of each was kept", f->n_dups);
+    if (!rc && f->n_edge_dups)
         rc = warn(ps, "%zu callers occur twice under one function (e.g. as bytes and as str); "
-                  "the last value was kept", n_edge_dups);
-    if (!rc && ps->n_keys > n_entries)
-        rc = warn(ps, "%zu callers have no entry of their own", ps->n_keys - n_entries);
-    if (!rc && ps->n_bytes_strings)
+                  "the last value was kept", f->n_edge_dups);
+    if (!rc && ps->n_keys > f->n_entries)
+        rc = warn(ps, "%zu callers have no entry of their own", ps->n_keys - f->n_entries);
+    if (!rc && f->n_bytes_strings)
         rc = warn(ps, "%zu keys hold byte strings where Python 3 writes str; read as text",
-                  ps->n_bytes_strings);
-    if (!rc && m->n_escaped + ps->n_escaped)
+                  f->n_bytes_strings);
+    if (!rc && f->n_escaped)
         rc = warn(ps, "%zu strings are not valid UTF-8; their bytes are kept as U+DC80..U+DCFF",
-                  m->n_escaped + ps->n_escaped);
-    if (!rc && m->n_latin1)
+                  f->n_escaped);
+    if (!rc && f->n_latin1)
         rc = warn(ps, "%zu ASCII-coded strings hold bytes above 0x7f; read as Latin-1",
-                  m->n_latin1);
+                  f->n_latin1);
     if (!rc && p->trailing_bytes)
         rc = warn(ps, "%zu bytes after the end of the profile (byte %zu) were ignored",
-                  p->trailing_bytes, m->end);
+                  p->trailing_bytes, f->end);
     return rc;
+}
+
+static void parser_free(parser *ps)
+{
+    free(ps->table);
+    free(ps->keys);
+    free(ps->stamps);
+    free(ps->edges);
+}
+
+/* Sizes the arrays for a file of `len` bytes.  Capacities are generous
+ * guesses (a function takes 100+ bytes, an edge 25+): large blocks come
+ * from mmap and cost nothing until touched, while growing by copying was
+ * a seventh of the parse. */
+static void parser_reset(parser *ps, size_t len)
+{
+    parser_free(ps);
+    ps->n_keys = ps->n_edges = 0;
+    ps->cap_keys = ps->cap_stamps = len / 64 + 16;
+    ps->cap_edges = len / 16 + 16;
+    ps->keys = pv_xmalloc(ps->cap_keys * sizeof *ps->keys);
+    ps->stamps = pv_xmalloc(ps->cap_stamps * sizeof *ps->stamps);
+    ps->edges = pv_xmalloc(ps->cap_edges * sizeof *ps->edges);
+    memset(&ps->facts, 0, sizeof ps->facts);
+    size_t cap = 1024;
+    while (cap < len / 128)
+        cap *= 2;
+    ps->table_mask = cap - 1;
+    ps->table = pv_xcalloc(cap, sizeof *ps->table);
 }
 
 int pv_pstats_parse(const unsigned char *buf, size_t len, pv_arena *arena, pv_profile *out,
                     pv_err *err)
+{
+    return pv_pstats_parse_with(buf, len, arena, out, 0, err);
+}
+
+int pv_pstats_parse_with(const unsigned char *buf, size_t len, pv_arena *arena, pv_profile *out,
+                         int generic_only, pv_err *err)
 {
     memset(out, 0, sizeof *out);
     if (len == 0)
@@ -526,18 +576,16 @@ int pv_pstats_parse(const unsigned char *buf, size_t len, pv_arena *arena, pv_pr
                           "byte 0: not a pstats dump: it starts with 0x%02x%s, but a pstats "
                           "dump is a marshalled dict and starts with 0x7b or 0xfb",
                           buf[0], first_byte_meaning(buf[0]));
-    pv_marshal m;
-    int rc = pv_marshal_read(buf, len, arena, &m, err);
-    if (rc)
-        return rc;
-    /* Byte-string keys are normal in Python 2 files, which may also be
-     * written without t/R (marshal version 0); only a file with Python
-     * 3's FLAG_REF sharing is certainly from Python 3. */
-    parser ps = {.arena = arena, .p = out, .py2 = m.py2, .warn_bytes = m.version >= 3 && !m.py2,
-                 .err = err};
-    rc = parse_root(&ps, &m, len);
-    free(ps.table);
-    free(ps.keys);
+    parser ps = {.arena = arena, .p = out, .err = err};
+    parser_reset(&ps, len);
+    int rc = generic_only ? PV_PSTATS_FALLBACK : pv_pstats_fast(&ps, buf, len);
+    if (rc == PV_PSTATS_FALLBACK) {
+        parser_reset(&ps, len);
+        rc = read_generic(&ps, buf, len);
+    }
+    if (rc == PV_OK)
+        rc = finish(&ps, len);
+    parser_free(&ps);
     if (rc)
         memset(out, 0, sizeof *out);
     return rc;

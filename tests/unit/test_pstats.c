@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "loader.h"
+#include "pstats_internal.h"
 #include "store.h"
 
 Suite *pv_pstats_suite(void);
@@ -322,14 +323,17 @@ START_TEST(valid_dump_matches_its_oracle_parsed_and_stored)
     ck_assert_ptr_nonnull(buf);
 
     pv_arena arena;
-    pv_arena_init(&arena, pv_load_memory_limit(len));
     pv_profile p;
     pv_err err;
-    int rc = pv_pstats_parse(buf, len, &arena, &p, &err);
-    ck_assert_msg(rc == PV_OK, "%s: %s", cur, err.msg);
     check_zero_sign = 1;
-    expect_profile(&p, o);
-    pv_arena_release(&arena);
+    /* Both readers: the fast one (with its fallback) and the generic one. */
+    for (int generic = 0; generic <= 1; generic++) {
+        pv_arena_init(&arena, pv_load_memory_limit(len));
+        int rc = pv_pstats_parse_with(buf, len, &arena, &p, generic, &err);
+        ck_assert_msg(rc == PV_OK, "%s: %s", cur, err.msg);
+        expect_profile(&p, o);
+        pv_arena_release(&arena);
+    }
 
     /* The same through the store: load, read back, compare again. */
     pv_store *s;
