@@ -66,6 +66,23 @@ static void std_name(const pv_func *f, char *buf, size_t cap)
     }
 }
 
+/* Turns U+DC80..U+DCFF back into the raw bytes they stand for, in place:
+ * a terminal gets the file name's original bytes, as Python prints a name
+ * it decoded with surrogateescape. */
+static void unescape_bytes(char *s)
+{
+    unsigned char *in = (unsigned char *)s, *out = in;
+    while (*in) {
+        if (in[0] == 0xED && (in[1] == 0xB2 || in[1] == 0xB3) && (in[2] & 0xC0) == 0x80) {
+            *out++ = (unsigned char)(((in[1] & 0x03) << 6) | (in[2] & 0x3F));
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+}
+
 static const pv_func *g_funcs;  /* for qsort's comparator */
 static sort_key g_key;
 
@@ -150,6 +167,7 @@ static void print_table(const pv_profile *p, const pv_profile_info *info, sort_k
         else
             print_f8(f->ct / (double)f->cc);
         std_name(f, name, sizeof name);
+        unescape_bytes(name);
         printf("%s\n", name);
     }
     printf("\n\n");

@@ -4,8 +4,9 @@
  * from memory into a pv_profile allocated in the caller's arena; the
  * arena's limit is the memory cap a hostile file cannot pass.  pv_load_*
  * parse and store in one step: a file is stored whole or not at all.
- * Errors name the byte offset ("byte 4121: string length ... exceeds ...");
- * pv_load_file also prefixes the file name.
+ * Format errors name the byte offset ("byte 4121: string length ...
+ * exceeds ..."), limit errors the limit; pv_load_file also prefixes the
+ * file name.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_LOADER_H

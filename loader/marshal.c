@@ -62,11 +62,11 @@ typedef struct frame {
     /* FR_CODE only: */
     uint8_t layout;      /* index into layouts[] being tried */
     uint8_t flagged;     /* had FLAG_REF: takes a ref slot on every attempt */
+    uint8_t nested;      /* inside another code object: bound to its layout */
     int64_t firstlineno;
     size_t body;         /* offset just after the 'c' byte */
     size_t ref_mark, str_mark;
     tallies saved;
-    const char *why[N_LAYOUTS];  /* why each layout failed, for the message */
 } frame;
 
 typedef struct reader {
@@ -88,6 +88,9 @@ typedef struct reader {
     frame *stack;
     size_t depth, cap_stack;
     size_t budget;       /* objects we may still read */
+    unsigned code_depth; /* code objects open on the stack */
+    uint8_t outer_layout;  /* the layout the outermost open code object is trying */
+    char why[N_LAYOUTS][120];  /* why each layout failed it, for the message */
     tallies t;
     int code;            /* pending error code */
     char msg[400];       /* pending error message, "byte N: ..." */
@@ -517,6 +520,7 @@ static int finish_code(reader *r, pv_mobj **out)
     c->name = name;
     c->firstlineno = f->firstlineno;
     c->layout = layouts[f->layout].name;
+    r->code_depth--;
     f->obj->v.code = c;
     if (f->ref != SIZE_MAX)
         r->ref_bits[f->ref] = REF_HASHABLE;
@@ -595,13 +599,17 @@ static int recover(reader *r)
     size_t d = r->depth;
     while (d > 0) {
         frame *f = &r->stack[d - 1];
-        if (f->kind != FR_CODE) {
+        if (f->kind != FR_CODE || f->nested) {
             d--;
             continue;
         }
-        f->why[f->layout] = pv_arena_strndup(r->arena, r->msg, strlen(r->msg));
+        size_t len = strnlen(r->msg, sizeof r->why[0] - 1);
+        memcpy(r->why[f->layout], r->msg, len);
+        r->why[f->layout][len] = '\0';
         if (f->layout + 1u < N_LAYOUTS) {
             f->layout++;
+            r->outer_layout = f->layout;
+            r->code_depth = 1;
             r->depth = d;
             r->pos = f->body;
             r->n_refs = f->ref_mark;
@@ -619,7 +627,7 @@ static int recover(reader *r)
                          f->obj->offset);
         for (size_t i = 0; i < N_LAYOUTS && n > 0 && (size_t)n < sizeof msg; i++)
             n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s: %s", i ? "; " : "",
-                          layouts[i].name, f->why[i] ? f->why[i] : "?");
+                          layouts[i].name, r->why[i]);
         if (n > 0 && (size_t)n < sizeof msg - 1)
             snprintf(msg + n, sizeof msg - (size_t)n, ")");
         memcpy(r->msg, msg, sizeof msg);
@@ -809,6 +817,14 @@ static int step(reader *r, int *done)
         if ((rc = push_frame(r, o, FR_CODE, 0, flag)))
             return rc;
         frame *f = &r->stack[r->depth - 1];
+        /* One writer wrote every code object of a file, so a nested code
+         * object takes its enclosing one's layout and is never tried on
+         * its own: only the outermost code object backtracks, which keeps
+         * the tries linear instead of 4 to the power of the nesting. */
+        f->nested = r->code_depth++ > 0;
+        if (!f->nested)
+            r->outer_layout = 0;
+        f->layout = r->outer_layout;
         f->flagged = (uint8_t)(flag != 0);
         f->body = r->pos;
         f->ref_mark = ref_mark;

@@ -21,6 +21,12 @@
 #include "pstats_order.h"
 #include "xalloc.h"
 
+static int too_big(parser *ps)
+{
+    return pv_err_set(ps->err, PV_E_TOO_BIG, "decoding needs more than the %zu MiB memory limit",
+                      ps->arena->limit >> 20);
+}
+
 static int warn(parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int warn(parser *ps, const char *fmt, ...)
@@ -34,7 +40,7 @@ static int warn(parser *ps, const char *fmt, ...)
     const char **w = PV_ARENA_NEW(ps->arena, const char *, p->n_warnings + 1);
     char *copy = pv_arena_strndup(ps->arena, buf, strlen(buf));
     if (!w || !copy)
-        return pv_err_set(ps->err, PV_E_TOO_BIG, "out of memory budget for warnings");
+        return too_big(ps);
     if (p->n_warnings)
         memcpy(w, p->warnings, p->n_warnings * sizeof *w);
     w[p->n_warnings++] = copy;
@@ -42,11 +48,6 @@ static int warn(parser *ps, const char *fmt, ...)
     return PV_OK;
 }
 
-static int too_big(parser *ps)
-{
-    return pv_err_set(ps->err, PV_E_TOO_BIG, "decoding needs more than the %zu MiB memory limit",
-                      ps->arena->limit >> 20);
-}
 
 /* Mixes 8 bytes at a time (multiply and fold, as in wyhash/mum): file
  * names are long, and byte-at-a-time FNV was a tenth of the parse. */
@@ -170,7 +171,7 @@ int pv_pstats_intern(parser *ps, const keyinfo *k, uint32_t *idx, int *added)
         }
     }
     if (ps->n_keys >= UINT32_MAX - 1)
-        return pv_err_set(ps->err, PV_E_TOO_BIG, "more than 4 billion functions");
+        return pv_err_set(ps->err, PV_E_TOO_BIG, "more than the limit of 4 billion functions");
     ps->keys = pv_xgrow(ps->keys, &ps->cap_keys, ps->n_keys + 1, sizeof *ps->keys);
     ps->keys[ps->n_keys] = *k;
     ps->stamps = pv_xgrow(ps->stamps, &ps->cap_stamps, ps->n_keys + 1, sizeof *ps->stamps);

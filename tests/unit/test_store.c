@@ -1,9 +1,10 @@
 /* test_store.c — the SQLite store: exact round trips (NaN, inf, int64
- * extremes, WTF-8, code objects, caller-only functions, count edges),
- * deduplication by SHA-256, all-or-nothing adds, cascading deletes,
- * read-only and schema-version refusals, list order, raw bytes.
- * Where the API cannot show what is in the file (rows left behind by a
- * delete, a store written by another version) the tests open it with
+ * extremes, WTF-8, code objects, caller-only functions, count edges, a
+ * 50,000-function profile), deduplication by SHA-256, all-or-nothing
+ * adds, deletes that leave no row behind, read-only and schema-version
+ * refusals, query plans, list order, raw bytes.
+ * Where the API cannot show what is in the file (rows left behind, a
+ * store written by another version, a plan) the tests open it with
  * SQLite directly.
  * SPDX-License-Identifier: MIT
  */
@@ -85,6 +86,25 @@ static void sql_exec(const char *path, const char *sql)
     sqlite3_close(db);
 }
 
+/* The query plan SQLite picks for `sql` in the store at `path`, its
+ * steps joined by "; ". */
+static void plan_of(const char *path, const char *sql, char *out, size_t cap)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char q[512];
+    snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", len ? "; " : "", sqlite3_column_text(st, 3));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 /* A source for `bytes`, with its real SHA-256. */
 static pv_source source_of(const char *name, const void *bytes, size_t size)
 {
@@ -115,17 +135,27 @@ static size_t count_profiles(pv_store *s)
     return n;
 }
 
+/* The comparisons below call Check only on a mismatch: every passing
+ * ck_assert records a mark point (a write to the parent process), which
+ * would dominate comparing 190,000 rows. */
+
 /* Doubles are equal when both are NaN or both are the same number. */
 static void assert_same_double(double a, double b, const char *what, size_t i)
 {
-    ck_assert_msg((isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b)),
-                  "%s[%zu]: %.17g != %.17g", what, i, a, b);
+    if (!((isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b))))
+        ck_abort_msg("%s[%zu]: %.17g != %.17g", what, i, a, b);
+}
+
+static void assert_same_int(int64_t a, int64_t b, const char *what, size_t i)
+{
+    if (a != b)
+        ck_abort_msg("%s[%zu]: %lld != %lld", what, i, (long long)a, (long long)b);
 }
 
 static void assert_same_str(const char *a, const char *b, const char *what, size_t i)
 {
-    ck_assert_msg((!a && !b) || (a && b && strcmp(a, b) == 0), "%s[%zu]: \"%s\" != \"%s\"",
-                  what, i, a ? a : "(null)", b ? b : "(null)");
+    if (!((!a && !b) || (a && b && strcmp(a, b) == 0)))
+        ck_abort_msg("%s[%zu]: \"%s\" != \"%s\"", what, i, a ? a : "(null)", b ? b : "(null)");
 }
 
 /* Every field of two profiles, exactly (trailing_bytes is not stored). */
@@ -134,40 +164,40 @@ static void assert_same_profile(const pv_profile *a, const pv_profile *b)
     assert_same_str(a->format, b->format, "format", 0);
     assert_same_str(a->writer, b->writer, "writer", 0);
     assert_same_str(a->dialect, b->dialect, "dialect", 0);
-    ck_assert_int_eq(a->marshal_version, b->marshal_version);
-    ck_assert_uint_eq(a->n_funcs, b->n_funcs);
-    ck_assert_uint_eq(a->n_entries, b->n_entries);
-    ck_assert_uint_eq(a->n_edges, b->n_edges);
-    ck_assert_int_eq(a->total_calls, b->total_calls);
-    ck_assert_int_eq(a->prim_calls, b->prim_calls);
+    assert_same_int(a->marshal_version, b->marshal_version, "marshal_version", 0);
+    assert_same_int((int64_t)a->n_funcs, (int64_t)b->n_funcs, "n_funcs", 0);
+    assert_same_int((int64_t)a->n_entries, (int64_t)b->n_entries, "n_entries", 0);
+    assert_same_int((int64_t)a->n_edges, (int64_t)b->n_edges, "n_edges", 0);
+    assert_same_int(a->total_calls, b->total_calls, "total_calls", 0);
+    assert_same_int(a->prim_calls, b->prim_calls, "prim_calls", 0);
     assert_same_double(a->total_tt, b->total_tt, "total_tt", 0);
-    ck_assert_uint_eq(b->trailing_bytes, 0);
-    ck_assert_uint_eq(a->n_warnings, b->n_warnings);
+    assert_same_int((int64_t)b->trailing_bytes, 0, "trailing_bytes", 0);
+    assert_same_int((int64_t)a->n_warnings, (int64_t)b->n_warnings, "n_warnings", 0);
     for (size_t i = 0; i < a->n_warnings; i++)
         assert_same_str(a->warnings[i], b->warnings[i], "warnings", i);
     for (size_t i = 0; i < a->n_funcs; i++) {
         const pv_func *f = &a->funcs[i], *g = &b->funcs[i];
         assert_same_str(f->file, g->file, "file", i);
         assert_same_str(f->name, g->name, "name", i);
-        ck_assert_int_eq(f->line, g->line);
-        ck_assert_int_eq(f->cc, g->cc);
-        ck_assert_int_eq(f->nc, g->nc);
+        assert_same_int(f->line, g->line, "line", i);
+        assert_same_int(f->cc, g->cc, "cc", i);
+        assert_same_int(f->nc, g->nc, "nc", i);
         assert_same_double(f->tt, g->tt, "tt", i);
         assert_same_double(f->ct, g->ct, "ct", i);
         assert_same_str(f->code_name, g->code_name, "code_name", i);
         assert_same_str(f->code_file, g->code_file, "code_file", i);
-        ck_assert_int_eq(f->code_line, g->code_line);
-        ck_assert_uint_eq(f->flags, g->flags);
+        assert_same_int(f->code_line, g->code_line, "code_line", i);
+        assert_same_int(f->flags, g->flags, "flags", i);
     }
     for (size_t i = 0; i < a->n_edges; i++) {
         const pv_edge *e = &a->edges[i], *d = &b->edges[i];
-        ck_assert_uint_eq(e->caller, d->caller);
-        ck_assert_uint_eq(e->callee, d->callee);
-        ck_assert_int_eq(e->nc, d->nc);
-        ck_assert_int_eq(e->cc, d->cc);
+        assert_same_int(e->caller, d->caller, "edge caller", i);
+        assert_same_int(e->callee, d->callee, "edge callee", i);
+        assert_same_int(e->nc, d->nc, "edge nc", i);
+        assert_same_int(e->cc, d->cc, "edge cc", i);
         assert_same_double(e->tt, d->tt, "edge tt", i);
         assert_same_double(e->ct, d->ct, "edge ct", i);
-        ck_assert_uint_eq(e->is_count, d->is_count);
+        assert_same_int(e->is_count, d->is_count, "edge is_count", i);
     }
 }
 
@@ -193,8 +223,9 @@ static pv_func tricky_funcs[] = {
     /* Non-ASCII, and a surrogate-escaped byte (WTF-8 ED B2 80 for 0x80). */
     {.file = "/app/caf\xc3\xa9/\xed\xb2\x80.py", .name = "\xe5\x87\xbd\xe6\x95\xb0", .line = INT64_MAX,
      .cc = INT64_MIN, .nc = INT64_MAX, .tt = -INFINITY, .ct = 1e-300},
-    /* A key that held a code object (python -m profile). */
-    {.file = "profile", .name = "<code main>", .line = 0, .cc = 0, .nc = 0, .tt = 0, .ct = 0,
+    /* A key that held a code object (python -m profile); -0.0, which a
+     * REAL column would store as 0. */
+    {.file = "profile", .name = "<code main>", .line = 0, .cc = 0, .nc = 0, .tt = -0.0, .ct = 0,
      .code_name = "main", .code_file = "/app/main.py", .code_line = 42},
     /* Named only as a caller. */
     {.file = "/app/lib.py", .name = "helper", .line = 7, .flags = PV_FUNC_CALLER_ONLY},
@@ -227,7 +258,50 @@ static pv_profile tricky_profile(void)
 static pv_profile empty_profile(void)
 {
     return (pv_profile){.format = "pstats", .writer = "cProfile", .dialect = "py3",
-                        .marshal_version = 2, .total_tt = 0};
+                        .marshal_version = 2, .total_tt = -0.0};
+}
+
+/* A profile shaped like a big real one: n_funcs functions over a few
+ * hundred files, edges grouped by callee, the last tenth caller-only. */
+static pv_profile synthetic_profile(pv_arena *a, size_t n_funcs, size_t n_edges)
+{
+    pv_profile p = {.format = "pstats", .writer = "cProfile", .dialect = "py3",
+                    .marshal_version = 4, .n_funcs = n_funcs, .n_entries = n_funcs - n_funcs / 10,
+                    .n_edges = n_edges};
+    pv_func *funcs = PV_ARENA_NEW(a, pv_func, n_funcs);
+    pv_edge *edges = PV_ARENA_NEW(a, pv_edge, n_edges);
+    char buf[128];
+    for (size_t i = 0; i < n_funcs; i++) {
+        pv_func *f = &funcs[i];
+        snprintf(buf, sizeof buf, "/usr/lib/python3.11/site-packages/pkg%zu/module%zu.py", i % 37,
+                 i % 300);
+        f->file = pv_arena_strndup(a, buf, strlen(buf));
+        snprintf(buf, sizeof buf, "function_name_%zu", i);
+        f->name = pv_arena_strndup(a, buf, strlen(buf));
+        f->line = (int64_t)(i % 2000) + 1;
+        f->cc = (int64_t)i % 97 + 1;
+        f->nc = f->cc + (int64_t)(i % 5);
+        f->tt = (double)(i % 1000) * 1.7e-7;
+        f->ct = f->tt * 3;
+        f->code_name = f->code_file = NULL;
+        f->code_line = 0;
+        f->flags = i >= p.n_entries ? PV_FUNC_CALLER_ONLY : 0;
+    }
+    for (size_t i = 0; i < n_edges; i++) {
+        pv_edge *e = &edges[i];
+        e->callee = (uint32_t)(i * p.n_entries / n_edges);
+        e->caller = (uint32_t)((i * 2654435761u) % n_funcs);
+        e->nc = (int64_t)(i % 13) + 1;
+        e->cc = e->nc;
+        e->tt = (double)(i % 500) * 1.3e-7;
+        e->ct = e->tt * 2;
+        e->is_count = 0;
+        p.total_calls += e->nc;
+    }
+    p.funcs = funcs;
+    p.edges = edges;
+    p.total_tt = 1.5;
+    return p;
 }
 
 /* ---- tests ----------------------------------------------------------- */
@@ -310,33 +384,72 @@ START_TEST(store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_not
 }
 END_TEST
 
-START_TEST(store_failed_add_leaves_nothing_behind)
+/* Adds `p`, which must fail with PV_E_DB and a message containing
+ * `reason`, then checks that no row of it is anywhere in the store. */
+static void assert_add_fails_cleanly(pv_store *s, const char *path, const pv_profile *p,
+                                     const char *reason)
 {
-    pv_store *s = open_ok(":memory:", 0);
-    pv_profile p = tricky_profile();
-    /* The last edge names function 99 of 5: a foreign key fails after the
-     * profile, blob, functions and three edges went in. */
-    pv_edge bad_edges[4];
-    memcpy(bad_edges, tricky_edges, sizeof bad_edges);
-    bad_edges[3].callee = 99;
-    p.edges = bad_edges;
     pv_source src = source_of("bad.prof", "bad", 3);
     int64_t id = -1;
     int existed = -1;
     pv_err err = {0};
-    ck_assert_int_eq(pv_store_add(s, &p, &src, &id, &existed, &err), PV_E_DB);
+    ck_assert_int_eq(pv_store_add(s, p, &src, &id, &existed, &err), PV_E_DB);
     ck_assert_int_eq(err.code, PV_E_DB);
-    ck_assert_msg(strstr(err.msg, "FOREIGN KEY"), "message: %s", err.msg);
+    ck_assert_msg(strstr(err.msg, reason), "message: %s", err.msg);
     ck_assert_int_eq(existed, 0);
+    ck_assert_int_eq(id, 0);
     ck_assert_uint_eq(count_profiles(s), 0);
     int64_t found;
     ck_assert_int_eq(pv_store_find_sha(s, src.sha256, &found, NULL), PV_E_NOTFOUND);
+    static const char *const counts[] = {
+        "SELECT count(*) FROM profile", "SELECT count(*) FROM profile_blob",
+        "SELECT count(*) FROM function", "SELECT count(*) FROM edge",
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        ck_assert_msg(sql_int(path, counts[i]) == 0, "%s: not 0", counts[i]);
+}
 
-    /* The transaction is over: the same bytes, fixed, go in. */
-    p.edges = tricky_edges;
-    id = add_ok(s, &p, &src);
-    assert_reads_back(s, id, &p);
+START_TEST(store_failed_add_leaves_nothing_behind)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+
+    /* An edge naming function 99 of 5 is refused before anything is written. */
+    pv_profile p = tricky_profile();
+    pv_edge bad_edges[4];
+    memcpy(bad_edges, tricky_edges, sizeof bad_edges);
+    bad_edges[3].callee = 99;
+    p.edges = bad_edges;
+    assert_add_fails_cleanly(s, t.path, &p, "names function");
+
+    /* A NULL name fails in SQLite after the profile, its bytes and four
+     * functions went in (one row per statement)... */
+    pv_func bad_funcs[5];
+    memcpy(bad_funcs, tricky_funcs, sizeof bad_funcs);
+    bad_funcs[4].name = NULL;
+    p = tricky_profile();
+    p.funcs = bad_funcs;
+    assert_add_fails_cleanly(s, t.path, &p, "NOT NULL");
+
+    /* ...and inside a multi-row INSERT, after whole batches went in. */
+    pv_arena a;
+    pv_arena_init(&a, ARENA_LIMIT);
+    pv_profile big = synthetic_profile(&a, 1000, 2000);
+    big.funcs[700].name = NULL;
+    assert_add_fails_cleanly(s, t.path, &big, "NOT NULL");
+    big.funcs[700].name = "fixed";
+    big.edges[1500].caller = 1000;
+    assert_add_fails_cleanly(s, t.path, &big, "names function");
+
+    /* Each transaction ended: the same bytes, fixed, go in. */
+    big.edges[1500].caller = 0;
+    pv_source src = source_of("bad.prof", "bad", 3);
+    int64_t id = add_ok(s, &big, &src);
+    assert_reads_back(s, id, &big);
+    pv_arena_release(&a);
     pv_store_close(s);
+    tmp_cleanup(&t);
 }
 END_TEST
 
@@ -427,7 +540,7 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
     ck_assert_ptr_null(s);
     char want[300];
     snprintf(want, sizeof want,
-             "store %s was written by schema version 7; this profviz uses 1 — delete it or pass --db",
+             "store %s was written by schema version 7; this profviz uses 2 — delete it or pass --db",
              t.path);
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_DB);
@@ -470,11 +583,43 @@ START_TEST(store_creates_the_schema_once_and_reopens)
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
     pv_store_close(s);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 1);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 2);
     ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     s = open_ok(t.path, 0);
     assert_reads_back(s, id, &p);
     pv_store_close(s);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_plans_callers_and_callees_lookups_on_their_indexes)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    add_ok(s, &p, &src);
+    pv_store_close(s);
+    static const struct {
+        const char *sql, *plan;
+    } cases[] = {
+        {"SELECT * FROM edge WHERE profile_id = ?1 AND callee = ?2",
+         "SEARCH edge USING PRIMARY KEY (profile_id=? AND callee=?)"},
+        {"SELECT * FROM edge WHERE profile_id = ?1 AND caller = ?2",
+         "SEARCH edge USING INDEX edge_by_caller (profile_id=? AND caller=?)"},
+        {"SELECT * FROM function WHERE profile_id = ?1 AND id = ?2",
+         "SEARCH function USING PRIMARY KEY (profile_id=? AND id=?)"},
+        {"SELECT * FROM tree_node WHERE profile_id = ?1 AND parent = ?2",
+         "SEARCH tree_node USING INDEX tree_node_by_parent (profile_id=? AND parent=?)"},
+        {"SELECT * FROM edge WHERE profile_id = ?1 ORDER BY callee, seq",
+         "SEARCH edge USING PRIMARY KEY (profile_id=?)"},
+    };
+    char plan[512];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        plan_of(t.path, cases[i].sql, plan, sizeof plan);
+        ck_assert_str_eq(plan, cases[i].plan);
+    }
     tmp_cleanup(&t);
 }
 END_TEST
@@ -554,49 +699,6 @@ START_TEST(store_read_stops_at_the_arena_limit)
 }
 END_TEST
 
-/* A profile shaped like a big real one: n_funcs functions over a few
- * hundred files, edges grouped by callee, the last tenth caller-only. */
-static pv_profile synthetic_profile(pv_arena *a, size_t n_funcs, size_t n_edges)
-{
-    pv_profile p = {.format = "pstats", .writer = "cProfile", .dialect = "py3",
-                    .marshal_version = 4, .n_funcs = n_funcs, .n_entries = n_funcs - n_funcs / 10,
-                    .n_edges = n_edges};
-    pv_func *funcs = PV_ARENA_NEW(a, pv_func, n_funcs);
-    pv_edge *edges = PV_ARENA_NEW(a, pv_edge, n_edges);
-    char buf[128];
-    for (size_t i = 0; i < n_funcs; i++) {
-        pv_func *f = &funcs[i];
-        snprintf(buf, sizeof buf, "/usr/lib/python3.11/site-packages/pkg%zu/module%zu.py", i % 37,
-                 i % 300);
-        f->file = pv_arena_strndup(a, buf, strlen(buf));
-        snprintf(buf, sizeof buf, "function_name_%zu", i);
-        f->name = pv_arena_strndup(a, buf, strlen(buf));
-        f->line = (int64_t)(i % 2000) + 1;
-        f->cc = (int64_t)i % 97 + 1;
-        f->nc = f->cc + (int64_t)(i % 5);
-        f->tt = (double)(i % 1000) * 1.7e-7;
-        f->ct = f->tt * 3;
-        f->code_name = f->code_file = NULL;
-        f->code_line = 0;
-        f->flags = i >= p.n_entries ? PV_FUNC_CALLER_ONLY : 0;
-    }
-    for (size_t i = 0; i < n_edges; i++) {
-        pv_edge *e = &edges[i];
-        e->callee = (uint32_t)(i * p.n_entries / n_edges);
-        e->caller = (uint32_t)((i * 2654435761u) % n_funcs);
-        e->nc = (int64_t)(i % 13) + 1;
-        e->cc = e->nc;
-        e->tt = (double)(i % 500) * 1.3e-7;
-        e->ct = e->tt * 2;
-        e->is_count = 0;
-        p.total_calls += e->nc;
-    }
-    p.funcs = funcs;
-    p.edges = edges;
-    p.total_tt = 1.5;
-    return p;
-}
-
 START_TEST(store_round_trips_a_large_profile)
 {
     tmp_store t;
@@ -631,6 +733,7 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_refuses_another_schema_version_with_a_clear_message);
     tcase_add_test(tc, store_refuses_a_foreign_database_and_a_non_database);
     tcase_add_test(tc, store_creates_the_schema_once_and_reopens);
+    tcase_add_test(tc, store_plans_callers_and_callees_lookups_on_their_indexes);
     tcase_add_test(tc, store_lists_newest_first);
     tcase_add_test(tc, store_raw_returns_the_exact_bytes);
     tcase_add_test(tc, store_read_stops_at_the_arena_limit);

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# run.sh — the load benchmarks, in a release build of their own.
+#
+#   bench/run.sh            RUNS=N (default 5) sets the best-of count
+#
+# Builds build-bench (-Dbuildtype=release, configured once), generates a
+# 100,000-function synthetic profile with gen_pstats (cached in
+# bench/results/, which git ignores), runs bench_load on the shared 50k
+# profile, the synthetic one and examples/slow.prof, times the real CLI end
+# to end with hyperfine when it is installed, and prints the figures next
+# to the targets.  Results are also saved in bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=build-bench
+RESULTS=bench/results
+RUNS=${RUNS:-5}
+LOAD_TARGET_MS=500    # a 50k-function profile parsed and committed
+PARSE_TARGET_MBS=100  # parse alone, on files of at least 1 MB
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+if [[ ! -f $BUILD/build.ninja ]]; then
+    meson setup "$BUILD" -Dbuildtype=release >/dev/null
+fi
+say "building ($BUILD, release)"
+meson compile -C "$BUILD" bench/gen_pstats bench/bench_load cli/profviz >/dev/null
+mkdir -p "$RESULTS"
+
+# gen_pstats is deterministic, so a file is stale only when the generator
+# changed since it was written.
+synth() {
+    local n=$1 out=$RESULTS/synth_$1.prof
+    if [[ ! -f $out || $BUILD/bench/gen_pstats -nt $out ]]; then
+        "$BUILD/bench/gen_pstats" --funcs "$n" --seed 1 -o "$out"
+    fi
+    echo "$out"
+}
+
+files=()
+big50k=../shared/corpus/big_50k.prof
+if [[ -f $big50k ]]; then
+    files+=("$big50k")
+else
+    # Without the shared corpus a synthetic profile of the same size stands
+    # in for it, so the 50k target is still checked.
+    echo "note: ../shared is absent: skipping big_50k.prof, using a synthetic 50k profile" >&2
+    big50k=$(synth 50000)
+    files+=("$big50k")
+fi
+files+=("$(synth 100000)" examples/slow.prof)
+
+say "bench_load (best of $RUNS)"
+"$BUILD/bench/bench_load" -r "$RUNS" "${files[@]}" | tee "$RESULTS/bench_load.txt"
+
+if command -v hyperfine >/dev/null; then
+    say "profviz load end to end (hyperfine, fresh store each run)"
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    db=$tmp/bench.db
+    cmds=()
+    for f in "${files[@]}"; do
+        cmds+=("$BUILD/cli/profviz load -q --db $db $f")
+    done
+    hyperfine --shell=none --warmup 1 --runs "$RUNS" --style basic \
+        --prepare "rm -f $db $db-wal $db-shm" \
+        --export-json "$RESULTS/hyperfine.json" "${cmds[@]}"
+else
+    echo "note: hyperfine is not installed: skipping the end-to-end CLI timing" >&2
+fi
+
+say "targets"
+awk -v big="$(basename "$big50k")" -v load_t="$LOAD_TARGET_MS" -v parse_t="$PARSE_TARGET_MBS" '
+    $1 != "bench" { next }
+    {
+        delete kv
+        for (i = 2; i <= NF; i++) { split($i, p, "="); kv[p[1]] = p[2] }
+        if (kv["status"] != "ok") { printf "  %-28s FAILED to load\n", kv["file"]; bad = 1; next }
+        if (kv["file"] == big) {
+            ok = kv["load_ms"] + 0 < load_t
+            printf "  %-28s parse+store %9.1f ms   target < %d ms      %s\n",
+                kv["file"], kv["load_ms"], load_t, ok ? "met" : "MISSED"
+            bad = bad || !ok
+        }
+        if (kv["bytes"] + 0 >= 1000000) {
+            ok = kv["parse_mb_s"] + 0 >= parse_t
+            printf "  %-28s parse       %9.1f MB/s target >= %d MB/s  %s\n",
+                kv["file"], kv["parse_mb_s"], parse_t, ok ? "met" : "MISSED"
+            bad = bad || !ok
+        }
+    }
+    END { exit bad }' "$RESULTS/bench_load.txt" && echo "all targets met" || echo "some targets missed"
