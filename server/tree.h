@@ -1,0 +1,63 @@
+/* tree.h — the call tree of one view, computed from a call graph.
+ *
+ * pstats keeps caller->callee totals, not stacks, so the time of a box in
+ * a tree (a call path) is often not in the data.  pv_tree_build derives,
+ * for every box, a time and bounds [lo, hi] that always contain the true
+ * time of that path, and says "exact" only when lo == hi.  The rules (see
+ * tree.c) are the ones issue 4 lays down; nothing is scaled to fit.
+ *
+ * A view is a path of function ids from the top (empty: the whole
+ * profile), `depth` levels below the path's last box, and a `cutoff` as a
+ * fraction of that box's time below which children are merged into one
+ * "(n smaller)" box per parent.  The result holds only what the view can
+ * show.  Ownership: pv_tree_build fills a caller-provided pv_tree whose
+ * node array is malloc'd; pv_tree_release frees it.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PV_TREE_H
+#define PV_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "graph.h"
+
+#define PV_TREE_ROOT (-1)     /* func of the synthetic root above the top level */
+#define PV_TREE_SMALLER (-2)  /* func of a "(n smaller)" box */
+#define PV_TREE_MAX_DEPTH 64  /* deepest view a request may ask for */
+#define PV_TREE_MAX_PATH 4096 /* longest path a request may give */
+
+typedef struct pv_tree_node {
+    int64_t func;           /* function id, or PV_TREE_ROOT / PV_TREE_SMALLER */
+    uint32_t first_child;   /* children are nodes[first_child .. first_child+n_children) */
+    uint32_t n_children;    /* ordered by time, descending; "(n smaller)" last */
+    uint32_t n_merged;      /* PV_TREE_SMALLER: how many boxes it stands for */
+    uint32_t depth;         /* levels below the view root (0 for the view root) */
+    double time;            /* time on this path, s */
+    double self;            /* time not covered by the shown children, s (>= 0) */
+    double calls;           /* calls on this path (apportioned when estimated) */
+    double lo, hi;          /* bounds that contain the true time of the path, s */
+    uint8_t exact;          /* lo == hi: time is the data's, not an estimate */
+    uint8_t more;           /* it has children the view's depth leaves out */
+} pv_tree_node;
+
+typedef struct pv_tree {
+    pv_tree_node *nodes;    /* nodes[0] is the view root; malloc'd */
+    size_t n_nodes;
+    /* The box of each step of the path from the top: path[i] is the box
+     * of the i-th id (the last one is the view root, nodes[0], again). */
+    pv_tree_node *path;     /* malloc'd, path_len entries (may be 0) */
+    size_t path_len;
+} pv_tree;
+
+/* Builds the view rooted at path[0..path_len) (function ids from the
+ * top).  Returns PV_OK, or PV_E_NOTFOUND when the path does not exist in
+ * the tree (an id out of range, a step that is not a child of the step
+ * before, a function already on the path), or PV_E_USAGE for a depth or
+ * cutoff out of range. */
+int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsigned depth,
+                  double cutoff, pv_tree *out, pv_err *err);
+void pv_tree_release(pv_tree *t);
+
+#endif

@@ -1,0 +1,240 @@
+/* test_tree.c — tree invariants on every corpus profile.
+ *
+ * For each valid dump (tests/data and ../shared when present): the root
+ * is worth total_tt; every box's children and self add up to it; no self
+ * is negative; every estimate lies within its bounds; exact boxes have
+ * lo == hi == time; children come largest first with "(n smaller)" last;
+ * and re-rooting the view on any box gives that box the same figures it
+ * had seen from above.  Small profiles are checked whole (depth 64, no
+ * cutoff); big ones as the UI asks for them (depth 10, cutoff 1/1000).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "loader.h"
+#include "tree.h"
+
+Suite *pv_tree_suite(void);
+
+#define MAX_FILES 256
+static char *files[MAX_FILES];
+static size_t n_files;
+
+static void collect(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && n_files < MAX_FILES) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".prof") != 0 || strncmp(e->d_name, "bad_", 4) == 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        files[n_files++] = strdup(path);
+    }
+    closedir(d);
+}
+
+static pv_graph *load_graph(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    size_t len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc(len + 1);
+    ck_assert_uint_eq(fread(buf, 1, len, f), len);
+    fclose(f);
+    pv_arena arena;
+    pv_arena_init(&arena, pv_load_memory_limit(len));
+    pv_profile p;
+    pv_err err;
+    ck_assert_msg(pv_pstats_parse(buf, len, &arena, &p, &err) == PV_OK, "%s: %s", path, err.msg);
+    pv_graph *g = pv_graph_new(&p);
+    pv_arena_release(&arena);
+    free(buf);
+    return g;
+}
+
+static const char *cur;
+
+static int close_to(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b)) + 1e-12;
+}
+
+/* Checks node `i` and its subtree; returns how many boxes were checked. */
+static size_t check_node(const pv_tree *t, size_t i)
+{
+    const pv_tree_node *n = &t->nodes[i];
+    ck_assert_msg(n->self >= 0, "%s: node %zu: negative self %g", cur, i, n->self);
+    ck_assert_msg(n->lo <= n->time && n->time <= n->hi, "%s: node %zu: %g outside [%g, %g]", cur,
+                  i, n->time, n->lo, n->hi);
+    if (n->exact)
+        ck_assert_msg(n->lo == n->hi && n->time == n->hi, "%s: node %zu: exact but [%g, %g] %g",
+                      cur, i, n->lo, n->hi, n->time);
+    size_t checked = 1;
+    double sum = 0, prev = INFINITY;
+    for (uint32_t k = 0; k < n->n_children; k++) {
+        const pv_tree_node *c = &t->nodes[n->first_child + k];
+        sum += c->time;
+        if (c->func == PV_TREE_SMALLER) {
+            ck_assert_msg(k == n->n_children - 1, "%s: '(n smaller)' is not last", cur);
+            ck_assert_uint_gt(c->n_merged, 0);
+        } else {
+            ck_assert_msg(c->time <= prev, "%s: node %zu: children out of order", cur, i);
+            prev = c->time;
+        }
+        ck_assert_uint_eq(c->depth, n->depth + 1);
+        checked += check_node(t, n->first_child + k);
+    }
+    if (n->n_children) {
+        /* Widths add up: children and self make the parent, unless exact
+         * children (figures from the file, never scaled) exceed it — as
+         * when a root's ct is more than total_tt (real_pydoc). */
+        if (sum <= n->time * (1 + 1e-9)) {
+            ck_assert_msg(close_to(sum + n->self, n->time), "%s: node %zu: %g + %g != %g", cur,
+                          i, sum, n->self, n->time);
+        } else {
+            int any_exact = 0;
+            for (uint32_t k = 0; k < n->n_children; k++)
+                any_exact |= t->nodes[n->first_child + k].exact;
+            ck_assert_msg(n->self == 0 && any_exact, "%s: node %zu: estimates %g exceed %g", cur,
+                          i, sum, n->time);
+        }
+    }
+    return checked;
+}
+
+/* Re-roots the view on a box and compares its figures. */
+static void check_reroot(const pv_graph *g, const pv_tree *t, size_t i, uint32_t *path,
+                         size_t len)
+{
+    pv_tree sub;
+    pv_err err;
+    int rc = pv_tree_build(g, path, len, 1, 0.0, &sub, &err);
+    ck_assert_msg(rc == PV_OK, "%s: re-rooting on node %zu: %s", cur, i, err.msg);
+    const pv_tree_node *a = &t->nodes[i], *b = &sub.nodes[0];
+    ck_assert_msg(a->time == b->time && a->lo == b->lo && a->hi == b->hi && a->exact == b->exact,
+                  "%s: node %zu differs when re-rooted: %g [%g,%g] vs %g [%g,%g]", cur, i, a->time,
+                  a->lo, a->hi, b->time, b->lo, b->hi);
+    ck_assert_uint_eq(sub.path_len, len);
+    pv_tree_release(&sub);
+}
+
+/* Depth-first over the tree, re-rooting on every `stride`-th box. */
+static void reroot_all(const pv_graph *g, const pv_tree *t, size_t i, uint32_t *path, size_t len,
+                       size_t *count, size_t stride)
+{
+    const pv_tree_node *n = &t->nodes[i];
+    for (uint32_t k = 0; k < n->n_children; k++) {
+        size_t c = n->first_child + k;
+        if (t->nodes[c].func < 0)
+            continue;
+        path[len] = (uint32_t)t->nodes[c].func;
+        if ((*count)++ % stride == 0)
+            check_reroot(g, t, c, path, len + 1);
+        reroot_all(g, t, c, path, len + 1, count, stride);
+    }
+}
+
+START_TEST(tree_invariants_hold_on_every_corpus_profile)
+{
+    cur = files[_i];
+    pv_graph *g = load_graph(cur);
+    int small = g->n_funcs < 200;
+    pv_tree t;
+    pv_err err;
+    ck_assert_int_eq(pv_tree_build(g, NULL, 0, small ? 64 : 10, small ? 0.0 : 0.001, &t, &err),
+                     PV_OK);
+    ck_assert_msg(t.nodes[0].time == g->total_tt, "%s: root %g != total_tt %g", cur,
+                  t.nodes[0].time, g->total_tt);
+    ck_assert_int_eq(t.nodes[0].func, PV_TREE_ROOT);
+    size_t boxes = check_node(&t, 0);
+    ck_assert_uint_eq(boxes, t.n_nodes);
+    uint32_t path[PV_TREE_MAX_DEPTH + 2];
+    size_t count = 0;
+    reroot_all(g, &t, 0, path, 0, &count, small ? 1 : 7);
+    pv_tree_release(&t);
+    pv_graph_free(g);
+}
+END_TEST
+
+START_TEST(bad_paths_and_parameters_are_refused)
+{
+    pv_graph *g = load_graph(files[0]);
+    pv_tree t;
+    pv_err err;
+    uint32_t far = (uint32_t)g->n_funcs + 5;
+    ck_assert_int_eq(pv_tree_build(g, &far, 1, 3, 0.0, &t, &err), PV_E_NOTFOUND);
+    ck_assert_int_eq(pv_tree_build(g, NULL, 0, PV_TREE_MAX_DEPTH + 1, 0.0, &t, &err), PV_E_USAGE);
+    ck_assert_int_eq(pv_tree_build(g, NULL, 0, 3, -0.5, &t, &err), PV_E_USAGE);
+    ck_assert_int_eq(pv_tree_build(g, NULL, 0, 3, NAN, &t, &err), PV_E_USAGE);
+    /* A top-level function twice in a row is already on the path. */
+    uint32_t twice[2] = {g->tops[0], g->tops[0]};
+    ck_assert_int_eq(pv_tree_build(g, twice, 2, 3, 0.0, &t, &err), PV_E_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.msg, "already on the path"));
+    pv_graph_free(g);
+}
+END_TEST
+
+/* recursion.prof: fib has nc 8501, cc 11; its box may not claim a
+ * recursive caller's time as exact, and self never goes negative. */
+START_TEST(recursive_functions_get_bounds_not_invented_numbers)
+{
+    const char *data = getenv("PV_TEST_DATA");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/pstats/recursion.prof", data);
+    cur = path;
+    pv_graph *g = load_graph(path);
+    pv_tree t;
+    pv_err err;
+    ck_assert_int_eq(pv_tree_build(g, NULL, 0, 64, 0.0, &t, &err), PV_OK);
+    size_t n_estimated = 0, n_exact = 0;
+    for (size_t i = 0; i < t.n_nodes; i++) {
+        n_exact += t.nodes[i].exact;
+        n_estimated += !t.nodes[i].exact;
+    }
+    /* The cycles make some boxes estimates; the plain calls stay exact. */
+    ck_assert_uint_gt(n_estimated, 0);
+    ck_assert_uint_gt(n_exact, 0);
+    check_node(&t, 0);
+    pv_tree_release(&t);
+    pv_graph_free(g);
+}
+END_TEST
+
+Suite *pv_tree_suite(void)
+{
+    const char *data = getenv("PV_TEST_DATA"), *shared = getenv("PV_SHARED");
+    char dir[1024];
+    if (data) {
+        snprintf(dir, sizeof dir, "%s/pstats", data);
+        collect(dir);
+        snprintf(dir, sizeof dir, "%s/realworld", data);
+        collect(dir);
+    }
+    if (shared) {
+        snprintf(dir, sizeof dir, "%s/corpus/big_50k.prof", shared);
+        FILE *f = fopen(dir, "rb");
+        if (f) {
+            fclose(f);
+            files[n_files++] = strdup(dir);
+        }
+    }
+    Suite *s = suite_create("tree");
+    TCase *tc = tcase_create("invariants");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, tree_invariants_hold_on_every_corpus_profile, 0, (int)n_files);
+    tcase_add_test(tc, bad_paths_and_parameters_are_refused);
+    tcase_add_test(tc, recursive_functions_get_bounds_not_invented_numbers);
+    suite_add_tcase(s, tc);
+    return s;
+}
