@@ -35,6 +35,7 @@ typedef struct pv_gfunc {
      * nobody else calls it (the box is all of ct, exact), or its callers
      * account for less than ct and the rest, r, is a box of its own. */
     uint8_t is_top, top_exact;
+    uint8_t top_calls_exact;         /* top_calls is the data's, not a share */
     double top_time, top_lo, top_hi, top_calls;
 } pv_gfunc;
 

@@ -82,9 +82,14 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, const pv
         c.lo = recursive || e->ct > ct ? 0.0 : fmax(0.0, e->ct - (ct - p->lo));
     }
     c.exact = !e->is_count && c.lo == c.hi;
+    /* The edge's calls all belong to this path only when every call of F
+     * does: F's own calls known, F not recursive, all of them here. */
+    c.calls_exact = p->calls_exact && !recursive && p->calls == (double)f->nc;
     if (c.exact) {
         c.time = c.hi;
-        c.calls = (double)e->cc;
+        c.calls = c.calls_exact ? (double)e->cc
+                  : e->ct > 0 ? (double)e->cc * c.hi / e->ct
+                  : (double)e->cc * p->calls / (double)(f->nc > 1 ? f->nc : 1);
     } else {
         double share = ct > 0 ? p->time / ct : 0.0;
         c.time = clamp(e->ct * share, c.lo, c.hi);
@@ -97,7 +102,8 @@ static pv_tree_node top_box(const pv_graph *g, uint32_t f)
 {
     const pv_gfunc *gf = &g->funcs[f];
     return (pv_tree_node){.func = f, .time = gf->top_time, .lo = gf->top_lo, .hi = gf->top_hi,
-                          .calls = gf->top_calls, .exact = gf->top_exact};
+                          .calls = gf->top_calls, .exact = gf->top_exact,
+                          .calls_exact = gf->top_calls_exact};
 }
 
 static int by_time_desc(const void *a, const void *b)
@@ -170,7 +176,7 @@ static void expand(builder *b, size_t at, unsigned level)
     pv_tree_node *node = &b->nodes[at];
     node->self = fmax(0.0, node->time - sum);
     node->depth = level;
-    if (level >= b->depth) {
+    if (level >= b->depth || b->n_nodes + n + 1 > PV_TREE_MAX_NODES) {
         node->more = n > 0;
         free(kids);
         return;

@@ -27,6 +27,10 @@
 #define PV_TREE_SMALLER (-2)  /* func of a "(n smaller)" box */
 #define PV_TREE_MAX_DEPTH 64  /* deepest view a request may ask for */
 #define PV_TREE_MAX_PATH 4096 /* longest path a request may give */
+/* Boxes one tree may hold: with no cutoff a tree can double with every
+ * level (a 19 KB profile gave 730,000 boxes at depth 24), so expansion
+ * stops here and the boxes left out are flagged `more`. */
+#define PV_TREE_MAX_NODES 100000
 
 typedef struct pv_tree_node {
     int64_t func;           /* function id, or PV_TREE_ROOT / PV_TREE_SMALLER */
@@ -39,6 +43,7 @@ typedef struct pv_tree_node {
     double calls;           /* calls on this path (apportioned when estimated) */
     double lo, hi;          /* bounds that contain the true time of the path, s */
     uint8_t exact;          /* lo == hi: time is the data's, not an estimate */
+    uint8_t calls_exact;    /* calls is the data's: every call of the parent is on this path */
     uint8_t more;           /* it has children the view's depth leaves out */
 } pv_tree_node;
 

@@ -1,0 +1,870 @@
+#!/usr/bin/env python3
+"""make_groundtruth.py — profiles with their exact per-path times.
+
+pstats keeps caller->callee totals, not stacks, so the time of a box in a
+call tree is usually not in a profile.  To check the bounds profviz puts on
+every box, this script runs small deterministic programs twice:
+
+  1. under cProfile, and writes the dump (NAME.prof);
+  2. under a sys.setprofile recorder that keeps the real stack and adds up,
+     for every distinct call path, its time and number of calls
+     (NAME.paths.json).
+
+THE CLOCK.  Both runs read one virtual clock, the integer T[0], which only
+the workload advances (statements `T[0] += n` in the programs).  cProfile
+gets it as an integer timer with timeunit 1e-3, so it sums integer ticks and
+multiplies by 1e-3 once when asked for its stats; the recorder sums the same
+ticks and multiplies the same way, so a path's time is the very double
+pstats would hold for it.  Neither profiler's own overhead, nor how often it
+reads the timer, can change a single tick.  Before writing anything the
+script replays the recorder's events through cProfile's own accounting
+(_lsprof.c: entries and sub-entries, recursion levels, ct counted only at
+the outermost level) and requires every function's cc, nc, tt, ct and every
+edge's figures to equal the dump's bit for bit: the recorder saw exactly the
+events, labels and times cProfile saw.
+
+FUNCTION KEYS are pstats' own: (co_filename, co_firstlineno, co_name) for
+Python code, and ('~', 0, label) for C functions with cProfile's label
+("<built-in method builtins.sorted>", "<method 'append' of 'list' objects>").
+Programs are compiled under fixed names /groundtruth/NAME.py, so keys do not
+depend on the checkout.
+
+THE TRUE TIME OF A BOX.  A box of the tree is a path P = [f1, ..., fk] of
+distinct functions from the top (f1 has no profiled caller: it is the
+outermost frame of the profiled region, or was called before profiling
+began).  Issue 4: "a function already on the path is not expanded again; a
+box holds only the calls whose stack is exactly its path".  So:
+
+    calls(P) = the number of calls (activations) whose stack, from the
+               outermost profiled frame down to and including the call
+               itself, is exactly P;
+    time(P)  = the sum of those calls' inclusive times.
+
+Equivalently, time(P) is the measure of the instants at which the profiled
+stack starts with P.  Calls with stack exactly P never nest (P would be a
+prefix of the stack at two depths), so nothing is counted twice.  A stack in
+which some function appears twice ([main, fib, fib], [main, even, odd, even])
+is not a box: the tree never shows it, and its time is already inside the
+box of its longest repeat-free prefix ([main, fib], [main, even, odd]),
+where — there being no box for the repeated function — it is part of that
+box's own time or of its children's.  Consequently:
+
+  - for a recursive function F first entered from [.., G], box [.., G, F]
+    holds the outermost activations only, exactly as cProfile's ct(F) and
+    ct(G->F) count only outermost activations;
+  - a callee X that the recursive F calls at every level counts in box
+    [.., F, X] only for the calls made by the outermost F: deeper calls have
+    the stack [.., F, F, X];
+  - folding instead (dropping repeated frames and keeping the rest, so that
+    [main, fib, Y, fib, X] counts for [main, fib, Y, X]) would credit X to
+    a caller Y that never called it: no edge Y->X backs that box, so no
+    bound from the data could contain such a "truth".  This script does not
+    fold.
+
+Checks made on every program (integer ticks, exact):
+  - the top-level boxes [F] add up to total_tt: sum over top-level paths of
+    time = sum over all functions of tt (the instants with a non-empty stack);
+  - every box's time is at least the sum of its children's (boxes nest);
+  - for a function F that nobody calls, box [F] = ct(F) and calls = nc(F).
+
+OUTPUT per program NAME, in tests/data/groundtruth/:
+  NAME.prof        the cProfile dump: marshal of the stats dict exactly as
+                   Profile.dump_stats writes it, but with functions and
+                   callers sorted by key so the bytes do not depend on
+                   memory addresses (cProfile's own order does);
+  NAME.paths.json  {"program", "python": "3.11", "unit": 0.001,
+                    "total": total_tt as pstats sums it, "total_ticks",
+                    "functions": [[file, line, name], ...] (sorted),
+                    "paths": [{"path": [function index, ...], "time": s,
+                               "ticks": n, "calls": n}, ...],
+                    "recursive_stacks": how many distinct stacks are a
+                    box plus one function already on it: where recursion
+                    leaves the tree (not boxes, not listed)}.
+  Paths are listed in depth-first order of the sorted function table.  A
+  path refers to functions by index into "functions" to keep the fixtures
+  small (a path written out key by key is ~40 bytes a step).
+
+Usage:
+  make_groundtruth.py [--out DIR]           write the fixtures (default:
+                                            tests/data/groundtruth)
+  make_groundtruth.py --check DIR           regenerate into a temporary
+                                            directory and compare with DIR
+                                            byte for byte (exit 77 = skipped
+                                            when this Python's minor version
+                                            is not the fixtures')
+  make_groundtruth.py --stress DIR [--count N] [--size N]
+                                            many larger random call graphs
+                                            (not committed) for a long run
+  make_groundtruth.py --ref [DIR]           also check every box against
+                                            tree_ref.py (issue 4's rules in
+                                            Python) and print a summary
+Python 3 standard library only.  Generated with CPython 3.11: cProfile uses
+sys.monitoring from 3.12 on and 3.12 inlines comprehensions, so other
+versions produce other (equally valid) fixtures.
+"""
+import cProfile
+import filecmp
+import json
+import marshal
+import os
+import pstats
+import random
+import sys
+import tempfile
+
+UNIT = 1e-3
+PYTHON = '%d.%d' % sys.version_info[:2]
+
+# The virtual clock: the only thing that advances it is the workload.
+T = [0]
+
+
+def _timer():
+    return T[0]
+
+
+# ---- the programs --------------------------------------------------------
+#
+# Each is the source of a module compiled as /groundtruth/NAME.py.  It sees
+# T (the clock), and PROF_ON / PROF_OFF (start and stop the profiler).
+# Only `T[0] += constant-or-local` advances the clock: `T[0] += f()` would
+# store a stale value over the ticks f() added (the recorder refuses that).  The
+# harness calls main() with the profiler on, unless the program is listed in
+# SELF_PROFILED, in which case main() switches the profiler itself.
+
+PROGRAMS = {}
+SELF_PROFILED = set()
+
+PROGRAMS['diamond'] = '''\
+# A function called from two callers with very different costs per call:
+# snakeviz gives shared() the same children under both.
+def leaf(n):
+    T[0] += n
+
+def shared(n):
+    T[0] += 1
+    leaf(n)
+
+def cheap():
+    T[0] += 2
+    for _ in range(50):
+        shared(1)
+
+def costly():
+    T[0] += 2
+    for _ in range(2):
+        shared(500)
+
+def main():
+    T[0] += 1
+    cheap()
+    costly()
+    shared(7)
+'''
+
+PROGRAMS['passthrough'] = '''\
+# A wrapper with no time of its own (decorators, delegating methods): under
+# a coarse or virtual clock its ct equals its calls' ct, which pins its
+# children's bounds together.
+def work(n):
+    T[0] += n
+
+def wrap(n):
+    work(n)
+
+def a():
+    T[0] += 1
+    wrap(5)
+
+def b():
+    T[0] += 1
+    wrap(5)
+    wrap(2)
+
+def c():
+    T[0] += 3
+
+def main():
+    a()
+    b()
+    c()
+'''
+
+
+def _chain_source(n=30):
+    lines = ['# A deep chain c0 -> c1 -> ... with a second entry half way down.']
+    for i in range(n):
+        lines.append('def c%d(k):' % i)
+        lines.append('    T[0] += %d' % (1 + i % 3))
+        if i + 1 < n:
+            lines.append('    c%d(k)' % (i + 1))
+            if i % 7 == 3:
+                lines.append('    side(k)')
+        else:
+            lines.append('    T[0] += k')
+        lines.append('')
+    lines += ['def side(k):', '    T[0] += k', '',
+              'def main():',
+              '    c0(5)',
+              '    c%d(100)' % (n // 2),
+              '    c%d(1)' % (n - 3),
+              '']
+    return '\n'.join(lines)
+
+
+PROGRAMS['chain'] = _chain_source()
+
+PROGRAMS['fib'] = '''\
+# Direct recursion, entered from two callers, and a recursive function that
+# calls a leaf at every level.
+def fib(n):
+    T[0] += 1
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+def leaf(n):
+    T[0] += n
+
+def walk(n):
+    T[0] += 1
+    leaf(2)
+    if n:
+        walk(n - 1)
+    T[0] += 1
+
+def helper():
+    T[0] += 1
+    fib(6)
+    walk(2)
+
+def main():
+    T[0] += 1
+    fib(10)
+    helper()
+    walk(5)
+'''
+
+PROGRAMS['mutual'] = '''\
+# Mutual recursion: is_even / is_odd, with a leaf called from inside the
+# cycle and from outside it.
+def check(n):
+    T[0] += n
+
+def is_even(n):
+    T[0] += 1
+    if n == 0:
+        return True
+    check(1)
+    return is_odd(n - 1)
+
+def is_odd(n):
+    T[0] += 2
+    if n == 0:
+        return False
+    return is_even(n - 1)
+
+def main():
+    is_even(10)
+    is_odd(7)
+    check(30)
+'''
+
+PROGRAMS['cycle3'] = '''\
+# A 3-cycle a -> b -> c -> a entered at each of its functions, each calling
+# a leaf with a cost that depends on the depth.
+def leaf(n):
+    T[0] += n
+
+def a(n):
+    T[0] += 1
+    leaf(n)
+    if n > 0:
+        b(n - 1)
+
+def b(n):
+    T[0] += 2
+    if n > 0:
+        c(n - 1)
+
+def c(n):
+    T[0] += 1
+    leaf(3 * n)
+    if n > 0:
+        a(n - 1)
+
+def main():
+    a(9)
+    b(5)
+    c(1)
+    leaf(4)
+'''
+
+PROGRAMS['rec_shared'] = '''\
+# Recursion whose callee is also called from outside the cycle, and a
+# recursive function reached from two places.
+def visit(n):
+    T[0] += n
+
+def walk(n):
+    T[0] += 1
+    visit(1)
+    if n:
+        walk(n - 1)
+
+def other():
+    T[0] += 1
+    visit(3)
+    walk(2)
+
+def main():
+    walk(6)
+    visit(50)
+    other()
+'''
+
+PROGRAMS['recursive_root'] = '''\
+# The profiler is switched on around a call to a recursive function that
+# re-enters itself through two different callers (a recursive-descent
+# parser: expr -> paren -> expr -> call -> expr), as with enable()/disable()
+# or Profile.runcall(expr, ...): expr is the outermost profiled frame.
+# cProfile counts ct(paren->expr) and ct(call->expr) one inside the other,
+# so they add up to more than ct(expr).
+def expr(k):
+    T[0] += 1
+    if k == 2:
+        paren(1)
+    elif k == 1:
+        call(0)
+    else:
+        T[0] += 100
+
+def paren(k):
+    T[0] += 1
+    expr(k)
+
+def call(k):
+    T[0] += 1
+    expr(k)
+
+def main():
+    PROF_ON()
+    expr(2)
+    PROF_OFF()
+    PROF_ON()
+    paren(0)
+    PROF_OFF()
+'''
+SELF_PROFILED.add('recursive_root')
+
+
+def _many_callers_source(n=14):
+    lines = ['# One function called from many places with different costs.',
+             'def util(k):', '    T[0] += k', '    leaf()', '',
+             'def leaf():', '    T[0] += 1', '']
+    for i in range(n):
+        lines += ['def user%d():' % i, '    T[0] += %d' % (i % 4 + 1)]
+        for _ in range(i % 3 + 1):
+            lines.append('    util(%d)' % (i * i % 17 + 1))
+        lines.append('')
+    lines += ['def main():'] + ['    user%d()' % i for i in range(n)] + ['    util(2)', '']
+    return '\n'.join(lines)
+
+
+PROGRAMS['many_callers'] = _many_callers_source()
+
+PROGRAMS['enable_disable'] = '''\
+# enable()/disable() around parts of the run only: several roots, time
+# outside the windows, the profiler switched on inside a function that then
+# returns, and switched off deep inside a call (cProfile closes the open
+# frames then).
+def setup():
+    T[0] += 1000
+
+def step(n):
+    T[0] += n
+
+def phase1():
+    T[0] += 2
+    step(3)
+
+def phase2():
+    T[0] += 1
+    phase1()
+    step(10)
+
+def inner():
+    T[0] += 4
+    step(1)
+    PROF_OFF()
+    T[0] += 500
+    step(7)
+
+def deep():
+    T[0] += 1
+    inner()
+
+def start_inside():
+    T[0] += 5
+    PROF_ON()
+    T[0] += 3
+    step(2)
+
+def main():
+    setup()
+    PROF_ON()
+    phase1()
+    phase2()
+    PROF_OFF()
+    setup()
+    PROF_ON()
+    phase2()
+    step(20)
+    PROF_OFF()
+    start_inside()
+    phase1()
+    deep()
+    setup()
+'''
+SELF_PROFILED.add('enable_disable')
+
+PROGRAMS['builtins'] = '''\
+# C functions: sorted with a key lambda, list.append, sum over map, str.join
+# over a generator expression, dict.get, max with a key, a C call that
+# raises, and a list comprehension.
+def cost(x):
+    T[0] += x % 5 + 1
+    return -x
+
+def square(x):
+    T[0] += 1
+    return x * x
+
+def safe_div(a, b):
+    T[0] += 1
+    try:
+        return divmod(a, b)
+    except ZeroDivisionError:
+        T[0] += 2
+        return None
+
+def main():
+    data = [(i * 7) % 31 for i in range(40)]
+    s = sorted(data, key=lambda x: cost(x))
+    out = []
+    for x in s[:10]:
+        out.append(x)
+    total = sum(map(square, data))
+    text = ",".join(str(x) for x in out)
+    d = {1: 2}
+    d.get(1)
+    best = max(data[:8], key=lambda x: cost(x + 1))
+    safe_div(7, 2)
+    safe_div(7, 0)
+    n = len(text) % 3
+    T[0] += n
+    return total, best
+'''
+
+PROGRAMS['generators'] = '''\
+# Generators: every resume is a call, from whoever resumes it; yield from;
+# one generator resumed from two different functions.
+def gen(n):
+    for i in range(n):
+        T[0] += 2
+        yield i
+    T[0] += 1
+
+def sub(n):
+    T[0] += 1
+    yield from gen(n)
+    T[0] += 1
+
+def consume_for(g):
+    for x in g:
+        T[0] += 1
+
+def consume_next(g, k):
+    for _ in range(k):
+        next(g)
+        T[0] += 1
+
+def main():
+    consume_for(gen(5))
+    g = gen(6)
+    consume_next(g, 2)
+    consume_for(g)
+    n = sum(gen(3))
+    T[0] += n
+    list(sub(3))
+'''
+
+
+def _random_graph_source(seed, n, budget, roots, depth, windows=False):
+    """A random call graph: mostly forward calls, some backward (cycles),
+    some direct recursion, a few hubs that many functions call; a global
+    budget of calls and a depth argument keep it finite.  With `windows`,
+    main() switches the profiler on and off around groups of calls, so the
+    top level is random functions (recursive ones among them) rather than
+    main."""
+    rng = random.Random(seed)
+    hubs = rng.sample(range(n // 4, n), 5)
+    lines = ['# A random call graph, seed %d: %d functions.' % (seed, n), 'B = [%d]' % budget, '']
+    for i in range(n):
+        lines += ['def f%d(d):' % i, '    T[0] += %d' % rng.randint(0, 6),
+                  '    if d <= 0:', '        return']
+        for _ in range(rng.choice([0, 1, 1, 2, 2, 2, 3, 4])):
+            r = rng.random()
+            if r < 0.15:
+                j = rng.choice(hubs)
+            elif r < 0.27:
+                j = rng.randrange(0, i + 1)          # backwards or itself: cycles
+            else:
+                j = rng.randrange(i + 1, min(n, i + 31)) if i + 1 < n else i
+            lines += ['    B[0] -= 1', '    if B[0] > 0:',
+                      '        f%d(d - %d)' % (j, rng.choice([1, 1, 2])),
+                      '    T[0] += %d' % rng.randint(0, 2)]
+        lines.append('')
+    lines += ['def main():']
+    on = False
+    for _ in range(roots):
+        if windows and not on:
+            lines.append('    PROF_ON()')
+            on = True
+        lines.append('    f%d(%d)' % (rng.randrange(0, n // 3 if not windows else n), depth))
+        if windows and rng.random() < 0.4:
+            lines.append('    PROF_OFF()')
+            on = False
+    if on:
+        lines.append('    PROF_OFF()')
+    lines.append('')
+    return '\n'.join(lines)
+
+
+PROGRAMS['random_graph'] = _random_graph_source(seed=4, n=300, budget=2500, roots=12, depth=9)
+PROGRAMS['random_roots'] = _random_graph_source(seed=7, n=120, budget=1200, roots=16, depth=8,
+                                                windows=True)
+SELF_PROFILED.add('random_roots')
+
+
+# ---- cProfile's labels and accounting -------------------------------------
+
+def code_key(code):
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+
+
+def _type_lookup(tp, name):
+    for cls in tp.__mro__:
+        if name in cls.__dict__:
+            return cls.__dict__[name]
+    return None
+
+
+def c_label(fn):
+    """The label _lsprof.c's normalizeUserObj() gives a C function."""
+    name = fn.__name__
+    self = fn.__self__
+    if self is None:  # m_self == NULL: a plain built-in function
+        mod = fn.__module__
+        if not isinstance(mod, str):
+            mod = getattr(mod, '__name__', None)
+        if mod is not None and mod != 'builtins':
+            return '<%s.%s>' % (mod, name)
+        return '<%s>' % name
+    mo = _type_lookup(type(self), name)
+    if mo is not None:
+        return repr(mo)
+    mod = fn.__module__
+    if isinstance(mod, str):
+        return '<built-in method %s.%s>' % (mod, name)
+    return '<built-in method %s>' % name
+
+
+class Recorder:
+    """The sys.setprofile hook: the real stack, per-path times, and a replay
+    of cProfile's accounting to prove both saw the same thing."""
+
+    def __init__(self, off_self):
+        self.off_self = off_self  # the profiler whose disable() ends the run
+        self.stack = []           # [key, t0, subt, path or None]
+        self.paths = {}           # path tuple -> [ticks, calls]
+        self.recursive = set()    # stacks with a repeated function
+        self.entries = {}         # key -> [level, ct, tt, nc, reccalls]
+        self.subs = {}            # (caller, callee) -> [level, ct, tt, nc, reccalls]
+        self.done = False
+        self.last = 0             # the clock must never go back
+
+    def __call__(self, frame, event, arg):
+        if self.done:
+            return
+        t = T[0]
+        if t < self.last:
+            raise SystemExit('the clock went back from %d to %d (a statement like '
+                             '"T[0] += f()" loses the ticks f() adds)' % (self.last, t))
+        self.last = t
+        if event == 'call':
+            self._enter(code_key(frame.f_code), t)
+        elif event == 'c_call':
+            self._enter(('~', 0, c_label(arg)), t)
+            if getattr(arg, '__self__', None) is self.off_self and arg.__name__ == 'disable':
+                # Profile.disable() closes every open frame (flush_unmatched).
+                while self.stack:
+                    self._leave(t)
+                self.done = True
+        elif event in ('return', 'c_return', 'c_exception'):
+            if self.stack:  # frames entered before profiling began are not seen
+                self._leave(t)
+
+    def _enter(self, key, t):
+        e = self.entries.setdefault(key, [0, 0, 0, 0, 0])
+        e[0] += 1
+        if self.stack:
+            s = self.subs.setdefault((self.stack[-1][0], key), [0, 0, 0, 0, 0])
+            s[0] += 1
+            parent = self.stack[-1][3]
+            if parent is None or key in parent:
+                path = None
+                if parent is not None:
+                    self.recursive.add(parent + (key,))
+            else:
+                path = parent + (key,)
+        else:
+            path = (key,)
+        self.stack.append([key, t, 0, path])
+
+    def _leave(self, t):
+        key, t0, subt, path = self.stack.pop()
+        tt = t - t0
+        it = tt - subt
+        if self.stack:
+            self.stack[-1][2] += tt
+        for rec in ([self.entries[key]] +
+                    ([self.subs[(self.stack[-1][0], key)]] if self.stack else [])):
+            rec[0] -= 1
+            if rec[0] == 0:
+                rec[1] += tt
+            else:
+                rec[4] += 1
+            rec[2] += it
+            rec[3] += 1
+        if path is not None:
+            p = self.paths.setdefault(path, [0, 0])
+            p[0] += tt
+            p[1] += 1
+
+    def replayed_stats(self):
+        """What cProfile's snapshot_stats() would make of the same events."""
+        stats = {}
+        for key, (_, ct, tt, nc, rec) in self.entries.items():
+            stats[key] = (nc - rec, nc, float(tt) * UNIT, float(ct) * UNIT, {})
+        for (caller, callee), (_, ct, tt, nc, rec) in self.subs.items():
+            stats[callee][4][caller] = (nc, nc - rec, float(tt) * UNIT, float(ct) * UNIT)
+        return stats
+
+
+def _fresh_module(name, prof_on, prof_off):
+    code = compile(PROGRAMS[name], '/groundtruth/%s.py' % name, 'exec')
+    g = {'__name__': 'groundtruth_' + name, 'T': T, 'PROF_ON': prof_on, 'PROF_OFF': prof_off}
+    exec(code, g)
+    return g
+
+
+def run_cprofile(name):
+    pr = cProfile.Profile(_timer, UNIT)
+    g = _fresh_module(name, pr.enable, pr.disable)
+    T[0] = 0
+    if name in SELF_PROFILED:
+        g['main']()
+    else:
+        pr.enable()
+        g['main']()
+        pr.disable()
+    pr.create_stats()
+    return pr.stats, T[0]
+
+
+def run_recorder(name):
+    off = cProfile.Profile()  # never enabled: its disable() only unhooks
+    rec = Recorder(off)
+
+    def on():  # called with no hook set, so the recorder does not see it
+        rec.done = False
+        sys.setprofile(rec)
+
+    g = _fresh_module(name, on, off.disable)
+    T[0] = 0
+    if name in SELF_PROFILED:
+        g['main']()
+    else:
+        sys.setprofile(rec)
+        g['main']()
+        off.disable()
+    if sys.getprofile() is not None or not rec.done:
+        raise SystemExit('%s: the recorder did not see the profiler switched off' % name)
+    return rec, T[0]
+
+
+def canonical(stats):
+    """The stats dict with functions and callers in key order."""
+    return {k: v[:4] + ({c: v[4][c] for c in sorted(v[4])},) for k, v in sorted(stats.items())}
+
+
+def compare_stats(name, got, want):
+    problems = []
+    for k in sorted(set(got) | set(want)):
+        if k not in got or k not in want:
+            problems.append('%s: %r only in %s' % (name, k, 'the recorder' if k in got else 'cProfile'))
+        elif got[k][:4] != want[k][:4] or got[k][4] != want[k][4]:
+            problems.append('%s: %r: recorder %r, cProfile %r' % (name, k, got[k], want[k]))
+    return problems
+
+
+# ---- one program -----------------------------------------------------------
+
+def generate(name, out_dir):
+    stats, end_cp = run_cprofile(name)
+    rec, end_rec = run_recorder(name)
+    if end_cp != end_rec:
+        raise SystemExit('%s: the two runs did different work (%d vs %d ticks)' % (name, end_cp, end_rec))
+    problems = compare_stats(name, rec.replayed_stats(), stats)
+    if problems:
+        raise SystemExit('the recorder disagrees with cProfile:\n  ' + '\n  '.join(problems[:20]))
+    stats = canonical(stats)
+
+    # Checks on the paths, in integer ticks.
+    paths = rec.paths
+    total_ticks = sum(e[2] for e in rec.entries.values())  # sum of tt
+    top = sum(v[0] for p, v in paths.items() if len(p) == 1)
+    if top != total_ticks:
+        raise SystemExit('%s: top-level paths hold %d ticks, total_tt is %d' % (name, top, total_ticks))
+    child_sum = {}
+    for p, v in paths.items():
+        if len(p) > 1:
+            child_sum[p[:-1]] = child_sum.get(p[:-1], 0) + v[0]
+    for p, s in child_sum.items():
+        if s > paths[p][0]:
+            raise SystemExit('%s: children of %r hold more than the box' % (name, p))
+    for k, (cc, nc, tt, ct, callers) in stats.items():
+        if not callers and (round(ct / UNIT) != paths.get((k,), [0])[0] or nc != paths[(k,)][1]):
+            raise SystemExit('%s: uncalled %r: ct %r, path %r' % (name, k, ct, paths.get((k,))))
+
+    prof = os.path.join(out_dir, name + '.prof')
+    with open(prof, 'wb') as f:
+        marshal.dump(stats, f)
+    total = pstats.Stats(prof).total_tt
+
+    funcs = sorted(stats)
+    index = {k: i for i, k in enumerate(funcs)}
+    # Depth-first order of the sorted function table: a parent before its
+    # children, siblings in table order.
+    order = sorted(paths, key=lambda p: [index[k] for k in p])
+    doc = {
+        'program': name,
+        'python': PYTHON,
+        'unit': UNIT,
+        'total': total,
+        'total_ticks': total_ticks,
+        'functions': [list(k) for k in funcs],
+        'paths': [{'path': [index[k] for k in p], 'time': float(paths[p][0]) * UNIT,
+                   'ticks': paths[p][0], 'calls': paths[p][1]} for p in order],
+        'recursive_stacks': len(rec.recursive),
+    }
+    with open(os.path.join(out_dir, name + '.paths.json'), 'w') as f:
+        f.write(_dump_json(doc))
+    return doc
+
+
+def _dump_json(doc):
+    """One function and one path a line: diffable, and small."""
+    head = {k: v for k, v in doc.items() if k not in ('functions', 'paths')}
+    out = [json.dumps(head, sort_keys=True)[:-1] + ',']
+    out.append('"functions": [')
+    out.append(',\n'.join(json.dumps(f) for f in doc['functions']))
+    out.append('],')
+    out.append('"paths": [')
+    out.append(',\n'.join(json.dumps(p, separators=(',', ':')) for p in doc['paths']))
+    out.append(']}')
+    return '\n'.join(out) + '\n'
+
+
+def write_all(out_dir, names, quiet=False):
+    os.makedirs(out_dir, exist_ok=True)
+    docs = []
+    for name in names:
+        doc = generate(name, out_dir)
+        docs.append(doc)
+        if not quiet:
+            print('%-16s %4d functions %5d paths %4d recursive stacks  total %d ticks'
+                  % (name, len(doc['functions']), len(doc['paths']), doc['recursive_stacks'],
+                     doc['total_ticks']))
+    return docs
+
+
+def check(committed):
+    with open(os.path.join(committed, 'diamond.paths.json')) as f:
+        made_with = json.load(f).get('python')
+    if made_with != PYTHON:
+        print('skipped: fixtures made with Python %s, this is %s' % (made_with, PYTHON))
+        return 77
+    with tempfile.TemporaryDirectory() as tmp:
+        write_all(tmp, sorted(PROGRAMS), quiet=True)
+        made = sorted(f for f in os.listdir(tmp))
+        have = sorted(f for f in os.listdir(committed) if f.endswith(('.prof', '.paths.json')))
+        bad = [f for f in made if f not in have or not filecmp.cmp(os.path.join(tmp, f),
+                                                                   os.path.join(committed, f),
+                                                                   shallow=False)]
+        bad += [f for f in have if f not in made]
+        if bad:
+            print('differ from a fresh run (rerun tests/groundtruth/make_groundtruth.py): '
+                  + ', '.join(bad))
+            return 1
+    print('%d fixtures regenerate byte for byte' % len(made))
+    return 0
+
+
+def stress(out_dir, count, size):
+    """Larger random graphs, for a long run of the C checker (not committed)."""
+    names = []
+    for i in range(count):
+        name = 'stress_%03d' % i
+        rng = random.Random(1000 + i)
+        windows = i % 2 == 1
+        PROGRAMS[name] = _random_graph_source(seed=1000 + i, n=size, budget=rng.choice([3000, 8000, 20000]),
+                                              roots=rng.randint(5, 30), depth=rng.randint(6, 14),
+                                              windows=windows)
+        if windows:
+            SELF_PROFILED.add(name)
+        names.append(name)
+    return write_all(out_dir, names)
+
+
+def main(argv):
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        os.environ['PYTHONHASHSEED'] = '0'
+        os.execv(sys.executable, [sys.executable] + argv)
+    here = os.path.dirname(os.path.abspath(__file__))
+    default_out = os.path.join(here, '..', 'data', 'groundtruth')
+    args = argv[1:]
+    if args[:1] == ['--check']:
+        return check(args[1] if len(args) > 1 else default_out)
+    if args[:1] == ['--stress']:
+        count = int(args[args.index('--count') + 1]) if '--count' in args else 40
+        size = int(args[args.index('--size') + 1]) if '--size' in args else 400
+        docs = stress(args[1], count, size)
+        if '--ref' in args:
+            import tree_ref
+            return tree_ref.report(args[1], [d['program'] for d in docs])
+        return 0
+    out = default_out
+    if '--out' in args:
+        out = args[args.index('--out') + 1]
+    docs = write_all(out, sorted(PROGRAMS))
+    if '--ref' in args:
+        sys.path.insert(0, here)
+        import tree_ref
+        return tree_ref.report(out, [d['program'] for d in docs])
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

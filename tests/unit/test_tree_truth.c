@@ -1,0 +1,407 @@
+/* test_tree_truth.c — every box of the tree against the true time of its path.
+ *
+ * tests/data/groundtruth holds, per program NAME, a cProfile dump
+ * (NAME.prof) and the exact time and call count of every call path, as a
+ * sys.setprofile recorder measured them with the same virtual clock
+ * (NAME.paths.json; tests/groundtruth/make_groundtruth.py says exactly
+ * what a path's true time is and how it was checked against the dump).
+ * For every truth path P this asks pv_tree_build for the view rooted at P
+ * (depth 1, no cutoff), so nodes[0] is the box of P and its children are
+ * the boxes one level down, and checks:
+ *
+ *   bounds       lo <= true <= hi;
+ *   exact time   an exact box's time is the true time;
+ *   exact calls  an exact box whose calls are flagged calls_exact has the
+ *                true number of calls (told
+ *                apart: boxes of zero true time, which are exact at [0, 0]
+ *                whatever the path, e.g. calls to a function that does not
+ *                advance the virtual clock);
+ *   missing      a path whose true time is not 0 has a box (a refusal,
+ *                PV_E_NOTFOUND, is tolerated only for zero-time paths,
+ *                e.g. a list.append under a virtual clock: counted, printed,
+ *                and they must stay a small minority);
+ *   spurious     a child box that no call ever had (true time 0) has
+ *                lo == 0, and is not exact with a nonzero time;
+ *   top          the root is worth total_tt, and the top-level truths add
+ *                up to total_tt.
+ *
+ * Times are compared with an absolute tolerance of 1e-9 x total_tt: the
+ * truth is exact (integer ticks times the dump's unit) but total_tt, the
+ * remainders r = ct - sum of edges and the lo chains are float sums.
+ *
+ * PV_GROUNDTRUTH_DIR points the test at another directory (e.g. the output
+ * of make_groundtruth.py --stress); PV_GROUNDTRUTH_MIN then says how many
+ * programs it must find (default: the committed fixtures' count).
+ * PV_GROUNDTRUTH_DUMP=DIR writes DIR/NAME.boxes (one line per truth path:
+ * ids, lo, hi, time, calls, exact) for tests/groundtruth/tree_ref.py
+ * --compare, which holds them against the Python reference of the rules.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "graph.h"
+#include "loader.h"
+#include "tree.h"
+
+Suite *pv_tree_truth_suite(void);
+
+#define EXPECTED_PROGRAMS 14  /* the programs make_groundtruth.py writes */
+#define MAX_PROGRAMS 1024
+#define MAX_SHOWN 8           /* problems printed per kind and program */
+
+static char *programs[MAX_PROGRAMS];  /* NAME, sorted */
+static size_t n_programs;
+static char dir[1024];
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    ck_assert_int_ge(n, 0);
+    rewind(f);
+    unsigned char *buf = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
+
+static pv_graph *load_graph(const char *path)
+{
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+    pv_arena arena;
+    pv_arena_init(&arena, pv_load_memory_limit(len));
+    pv_profile p;
+    pv_err err;
+    ck_assert_msg(pv_pstats_parse(buf, len, &arena, &p, &err) == PV_OK, "%s: %s", path, err.msg);
+    pv_graph *g = pv_graph_new(&p);
+    pv_arena_release(&arena);
+    free(buf);
+    return g;
+}
+
+typedef struct truth_path {
+    uint32_t *ids;      /* graph function ids, from the top */
+    size_t len;
+    double time;        /* true time, s */
+    double calls;       /* true number of calls */
+    char *key;          /* ids as "3.17.4", for lookups */
+} truth_path;
+
+typedef struct truth {
+    truth_path *paths;
+    size_t n_paths;
+    truth_path **by_key;  /* sorted by key */
+    double total;         /* total_tt as pstats sums it */
+} truth;
+
+static char *ids_key(const uint32_t *ids, size_t len)
+{
+    char *s = malloc(len * 11 + 1), *o = s;
+    *o = 0;
+    for (size_t i = 0; i < len; i++)
+        o += sprintf(o, i ? ".%u" : "%u", ids[i]);
+    return s;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp((*(truth_path *const *)a)->key, (*(truth_path *const *)b)->key);
+}
+
+static const truth_path *find_path(const truth *t, const uint32_t *ids, size_t len)
+{
+    char *k = ids_key(ids, len);
+    truth_path probe = {.key = k}, *pp = &probe;
+    truth_path **hit = bsearch(&pp, t->by_key, t->n_paths, sizeof *t->by_key, by_key);
+    free(k);
+    return hit ? *hit : NULL;
+}
+
+/* Reads NAME.paths.json, mapping its function table to g's ids by
+ * (file, line, name). */
+static void load_truth(const char *path, const pv_graph *g, truth *t)
+{
+    size_t len;
+    char *text = (char *)slurp(path, &len);
+    cJSON *doc = cJSON_Parse(text);
+    ck_assert_msg(doc != NULL, "%s: not JSON", path);
+    free(text);
+    const cJSON *funcs = cJSON_GetObjectItem(doc, "functions");
+    const cJSON *paths = cJSON_GetObjectItem(doc, "paths");
+    const cJSON *total = cJSON_GetObjectItem(doc, "total");
+    ck_assert_msg(cJSON_IsArray(funcs) && cJSON_IsArray(paths) && cJSON_IsNumber(total),
+                  "%s: no functions, paths or total", path);
+    t->total = total->valuedouble;
+    size_t nf = (size_t)cJSON_GetArraySize(funcs);
+    uint32_t *map = malloc((nf ? nf : 1) * sizeof *map);
+    for (size_t i = 0; i < nf; i++) {
+        const cJSON *k = cJSON_GetArrayItem(funcs, (int)i);
+        const char *file = cJSON_GetArrayItem(k, 0)->valuestring;
+        double line = cJSON_GetArrayItem(k, 1)->valuedouble;
+        const char *name = cJSON_GetArrayItem(k, 2)->valuestring;
+        size_t f = 0;
+        while (f < g->n_funcs && !((double)g->funcs[f].line == line &&
+                                   strcmp(g->funcs[f].file, file) == 0 &&
+                                   strcmp(g->funcs[f].name, name) == 0))
+            f++;
+        ck_assert_msg(f < g->n_funcs, "%s: function %s:%g(%s) is not in the dump", path, file,
+                      line, name);
+        map[i] = (uint32_t)f;
+    }
+    t->n_paths = (size_t)cJSON_GetArraySize(paths);
+    t->paths = calloc(t->n_paths ? t->n_paths : 1, sizeof *t->paths);
+    t->by_key = malloc((t->n_paths ? t->n_paths : 1) * sizeof *t->by_key);
+    for (size_t i = 0; i < t->n_paths; i++) {
+        const cJSON *p = cJSON_GetArrayItem(paths, (int)i);
+        const cJSON *steps = cJSON_GetObjectItem(p, "path");
+        truth_path *tp = &t->paths[i];
+        tp->len = (size_t)cJSON_GetArraySize(steps);
+        ck_assert_uint_gt(tp->len, 0);
+        tp->ids = malloc(tp->len * sizeof *tp->ids);
+        for (size_t s = 0; s < tp->len; s++)
+            tp->ids[s] = map[(size_t)cJSON_GetArrayItem(steps, (int)s)->valuedouble];
+        tp->time = cJSON_GetObjectItem(p, "time")->valuedouble;
+        tp->calls = cJSON_GetObjectItem(p, "calls")->valuedouble;
+        tp->key = ids_key(tp->ids, tp->len);
+        t->by_key[i] = tp;
+    }
+    qsort(t->by_key, t->n_paths, sizeof *t->by_key, by_key);
+    free(map);
+    cJSON_Delete(doc);
+}
+
+static void free_truth(truth *t)
+{
+    for (size_t i = 0; i < t->n_paths; i++) {
+        free(t->paths[i].ids);
+        free(t->paths[i].key);
+    }
+    free(t->paths);
+    free(t->by_key);
+}
+
+/* ---- reporting --------------------------------------------------------- */
+
+enum {
+    BOUNDS, EXACT_TIME, EXACT_CALLS, EXACT_CALLS_ZERO, MISSING, SPURIOUS, TOP, REFUSED_ZERO,
+    N_KINDS
+};
+static const char *kind_name[N_KINDS] = {
+    "truth outside bounds", "exact box, wrong time", "exact box, wrong calls",
+    "exact zero-time box, wrong calls", "no box for a path with time",
+    "box with time no call had", "top level", "refused zero-time path (tolerated)"};
+
+typedef struct checker {
+    const char *name;
+    const pv_graph *g;
+    const truth *t;
+    double tol;
+    size_t count[N_KINDS];
+    size_t boxes, exact, children;
+} checker;
+
+static void path_text(const checker *c, const uint32_t *ids, size_t len, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < len && o + 1 < cap; i++) {
+        const pv_gfunc *f = &c->g->funcs[ids[i]];
+        const char *file = strrchr(f->file, '/');
+        int n = snprintf(out + o, cap - o, "%s%s:%lld(%s)", i ? " > " : "",
+                         file ? file + 1 : f->file, (long long)f->line, f->name);
+        if (n < 0)
+            break;
+        o += (size_t)n;
+    }
+}
+
+static void problem(checker *c, int kind, const uint32_t *ids, size_t len,
+                    const pv_tree_node *box, double true_time, double true_calls)
+{
+    if (c->count[kind]++ >= MAX_SHOWN)
+        return;
+    char p[2048];
+    path_text(c, ids, len, p, sizeof p);
+    if (box)
+        fprintf(stderr, "%s: %s: %s: lo %.9g hi %.9g time %.9g calls %.9g%s; true %.9g, %.9g calls\n",
+                c->name, kind_name[kind], p, box->lo, box->hi, box->time, box->calls,
+                box->exact ? " exact" : "", true_time, true_calls);
+    else
+        fprintf(stderr, "%s: %s: %s: true %.9g, %.9g calls\n", c->name, kind_name[kind], p,
+                true_time, true_calls);
+}
+
+/* ---- the checks -------------------------------------------------------- */
+
+static void check_box(checker *c, const uint32_t *ids, size_t len, const pv_tree_node *b,
+                      double true_time, double true_calls)
+{
+    c->boxes++;
+    if (!(b->lo - c->tol <= true_time && true_time <= b->hi + c->tol))
+        problem(c, BOUNDS, ids, len, b, true_time, true_calls);
+    if (b->exact) {
+        c->exact++;
+        if (fabs(b->time - true_time) > c->tol)
+            problem(c, EXACT_TIME, ids, len, b, true_time, true_calls);
+        /* Calls are the data's only when every call of the parent is on
+         * this path (calls_exact); otherwise they are a share. */
+        if (b->calls_exact && b->calls != true_calls)
+            problem(c, true_time > c->tol ? EXACT_CALLS : EXACT_CALLS_ZERO, ids, len, b,
+                    true_time, true_calls);
+    }
+}
+
+/* Children of the view root that are not truth paths: no call had them. */
+static void check_children(checker *c, const pv_tree *tree, const uint32_t *ids, size_t len)
+{
+    uint32_t *child = malloc((len + 1) * sizeof *child);
+    if (len)
+        memcpy(child, ids, len * sizeof *ids);
+    const pv_tree_node *root = &tree->nodes[0];
+    for (uint32_t k = 0; k < root->n_children; k++) {
+        const pv_tree_node *n = &tree->nodes[root->first_child + k];
+        if (n->func < 0)
+            continue;  /* "(n smaller)": cannot happen with cutoff 0 and times >= 0 */
+        child[len] = (uint32_t)n->func;
+        c->children++;
+        if (find_path(c->t, child, len + 1))
+            continue;  /* checked as a truth path of its own */
+        if (n->lo > c->tol || (n->exact && n->time > c->tol))
+            problem(c, SPURIOUS, child, len + 1, n, 0.0, 0.0);
+    }
+    free(child);
+}
+
+START_TEST(enough_programs)
+{
+    const char *want = getenv("PV_GROUNDTRUTH_MIN");
+    size_t min = want ? (size_t)strtoul(want, NULL, 10) : EXPECTED_PROGRAMS;
+    ck_assert_msg(n_programs >= min, "%s: %zu ground-truth programs, expected at least %zu", dir,
+                  n_programs, min);
+}
+END_TEST
+
+START_TEST(every_box_holds_its_true_time)
+{
+    const char *name = programs[_i];
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s.prof", dir, name);
+    pv_graph *g = load_graph(path);
+    truth t;
+    snprintf(path, sizeof path, "%s/%s.paths.json", dir, name);
+    load_truth(path, g, &t);
+    checker c = {.name = name, .g = g, .t = &t, .tol = 1e-9 * fabs(t.total)};
+    pv_tree tree;
+    pv_err err;
+    FILE *dump = NULL;
+    if (getenv("PV_GROUNDTRUTH_DUMP")) {
+        snprintf(path, sizeof path, "%s/%s.boxes", getenv("PV_GROUNDTRUTH_DUMP"), name);
+        dump = fopen(path, "w");
+        ck_assert_msg(dump != NULL, "cannot write %s", path);
+    }
+
+    /* The top: the root is total_tt, and so are the top-level truths. */
+    ck_assert_int_eq(pv_tree_build(g, NULL, 0, 1, 0.0, &tree, &err), PV_OK);
+    double top_truth = 0.0;
+    for (size_t i = 0; i < t.n_paths; i++)
+        top_truth += t.paths[i].len == 1 ? t.paths[i].time : 0.0;
+    if (fabs(tree.nodes[0].time - t.total) > c.tol || fabs(top_truth - t.total) > c.tol) {
+        c.count[TOP]++;
+        fprintf(stderr, "%s: top level: root %.9g, top-level truths %.9g, total_tt %.9g\n", name,
+                tree.nodes[0].time, top_truth, t.total);
+    }
+    check_children(&c, &tree, NULL, 0);
+    pv_tree_release(&tree);
+
+    /* Every truth path, and the boxes just below it. */
+    for (size_t i = 0; i < t.n_paths; i++) {
+        const truth_path *tp = &t.paths[i];
+        int rc = pv_tree_build(g, tp->ids, tp->len, 1, 0.0, &tree, &err);
+        if (rc == PV_E_NOTFOUND) {
+            problem(&c, tp->time > c.tol ? MISSING : REFUSED_ZERO, tp->ids, tp->len, NULL,
+                    tp->time, tp->calls);
+            continue;
+        }
+        ck_assert_msg(rc == PV_OK, "%s: %s", name, err.msg);
+        ck_assert_int_eq(tree.nodes[0].func, (int64_t)tp->ids[tp->len - 1]);
+        check_box(&c, tp->ids, tp->len, &tree.nodes[0], tp->time, tp->calls);
+        if (dump) {
+            const pv_tree_node *b = &tree.nodes[0];
+            fprintf(dump, "%zu\t%.17g\t%.17g\t%.17g\t%.17g\t%d\n", i, b->lo, b->hi, b->time,
+                    b->calls, b->exact);
+        }
+        check_children(&c, &tree, tp->ids, tp->len);
+        pv_tree_release(&tree);
+    }
+
+    if (dump)
+        fclose(dump);
+    fprintf(stderr, "%s: %zu paths, %zu boxes checked (%zu exact), %zu boxes below them", name,
+            t.n_paths, c.boxes, c.exact, c.children);
+    size_t failures = 0;
+    for (int k = 0; k < N_KINDS; k++) {
+        if (c.count[k])
+            fprintf(stderr, "; %s: %zu", kind_name[k], c.count[k]);
+        failures += k == REFUSED_ZERO ? 0 : c.count[k];
+    }
+    fprintf(stderr, "\n");
+    /* Zero-time refusals are explained, but must stay a small minority. */
+    size_t refused = c.count[REFUSED_ZERO];
+    free_truth(&t);
+    pv_graph_free(g);
+    ck_assert_msg(failures == 0,
+                  "%s: %zu boxes disagree with the truth (bounds %zu, exact time %zu, exact calls "
+                  "%zu + %zu of zero time, missing %zu, spurious %zu, top %zu): see the log",
+                  name, failures, c.count[BOUNDS], c.count[EXACT_TIME], c.count[EXACT_CALLS],
+                  c.count[EXACT_CALLS_ZERO], c.count[MISSING], c.count[SPURIOUS], c.count[TOP]);
+    ck_assert_msg(refused * 10 <= c.boxes + refused, "%s: %zu of %zu paths refused", name,
+                  refused, c.boxes + refused);
+}
+END_TEST
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Suite *pv_tree_truth_suite(void)
+{
+    const char *over = getenv("PV_GROUNDTRUTH_DIR"), *data = getenv("PV_TEST_DATA");
+    if (over)
+        snprintf(dir, sizeof dir, "%s", over);
+    else
+        snprintf(dir, sizeof dir, "%s/groundtruth", data ? data : "tests/data");
+    DIR *d = opendir(dir);
+    if (d) {
+        const char *suffix = ".paths.json";
+        size_t sl = strlen(suffix);
+        struct dirent *e;
+        while ((e = readdir(d)) && n_programs < MAX_PROGRAMS) {
+            size_t n = strlen(e->d_name);
+            if (n > sl && strcmp(e->d_name + n - sl, suffix) == 0)
+                programs[n_programs++] = strndup(e->d_name, n - sl);
+        }
+        closedir(d);
+    }
+    qsort(programs, n_programs, sizeof *programs, by_name);
+    Suite *s = suite_create("tree_truth");
+    TCase *tc = tcase_create("truth");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, enough_programs);
+    tcase_add_loop_test(tc, every_box_holds_its_true_time, 0, (int)n_programs);
+    suite_add_tcase(s, tc);
+    return s;
+}
