@@ -12,30 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD=build-bench
-RESULTS=bench/results
+source bench/lib.sh
 RUNS=${RUNS:-5}
 LOAD_TARGET_MS=500    # a 50k-function profile parsed and committed
 PARSE_TARGET_MBS=100  # parse alone, on files of at least 1 MB
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-
-if [[ ! -f $BUILD/build.ninja ]]; then
-    meson setup "$BUILD" -Dbuildtype=release >/dev/null
-fi
-say "building ($BUILD, release)"
-meson compile -C "$BUILD" bench/gen_pstats bench/bench_load cli/profviz >/dev/null
-mkdir -p "$RESULTS"
-
-# gen_pstats is deterministic, so a file is stale only when the generator
-# changed since it was written.
-synth() {
-    local n=$1 out=$RESULTS/synth_$1.prof
-    if [[ ! -f $out || $BUILD/bench/gen_pstats -nt $out ]]; then
-        "$BUILD/bench/gen_pstats" --funcs "$n" --seed 1 -o "$out"
-    fi
-    echo "$out"
-}
+release_build bench/gen_pstats bench/bench_load cli/profviz
 
 files=()
 big50k=../shared/corpus/big_50k.prof

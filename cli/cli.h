@@ -8,7 +8,10 @@
 #define PV_CLI_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "ctx.h"
+#include "http.h"
 #include "store.h"
 
 enum { PV_EXIT_OK = 0, PV_EXIT_USAGE = 1, PV_EXIT_INPUT = 2, PV_EXIT_SERVER = 3 };
@@ -30,7 +33,26 @@ void pv_cli_print_warnings(const char *path, const char *warnings);
  * id; prints what went wrong and returns -1 when it is neither. */
 int64_t pv_cli_resolve_profile(pv_store *store, const char *arg);
 
+/* A byte count with an optional K, M or G suffix (powers of 1024);
+ * 0 on success, -1 when malformed. */
+int pv_cli_parse_bytes(const char *s, size_t *out);
+
+/* A decimal count from 0 to max; 0 on success, -1 when malformed. */
+int pv_cli_parse_uint(const char *s, unsigned max, unsigned *out);
+
+/* Blocks SIGINT and SIGTERM (the server's threads inherit the mask, so
+ * only pv_cli_server_run takes them) and starts the server.  Prints why
+ * it failed; returns an exit code (PV_EXIT_OK when it runs). */
+int pv_cli_server_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out);
+
+/* Serves until SIGINT or SIGTERM, then stops the server and closes the
+ * context (both are freed).  `child` is a browser launcher to reap (or
+ * -1); if it fails, the user is told to open `url`.  Returns PV_EXIT_OK. */
+int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pid_t child, const char *url);
+
 int pv_cmd_load(int argc, char **argv);
+int pv_cmd_serve(int argc, char **argv);
 int pv_cmd_stats(int argc, char **argv);
+int pv_cmd_view(int argc, char **argv);
 
 #endif

@@ -43,21 +43,29 @@ static int make_parent_dirs(const char *path)
     return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-pv_store *pv_cli_open_store(const char *path, int flags)
+const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
 {
-    char def[4096];
     if (!path) {
-        if (pv_cli_default_db(def, sizeof def) != 0) {
+        if (pv_cli_default_db(buf, cap) != 0) {
             fprintf(stderr, "profviz: no cache folder ($XDG_CACHE_HOME and $HOME unset); "
                             "pass --db PATH\n");
             return NULL;
         }
-        path = def;
+        path = buf;
     }
-    if (!(flags & PV_STORE_READONLY) && make_parent_dirs(path) != 0) {
+    if (create && make_parent_dirs(path) != 0) {
         fprintf(stderr, "profviz: cannot create the folder of %s: %s\n", path, strerror(errno));
         return NULL;
     }
+    return path;
+}
+
+pv_store *pv_cli_open_store(const char *path, int flags)
+{
+    char def[4096];
+    path = pv_cli_db_path(path, !(flags & PV_STORE_READONLY), def, sizeof def);
+    if (!path)
+        return NULL;
     pv_store *s = NULL;
     pv_err err;
     if (pv_store_open(path, flags, &s, &err) != PV_OK) {

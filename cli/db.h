@@ -10,6 +10,11 @@
  * ~/.cache/profviz/profiles.db.  Writes it into buf; 0 on success. */
 int pv_cli_default_db(char *buf, size_t cap);
 
+/* The store to use: `path`, or the default store when NULL (written into
+ * buf), with its folder created when `create` is set.  On failure prints
+ * "profviz: ..." and returns NULL. */
+const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap);
+
 /* Opens `path` (or the default store when NULL), creating its folder when
  * needed.  On failure prints "profviz: ..." and returns NULL. */
 pv_store *pv_cli_open_store(const char *path, int flags);

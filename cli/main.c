@@ -1,18 +1,22 @@
 /* main.c — argument dispatch for the profviz binary.
- * `profviz FILE...` is the everyday form (view); every other word is a
- * subcommand from the table below.  Each subcommand parses its own options.
+ * `profviz FILE...` is the everyday form (view); a first word that names a
+ * subcommand from the table below runs that one instead.  Each subcommand
+ * parses its own options.
  * SPDX-License-Identifier: MIT
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "pv_version.h"
 
 static const pv_command commands[] = {
     {"load", "store profile dumps and print their ids", pv_cmd_load},
+    {"serve", "serve a store to a team: web page, JSON API, uploads", pv_cmd_serve},
     {"stats", "print a profile's statistics table (or --json)", pv_cmd_stats},
+    {"view", "load files and open them in the browser (the default)", pv_cmd_view},
     {NULL, NULL, NULL},
 };
 
@@ -22,6 +26,7 @@ static void print_help(FILE *out)
         "profviz %s - see where a Python program spends its time.\n"
         "\n"
         "Usage:\n"
+        "  profviz [-H ADDR] [-p PORT] [-b BROWSER | -s] FILE...\n"
         "  profviz COMMAND [OPTIONS] [ARGS]\n"
         "  profviz --help | --version\n"
         "\n"
@@ -61,5 +66,8 @@ int main(int argc, char **argv)
     for (const pv_command *c = commands; c->name; c++)
         if (strcmp(argv[1], c->name) == 0)
             return c->run(argc - 1, argv + 1);
-    return pv_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+    /* Not a command: options and files for view, as `snakeviz FILE`. */
+    if (argv[1][0] != '-' && access(argv[1], F_OK) != 0)
+        return pv_cli_usage_error(NULL, "'%s' is neither a command nor a file", argv[1]);
+    return pv_cmd_view(argc, argv);
 }

@@ -1,0 +1,234 @@
+/* cmd_serve.c — `profviz serve`: the team server over one store, and the
+ * start-wait-stop cycle `profviz FILE` (cmd_view.c) shares with it.
+ *
+ * SIGINT and SIGTERM are blocked before the server's threads start, so
+ * they inherit the mask and only the main thread, waiting in sigtimedwait,
+ * ever takes the signal: no handler runs inside a request, and stopping
+ * is the ordinary shutdown path (stop the daemon, close the store).
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "cli.h"
+#include "db.h"
+
+#define DEFAULT_PORT 8080
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "Usage: profviz serve [--db PATH] [-H ADDR] [-p PORT] [--token SECRET]\n"
+        "                     [--read-token SECRET] [--max-upload BYTES]\n"
+        "                     [--max-header BYTES] [--threads N] [--cache-mb N] [-q]\n"
+        "\n"
+        "Serve a store of profiles to a team: the web page, the JSON API, and\n"
+        "uploads (POST /api/profiles; see README.md and docs/api.md). The URL is\n"
+        "printed on stdout; Ctrl-C (or SIGTERM) stops the server.\n"
+        "\n"
+        "Options:\n"
+        "  --db PATH           the store (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        "  -H, --hostname ADDR address to listen on (default 127.0.0.1; 0.0.0.0 or ::\n"
+        "                      for every interface)\n"
+        "  -p, --port PORT     port (default %d; 0 picks a free one)\n"
+        "  --token SECRET      uploads and deletes need 'Authorization: Bearer SECRET'\n"
+        "                      (default: $PROFVIZ_TOKEN)\n"
+        "  --read-token SECRET reading the API needs this token or --token's\n"
+        "                      (default: $PROFVIZ_READ_TOKEN)\n"
+        "  --max-upload BYTES  largest upload (default 256M; suffixes K, M, G)\n"
+        "  --max-header BYTES  largest request line plus headers (default 32K)\n"
+        "  --threads N         worker threads (default: twice the CPUs, at least 4)\n"
+        "  --cache-mb N        memory for profiles' call graphs (default 512)\n"
+        "  -q, --quiet         no line per request on stderr\n"
+        "  -h, --help          show this help\n"
+        "\n"
+        "Exit status: 0 stopped by a signal, 1 usage error, 3 the server failed.\n",
+        DEFAULT_PORT);
+}
+
+int pv_cli_parse_bytes(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *s == '-' || errno)
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: return -1;
+    }
+    if (*end || v > (SIZE_MAX >> shift))
+        return -1;
+    *out = (size_t)v << shift;
+    return 0;
+}
+
+int pv_cli_parse_uint(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s || *end || *s == '-' || errno || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static sigset_t *stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    return set;
+}
+
+int pv_cli_server_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out)
+{
+    /* A shell starts background jobs with SIGINT ignored, and an ignored
+     * signal is discarded rather than left for sigtimedwait. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t stop;
+    pthread_sigmask(SIG_BLOCK, stop_signals(&stop), NULL);
+    pv_err err;
+    if (pv_http_start(ctx, opts, out, &err) != PV_OK) {
+        fprintf(stderr, "profviz: %s\n", err.msg);
+        return err.code == PV_E_USAGE ? PV_EXIT_USAGE : PV_EXIT_SERVER;
+    }
+    return PV_EXIT_OK;
+}
+
+/* Reaps the browser launcher once it has exited, saying so when it
+ * failed; returns -1 once reaped, else `child`. */
+static pid_t reap(pid_t child, const char *url)
+{
+    int status;
+    if (child <= 0 || waitpid(child, &status, WNOHANG) != child)
+        return child;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "profviz: the browser could not be started; open %s yourself\n", url);
+    return -1;
+}
+
+int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pid_t child, const char *url)
+{
+    sigset_t stop;
+    stop_signals(&stop);
+    /* Woken every second to reap the browser launcher. */
+    struct timespec tick = {1, 0};
+    for (;;) {
+        int sig = sigtimedwait(&stop, NULL, &tick);
+        if (sig == SIGINT || sig == SIGTERM)
+            break;
+        child = reap(child, url);
+    }
+    pv_http_stop(h);
+    pv_ctx_close(ctx);
+    fprintf(stderr, "profviz: stopped\n");
+    return PV_EXIT_OK;
+}
+
+int pv_cmd_serve(int argc, char **argv)
+{
+    enum { OPT_DB = 256, OPT_TOKEN, OPT_READ_TOKEN, OPT_MAX_UPLOAD, OPT_MAX_HEADER, OPT_THREADS,
+           OPT_CACHE };
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"hostname", required_argument, NULL, 'H'},
+        {"port", required_argument, NULL, 'p'},
+        {"token", required_argument, NULL, OPT_TOKEN},
+        {"read-token", required_argument, NULL, OPT_READ_TOKEN},
+        {"max-upload", required_argument, NULL, OPT_MAX_UPLOAD},
+        {"max-header", required_argument, NULL, OPT_MAX_HEADER},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"cache-mb", required_argument, NULL, OPT_CACHE},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL;
+    pv_ctx_opts copts = {.token = getenv("PROFVIZ_TOKEN"),
+                         .read_token = getenv("PROFVIZ_READ_TOKEN")};
+    pv_http_opts hopts = {.port = DEFAULT_PORT, .log = 1};
+    unsigned cache_mb = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "H:p:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DB: db = optarg; break;
+        case 'H': hopts.host = optarg; break;
+        case 'p':
+            if (pv_cli_parse_uint(optarg, 65535, &hopts.port))
+                return pv_cli_usage_error("serve", "-p wants a port from 0 to 65535");
+            break;
+        case OPT_TOKEN: copts.token = optarg; break;
+        case OPT_READ_TOKEN: copts.read_token = optarg; break;
+        case OPT_MAX_UPLOAD:
+            if (pv_cli_parse_bytes(optarg, &hopts.max_upload) || hopts.max_upload == 0)
+                return pv_cli_usage_error("serve", "--max-upload wants a size such as 64M");
+            break;
+        case OPT_MAX_HEADER:
+            if (pv_cli_parse_bytes(optarg, &hopts.max_header) ||
+                hopts.max_header < PV_HTTP_MIN_HEADER)
+                return pv_cli_usage_error("serve", "--max-header wants a size of at least 4K");
+            break;
+        case OPT_THREADS:
+            if (pv_cli_parse_uint(optarg, 1024, &hopts.threads) || hopts.threads == 0)
+                return pv_cli_usage_error("serve", "--threads wants a count from 1 to 1024");
+            break;
+        case OPT_CACHE:
+            if (pv_cli_parse_uint(optarg, 1 << 20, &cache_mb) || cache_mb == 0)
+                return pv_cli_usage_error("serve", "--cache-mb wants a size in MiB");
+            break;
+        case 'q': hopts.log = 0; break;
+        case 'h': usage(stdout); return PV_EXIT_OK;
+        default: return pv_cli_usage_error("serve", "bad option");
+        }
+    }
+    if (optind != argc)
+        return pv_cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if (copts.token && !*copts.token)
+        copts.token = NULL;
+    if (copts.read_token && !*copts.read_token)
+        copts.read_token = NULL;
+    if (copts.read_token && !copts.token)
+        return pv_cli_usage_error("serve", "--read-token needs --token too");
+    copts.cache_bytes = (size_t)cache_mb << 20;
+
+    char def[4096];
+    copts.db_path = pv_cli_db_path(db, 1, def, sizeof def);
+    if (!copts.db_path)
+        return PV_EXIT_SERVER;
+    pv_ctx *ctx;
+    pv_err err;
+    if (pv_ctx_open(&copts, &ctx, &err) != PV_OK) {
+        fprintf(stderr, "profviz: %s\n", err.msg);
+        return PV_EXIT_SERVER;
+    }
+    pv_http *h;
+    int rc = pv_cli_server_start(ctx, &hopts, &h);
+    if (rc != PV_EXIT_OK) {
+        pv_ctx_close(ctx);
+        return rc;
+    }
+    const char *url = pv_http_url(h);
+    if (!pv_http_is_loopback(h) && !copts.token)
+        fprintf(stderr,
+                "profviz: warning: listening on %s without --token: anyone who can reach it\n"
+                "         can upload and delete profiles. Pass --token SECRET (and\n"
+                "         --read-token to guard reading too).\n",
+                url);
+    fprintf(stderr, "profviz: serving %s on %s/ (Ctrl-C stops)\n", copts.db_path, url);
+    printf("%s/\n", url);
+    fflush(stdout);
+    return pv_cli_server_run(h, ctx, -1, url);
+}

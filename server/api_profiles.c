@@ -1,0 +1,222 @@
+/* api_profiles.c — /api/profiles: list, upload, summary, raw bytes,
+ * delete.
+ *
+ * Uploads and deletes go through the context's single writer connection;
+ * everything else reads through the calling thread's own connection.  An
+ * upload is parsed and stored by the loader in one step, all or nothing,
+ * so a rejected file leaves no trace.  After a delete the profile's
+ * cached graph is dropped: ids are never reused, so nothing else can go
+ * stale.
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "json.h"
+#include "loader.h"
+
+/* Display names of uploads: short, printable (they end up in page titles
+ * and download names). */
+#define MAX_NAME 255
+#define DEFAULT_NAME "upload.prof"
+
+/* The shareable page of profile `id`. */
+static cJSON *page_url(int64_t id)
+{
+    char url[32];
+    snprintf(url, sizeof url, "/p/%lld", (long long)id);
+    return cJSON_CreateString(url);
+}
+
+/* The fields a listing shows for each profile. */
+static cJSON *info_json(const pv_profile_info *info)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "id", pv_json_int(info->id));
+    cJSON_AddItemToObject(o, "name", pv_json_string(info->name));
+    cJSON_AddItemToObject(o, "url", page_url(info->id));
+    cJSON_AddItemToObject(o, "format", pv_json_string(info->format));
+    cJSON_AddItemToObject(o, "writer", pv_json_string(info->writer));
+    cJSON_AddItemToObject(o, "size", pv_json_int(info->size));
+    cJSON_AddItemToObject(o, "loaded_at", pv_json_int(info->loaded_at));
+    cJSON_AddItemToObject(o, "total_tt", pv_json_double(info->total_tt));
+    cJSON_AddItemToObject(o, "total_calls", pv_json_int(info->total_calls));
+    cJSON_AddItemToObject(o, "prim_calls", pv_json_int(info->prim_calls));
+    cJSON_AddItemToObject(o, "n_funcs", pv_json_int(info->n_funcs));
+    cJSON_AddItemToObject(o, "n_edges", pv_json_int(info->n_edges));
+    return o;
+}
+
+int pv_api_profiles_list(const pv_request *req, pv_ctx *ctx, pv_response *res)
+{
+    pv_err err;
+    pv_store *s = pv_ctx_reader(ctx, &err);
+    pv_profile_info *infos;
+    size_t n;
+    if (!s || pv_store_list(s, &infos, &n, &err) != PV_OK)
+        return pv_respond_err(res, &err);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(doc, "profiles");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, info_json(&infos[i]));
+    pv_profile_info_free_array(infos, n);
+    return pv_respond_json(res, 200, doc);
+}
+
+/* The upload's display name: ?name=, else X-Profile-Name, else a default.
+ * NULL (and a message in err) when it is too long or holds control
+ * characters. */
+static const char *upload_name(const pv_request *req, pv_err *err)
+{
+    const char *name = pv_request_query(req, "name");
+    if (!name)
+        name = pv_request_header(req, "X-Profile-Name");
+    if (!name || !*name)
+        return DEFAULT_NAME;
+    size_t n = strlen(name);
+    if (n > MAX_NAME) {
+        pv_err_set(err, PV_E_USAGE, "name is %zu bytes long; the limit is %d", n, MAX_NAME);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == 0x7f) {
+            pv_err_set(err, PV_E_USAGE, "name holds a control character (byte %zu)", i);
+            return NULL;
+        }
+    }
+    return name;
+}
+
+int pv_api_profiles_upload(const pv_request *req, pv_ctx *ctx, pv_response *res)
+{
+    pv_err err;
+    const char *name = upload_name(req, &err);
+    if (!name)
+        return pv_respond_err(res, &err);
+    if (req->body_len == 0)
+        return pv_respond_error(res, 400, "empty body: send the profile file's bytes as the "
+                                          "request body (curl --data-binary @FILE)");
+    pv_load_result lr;
+    pv_profile_info info = {0};
+    pv_store *w = pv_ctx_writer_lock(ctx);
+    int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, &lr, &err);
+    /* A file stored before keeps the warnings of its first load. */
+    if (rc == PV_OK && lr.existed)
+        rc = pv_store_info(w, lr.id, &info, &err);
+    pv_ctx_writer_unlock(ctx);
+    if (rc != PV_OK) {
+        free(lr.warnings);  /* NULL unless the load itself succeeded */
+        return pv_respond_err(res, &err);
+    }
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddItemToObject(doc, "id", pv_json_int(lr.id));
+    cJSON_AddItemToObject(doc, "url", page_url(lr.id));
+    cJSON_AddBoolToObject(doc, "existed", lr.existed);
+    cJSON_AddItemToObject(doc, "n_funcs", pv_json_int((int64_t)lr.n_funcs));
+    cJSON_AddItemToObject(doc, "warnings", pv_api_warnings(lr.existed ? info.warnings : lr.warnings));
+    free(lr.warnings);
+    pv_profile_info_release(&info);
+    return pv_respond_json(res, lr.existed ? 200 : 201, doc);
+}
+
+int pv_api_profiles_delete(const pv_request *req, pv_ctx *ctx, pv_response *res)
+{
+    pv_err err;
+    pv_store *w = pv_ctx_writer_lock(ctx);
+    int rc = pv_store_delete(w, req->ids[0], &err);
+    pv_ctx_writer_unlock(ctx);
+    if (rc != PV_OK)
+        return pv_respond_err(res, &err);
+    pv_ctx_forget(ctx, req->ids[0]);
+    return res->status = 204;
+}
+
+/* The top-level boxes of the profile's tree: what a viewer shows first. */
+static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
+{
+    pv_cached *e;
+    int rc = pv_ctx_graph(ctx, id, &e, err);
+    if (rc != PV_OK)
+        return rc;
+    const pv_graph *g = pv_cached_graph(e);
+    pv_tree t;
+    rc = pv_tree_build(g, NULL, 0, 1, 0.0, &t, err);
+    if (rc == PV_OK) {
+        cJSON *roots = cJSON_AddArrayToObject(doc, "roots");
+        const pv_tree_node *top = &t.nodes[0];
+        for (uint32_t i = 0; i < top->n_children; i++)
+            cJSON_AddItemToArray(roots,
+                                 pv_api_tree_node(g, &t, &t.nodes[top->first_child + i], 0));
+        cJSON_AddItemToObject(doc, "n_caller_only",
+                              pv_json_int((int64_t)(g->n_funcs - pv_cached_n_entries(e))));
+        pv_tree_release(&t);
+    }
+    pv_ctx_graph_release(ctx, e);
+    return rc;
+}
+
+int pv_api_profiles_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
+{
+    pv_err err;
+    pv_store *s = pv_ctx_reader(ctx, &err);
+    pv_profile_info info;
+    if (!s || pv_store_info(s, req->ids[0], &info, &err) != PV_OK)
+        return pv_respond_err(res, &err);
+    cJSON *doc = info_json(&info);
+    cJSON_AddItemToObject(doc, "dialect", pv_json_string(info.dialect));
+    cJSON_AddItemToObject(doc, "marshal_version", pv_json_int(info.marshal_version));
+    cJSON_AddItemToObject(doc, "sha256", pv_json_string(info.sha256));
+    cJSON_AddItemToObject(doc, "parse_ms", pv_json_double(info.parse_ms));
+    cJSON_AddItemToObject(doc, "store_ms", pv_json_double(info.store_ms));
+    cJSON_AddItemToObject(doc, "warnings", pv_api_warnings(info.warnings));
+    pv_profile_info_release(&info);
+    if (add_roots(doc, ctx, req->ids[0], &err) != PV_OK) {
+        cJSON_Delete(doc);
+        return pv_respond_err(res, &err);
+    }
+    return pv_respond_json(res, 200, doc);
+}
+
+/* A download name that is safe in a header and on any file system:
+ * letters, digits and ".-_+" kept, anything else '_', no leading dot. */
+static void safe_filename(const char *name, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = name; *p && n + 1 < cap; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (n == 0 && c == '.')
+            continue;
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '.' || c == '-' || c == '_' || c == '+';
+        out[n++] = keep ? (char)c : '_';
+    }
+    out[n] = '\0';
+    if (n == 0)
+        snprintf(out, cap, "profile.prof");
+}
+
+int pv_api_profiles_raw(const pv_request *req, pv_ctx *ctx, pv_response *res)
+{
+    pv_err err;
+    pv_store *s = pv_ctx_reader(ctx, &err);
+    pv_profile_info info;
+    unsigned char *bytes;
+    size_t len;
+    if (!s || pv_store_info(s, req->ids[0], &info, &err) != PV_OK)
+        return pv_respond_err(res, &err);
+    char filename[101];
+    safe_filename(info.name, filename, sizeof filename);
+    pv_profile_info_release(&info);
+    if (pv_store_raw(s, req->ids[0], &bytes, &len, &err) != PV_OK)
+        return pv_respond_err(res, &err);
+    snprintf(res->disposition, sizeof res->disposition, "attachment; filename=\"%s\"", filename);
+    res->status = 200;
+    res->content_type = "application/octet-stream";
+    res->body = bytes;
+    res->len = len;
+    res->body_free = free;
+    return res->status;
+}

@@ -1,0 +1,366 @@
+/* cache.c — the graph cache: a short LRU list under one mutex.  See
+ * cache.h.
+ *
+ * The list is searched linearly: a cache holds a handful of graphs (each
+ * may be tens of MB), so a hash table would buy nothing.  The cache mutex
+ * is held only for list and counter updates, never while reading the
+ * store or building a graph; building happens in the thread that missed,
+ * with the entry marked LOADING so others wait on the condition variable.
+ * Lock order: an entry's memo_lock may be held while taking the cache
+ * mutex, never the reverse.
+ * SPDX-License-Identifier: MIT
+ */
+#include "cache.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Reading a profile back needs no more memory than loading it did, which
+ * pv_load_memory_limit capped; this only stops a damaged store from
+ * exhausting memory. */
+#define READ_ARENA_LIMIT ((size_t)1 << 34)
+
+enum { LOADING, READY, FAILED };
+
+/* A response kept with a graph. */
+typedef struct kept_text {
+    char *key;
+    char *text;
+    size_t len;
+    struct kept_text *next;     /* most recently used first */
+} kept_text;
+
+struct pv_cached {
+    int64_t id;                 /* profile id */
+    int state;                  /* LOADING, READY or FAILED */
+    int listed;                 /* still in the cache's list */
+    unsigned refs;              /* references handed out and not released */
+    pv_graph *graph;            /* READY: the graph */
+    size_t n_entries;           /* functions with an entry of their own */
+    size_t bytes;               /* estimated size of graph and memos */
+    pv_err err;                 /* FAILED: why */
+    pthread_mutex_t memo_lock;  /* serialises making memos; guards texts */
+    void *memo[PV_CACHE_MEMOS];
+    kept_text *texts;
+    unsigned n_texts;
+    pv_cached *prev, *next;     /* list, most recently used first */
+};
+
+struct pv_cache {
+    pthread_mutex_t lock;
+    pthread_cond_t loaded;      /* an entry left LOADING */
+    pv_cached *head, *tail;
+    size_t n_listed;            /* entries in the list */
+    size_t bytes;               /* sum of listed READY entries' bytes */
+    size_t budget;
+};
+
+pv_cache *pv_cache_new(size_t budget)
+{
+    pv_cache *c = pv_xcalloc(1, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->loaded, NULL);
+    c->budget = budget;
+    return c;
+}
+
+static void text_free(kept_text *t)
+{
+    free(t->key);
+    free(t->text);
+    free(t);
+}
+
+static void entry_free(pv_cached *e)
+{
+    pv_graph_free(e->graph);
+    for (unsigned i = 0; i < PV_CACHE_MEMOS; i++)
+        free(e->memo[i]);
+    for (kept_text *t = e->texts, *next; t; t = next) {
+        next = t->next;
+        text_free(t);
+    }
+    pthread_mutex_destroy(&e->memo_lock);
+    free(e);
+}
+
+void pv_cache_free(pv_cache *c)
+{
+    if (!c)
+        return;
+    for (pv_cached *e = c->head, *next; e; e = next) {
+        next = e->next;
+        assert(e->refs == 0);
+        entry_free(e);
+    }
+    pthread_cond_destroy(&c->loaded);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* ---- the list (cache lock held) -------------------------------------- */
+
+static void unlink_entry(pv_cache *c, pv_cached *e)
+{
+    assert(e->listed);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        c->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        c->tail = e->prev;
+    e->prev = e->next = NULL;
+    e->listed = 0;
+    c->n_listed--;
+    if (e->state == READY)
+        c->bytes -= e->bytes;
+}
+
+static void push_front(pv_cache *c, pv_cached *e)
+{
+    e->prev = NULL;
+    e->next = c->head;
+    if (c->head)
+        c->head->prev = e;
+    else
+        c->tail = e;
+    c->head = e;
+    e->listed = 1;
+    c->n_listed++;
+    if (e->state == READY)
+        c->bytes += e->bytes;
+}
+
+/* Takes e out of the list; frees it when nobody holds it. */
+static void drop(pv_cache *c, pv_cached *e)
+{
+    unlink_entry(c, e);
+    if (e->refs == 0)
+        entry_free(e);
+}
+
+/* Evicts least recently used graphs until the budget holds, keeping the
+ * newest one however large it is (a query needs at least that one). */
+static void evict(pv_cache *c)
+{
+    pv_cached *e = c->tail;
+    while (c->bytes > c->budget && e && e != c->head) {
+        pv_cached *prev = e->prev;
+        if (e->state == READY)
+            drop(c, e);
+        e = prev;
+    }
+}
+
+static pv_cached *find(pv_cache *c, int64_t id)
+{
+    for (pv_cached *e = c->head; e; e = e->next)
+        if (e->id == id)
+            return e;
+    return NULL;
+}
+
+/* ---- building -------------------------------------------------------- */
+
+/* What the graph will take in memory, estimated from the profile: its
+ * arrays (callees and callers each hold every edge, tops at most every
+ * function) and its strings. */
+static size_t graph_bytes(const pv_profile *p)
+{
+    size_t n = sizeof(pv_graph) + p->n_funcs * (sizeof(pv_gfunc) + sizeof(uint32_t)) +
+               2 * p->n_edges * sizeof(pv_gedge);
+    for (size_t i = 0; i < p->n_funcs; i++)
+        n += strlen(p->funcs[i].file) + strlen(p->funcs[i].name) + 2;
+    return n;
+}
+
+/* Reads profile e->id and builds its graph, without the cache lock. */
+static int build(pv_cached *e, pv_store *reader, pv_err *err)
+{
+    pv_arena arena;
+    pv_profile p;
+    pv_arena_init(&arena, READ_ARENA_LIMIT);
+    int rc = pv_store_read(reader, e->id, &arena, &p, err);
+    if (rc == PV_OK) {
+        e->graph = pv_graph_new(&p);
+        e->n_entries = p.n_entries;
+        e->bytes = sizeof *e + graph_bytes(&p);
+    }
+    pv_arena_release(&arena);
+    return rc;
+}
+
+int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_err *err)
+{
+    *out = NULL;
+    pthread_mutex_lock(&c->lock);
+    pv_cached *e = find(c, id);
+    if (e) {
+        e->refs++;
+        unlink_entry(c, e);
+        push_front(c, e);
+        while (e->state == LOADING)
+            pthread_cond_wait(&c->loaded, &c->lock);
+    } else {
+        e = pv_xcalloc(1, sizeof *e);
+        e->id = id;
+        e->state = LOADING;
+        e->refs = 1;
+        pthread_mutex_init(&e->memo_lock, NULL);
+        push_front(c, e);
+        pthread_mutex_unlock(&c->lock);
+
+        pv_err local;
+        int rc = build(e, reader, &local);
+
+        pthread_mutex_lock(&c->lock);
+        e->state = rc == PV_OK ? READY : FAILED;
+        e->err = local;
+        if (e->listed) {
+            if (rc == PV_OK)
+                c->bytes += e->bytes;
+            else
+                unlink_entry(c, e);  /* a later request tries again */
+        }
+        pthread_cond_broadcast(&c->loaded);
+        if (rc == PV_OK)
+            evict(c);
+    }
+    int rc = PV_OK;
+    if (e->state == FAILED) {
+        rc = e->err.code;
+        if (err)
+            *err = e->err;
+        if (--e->refs == 0 && !e->listed)
+            entry_free(e);
+        e = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    *out = e;
+    return rc;
+}
+
+void pv_cache_release(pv_cache *c, pv_cached *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_lock(&c->lock);
+    assert(e->refs > 0);
+    if (--e->refs == 0 && !e->listed)
+        entry_free(e);
+    pthread_mutex_unlock(&c->lock);
+}
+
+void pv_cache_forget(pv_cache *c, int64_t id)
+{
+    pthread_mutex_lock(&c->lock);
+    pv_cached *e = find(c, id);
+    if (e)
+        drop(c, e);
+    pthread_mutex_unlock(&c->lock);
+}
+
+const pv_graph *pv_cached_graph(const pv_cached *e)
+{
+    return e->graph;
+}
+
+size_t pv_cached_n_entries(const pv_cached *e)
+{
+    return e->n_entries;
+}
+
+/* Adds `delta` bytes (possibly negative) to what e holds, and to the
+ * cache's total while e is listed, evicting others if that passes the
+ * budget.  Takes the cache lock. */
+static void count_bytes(pv_cache *c, pv_cached *e, ptrdiff_t delta)
+{
+    pthread_mutex_lock(&c->lock);
+    e->bytes += (size_t)delta;
+    if (e->listed) {
+        c->bytes += (size_t)delta;
+        evict(c);
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+const void *pv_cached_memo(pv_cache *c, pv_cached *e, unsigned slot, pv_memo_fn *make)
+{
+    assert(slot < PV_CACHE_MEMOS && e->state == READY);
+    pthread_mutex_lock(&e->memo_lock);
+    if (!e->memo[slot]) {
+        size_t bytes = 0;
+        e->memo[slot] = make(e, slot, &bytes);
+        count_bytes(c, e, (ptrdiff_t)bytes);
+    }
+    const void *memo = e->memo[slot];
+    pthread_mutex_unlock(&e->memo_lock);
+    return memo;
+}
+
+char *pv_cached_text(pv_cache *c, pv_cached *e, const char *key, size_t *len)
+{
+    char *copy = NULL;
+    pthread_mutex_lock(&e->memo_lock);
+    for (kept_text **p = &e->texts, *t; (t = *p) != NULL; p = &t->next) {
+        if (strcmp(t->key, key) != 0)
+            continue;
+        *p = t->next;  /* to the front */
+        t->next = e->texts;
+        e->texts = t;
+        copy = pv_xmalloc(t->len + 1);
+        memcpy(copy, t->text, t->len + 1);
+        *len = t->len;
+        break;
+    }
+    pthread_mutex_unlock(&e->memo_lock);
+    return copy;
+}
+
+static size_t text_bytes(const kept_text *t)
+{
+    return sizeof *t + strlen(t->key) + 1 + t->len + 1;
+}
+
+void pv_cached_keep_text(pv_cache *c, pv_cached *e, const char *key, const char *text,
+                         size_t len)
+{
+    if (len > c->budget / 16)
+        return;
+    kept_text *t = pv_xmalloc(sizeof *t);
+    t->key = pv_xstrdup(key);
+    t->text = pv_xstrndup(text, len);
+    t->len = len;
+    ptrdiff_t delta = (ptrdiff_t)text_bytes(t);
+    pthread_mutex_lock(&e->memo_lock);
+    t->next = e->texts;
+    e->texts = t;
+    /* Over the count: the least recently used goes.  (Two threads that
+     * printed the same view both keep it; the older copy ages out.) */
+    if (++e->n_texts > PV_CACHE_TEXTS) {
+        kept_text **p = &e->texts;
+        while ((*p)->next)
+            p = &(*p)->next;
+        delta -= (ptrdiff_t)text_bytes(*p);
+        text_free(*p);
+        *p = NULL;
+        e->n_texts--;
+    }
+    count_bytes(c, e, delta);
+    pthread_mutex_unlock(&e->memo_lock);
+}
+
+void pv_cache_stats(pv_cache *c, size_t *n_graphs, size_t *bytes)
+{
+    pthread_mutex_lock(&c->lock);
+    *n_graphs = c->n_listed;
+    *bytes = c->bytes;
+    pthread_mutex_unlock(&c->lock);
+}

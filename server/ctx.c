@@ -1,0 +1,179 @@
+/* ctx.c — per-thread read connections, the writer, the cache and the
+ * tokens.  See ctx.h.
+ *
+ * A thread finds its reader through a pthread key.  Every reader is also
+ * kept in a list so pv_ctx_close can close them all: the daemon's threads
+ * have stopped by then, and a key destructor would run at thread exit,
+ * which in the in-process tests is after the context is gone.
+ * SPDX-License-Identifier: MIT
+ */
+#include "ctx.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sha256.h"
+#include "xalloc.h"
+
+struct pv_ctx {
+    char *db_path;
+    pv_store *writer;
+    pthread_mutex_t writer_lock;
+    pthread_key_t reader_key;      /* this thread's pv_store */
+    pthread_mutex_t readers_lock;  /* guards readers */
+    pv_store **readers;            /* every reader opened, for pv_ctx_close */
+    size_t n_readers, cap_readers;
+    pv_cache *cache;
+    /* SHA-256 of the tokens: comparing digests takes the same time
+     * whatever the length or content of the guess. */
+    unsigned char token[32], read_token[32];
+    int has_token, has_read_token;
+};
+
+static void digest(const char *s, size_t n, unsigned char out[32])
+{
+    pv_sha256 h;
+    pv_sha256_init(&h);
+    pv_sha256_update(&h, s, n);
+    pv_sha256_final(&h, out);
+}
+
+int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err)
+{
+    *out = NULL;
+    if (opts->read_token && !opts->token)
+        return pv_err_set(err, PV_E_USAGE,
+                          "a read token needs a write token too, or anyone could upload");
+    pv_ctx *ctx = pv_xcalloc(1, sizeof *ctx);
+    int rc = pv_store_open(opts->db_path, 0, &ctx->writer, err);
+    if (rc != PV_OK) {
+        free(ctx);
+        return rc;
+    }
+    ctx->db_path = pv_xstrdup(opts->db_path);
+    pthread_mutex_init(&ctx->writer_lock, NULL);
+    pthread_mutex_init(&ctx->readers_lock, NULL);
+    if (pthread_key_create(&ctx->reader_key, NULL) != 0)
+        abort();  /* only when the process ran out of keys */
+    ctx->cache = pv_cache_new(opts->cache_bytes ? opts->cache_bytes : PV_CTX_DEFAULT_CACHE);
+    if ((ctx->has_token = opts->token != NULL))
+        digest(opts->token, strlen(opts->token), ctx->token);
+    if ((ctx->has_read_token = opts->read_token != NULL))
+        digest(opts->read_token, strlen(opts->read_token), ctx->read_token);
+    *out = ctx;
+    return PV_OK;
+}
+
+void pv_ctx_close(pv_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    pthread_setspecific(ctx->reader_key, NULL);
+    pthread_key_delete(ctx->reader_key);
+    for (size_t i = 0; i < ctx->n_readers; i++)
+        pv_store_close(ctx->readers[i]);
+    free(ctx->readers);
+    pv_cache_free(ctx->cache);
+    pv_store_close(ctx->writer);
+    pthread_mutex_destroy(&ctx->readers_lock);
+    pthread_mutex_destroy(&ctx->writer_lock);
+    free(ctx->db_path);
+    free(ctx);
+}
+
+pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err)
+{
+    pv_store *s = pthread_getspecific(ctx->reader_key);
+    if (s)
+        return s;
+    if (pv_store_open(ctx->db_path, PV_STORE_READONLY, &s, err) != PV_OK)
+        return NULL;
+    pthread_mutex_lock(&ctx->readers_lock);
+    ctx->readers = pv_xgrow(ctx->readers, &ctx->cap_readers, ctx->n_readers + 1,
+                            sizeof *ctx->readers);
+    ctx->readers[ctx->n_readers++] = s;
+    pthread_mutex_unlock(&ctx->readers_lock);
+    pthread_setspecific(ctx->reader_key, s);
+    return s;
+}
+
+pv_store *pv_ctx_writer_lock(pv_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->writer_lock);
+    return ctx->writer;
+}
+
+void pv_ctx_writer_unlock(pv_ctx *ctx)
+{
+    pthread_mutex_unlock(&ctx->writer_lock);
+}
+
+int pv_ctx_graph(pv_ctx *ctx, int64_t id, pv_cached **out, pv_err *err)
+{
+    *out = NULL;
+    pv_store *reader = pv_ctx_reader(ctx, err);
+    if (!reader)
+        return err ? err->code : PV_E_DB;
+    return pv_cache_get(ctx->cache, reader, id, out, err);
+}
+
+void pv_ctx_graph_release(pv_ctx *ctx, pv_cached *e)
+{
+    pv_cache_release(ctx->cache, e);
+}
+
+pv_cache *pv_ctx_cache(pv_ctx *ctx)
+{
+    return ctx->cache;
+}
+
+void pv_ctx_forget(pv_ctx *ctx, int64_t id)
+{
+    pv_cache_forget(ctx->cache, id);
+}
+
+/* The token of "Bearer TOKEN" (scheme case-insensitive, RFC 7235), or
+ * NULL; its length goes to *len. */
+static const char *bearer_token(const char *authorization, size_t *len)
+{
+    static const char scheme[] = "bearer";
+    if (!authorization || strncasecmp(authorization, scheme, sizeof scheme - 1) != 0 ||
+        (authorization[sizeof scheme - 1] != ' ' && authorization[sizeof scheme - 1] != '\t'))
+        return NULL;
+    const char *t = authorization + sizeof scheme - 1;
+    while (*t == ' ' || *t == '\t')
+        t++;
+    size_t n = strlen(t);
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    *len = n;
+    return n ? t : NULL;
+}
+
+static int digest_equal(const unsigned char *a, const unsigned char *b)
+{
+    unsigned char diff = 0;
+    for (int i = 0; i < 32; i++)
+        diff |= a[i] ^ b[i];
+    return diff == 0;
+}
+
+int pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write)
+{
+    int guarded = write ? ctx->has_token : ctx->has_read_token;
+    if (!guarded)
+        return 1;
+    size_t len;
+    const char *token = bearer_token(authorization, &len);
+    if (!token)
+        return 0;
+    unsigned char given[32];
+    digest(token, len, given);
+    /* Both comparisons run, so the time says nothing about which token
+     * matched. */
+    int is_write = digest_equal(given, ctx->token);
+    int is_read = digest_equal(given, ctx->read_token) & ctx->has_read_token;
+    return write ? is_write : is_write | is_read;
+}

@@ -1,0 +1,73 @@
+/* ctx.h — what every request handler shares: the store, the graph cache
+ * and the access rules.
+ *
+ * SQLite connections are not shared between threads (store.h): each
+ * thread that serves requests gets its own read-only connection, opened on
+ * its first request and closed with the context, and all writes (uploads,
+ * deletes) go through one writer connection behind a mutex.  The store is
+ * in WAL mode, so readers never wait for the writer.  The context knows
+ * nothing of HTTP; http.c and the in-process tests drive it alike.
+ * Ownership: pv_ctx_open / pv_ctx_close; close only after every thread
+ * that used the context has stopped using it (the daemon is stopped).
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PV_CTX_H
+#define PV_CTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache.h"
+#include "err.h"
+#include "store.h"
+
+typedef struct pv_ctx pv_ctx;
+
+typedef struct pv_ctx_opts {
+    const char *db_path;     /* the store; created when missing */
+    size_t cache_bytes;      /* graph cache budget, bytes; 0: the default */
+    const char *token;       /* uploads and deletes need it; NULL: open to all */
+    const char *read_token;  /* API reads need it or `token`; NULL: open to all */
+} pv_ctx_opts;
+
+/* The graph cache budget when none is given: several 100,000-function
+ * profiles (about 40 MB each as graphs). */
+#define PV_CTX_DEFAULT_CACHE ((size_t)512 << 20)
+
+/* Opens the store's writer connection (creating the store when needed)
+ * and an empty graph cache.  A read token without a write token is
+ * refused (PV_E_USAGE): reads would be guarded and writes open.  Returns
+ * PV_OK or the store's PV_E_IO / PV_E_DB. */
+int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err);
+
+/* Closes every connection and frees the cache.  NULL is a no-op. */
+void pv_ctx_close(pv_ctx *ctx);
+
+/* The calling thread's read-only connection, opened on first use.  NULL
+ * with err set when it cannot be opened. */
+pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err);
+
+/* The writer connection, locked for the caller until pv_ctx_writer_unlock.
+ * Holders do one store operation and unlock: a held lock delays every
+ * other upload and delete. */
+pv_store *pv_ctx_writer_lock(pv_ctx *ctx);
+void pv_ctx_writer_unlock(pv_ctx *ctx);
+
+/* The graph of profile `id` through the cache (see cache.h): a reference
+ * to give back with pv_ctx_graph_release.  PV_E_NOTFOUND for an unknown
+ * id. */
+int pv_ctx_graph(pv_ctx *ctx, int64_t id, pv_cached **out, pv_err *err);
+void pv_ctx_graph_release(pv_ctx *ctx, pv_cached *e);
+
+/* The graph cache, for what handlers keep with a graph (memos, texts). */
+pv_cache *pv_ctx_cache(pv_ctx *ctx);
+
+/* Forgets what is cached about profile `id` after it was deleted. */
+void pv_ctx_forget(pv_ctx *ctx, int64_t id);
+
+/* Whether a request with this Authorization header value (NULL when
+ * absent) may write (write = 1: upload, delete) or read the API.  Tokens
+ * are compared in constant time. */
+int pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write);
+
+#endif
