@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "testutil.h"
 #include "ctx.h"
 #include "loader.h"
 
@@ -38,20 +39,6 @@ static char *fixture_path(const char *name)
     static char path[4096];
     snprintf(path, sizeof path, "%s/pstats/%s", data, name);
     return path;
-}
-
-static unsigned char *slurp(const char *name, size_t *len)
-{
-    FILE *f = fopen(fixture_path(name), "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", name);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
 }
 
 static pv_ctx *open_ctx(const char *token, const char *read_token)
@@ -259,7 +246,7 @@ END_TEST
 static reply *upload(const char *target, const char *file, const char *const *headers)
 {
     size_t len;
-    unsigned char *bytes = slurp(file, &len);
+    unsigned char *bytes = pv_test_read(fixture_path(file), &len);
     reply *r = request_with(ctx, "POST", target, headers, bytes, len);
     free(bytes);
     return r;
@@ -395,7 +382,7 @@ START_TEST(raw_returns_the_original_bytes_as_a_download)
     ck_assert_int_eq(r->status, 200);
     ck_assert_str_eq(r->res.content_type, "application/octet-stream");
     size_t len;
-    unsigned char *bytes = slurp("wide.prof", &len);
+    unsigned char *bytes = pv_test_read(fixture_path("wide.prof"), &len);
     ck_assert_uint_eq(r->res.len, len);
     ck_assert(memcmp(r->res.body, bytes, len) == 0);
     free(bytes);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "loader.h"
+#include "testutil.h"
 
 Suite *pv_fuzz_replay_suite(void);
 
@@ -44,26 +45,12 @@ static char *fuzz_dir(void)
     return dir;
 }
 
-static unsigned char *read_whole(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    struct stat st;
-    ck_assert_int_eq(fstat(fileno(f), &st), 0);
-    *len = (size_t)st.st_size;
-    unsigned char *buf = malloc(*len ? *len : 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, *len, f), *len);
-    fclose(f);
-    return buf;
-}
-
 /* Parses one file as the loader would; returns the code, with the message
  * in *err.  Fails the test on anything but a clean outcome. */
 static int replay(const char *path, pv_err *err)
 {
     size_t len;
-    unsigned char *buf = read_whole(path, &len);
+    unsigned char *buf = pv_test_read(path, &len);
     pv_arena arena;
     pv_arena_init(&arena, pv_load_memory_limit(len));
     pv_profile p;

@@ -22,6 +22,7 @@
 #include "loader.h"
 #include "pstats_internal.h"
 #include "store.h"
+#include "testutil.h"
 
 Suite *pv_pstats_suite(void);
 
@@ -29,28 +30,10 @@ Suite *pv_pstats_suite(void);
 
 static char *valid[MAX_FILES], *bad[MAX_FILES];
 static size_t n_valid, n_bad;
-static cJSON *manifest;  /* bad_manifest.json */
+static char manifest_path[1100];  /* the first bad_manifest.json found */
+static cJSON *manifest;  /* read in the first test that needs it (asserts need a test) */
 
 /* ---- fixtures ---------------------------------------------------------- */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            buf = realloc(buf, (cap *= 2) + 1);
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
 
 /* The oracle is JSON with Python's escapes; a lone surrogate (\udce9, how
  * Python writes an undecodable file-name byte) is not something cJSON
@@ -106,8 +89,8 @@ static cJSON *load_json(const char *path)
                 text = realloc(text, (cap *= 2) + 1);
         pclose(p);
         text[len] = '\0';
-    } else if (!(text = slurp(path, &len))) {
-        return NULL;
+    } else {
+        text = (char *)pv_test_read(path, &len);
     }
     wtf8_lone_surrogates(text);
     cJSON *j = cJSON_Parse(text);
@@ -153,11 +136,8 @@ static void collect(const char *dir)
         if (strncmp(e->d_name, "bad_", 4) == 0) {
             if (!has_file(bad, n_bad, e->d_name) && n_bad < MAX_FILES)
                 bad[n_bad++] = strdup(path);
-            if (!manifest) {
-                char m[1100];
-                snprintf(m, sizeof m, "%s/bad_manifest.json", dir);
-                manifest = load_json(m);
-            }
+            if (!manifest_path[0])
+                snprintf(manifest_path, sizeof manifest_path, "%s/bad_manifest.json", dir);
         } else if (oracle_path(path, oracle, sizeof oracle) &&
                    !has_file(valid, n_valid, e->d_name) && n_valid < MAX_FILES) {
             valid[n_valid++] = strdup(path);
@@ -319,8 +299,7 @@ START_TEST(valid_dump_matches_its_oracle_parsed_and_stored)
     cJSON *o = load_json(oracle_file);
     ck_assert_msg(o != NULL, "%s: unreadable oracle", oracle_file);
     size_t len;
-    unsigned char *buf = (unsigned char *)slurp(cur, &len);
-    ck_assert_ptr_nonnull(buf);
+    unsigned char *buf = pv_test_read(cur, &len);
 
     pv_arena arena;
     pv_profile p;
@@ -428,6 +407,8 @@ START_TEST(damaged_dump_gets_its_manifest_outcome)
 {
     cur = bad[_i];
     const char *base = strrchr(cur, '/') + 1;
+    if (!manifest)
+        manifest = load_json(manifest_path);
     const cJSON *entry = cJSON_GetObjectItemCaseSensitive(manifest, base);
     ck_assert_msg(entry != NULL, "%s is not in bad_manifest.json", base);
     const char *expect = cJSON_GetObjectItemCaseSensitive(entry, "expect")->valuestring;
@@ -472,7 +453,9 @@ START_TEST(fixtures_are_present)
      * ones: an empty list would make the loop tests pass vacuously. */
     ck_assert_uint_ge(n_valid, 40);
     ck_assert_uint_ge(n_bad, 50);
-    ck_assert_ptr_nonnull(manifest);
+    cJSON *m = load_json(manifest_path);
+    ck_assert_ptr_nonnull(m);
+    cJSON_Delete(m);
 }
 END_TEST
 

@@ -17,6 +17,7 @@
 
 #include "graph.h"
 #include "loader.h"
+#include "testutil.h"
 #include "tree.h"
 
 Suite *pv_tree_suite(void);
@@ -40,27 +41,6 @@ static void collect(const char *dir)
         files[n_files++] = strdup(path);
     }
     closedir(d);
-}
-
-static pv_graph *load_graph(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    size_t len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc(len + 1);
-    ck_assert_uint_eq(fread(buf, 1, len, f), len);
-    fclose(f);
-    pv_arena arena;
-    pv_arena_init(&arena, pv_load_memory_limit(len));
-    pv_profile p;
-    pv_err err;
-    ck_assert_msg(pv_pstats_parse(buf, len, &arena, &p, &err) == PV_OK, "%s: %s", path, err.msg);
-    pv_graph *g = pv_graph_new(&p);
-    pv_arena_release(&arena);
-    free(buf);
-    return g;
 }
 
 static const char *cur;
@@ -148,7 +128,7 @@ static void reroot_all(const pv_graph *g, const pv_tree *t, size_t i, uint32_t *
 START_TEST(tree_invariants_hold_on_every_corpus_profile)
 {
     cur = files[_i];
-    pv_graph *g = load_graph(cur);
+    pv_graph *g = pv_test_graph(cur);
     int small = g->n_funcs < 200;
     pv_tree t;
     pv_err err;
@@ -169,7 +149,7 @@ END_TEST
 
 START_TEST(bad_paths_and_parameters_are_refused)
 {
-    pv_graph *g = load_graph(files[0]);
+    pv_graph *g = pv_test_graph(files[0]);
     pv_tree t;
     pv_err err;
     uint32_t far = (uint32_t)g->n_funcs + 5;
@@ -193,7 +173,7 @@ START_TEST(recursive_functions_get_bounds_not_invented_numbers)
     char path[1024];
     snprintf(path, sizeof path, "%s/pstats/recursion.prof", data);
     cur = path;
-    pv_graph *g = load_graph(path);
+    pv_graph *g = pv_test_graph(path);
     pv_tree t;
     pv_err err;
     ck_assert_int_eq(pv_tree_build(g, NULL, 0, 64, 0.0, &t, &err), PV_OK);

@@ -47,6 +47,7 @@
 
 #include "graph.h"
 #include "loader.h"
+#include "testutil.h"
 #include "tree.h"
 
 Suite *pv_tree_truth_suite(void);
@@ -60,37 +61,6 @@ static size_t n_programs;
 static char dir[1024];
 
 /* ---- fixtures ---------------------------------------------------------- */
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    ck_assert_int_ge(n, 0);
-    rewind(f);
-    unsigned char *buf = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = 0;
-    *len = (size_t)n;
-    return buf;
-}
-
-static pv_graph *load_graph(const char *path)
-{
-    size_t len;
-    unsigned char *buf = slurp(path, &len);
-    pv_arena arena;
-    pv_arena_init(&arena, pv_load_memory_limit(len));
-    pv_profile p;
-    pv_err err;
-    ck_assert_msg(pv_pstats_parse(buf, len, &arena, &p, &err) == PV_OK, "%s: %s", path, err.msg);
-    pv_graph *g = pv_graph_new(&p);
-    pv_arena_release(&arena);
-    free(buf);
-    return g;
-}
 
 typedef struct truth_path {
     uint32_t *ids;      /* graph function ids, from the top */
@@ -135,7 +105,7 @@ static const truth_path *find_path(const truth *t, const uint32_t *ids, size_t l
 static void load_truth(const char *path, const pv_graph *g, truth *t)
 {
     size_t len;
-    char *text = (char *)slurp(path, &len);
+    char *text = (char *)pv_test_read(path, &len);
     cJSON *doc = cJSON_Parse(text);
     ck_assert_msg(doc != NULL, "%s: not JSON", path);
     free(text);
@@ -299,7 +269,7 @@ START_TEST(every_box_holds_its_true_time)
     const char *name = programs[_i];
     char path[2048];
     snprintf(path, sizeof path, "%s/%s.prof", dir, name);
-    pv_graph *g = load_graph(path);
+    pv_graph *g = pv_test_graph(path);
     truth t;
     snprintf(path, sizeof path, "%s/%s.paths.json", dir, name);
     load_truth(path, g, &t);
