@@ -1,0 +1,147 @@
+// Icicle layout: a tree (model/tree.js) and a zoom root become rectangles in
+// unit space, and a pixel becomes the rectangle under it (hitTest).
+//
+// Why unit space: the layout does not depend on the canvas size, the device
+// pixel ratio or an animation frame.  The renderer maps it to pixels with a
+// viewport it is given, so a resize or a zoom animation only changes the
+// viewport, and hit-testing uses the same explicit transform backwards
+// instead of a second copy of the geometry.
+//
+//   unit space (what layoutIcicle returns)         pixels (viewport)
+//
+//   x = 0                                x = 1      px = vp.x + x * vp.width
+//   +------------------------------------+          py = vp.y + row * vp.rowHeight
+//   |           zoom root                |  row 0
+//   +----------------------+-------+-+---+
+//   |   child A            |   B   |c|      row 1   width of a child =
+//   +-------------+--+-----+--+----+ +              its time / zoom root time
+//   |   A.1       |  |   B.1  |             row 2   (gaps: self time, or boxes
+//   +-------------+  +--------+                     culled as too thin)
+//   |<- vp.x ->|<------- vp.width -------->|
+//
+// Children sit left to right in the model's order (largest first, the
+// "(N smaller)" box last) from their parent's left edge.  The API lets exact
+// figures of children exceed their parent slightly (a root function whose
+// cumulative time is more than the profile's total): then the children are
+// scaled down together to fit, so a box never pokes out of its parent and
+// rows never overlap, which is what makes a hit unambiguous.
+//
+// Rectangles come out in breadth-first order: by row, and left to right within
+// a row (each parent's children lie inside it, parents are in order).  So
+// rowStart[r] .. rowStart[r + 1] is row r sorted by x, and hitTest is a binary
+// search: cheap enough for every mouse move on 100k boxes.
+//
+// To zoom with an animation, keep the old layout and move the viewport: to
+// blow up the box [a, b] of row d to the full width W, use
+// width = W / (b - a), x = -a * width, y = -d * rowHeight.
+
+// rects: { count, node, x0, x1, row, rowStart } — node[k] is the tree node of
+// rectangle k; x0[k] < x1[k] within [0, 1]; row[k] its depth below the zoom
+// root; rowStart has one entry per row plus the end.
+//
+// options.maxDepth: rows shown below the zoom root (default: all).
+// options.minWidth: a box narrower than this, in unit space, is culled with
+// everything under it (1 / canvas width in pixels culls boxes under a pixel).
+export function layoutIcicle(tree, root, { maxDepth = Infinity, minWidth = 0 } = {}) {
+  if (!(Number.isInteger(root) && root >= 0 && root < tree.size)) throw new RangeError(`no node ${root} in the tree`);
+  const cap = tree.end[root] - root;
+  const node = new Int32Array(cap);
+  const x0 = new Float64Array(cap);
+  const x1 = new Float64Array(cap);
+  const row = new Int32Array(cap);
+  node[0] = root;
+  x1[0] = 1;
+  let count = 1;
+
+  // The output doubles as the breadth-first queue.
+  for (let k = 0; k < count; k++) {
+    if (row[k] >= maxDepth) continue;
+    const n = node[k];
+    let sum = 0;
+    for (let c = n + 1; c < tree.end[n]; c = tree.end[c]) sum += usable(tree.time[c]);
+    const scale = (x1[k] - x0[k]) / Math.max(usable(tree.time[n]), sum);
+    if (!(scale < Infinity)) continue;  // no time to share out (0 / 0)
+    let x = x0[k];
+    for (let c = n + 1; c < tree.end[n]; c = tree.end[c]) {
+      const w = usable(tree.time[c]) * scale;
+      const a = x;
+      // min(): rounding must not carry the last child past its parent.
+      x = Math.min(x + w, x1[k]);
+      if (!(x > a) || w < minWidth) continue;
+      node[count] = c;
+      x0[count] = a;
+      x1[count] = x;
+      row[count] = row[k] + 1;
+      count++;
+    }
+  }
+
+  const rows = row[count - 1] + 1;
+  const rowStart = new Int32Array(rows + 1);
+  for (let k = 0, r = 0; r <= rows; r++) {
+    while (k < count && row[k] < r) k++;
+    rowStart[r] = k;
+  }
+  return {
+    count,
+    node: node.subarray(0, count),
+    x0: x0.subarray(0, count),
+    x1: x1.subarray(0, count),
+    row: row.subarray(0, count),
+    rowStart,
+  };
+}
+
+// A time that can take up width: NaN, negative and infinite times (damaged
+// profiles; the API sends them as they are) take none.
+function usable(t) {
+  return t > 0 && t < Infinity ? t : 0;
+}
+
+// viewport: { x, y, width, rowHeight } in pixels, where the unit-space origin
+// (x = 0, row 0) lands and how large one unit and one row are.
+export function rectToPixels(rects, k, viewport) {
+  const left = viewport.x + rects.x0[k] * viewport.width;
+  return {
+    x: left,
+    y: viewport.y + rects.row[k] * viewport.rowHeight,
+    width: viewport.x + rects.x1[k] * viewport.width - left,
+    height: viewport.rowHeight,
+  };
+}
+
+// The inverse of the viewport transform: a pixel in unit space.
+export function pixelToUnit(px, py, viewport) {
+  return {
+    x: (px - viewport.x) / viewport.width,
+    row: Math.floor((py - viewport.y) / viewport.rowHeight),
+  };
+}
+
+// The index of the rectangle under pixel (px, py), or -1.  Rectangles are
+// half-open, [x0, x1) by [row, row + 1), so a pixel on a shared edge belongs
+// to exactly one of them.
+export function hitTest(rects, px, py, viewport) {
+  const { x, row } = pixelToUnit(px, py, viewport);
+  return findSpan(rects.rowStart, rects.x0, rects.x1, row, x);
+}
+
+// The span of row `row` that holds v, or -1: spans rowStart[row] ..
+// rowStart[row + 1] - 1, sorted and disjoint, [start[k], end[k]) each.
+// Shared with the sunburst, whose rings are rows of angles.
+export function findSpan(rowStart, start, end, row, v) {
+  if (!(row >= 0 && row < rowStart.length - 1)) return -1;
+  let lo = rowStart[row];
+  let hi = rowStart[row + 1] - 1;
+  let found = -1;  // the last span that starts at or before v
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (start[mid] <= v) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found >= 0 && v < end[found] ? found : -1;
+}

@@ -1,0 +1,126 @@
+// The shareable part of the UI state, to and from the page's URL.
+//
+//   /p/3?v=1&view=sunburst&root=9,6&depth=5&cutoff=0&q=parse&sort=tottime&order=asc
+//
+//   path /p/ID   profile id (a positive integer; "/" alone: no profile)
+//   v            URL format version, always written; only 1 exists
+//   view         icicle | sunburst                              default icicle
+//   root         zoom root: function ids from the top, comma-separated
+//                (the API's `path`)                             default none
+//   depth        levels below the zoom root: 3 5 10 15 20       default 10
+//   cutoff       merge boxes under this share of the root: 0.001 0.01 0
+//                                                               default 0.001
+//   q            search text                                    default none
+//   sort, order  table column (the API's `sort` values) and asc | desc
+//                                     default cumtime, and its usual order
+//
+// Why so strict: a URL is typed, pasted, truncated and forged by anyone, and
+// it reaches the API.  Each value is checked on its own and a bad one falls
+// back to its default, so a damaged link still opens the profile; unknown
+// keys are ignored so that later versions may add some.  Defaults are left
+// out of the URL to keep it short, and parseUrlState(formatUrlState(s))
+// gives s back for every state parseUrlState can return.
+//
+// Pure: no window, no history.  Reading location and calling pushState (zoom,
+// so Back un-zooms) or replaceState (sort, search) is the UI's job.
+
+export const VIEWS = Object.freeze(['icicle', 'sunburst']);
+export const DEPTHS = Object.freeze([3, 5, 10, 15, 20]);
+export const CUTOFFS = Object.freeze([0.001, 0.01, 0]);
+export const SORTS = Object.freeze(['name', 'file', 'line', 'calls', 'pcalls', 'tottime', 'cumtime', 'tpercall', 'cpercall']);
+
+// The API's limit on its `q` parameter, in UTF-8 bytes.
+const MAX_SEARCH_BYTES = 1024;
+// A path longer than this is no zoom a person made; it would make the URL
+// (and the request built from it) huge.
+const MAX_ROOT_STEPS = 512;
+
+export const DEFAULT_STATE = Object.freeze({
+  profile: null,
+  view: 'icicle',
+  root: Object.freeze([]),
+  depth: 10,
+  cutoff: 0.001,
+  search: '',
+  sort: 'cumtime',
+  order: 'desc',
+});
+
+// As the API orders by default: names and places A to Z, figures largest first.
+export function defaultOrder(sort) {
+  return sort === 'name' || sort === 'file' || sort === 'line' ? 'asc' : 'desc';
+}
+
+export function parseUrlState(search, pathname = '/') {
+  const profile = parseProfile(pathname);
+  const params = new URLSearchParams(typeof search === 'string' ? search : '');
+  const version = params.get('v');
+  if (version !== null && version !== '1') {
+    // A format this page does not know: keep the profile, not a guess at the rest.
+    return { ...DEFAULT_STATE, profile, root: [] };
+  }
+  const sort = oneOf(SORTS, params.get('sort'), DEFAULT_STATE.sort);
+  return {
+    profile,
+    view: oneOf(VIEWS, params.get('view'), DEFAULT_STATE.view),
+    root: parseRoot(params.get('root')),
+    depth: oneOf(DEPTHS, params.get('depth'), DEFAULT_STATE.depth),
+    cutoff: oneOf(CUTOFFS, params.get('cutoff'), DEFAULT_STATE.cutoff),
+    search: parseSearch(params.get('q')),
+    sort,
+    order: oneOf(['asc', 'desc'], params.get('order'), defaultOrder(sort)),
+  };
+}
+
+// The URL (path and query) of a state.
+export function formatUrlState(state) {
+  const path = state.profile === null ? '/' : `/p/${state.profile}`;
+  const query = ['v=1'];
+  const put = (key, value, fallback) => {
+    if (value !== fallback) query.push(`${key}=${encodeURIComponent(wellFormed(String(value)))}`);
+  };
+  put('view', state.view, DEFAULT_STATE.view);
+  if (state.root.length > 0) query.push(`root=${state.root.map((id) => encodeURIComponent(String(id))).join(',')}`);
+  put('depth', state.depth, DEFAULT_STATE.depth);
+  put('cutoff', state.cutoff, DEFAULT_STATE.cutoff);
+  put('q', state.search, DEFAULT_STATE.search);
+  put('sort', state.sort, DEFAULT_STATE.sort);
+  put('order', state.order, defaultOrder(state.sort));
+  return `${path}?${query.join('&')}`;
+}
+
+// Only the written form of an allowed value is accepted ("10", not "1e1" or
+// " 10"), and the allowed value itself is returned.
+function oneOf(allowed, text, fallback) {
+  const found = allowed.find((value) => String(value) === text);
+  return found === undefined ? fallback : found;
+}
+
+function parseProfile(pathname) {
+  const m = typeof pathname === 'string' ? /^\/p\/([0-9]{1,16})$/.exec(pathname) : null;
+  const id = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+// Function ids are 0 .. n-1 and a path never holds one twice (the API
+// answers 404), so anything else is not a path.
+function parseRoot(text) {
+  if (text === null || text === '') return [];
+  const parts = text.split(',');
+  if (parts.length > MAX_ROOT_STEPS || !parts.every((p) => /^[0-9]{1,16}$/.test(p))) return [];
+  const ids = parts.map(Number);
+  if (!ids.every(Number.isSafeInteger) || new Set(ids).size !== ids.length) return [];
+  return ids;
+}
+
+function parseSearch(text) {
+  if (text === null || new TextEncoder().encode(text).length > MAX_SEARCH_BYTES) return '';
+  return text;
+}
+
+// encodeURIComponent throws on a lone surrogate, which a search may hold: a
+// file name that was not UTF-8 reaches the page with its bytes as lone
+// surrogates (docs/api.md).  A URL cannot carry them, so they become U+FFFD.
+function wellFormed(s) {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
