@@ -348,6 +348,29 @@ static int read_values(parser *ps, size_t n_entries)
     return PV_OK;
 }
 
+/* A NUL-terminated copy of a key string in the arena.  A NUL inside a name
+ * (Python allows it) would cut every later use short, so it becomes
+ * U+2400 SYMBOL FOR NULL, with a warning. */
+static const char *copy_name(parser *ps, const char *s, size_t n)
+{
+    if (!memchr(s, '\0', n))
+        return pv_arena_strndup(ps->arena, s, n);
+    char *out = pv_arena_alloc(ps->arena, 3 * n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i]) {
+            *o++ = s[i];
+        } else {
+            memcpy(o, "\xe2\x90\x80", 3);
+            o += 3;
+        }
+    }
+    *o = '\0';
+    ps->facts.n_nul_names++;
+    return out;
+}
+
 /* Moves the keys and edges into the profile, in the arena. */
 static int build_profile(parser *ps)
 {
@@ -370,8 +393,8 @@ static int build_profile(parser *ps)
         const keyinfo *k = &ps->keys[i];
         pv_func *f = &p->funcs[i];
         memset(f, 0, sizeof *f);
-        f->file = pv_arena_strndup(ps->arena, k->file, k->file_n);
-        f->name = pv_arena_strndup(ps->arena, k->name, k->name_n);
+        f->file = copy_name(ps, k->file, k->file_n);
+        f->name = copy_name(ps, k->name, k->name_n);
         if (!f->file || !f->name)
             return too_big(ps);
         f->line = k->line;
@@ -522,6 +545,8 @@ static int finish(parser *ps, size_t len)
     if (!rc && f->n_escaped)
         rc = warn(ps, "%zu strings are not valid UTF-8; their bytes are kept as U+DC80..U+DCFF",
                   f->n_escaped);
+    if (!rc && f->n_nul_names)
+        rc = warn(ps, "%zu names hold NUL characters, shown as U+2400", f->n_nul_names);
     if (!rc && f->n_latin1)
         rc = warn(ps, "%zu ASCII-coded strings hold bytes above 0x7f; read as Latin-1",
                   f->n_latin1);

@@ -58,6 +58,7 @@ typedef struct pstats_facts {
     size_t n_escaped;         /* strings whose non-UTF-8 bytes became U+DC80.. */
     size_t n_latin1;          /* ASCII-coded strings read as Latin-1 */
     size_t n_bytes_strings;   /* keys holding bytes in a Python-3 file */
+    size_t n_nul_names;       /* names holding NUL, shown as U+2400 */
 } pstats_facts;
 
 typedef struct parser {

@@ -459,6 +459,26 @@ START_TEST(fixtures_are_present)
 }
 END_TEST
 
+START_TEST(nul_in_a_name_is_kept_visible_with_a_warning)
+{
+    /* marshal.dumps({('a\x00b.py', 1, 'f\x00g'): (1, 1, 0.5, 0.5, {})}) */
+    static const unsigned char dump[] =
+        "\xfb\xa9\x03\xfa\x06" "a\x00" "b.py\xe9\x01\x00\x00\x00\xfa\x03" "f\x00" "g"
+        "\x29\x05\x72\x03\x00\x00\x00\x72\x03\x00\x00\x00\xe7\x00\x00\x00\x00\x00"
+        "\x00\xe0\x3f\x72\x05\x00\x00\x00\x7b\x30\x30";
+    pv_arena arena;
+    pv_arena_init(&arena, 1 << 24);
+    pv_profile p;
+    pv_err err;
+    ck_assert_int_eq(pv_pstats_parse(dump, sizeof dump - 1, &arena, &p, &err), PV_OK);
+    ck_assert_str_eq(p.funcs[0].file, "a\xe2\x90\x80" "b.py");
+    ck_assert_str_eq(p.funcs[0].name, "f\xe2\x90\x80" "g");
+    ck_assert_uint_eq(p.n_warnings, 1);
+    ck_assert_ptr_nonnull(strstr(p.warnings[0], "NUL"));
+    pv_arena_release(&arena);
+}
+END_TEST
+
 Suite *pv_pstats_suite(void)
 {
     collect_all();
@@ -467,6 +487,7 @@ Suite *pv_pstats_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup_db, teardown_db);
     tcase_add_test(tc, fixtures_are_present);
+    tcase_add_test(tc, nul_in_a_name_is_kept_visible_with_a_warning);
     tcase_add_loop_test(tc, valid_dump_matches_its_oracle_parsed_and_stored, 0, (int)n_valid);
     tcase_add_loop_test(tc, damaged_dump_gets_its_manifest_outcome, 0, (int)n_bad);
     suite_add_tcase(s, tc);
