@@ -52,6 +52,9 @@ int pv_load_bytes(pv_store *s, const char *name, const char *origin, const unsig
                   size_t len, pv_load_result *res, pv_err *err)
 {
     memset(res, 0, sizeof *res);
+    if (len > PV_LOAD_MAX_FILE)
+        return pv_err_set(err, PV_E_TOO_BIG, "%zu bytes is more than the %zu MiB limit", len,
+                          PV_LOAD_MAX_FILE >> 20);
     pv_source src = {.name = name, .origin = origin, .bytes = buf, .size = len};
     pv_sha256_hex(buf, len, src.sha256);
 

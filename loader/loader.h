@@ -21,7 +21,9 @@
 #include "store.h"
 
 /* Default caps: the file size a loader accepts and the memory a load may use. */
-#define PV_LOAD_MAX_FILE ((size_t)1 << 30)     /* 1 GiB */
+/* 900 MiB: the store keeps the file as one blob, and SQLite refuses blobs
+ * over 1,000,000,000 bytes. */
+#define PV_LOAD_MAX_FILE ((size_t)900 << 20)
 #define PV_LOAD_MEMORY_FACTOR 24               /* arena limit = factor x file size ... */
 #define PV_LOAD_MEMORY_MIN ((size_t)64 << 20)  /* ... but at least 64 MiB */
 
@@ -45,8 +47,9 @@ typedef struct pv_load_result {
 } pv_load_result;
 
 /* Parses and stores `len` bytes under display name `name` (origin says
- * where they came from).  Returns PV_OK, PV_E_FORMAT, PV_E_TOO_BIG or
- * PV_E_DB; on error nothing is stored. */
+ * where they came from).  Returns PV_OK, PV_E_FORMAT, PV_E_TOO_BIG (past
+ * PV_LOAD_MAX_FILE or the memory cap) or PV_E_DB; on error nothing is
+ * stored. */
 int pv_load_bytes(pv_store *s, const char *name, const char *origin,
                   const unsigned char *buf, size_t len, pv_load_result *res, pv_err *err);
 
