@@ -43,6 +43,33 @@ static int make_parent_dirs(const char *path)
     return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* The default store is a cache: when an older (or newer) profviz wrote
+ * it, it is moved aside, not deleted, and a new one starts.  A store named
+ * with --db is the user's (a team's) and is only ever refused. */
+static void set_aside_stale_cache(const char *path)
+{
+    pv_store *s = NULL;
+    pv_err err;
+    int rc = pv_store_open(path, 0, &s, &err);
+    pv_store_close(s);
+    if (rc != PV_E_STALE)
+        return;
+    char aside[4200], side[4200];
+    snprintf(aside, sizeof aside, "%s.old-schema", path);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char from[4200];
+        snprintf(from, sizeof from, "%s%s", path, suffixes[i]);
+        snprintf(side, sizeof side, "%s%s", aside, suffixes[i]);
+        if (rename(from, side) != 0 && errno != ENOENT) {
+            fprintf(stderr, "profviz: cannot move %s aside: %s\n", from, strerror(errno));
+            return;
+        }
+    }
+    fprintf(stderr, "profviz: the cache %s came from another profviz version; it is kept as %s "
+                    "and a new one starts\n", path, aside);
+}
+
 const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
 {
     if (!path) {
@@ -57,6 +84,8 @@ const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
         fprintf(stderr, "profviz: cannot create the folder of %s: %s\n", path, strerror(errno));
         return NULL;
     }
+    if (create && path == buf)
+        set_aside_stale_cache(path);
     return path;
 }
 

@@ -62,6 +62,7 @@ const char *pv_err_name(int code)
     case PV_E_DB: return "database error";
     case PV_E_NOTFOUND: return "not found";
     case PV_E_USAGE: return "usage error";
+    case PV_E_STALE: return "store of another version";
     default: return "error";
     }
 }

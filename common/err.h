@@ -20,6 +20,7 @@ enum {
     PV_E_DB = -4,       /* SQLite failed */
     PV_E_NOTFOUND = -5, /* no such profile / function */
     PV_E_USAGE = -6,    /* bad argument from the caller or the user */
+    PV_E_STALE = -7,    /* a store written by another schema version */
 };
 
 typedef struct pv_err {

@@ -410,7 +410,7 @@ static int check_schema(pv_store *s, int readonly, const char *what, pv_err *err
     if (have == 0)
         return pv_err_set(err, PV_E_DB, "store %s has no profviz schema: nothing to read", s->path);
     if (have != want)
-        return pv_err_set(err, PV_E_DB,
+        return pv_err_set(err, PV_E_STALE,
                           "store %s was written by schema version %lld; this profviz uses %d"
                           " — delete it or pass --db",
                           s->path, (long long)have, want);

@@ -28,8 +28,9 @@ enum {
 };
 
 /* Opens (creating if needed, unless READONLY) the store at `path`, in WAL
- * mode.  A store written by another schema version is refused with a
- * message saying so.  Returns PV_OK, PV_E_IO or PV_E_DB. */
+ * mode.  A store written by another schema version is refused with
+ * PV_E_STALE and a message saying so.  Returns PV_OK, PV_E_IO, PV_E_STALE
+ * or PV_E_DB. */
 int pv_store_open(const char *path, int flags, pv_store **out, pv_err *err);
 void pv_store_close(pv_store *s);
 

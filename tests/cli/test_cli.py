@@ -124,6 +124,25 @@ class Cli(unittest.TestCase):
         self.assertEqual(run("--help").returncode, 0)
         self.assertIn("profviz", run("--version").stdout)
 
+    def test_a_cache_from_another_version_is_set_aside_not_lost(self):
+        cache = os.path.join(self.tmp.name, "xdg")
+        os.makedirs(os.path.join(cache, "profviz"))
+        old = os.path.join(cache, "profviz", "profiles.db")
+        with sqlite3.connect(old) as c:
+            c.execute("create table profile(x)")
+            c.execute("pragma user_version = 1")
+        path = os.path.join(DATA, "pstats", "recursion.prof")
+        env = dict(os.environ, XDG_CACHE_HOME=cache)
+        got = subprocess.run([PROFVIZ, "load", "-q", path], capture_output=True, text=True, env=env)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertIn("kept as", got.stderr)
+        self.assertTrue(os.path.exists(old + ".old-schema"))
+        # A store named with --db is the user's: refused, never moved.
+        got = run("load", "--db", old + ".old-schema", path)
+        self.assertEqual(got.returncode, 2)
+        self.assertIn("delete it or pass --db", got.stderr)
+        self.assertTrue(os.path.exists(old + ".old-schema"))
+
     def test_unknown_id_and_missing_file_are_clear(self):
         got = run("stats", "--db", self.db, "no/such/file.prof")
         self.assertEqual(got.returncode, 2)

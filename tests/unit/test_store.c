@@ -536,14 +536,14 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
     sql_exec(t.path, "CREATE TABLE profile (x); PRAGMA user_version = 7;");
     pv_store *s = NULL;
     pv_err err = {0};
-    ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_DB);
+    ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_STALE);
     ck_assert_ptr_null(s);
     char want[300];
     snprintf(want, sizeof want,
              "store %s was written by schema version 7; this profviz uses 2 — delete it or pass --db",
              t.path);
     ck_assert_str_eq(err.msg, want);
-    ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_DB);
+    ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_STALE);
     ck_assert_str_eq(err.msg, want);
     tmp_cleanup(&t);
 }
