@@ -83,19 +83,22 @@ static void unescape_bytes(char *s)
     *out = '\0';
 }
 
-static const pv_func *g_funcs;  /* for qsort's comparator */
-static sort_key g_key;
+typedef struct sort_by {
+    const pv_func *funcs;
+    sort_key key;
+} sort_by;
 
 static int cmp_num(double a, double b)
 {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-static int cmp_funcs(const void *pa, const void *pb)
+static int cmp_funcs(const void *pa, const void *pb, void *arg)
 {
-    const pv_func *a = &g_funcs[*(const uint32_t *)pa], *b = &g_funcs[*(const uint32_t *)pb];
+    const sort_by *by = arg;
+    const pv_func *a = &by->funcs[*(const uint32_t *)pa], *b = &by->funcs[*(const uint32_t *)pb];
     int c = 0;
-    switch (g_key) {
+    switch (by->key) {
     case BY_CALLS: c = cmp_num((double)b->nc, (double)a->nc); break;
     case BY_PCALLS: c = cmp_num((double)b->cc, (double)a->cc); break;
     case BY_CUMULATIVE: c = cmp_num(b->ct, a->ct); break;
@@ -139,9 +142,8 @@ static void print_table(const pv_profile *p, const pv_profile_info *info, sort_k
     uint32_t *order = pv_xmalloc(p->n_entries * sizeof *order);
     for (size_t i = 0; i < p->n_entries; i++)
         order[i] = (uint32_t)i;
-    g_funcs = p->funcs;
-    g_key = key;
-    qsort(order, p->n_entries, sizeof *order, cmp_funcs);
+    sort_by by = {p->funcs, key};
+    qsort_r(order, p->n_entries, sizeof *order, cmp_funcs, &by);
     size_t shown = limit >= 0 && (size_t)limit < p->n_entries ? (size_t)limit : p->n_entries;
     printf("   Ordered by: %s\n", title);
     if (shown < p->n_entries)
