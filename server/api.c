@@ -23,6 +23,7 @@
 enum {
     ROUTE_WRITE = 1 << 0,  /* changes the store: needs the write token */
     ROUTE_BODY = 1 << 1,   /* reads a request body */
+    ROUTE_OPEN = 1 << 2,   /* holds no profile data: no read token needed */
 };
 
 typedef struct route {
@@ -44,6 +45,7 @@ static const route routes[] = {
     {"/api/profiles/{id}/functions/{id}", "GET", pv_api_functions_get, 0, "GET, HEAD"},
     {"/api/profiles/{id}/raw", "GET", pv_api_profiles_raw, 0, "GET, HEAD"},
     {"/api/profiles/{id}/tree", "GET", pv_api_tree_get, 0, "GET, HEAD"},
+    {"/api/server", "GET", pv_api_server_get, ROUTE_OPEN, "GET, HEAD"},
 };
 
 /* What a path parameter stands for, in its 400 and 404 messages. */
@@ -137,7 +139,7 @@ int pv_api_dispatch(const pv_request *req, pv_ctx *ctx, pv_response *res)
         }
     }
     int write = (hit->flags & ROUTE_WRITE) != 0;
-    if (!pv_ctx_allowed(ctx, pv_request_header(req, "Authorization"), write)) {
+    if (!(hit->flags & ROUTE_OPEN) && !pv_ctx_allowed(ctx, pv_request_header(req, "Authorization"), write)) {
         res->challenge = 1;
         return pv_respond_error(res, 401, "%s needs 'Authorization: Bearer TOKEN'",
                                 write ? "changing profiles" : "reading profiles");

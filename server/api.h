@@ -131,6 +131,7 @@ int pv_api_profiles_raw(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_functions_list(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_functions_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
+int pv_api_server_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 
 /* The embedded web files (assets.c): GET or HEAD of a path that is not
  * under /api/. */

@@ -160,10 +160,14 @@ static int digest_equal(const unsigned char *a, const unsigned char *b)
     return diff == 0;
 }
 
+int pv_ctx_guarded(const pv_ctx *ctx, int write)
+{
+    return write ? ctx->has_token : ctx->has_read_token;
+}
+
 int pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write)
 {
-    int guarded = write ? ctx->has_token : ctx->has_read_token;
-    if (!guarded)
+    if (!pv_ctx_guarded(ctx, write))
         return 1;
     size_t len;
     const char *token = bearer_token(authorization, &len);

@@ -70,4 +70,7 @@ void pv_ctx_forget(pv_ctx *ctx, int64_t id);
  * are compared in constant time. */
 int pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write);
 
+/* Whether writes (write = 1) or API reads need a token at all. */
+int pv_ctx_guarded(const pv_ctx *ctx, int write);
+
 #endif

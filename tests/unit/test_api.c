@@ -911,6 +911,28 @@ START_TEST(tokens_guard_writes_and_optionally_reads)
 }
 END_TEST
 
+/* The page asks before it offers an upload or a token field. */
+START_TEST(server_info_says_which_tokens_are_needed_without_one)
+{
+    static const char *const none[] = {NULL};
+    const char *const cases[][4] = {
+        {NULL, NULL, "open", "open"},
+        {"s3cret", NULL, "open", "token"},
+        {"s3cret", "r3ad", "token", "token"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pv_ctx_close(ctx);
+        ctx = open_ctx(cases[i][0], cases[i][1]);
+        reply *r = request_with(ctx, "GET", "/api/server", none, NULL, 0);
+        ck_assert_int_eq(r->status, 200);
+        ck_assert_str_eq(str(r->json, "reads"), cases[i][2]);
+        ck_assert_str_eq(str(r->json, "uploads"), cases[i][3]);
+        ck_assert(strlen(str(r->json, "version")) > 0);
+        reply_free(r);
+    }
+}
+END_TEST
+
 START_TEST(an_unauthorised_upload_is_refused_before_its_body_is_read)
 {
     pv_ctx_close(ctx);
@@ -1156,6 +1178,7 @@ Suite *pv_api_suite(void)
     tcase_add_test(tc, delete_removes_the_profile_and_its_cached_graph);
     tcase_add_test(tc, bad_requests_get_their_4xx_and_a_message);
     tcase_add_test(tc, tokens_guard_writes_and_optionally_reads);
+    tcase_add_test(tc, server_info_says_which_tokens_are_needed_without_one);
     tcase_add_test(tc, an_unauthorised_upload_is_refused_before_its_body_is_read);
     tcase_add_test(tc, a_page_of_another_site_may_not_write);
     tcase_add_test(tc, the_page_is_served_for_root_and_profile_links_with_revalidation);
