@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "hotpath.h"
 #include "json.h"
 #include "xalloc.h"
 
@@ -259,6 +260,16 @@ int pv_api_functions_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
     cJSON_AddBoolToObject(doc, "caller_only", (size_t)fid >= pv_cached_n_entries(e));
     cJSON_AddItemToObject(doc, "callers", edges_json(g, g->callers + f->callers_at, f->n_callers));
     cJSON_AddItemToObject(doc, "callees", edges_json(g, g->callees + f->callees_at, f->n_callees));
+    size_t len;
+    uint32_t *path = pv_hot_path(g, (uint32_t)fid, &len);
+    if (path) {
+        cJSON *arr = cJSON_AddArrayToObject(doc, "path");
+        for (size_t i = 0; i < len; i++)
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(path[i]));
+        free(path);
+    } else {
+        cJSON_AddNullToObject(doc, "path");
+    }
     pv_ctx_graph_release(ctx, e);
     return pv_respond_json(res, 200, doc);
 }

@@ -598,6 +598,13 @@ START_TEST(function_detail_lists_callers_and_callees_with_edge_figures)
     cJSON *callees = cJSON_GetObjectItem(r->json, "callees");
     ck_assert_int_eq(cJSON_GetArraySize(callees), 1);
     ck_assert_int_eq((int64_t)num(cJSON_GetArrayItem(callees, 0), "id"), 0);
+    /* Where the page opens fib: under main, its widest caller. */
+    cJSON *path = cJSON_GetObjectItem(r->json, "path");
+    ck_assert_int_eq(cJSON_GetArraySize(path), 2);
+    ck_assert_str_eq(str(cJSON_GetArrayItem(callers, 2), "name"), "main");
+    ck_assert_int_eq(cJSON_GetArrayItem(path, 0)->valueint,
+                     (int)num(cJSON_GetArrayItem(callers, 2), "id"));
+    ck_assert_int_eq(cJSON_GetArrayItem(path, 1)->valueint, 0);
     reply_free(r);
 }
 END_TEST

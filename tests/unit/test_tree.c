@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "hotpath.h"
 #include "loader.h"
 #include "testutil.h"
 #include "tree.h"
@@ -147,6 +148,79 @@ START_TEST(tree_invariants_hold_on_every_corpus_profile)
 }
 END_TEST
 
+static double width_of(double t)
+{
+    return isnan(t) ? -INFINITY : t;
+}
+
+/* The widest-path widths by a plain fixed point (independent of
+ * hotpath.c's heap): w[v] = max over callers u of min(w[u], ct(u->v)),
+ * starting from the top boxes' times.  NaN: unreachable. */
+static double *widest_by_fixed_point(const pv_graph *g)
+{
+    double *w = malloc(g->n_funcs * sizeof *w);
+    for (size_t i = 0; i < g->n_funcs; i++)
+        w[i] = NAN;
+    for (size_t i = 0; i < g->n_tops; i++)
+        w[g->tops[i]] = width_of(g->funcs[g->tops[i]].top_time);
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t u = 0; u < g->n_funcs; u++) {
+            if (isnan(w[u]))
+                continue;
+            const pv_gfunc *f = &g->funcs[u];
+            for (uint32_t k = 0; k < f->n_callees; k++) {
+                const pv_gedge *e = &g->callees[f->callees_at + k];
+                double x = fmin(w[u], width_of(e->ct));
+                if (isnan(w[e->other]) || x > w[e->other])
+                    w[e->other] = x, changed = 1;
+            }
+        }
+    }
+    return w;
+}
+
+START_TEST(hot_paths_open_in_the_tree_and_are_the_widest)
+{
+    cur = files[_i];
+    pv_graph *g = pv_test_graph(cur);
+    int small = g->n_funcs < 5000;
+    double *best = small ? widest_by_fixed_point(g) : NULL;
+    size_t found = 0;
+    for (size_t f = 0; f < g->n_funcs; f += small ? 1 : 97) {
+        size_t len;
+        uint32_t *path = pv_hot_path(g, (uint32_t)f, &len);
+        if (best)
+            ck_assert_msg(!path == !!isnan(best[f]), "%s: function %zu: path %p, reachable %d",
+                          cur, f, (void *)path, !isnan(best[f]));
+        if (!path)
+            continue;
+        found++;
+        ck_assert_uint_eq(path[len - 1], f);
+        pv_tree t;
+        pv_err err;
+        ck_assert_msg(pv_tree_build(g, path, len, 1, 0.0, &t, &err) == PV_OK,
+                      "%s: hot path of %zu refused: %s", cur, f, err.msg);
+        pv_tree_release(&t);
+        if (best) {
+            double w = width_of(g->funcs[path[0]].top_time);
+            for (size_t i = 1; i < len; i++) {
+                const pv_gfunc *u = &g->funcs[path[i - 1]];
+                for (uint32_t k = 0; k < u->n_callees; k++)
+                    if (g->callees[u->callees_at + k].other == path[i])
+                        w = fmin(w, width_of(g->callees[u->callees_at + k].ct));
+            }
+            ck_assert_msg(w == best[f], "%s: function %zu: path width %g, widest %g", cur, f, w,
+                          best[f]);
+        }
+        free(path);
+    }
+    ck_assert_msg(found > 0 || g->n_tops == 0, "%s: no function has a path", cur);
+    free(best);
+    pv_graph_free(g);
+}
+END_TEST
+
 START_TEST(bad_paths_and_parameters_are_refused)
 {
     pv_graph *g = pv_test_graph(files[0]);
@@ -213,6 +287,7 @@ Suite *pv_tree_suite(void)
     TCase *tc = tcase_create("invariants");
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, tree_invariants_hold_on_every_corpus_profile, 0, (int)n_files);
+    tcase_add_loop_test(tc, hot_paths_open_in_the_tree_and_are_the_widest, 0, (int)n_files);
     tcase_add_test(tc, bad_paths_and_parameters_are_refused);
     tcase_add_test(tc, recursive_functions_get_bounds_not_invented_numbers);
     suite_add_tcase(s, tc);
