@@ -1,0 +1,87 @@
+// The only caller of fetch(): each endpoint of docs/api.md as a function
+// that returns the parsed JSON, or throws an ApiError whose message a person
+// can read.
+//
+// Why one module: the page must never show a blank screen, so every failure
+// (server down, 4xx/5xx with {"error": ...}, a body that is not JSON, an
+// answer of the wrong shape) has to become one kind of error that the UI
+// prints.  An aborted request (the user zoomed again before the last answer
+// came) is not an error to show: it throws an AbortError DOMException as
+// fetch does, which the UI ignores.
+//
+// A server started with --read-token guards reads, and --token guards
+// uploads: the token, when the user gave one, is kept for the session
+// (sessionStorage) and sent as `Authorization: Bearer`.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;  // HTTP status, 0 when the server could not be reached
+  }
+}
+
+const TOKEN_KEY = 'profviz-token';
+
+// fetchImpl and storage are injectable for tests; the page passes nothing.
+export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), storage = globalThis.sessionStorage } = {}) {
+  const token = () => storage?.getItem(TOKEN_KEY) ?? null;
+
+  async function request(method, url, { body = null, headers = {}, signal } = {}) {
+    const h = { ...headers };
+    const t = token();
+    if (t) h.Authorization = `Bearer ${t}`;
+    let res;
+    try {
+      res = await fetchImpl(url, { method, body, headers: h, signal, cache: 'no-store' });
+    } catch (e) {
+      if (e?.name === 'AbortError') throw e;
+      throw new ApiError(0, 'The profviz server does not answer: is it still running?');
+    }
+    if (res.status === 204) return null;
+    let json = null;
+    try {
+      json = await res.json();
+    } catch (e) {
+      if (e?.name === 'AbortError') throw e;
+      // json stays null: said below.
+    }
+    if (!res.ok) {
+      const why = json !== null && typeof json === 'object' && typeof json.error === 'string'
+        ? json.error : `HTTP ${res.status}`;
+      throw new ApiError(res.status, res.status === 401 ? `${why}: this server needs a token` : why);
+    }
+    if (json === null || typeof json !== 'object') throw new ApiError(res.status, `${url}: the server's answer is not JSON`);
+    return json;
+  }
+
+  const get = (url, signal) => request('GET', url, { signal });
+  const query = (params) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
+    const s = q.toString();
+    return s === '' ? '' : `?${s}`;
+  };
+  const profileUrl = (id) => `/api/profiles/${encodeURIComponent(String(id))}`;
+
+  return {
+    setToken(t) {
+      if (t) storage?.setItem(TOKEN_KEY, t);
+      else storage?.removeItem(TOKEN_KEY);
+    },
+    hasToken: () => token() !== null,
+
+    server: (signal) => get('/api/server', signal),
+    profiles: (signal) => get('/api/profiles', signal),
+    profile: (id, signal) => get(profileUrl(id), signal),
+    // params: sort, order, q, offset, limit (docs/api.md)
+    functions: (id, params, signal) => get(`${profileUrl(id)}/functions${query(params)}`, signal),
+    func: (id, fid, signal) => get(`${profileUrl(id)}/functions/${encodeURIComponent(String(fid))}`, signal),
+    // path: function ids from the top; depth; cutoff
+    tree: (id, { path = [], depth, cutoff }, signal) =>
+      get(`${profileUrl(id)}/tree${query({ path: path.length ? path.join(',') : undefined, depth, cutoff })}`, signal),
+    upload: (blob, name, signal) =>
+      request('POST', `/api/profiles${query({ name })}`, { body: blob, signal }),
+    remove: (id, signal) => request('DELETE', profileUrl(id), { signal }),
+  };
+}

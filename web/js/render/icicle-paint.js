@@ -1,0 +1,91 @@
+// The icicle on screen: which rectangles of a layout (layout/icicle.js) a
+// viewport puts on the canvas, where, and how they look; paintIcicle()
+// draws them, and the SVG export (svg.js) writes the same list.
+//
+// Only what is on the canvas costs anything: rows above and below it are
+// skipped, each row on it is cut to the boxes under it by binary search
+// (a row is sorted by x), and boxes under MIN_PX are dropped before any
+// colour or label is worked out.  A zoom frame deep into a 100k-box
+// layout touches the few boxes it shows.
+//
+//   box k in pixels:  vp.x + x0[k] * vp.width .. vp.x + x1[k] * vp.width
+//                     vp.y + row[k] * vp.rowHeight, vp.rowHeight high
+//   then clipped to the canvas [0, width] x [0, height]; a box more than
+//   2 * GAP wide or high gives GAP at its right and bottom to the line
+//   between it and its neighbours:
+//
+//   +--------------+ +-------+ +   <- GAP px of background
+//   | label...     | |       | |
+//   +--------------+ +-------+ +
+//   +------+ +--+ +--+ ...
+
+import { GAP, LABEL_PAD, MIN_PX, boxDrawer } from './boxes.js';
+import { paintBoxes } from './canvas.js';
+import { fontPx } from './labels.js';
+
+// scene: { tree, rects (layoutIcicle), viewport { x, y, width, rowHeight },
+// width, height (the canvas, CSS pixels), colors (treeColors), theme
+// ('light' | 'dark'), marks (marks.js: Uint8Array of tree.size, or null),
+// searching (boolean), font (CSS, in px: '12px system-ui') }.  Returns the
+// number of boxes drawn.
+export function paintIcicle(ctx, scene) {
+  return paintBoxes(ctx, scene, icicleBoxes);
+}
+
+// The drawings (boxes.js) of the boxes on the canvas, row by row, left to
+// right.  measure(text) gives a label's width in pixels in scene.font.
+export function icicleBoxes(scene, measure) {
+  const { rects, viewport: vp, width, height } = scene;
+  const draw = boxDrawer(scene, measure);
+  const em = fontPx(scene.font);
+  const out = [];
+  if (!(vp.width > 0 && vp.rowHeight > 0)) return out;
+  const first = Math.max(0, Math.floor(-vp.y / vp.rowHeight));
+  const last = Math.min(rects.rowStart.length - 1, Math.ceil((height - vp.y) / vp.rowHeight));
+  // The canvas's left and right edges in unit space.
+  const u0 = -vp.x / vp.width;
+  const u1 = (width - vp.x) / vp.width;
+  for (let r = first; r < last; r++) {
+    const top = Math.max(0, vp.y + r * vp.rowHeight);
+    const bottom = Math.min(height, vp.y + (r + 1) * vp.rowHeight);
+    if (!(bottom - top >= MIN_PX)) continue;
+    const h = withGap(bottom - top);
+    const { from, to } = visibleSpans(rects.rowStart, rects.x0, rects.x1, r, u0, u1);
+    for (let k = from; k < to; k++) {
+      const left = Math.max(0, vp.x + rects.x0[k] * vp.width);
+      const right = Math.min(width, vp.x + rects.x1[k] * vp.width);
+      if (!(right - left >= MIN_PX)) continue;
+      const w = withGap(right - left);
+      const slot = h >= em ? { x: left + LABEL_PAD, y: top + h / 2, angle: 0, align: 'left', maxWidth: w - 2 * LABEL_PAD } : null;
+      out.push(draw(rects.node[k], { kind: 'rect', x: left, y: top, w, h }, slot));
+    }
+  }
+  return out;
+}
+
+// A box's extent less the gap, when it is large enough to spare one: a run
+// of boxes a pixel or two wide stays a solid band rather than vanishing
+// into gaps.
+function withGap(size) {
+  return size > 2 * GAP ? size - GAP : size;
+}
+
+// The spans of row `row` that reach into (lo, hi): indices [from, to).
+// Spans are as layout/icicle.js's findSpan has them (rowStart, start, end:
+// sorted and disjoint within a row), so both ends are binary searches.
+// Shared with the sunburst, whose rings are rows of angles.
+export function visibleSpans(rowStart, start, end, row, lo, hi) {
+  const from = firstWhere(rowStart[row], rowStart[row + 1], (k) => end[k] > lo);
+  return { from, to: firstWhere(from, rowStart[row + 1], (k) => start[k] >= hi) };
+}
+
+// The first k in [lo, hi) for which test(k) holds, or hi; test must be
+// false, then true, along the range.
+function firstWhere(lo, hi, test) {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

@@ -1,0 +1,75 @@
+// Keeps the call tree the chart needs: whenever the profile, zoom root,
+// depth or cutoff in the store changes, it works out whether the tree it
+// holds already covers the view and, when not, asks the API for just that
+// view and grafts it in (model/tree.js).  The result goes back into the
+// store as `tree` (a Tree), `treeState` ('loading' | 'ready' | 'error') and
+// `treeError` (a message or '').
+//
+// Why "only what the view shows": the server cuts a 100k-function profile
+// to the boxes above the cutoff and the depth asked for, so a view is a few
+// hundred boxes and a zoom is one small request.  Zooming back out, or into
+// a box seen before at the same depth, needs no request at all.
+//
+// A newer view supersedes an older one still on its way: the older request
+// is aborted, and its answer, if it comes anyway, is dropped.
+
+import { graftView, treeFromView } from '../model/tree.js';
+
+export function createTreeLoader(store, api) {
+  let controller = null;
+  let heldFor = null;  // profile and cutoff the held tree was fetched with
+
+  async function update(state) {
+    const { profile, root, depth, cutoff } = state;
+    if (profile === null) return;
+    let tree = heldFor === `${profile}/${cutoff}` ? state.tree : null;
+    const at = tree ? tree.findPath(root) : -1;
+    if (at >= 0 && !tree.needsFetch(at, depth)) {
+      if (state.treeState !== 'ready' || tree !== state.tree) store.set({ tree, treeState: 'ready', treeError: '' });
+      return;
+    }
+    controller?.abort();
+    const mine = new AbortController();
+    controller = mine;
+    store.set({ treeState: 'loading', treeError: '' });
+    try {
+      const rooted = api.tree(profile, { path: root, depth, cutoff }, mine.signal);
+      // A rooted view is grafted onto a tree of the whole profile; without
+      // one (first load, or another cutoff) fetch its top levels too.
+      const whole = tree === null && root.length > 0
+        ? api.tree(profile, { path: [], depth: Math.min(depth, 3), cutoff }, mine.signal) : null;
+      const [view, top] = await Promise.all([rooted, whole]);
+      if (controller !== mine) return;
+      if (top !== null) tree = treeFromView(top);
+      tree = tree === null ? treeFromView(view) : graftView(tree, view);
+      heldFor = `${profile}/${cutoff}`;
+      controller = null;
+      store.set({ tree, treeState: 'ready', treeError: '' });
+    } catch (e) {
+      if (e?.name === 'AbortError' || controller !== mine) return;
+      controller = null;
+      if (e?.status === 404 && root.length > 0) {
+        // A shared link whose zoom path this profile does not have (edited,
+        // or made for another profile): show the whole profile and say why.
+        store.set({ root: [], notice: `The link's zoom path is not in this profile (${e.message}): showing the whole profile.` });
+        return;
+      }
+      store.set({ treeState: 'error', treeError: e?.message ?? String(e) });
+    }
+  }
+
+  const unsubscribe = store.subscribe((state, prev) => {
+    if (state.profile !== prev.profile || state.root !== prev.root || state.depth !== prev.depth
+      || state.cutoff !== prev.cutoff) {
+      update(state);
+    }
+  });
+  return {
+    // Loads the view of the store's current state (called once at start).
+    start: () => update(store.get()),
+    stop: () => {
+      unsubscribe();
+      controller?.abort();
+    },
+  };
+}

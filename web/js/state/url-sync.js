@@ -1,0 +1,54 @@
+// The only code that touches window.history: keeps the URL equal to the
+// shareable part of the store's state (state/url-state.js) and the store
+// equal to the URL when the user walks the history.
+//
+// A zoom is a place one can go back from, so it pushes a history entry;
+// everything else (sort, search, depth, a corrected link) replaces the
+// current one, so that Back leaves the page's zooms rather than replaying
+// every keystroke typed into the search box.
+
+import { formatUrlState, parseUrlState } from './url-state.js';
+
+const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order'];
+
+// win: the window (injectable for tests).  Returns { zoom(root), stop() }:
+// zoom() is how the UI changes the zoom root so that Back undoes it.
+export function syncUrl(store, win = globalThis.window) {
+  let push = false;
+
+  const unsubscribe = store.subscribe((state, prev) => {
+    if (!SHARED_KEYS.some((k) => state[k] !== prev[k])) return;
+    const url = formatUrlState(state);
+    const here = win.location.pathname + win.location.search;
+    if (url === here) return;
+    if (push && state.root !== prev.root) win.history.pushState(null, '', url);
+    else win.history.replaceState(null, '', url);
+    push = false;
+  });
+
+  const onPop = () => {
+    const next = parseUrlState(win.location.search, win.location.pathname);
+    const state = store.get();
+    const patch = {};
+    for (const k of SHARED_KEYS) {
+      // A path is a fresh array each parse: compare its ids, so that an
+      // unchanged zoom keeps its identity and triggers nothing.
+      const same = k === 'root' ? next.root.join(',') === state.root.join(',') : next[k] === state[k];
+      if (!same) patch[k] = next[k];
+    }
+    store.set(patch);
+  };
+  win.addEventListener('popstate', onPop);
+
+  return {
+    zoom(root) {
+      push = true;
+      store.set({ root });
+      push = false;
+    },
+    stop() {
+      unsubscribe();
+      win.removeEventListener('popstate', onPop);
+    },
+  };
+}

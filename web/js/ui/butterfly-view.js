@@ -1,0 +1,178 @@
+// The butterfly of the selected function: its own figures, who calls it and
+// whom it calls, each edge with the calls and times along it.
+//
+// Store keys: reads profile and selected (a function id or null); writes
+// selected = null (the close button, Escape).  A click on an edge calls
+// onNavigate(fid): moving the selection is the caller's decision.
+//
+// An edge's figures are always the callee's during the calls along that
+// edge (docs/api.md): in the callers table that is this function when called
+// from each caller, in the callees table each callee when called from here.
+// The captions say so, because "tottime 0.4 s" next to a caller's name reads
+// as the caller's time otherwise.
+
+import { formatCalls, formatTime, functionLabel, tableRow } from '../layout/table.js';
+import { readFunction } from '../model/functions.js';
+import { element } from './dom.js';
+
+// Edges shown per table, largest first.  A built-in like len() can be called
+// from thousands of places; the rest are summed up in one line.
+const MAX_EDGES = 500;
+
+const EDGE_HEADERS = [
+  { label: 'function', title: 'The function at the other end of the edge' },
+  { label: 'ncalls', title: 'Calls along the edge: all / primitive (not recursive)', num: true },
+  { label: 'tottime', title: 'The callee\'s own time during these calls (seconds)', num: true },
+  { label: 'cumtime', title: 'The callee\'s time including what it called, during these calls (seconds)', num: true },
+];
+
+const COUNT_ONLY_TITLE = 'The profile holds only a call count for this edge (the pure-Python profile module): no times';
+
+export function createButterflyView(container, { api, store, onNavigate }) {
+  const name = element('h2', { className: 'butterfly-name', tabIndex: -1 });
+  const close = element('button', { className: 'butterfly-close', textContent: '×', title: 'Close (Esc)' });
+  close.type = 'button';
+  close.setAttribute('aria-label', 'Close the callers and callees');
+  const location = element('p', { className: 'butterfly-location' });
+  const figures = element('dl', { className: 'butterfly-figures' });
+  const status = element('p', { className: 'butterfly-status' });
+  const callers = edgeTable('callers', 'Callers: this function\'s calls and times when called from each of them');
+  const callees = edgeTable('callees', 'Callees: each one\'s calls and times when called from this function');
+  container.replaceChildren(
+    element('header', { className: 'butterfly-head' }, [name, close]),
+    location, figures, status, callers.table, callees.table,
+  );
+  container.hidden = true;
+
+  let shownKey = null;   // "profile:fid" of what the panel shows or is loading
+  let controller = null;
+
+  function update(state) {
+    const profile = state.profile ?? null;
+    const fid = Number.isSafeInteger(state.selected) && state.selected >= 0 ? state.selected : null;
+    if (profile === null || fid === null) {
+      controller?.abort();
+      shownKey = null;
+      container.hidden = true;
+      delete container.dataset.state;
+      return;
+    }
+    const key = `${profile}:${fid}`;
+    if (key === shownKey) return;
+    shownKey = key;
+    controller?.abort();
+    const mine = new AbortController();
+    controller = mine;
+    container.hidden = false;
+    container.dataset.state = 'loading';
+    status.textContent = 'loading…';
+    api.func(profile, fid, mine.signal)
+      .then((json) => {
+        if (controller !== mine) return;
+        show(readFunction(json));
+        status.textContent = '';
+        container.dataset.state = 'ready';
+      })
+      .catch((error) => {
+        if (error?.name === 'AbortError' || controller !== mine) return;
+        clear();
+        status.textContent = error instanceof Error ? error.message : String(error);
+        container.dataset.state = 'error';
+      });
+  }
+
+  function show(fn) {
+    // An edge's button that had the focus is about to go: the focus moves to
+    // the new function's name instead of falling back to the page.
+    const focusHere = container.contains(document.activeElement) && document.activeElement !== close;
+    const label = functionLabel(fn.file, fn.line, fn.name);
+    name.textContent = fn.name;
+    name.title = label;
+    location.textContent = fn.caller_only
+      ? `${label}: named only as a caller in the profile, with no figures of its own`
+      : label;
+    figures.replaceChildren(
+      ...figure('ncalls', formatCalls(fn.nc, fn.cc)),
+      ...figure('tottime', `${formatTime(fn.tt)} s`),
+      ...figure('cumtime', `${formatTime(fn.ct)} s`),
+    );
+    callers.fill(fn.callers, 'no callers: called from the top level');
+    callees.fill(fn.callees, 'no callees');
+    if (focusHere) name.focus();
+  }
+
+  function clear() {
+    name.textContent = '';
+    name.removeAttribute('title');
+    location.textContent = '';
+    figures.replaceChildren();
+    callers.fill([], '');
+    callees.fill([], '');
+  }
+
+  const closePanel = () => store.set({ selected: null });
+  close.addEventListener('click', closePanel);
+  container.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') closePanel();
+  });
+  for (const { table } of [callers, callees]) {
+    table.tBodies[0].addEventListener('click', (event) => {
+      const tr = event.target.closest('tr[data-fid]');
+      if (tr) onNavigate(Number(tr.dataset.fid));
+    });
+  }
+
+  store.subscribe(update);
+  update(store.get());
+}
+
+function figure(term, value) {
+  return [element('dt', { textContent: term }), element('dd', { textContent: value })];
+}
+
+// A table of edges (class `className`) and the function that refills it.
+function edgeTable(className, caption) {
+  const head = element('tr', {}, EDGE_HEADERS.map((h) => {
+    const th = element('th', { textContent: h.label, title: h.title, className: h.num ? 'num' : '' });
+    th.scope = 'col';
+    return th;
+  }));
+  const body = element('tbody');
+  const table = element('table', { className }, [
+    element('caption', { textContent: caption }),
+    element('thead', {}, [head]),
+    body,
+  ]);
+
+  function fill(edges, emptyText) {
+    const trs = edges.slice(0, MAX_EDGES).map(edgeRow);
+    if (edges.length > MAX_EDGES) trs.push(noteRow(`and ${edges.length - MAX_EDGES} more, smaller`));
+    if (edges.length === 0 && emptyText !== '') trs.push(noteRow(emptyText));
+    body.replaceChildren(...trs);
+  }
+  return { table, fill };
+}
+
+// One edge: a button to go to the function at its other end, then its figures.
+function edgeRow(edge) {
+  const cells = tableRow(edge);
+  const go = element('button', { className: 'link', textContent: cells.location, title: cells.location });
+  go.type = 'button';
+  const tr = element('tr', {}, [
+    element('td', { className: 'location' }, [go]),
+    element('td', { className: 'num', textContent: cells.ncalls }),
+  ]);
+  tr.dataset.fid = String(edge.id);
+  if (edge.is_count) {
+    tr.className = 'count-only';
+    tr.title = COUNT_ONLY_TITLE;
+    tr.append(element('td', { className: 'num', textContent: 'count only', colSpan: 2 }));
+  } else {
+    tr.append(element('td', { className: 'num', textContent: cells.tottime }), element('td', { className: 'num', textContent: cells.cumtime }));
+  }
+  return tr;
+}
+
+function noteRow(text) {
+  return element('tr', { className: 'note' }, [element('td', { textContent: text, colSpan: EDGE_HEADERS.length })]);
+}

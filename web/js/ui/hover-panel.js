@@ -1,0 +1,85 @@
+// The panel beside the pointer (or the keyboard's focus box) that says
+// what a box is: the function, where it lives, its time on this path as
+// seconds and shares, its calls, and whether those figures are in the
+// profile or estimated (with the bounds that hold the true time).
+
+import { EXACT, CALLS_EXACT, SMALLER } from '../model/tree.js';
+import { formatTime } from '../layout/table.js';
+
+const percent = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(x < 0.001 ? 3 : 1)}%` : '–');
+
+export function createHoverPanel(panel, { store, canvas }) {
+  panel.hidden = true;
+  panel.setAttribute('role', 'status');
+
+  const line = (label, value, cls) => {
+    const row = document.createElement('div');
+    if (cls) row.className = cls;
+    if (label) {
+      const b = document.createElement('span');
+      b.className = 'label';
+      b.textContent = label;
+      row.append(b, ' ');
+    }
+    row.append(value);
+    return row;
+  };
+
+  function describe(tree, n) {
+    const rows = [];
+    const name = document.createElement('div');
+    name.className = 'name';
+    name.textContent = tree.name(n);
+    rows.push(name);
+    const total = tree.time[0];
+    const parent = tree.parent[n];
+    if (tree.has(n, SMALLER)) {
+      rows.push(line('', `${tree.nMerged[n]} boxes, each under the cutoff; choose a lower cutoff to see them.`));
+    } else if (n > 0) {
+      const file = tree.file(n);
+      const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+      rows.push(line('', `${file}:${tree.line[n]}`, 'where'));
+      if (cut > 0) rows.push(line('directory', file.slice(0, cut)));
+    }
+    rows.push(line('time', `${formatTime(tree.time[n])} s · ${percent(tree.time[n] / total)} of total`
+      + (parent >= 0 ? ` · ${percent(tree.time[n] / tree.time[parent])} of parent` : '')));
+    rows.push(line('self', `${formatTime(tree.self[n])} s`));
+    if (n > 0 && !tree.has(n, SMALLER)) {
+      const calls = tree.calls[n];
+      const text = tree.has(n, CALLS_EXACT) ? String(calls) : `≈ ${Number.isInteger(calls) ? calls : calls.toFixed(1)}`;
+      rows.push(line('calls', text));
+    }
+    rows.push(tree.has(n, EXACT)
+      ? line('', 'exact: these figures are in the profile', 'exact')
+      : line('', `estimate: the true time lies between ${formatTime(tree.lo[n])} s and ${formatTime(tree.hi[n])} s`, 'estimate'));
+    return rows;
+  }
+
+  function place(state) {
+    const tree = state.tree;
+    // The focus box has a panel only while the keyboard moves it: after a
+    // click the pointer's own hover says enough.
+    const n = state.hover ?? (canvas.matches(':focus-visible') ? state.focus : null);
+    if (!tree || n === null || n >= tree.size) {
+      panel.hidden = true;
+      return;
+    }
+    panel.replaceChildren(...describe(tree, n));
+    panel.hidden = false;
+    // Beside the pointer, flipped to stay inside the window; for the
+    // keyboard, below the chart's top-left corner.
+    const r = canvas.getBoundingClientRect();
+    const p = state.pointer ?? { x: r.left + 16, y: r.top + 16 };
+    const w = panel.offsetWidth;
+    const h = panel.offsetHeight;
+    const x = p.x + 16 + w > window.innerWidth ? p.x - 16 - w : p.x + 16;
+    const y = p.y + 16 + h > window.innerHeight ? p.y - 16 - h : p.y + 16;
+    panel.style.left = `${Math.max(0, x) + window.scrollX}px`;
+    panel.style.top = `${Math.max(0, y) + window.scrollY}px`;
+  }
+
+  store.subscribe((state, prev) => {
+    if (state.hover !== prev.hover || state.pointer !== prev.pointer || state.focus !== prev.focus || state.tree !== prev.tree) place(state);
+  });
+  canvas.addEventListener('blur', () => place(store.get()));
+}

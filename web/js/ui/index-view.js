@@ -1,0 +1,233 @@
+// The index page: the stored profiles, a way to add one, and a token form
+// when the server wants one.
+//
+// No store: nothing here is shareable state.  onOpen(url) is called with a
+// profile's page (/p/ID) after an upload; the caller navigates.
+//
+// Tokens (docs/api.md): GET /api/server says which ones the server wants
+// before anything fails.  A read token that is missing or refused (401)
+// hides the list behind the form; a write token is asked for only where an
+// upload or delete needs it, so a read-only visitor is not bothered.
+
+import { formatTime } from '../layout/table.js';
+import { dateFromUnix, formatBytes, formatCount } from '../layout/format.js';
+import { readProfiles, readServer, uploadName } from '../model/profiles.js';
+import { element } from './dom.js';
+
+const COLUMNS = [
+  { label: 'name' },
+  { label: 'writer', title: 'The profiler that wrote the file, as far as the file tells' },
+  { label: 'loaded', title: 'When it was stored here' },
+  { label: 'size', title: 'Size of the file', num: true },
+  { label: 'total time', title: 'The sum of every function\'s own time (seconds)', num: true },
+  { label: 'functions', num: true },
+  { label: '', title: '' },
+];
+
+export function createIndexView(container, { api, onOpen }) {
+  const heading = element('h2', { textContent: 'Profiles' });
+
+  const tokenWhy = element('p', { id: 'token-why' });
+  const tokenInput = element('input', { id: 'token', type: 'password', autocomplete: 'off', required: true });
+  const tokenForm = element('form', { id: 'token-form', hidden: true }, [
+    tokenWhy,
+    element('label', { htmlFor: 'token', textContent: 'Token ' }),
+    tokenInput,
+    element('button', { type: 'submit', textContent: 'Use token' }),
+  ]);
+
+  const fileInput = element('input', { id: 'upload-file', type: 'file' });
+  const uploadStatus = element('p', { id: 'upload-status' });
+  uploadStatus.setAttribute('role', 'status');
+  const drop = element('div', { id: 'drop', hidden: true }, [
+    element('p', {}, [
+      'Drop a profile file here, or ',
+      fileInput,
+      element('label', { htmlFor: 'upload-file', className: 'button', textContent: 'Open a profile…' }),
+    ]),
+    uploadStatus,
+  ]);
+
+  const listStatus = element('p', { id: 'profiles-status' });
+  const body = element('tbody');
+  const table = element('table', { id: 'profiles', hidden: true }, [
+    element('thead', {}, [element('tr', {}, COLUMNS.map(({ label, title, num }) => {
+      const th = element('th', { textContent: label, className: num ? 'num' : '' });
+      if (title) th.title = title;
+      th.scope = 'col';
+      return th;
+    }))]),
+    body,
+  ]);
+  container.replaceChildren(heading, tokenForm, drop, listStatus, table);
+
+  let server = null;      // readServer(): what the server wants
+  let loading = null;     // AbortController of the current load()
+  let uploading = false;
+
+  const canWrite = () => server !== null && (server.uploads === 'open' || api.hasToken());
+
+  async function load() {
+    loading?.abort();
+    const mine = new AbortController();
+    loading = mine;
+    container.dataset.state = 'loading';
+    listStatus.textContent = 'loading…';
+    try {
+      server = readServer(await api.server(mine.signal));
+      if (server.reads === 'token' && !api.hasToken()) {
+        showList([]);
+        askToken('This server needs a token to show its profiles.');
+        listStatus.textContent = '';
+      } else {
+        const profiles = readProfiles(await api.profiles(mine.signal));
+        showList(profiles);
+        if (server.uploads === 'token' && !api.hasToken()) askToken('Uploading and deleting on this server need a token.');
+        else tokenForm.hidden = true;
+        if (profiles.length > 0) listStatus.textContent = '';
+        else listStatus.replaceChildren('No profiles yet: run ', element('code', { textContent: 'profviz FILE' }),
+          canWrite() ? ' on a profile, or drop the file here.' : ' on a profile to add one.');
+      }
+      container.dataset.state = 'ready';
+    } catch (error) {
+      if (error?.name === 'AbortError') return;
+      showList([]);
+      if (error?.status === 401) {
+        // The token we sent, if any, is wrong: forget it.
+        const refused = api.hasToken();
+        api.setToken(null);
+        askToken(refused ? 'That token was refused. This server needs a token.' : 'This server needs a token.');
+        listStatus.textContent = '';
+      } else {
+        listStatus.textContent = messageOf(error);
+      }
+      container.dataset.state = 'error';
+    } finally {
+      if (loading === mine) drop.hidden = !canWrite();
+    }
+  }
+
+  function askToken(why) {
+    tokenWhy.textContent = why;
+    tokenForm.hidden = false;
+  }
+
+  function showList(profiles) {
+    body.replaceChildren(...profiles.map(profileRow));
+    table.hidden = profiles.length === 0;
+  }
+
+  function profileRow(p) {
+    const title = p.name === '' ? `profile ${p.id}` : p.name;
+    // The link is built from the number, not from the answer's url field.
+    const link = element('a', { href: `/p/${p.id}`, textContent: title });
+    const loaded = dateFromUnix(p.loadedAt);
+    const when = element('time', { textContent: loaded ? loaded.toLocaleString() : '' });
+    if (loaded) when.dateTime = loaded.toISOString();
+    const actions = element('td', { className: 'actions' });
+    if (canWrite()) {
+      const remove = element('button', { type: 'button', className: 'delete', textContent: 'Delete' });
+      remove.setAttribute('aria-label', `Delete ${title}`);
+      remove.addEventListener('click', () => removeProfile(p.id, title, remove));
+      actions.append(remove);
+    }
+    const tr = element('tr', {}, [
+      element('td', { className: 'name' }, [link]),
+      element('td', { textContent: p.writer }),
+      element('td', {}, [when]),
+      element('td', { className: 'num', textContent: formatBytes(p.size) }),
+      element('td', { className: 'num', textContent: p.totalTime === null ? '' : formatTime(p.totalTime) }),
+      element('td', { className: 'num', textContent: p.functions === null ? '' : formatCount(p.functions) }),
+      actions,
+    ]);
+    tr.dataset.id = String(p.id);
+    return tr;
+  }
+
+  async function removeProfile(id, title, button) {
+    if (!confirm(`Delete the profile “${title}”? This cannot be undone.`)) return;
+    button.disabled = true;
+    try {
+      await api.remove(id);
+      load();
+    } catch (error) {
+      button.disabled = false;
+      writeRefused(error);
+      listStatus.textContent = `Could not delete ${title}: ${messageOf(error)}`;
+    }
+  }
+
+  // A 401 on a write: the token given (if any) is only good for reading, or
+  // none was given.  The read token keeps working, so it is not forgotten.
+  function writeRefused(error) {
+    if (error?.status === 401) askToken('Uploading and deleting on this server need its write token.');
+  }
+
+  async function upload(file) {
+    if (uploading || !file) return;
+    uploading = true;
+    fileInput.disabled = true;
+    drop.classList.add('busy');
+    uploadStatus.textContent = `Uploading ${file.name} (${formatBytes(file.size)})…`;
+    try {
+      const answer = await api.upload(file, uploadName(file.name));
+      const id = answer?.id;
+      if (!(Number.isSafeInteger(id) && id > 0)) throw new TypeError('The server took the file but did not say where it is');
+      uploadStatus.textContent = `Opening ${file.name}…`;
+      onOpen(`/p/${id}`);
+    } catch (error) {
+      writeRefused(error);
+      uploadStatus.textContent = `Could not add ${file.name}: ${messageOf(error)}`;
+    } finally {
+      uploading = false;
+      fileInput.disabled = false;
+      fileInput.value = '';
+      drop.classList.remove('busy');
+    }
+  }
+
+  tokenForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    api.setToken(tokenInput.value);
+    tokenInput.value = '';
+    tokenForm.hidden = true;
+    uploadStatus.textContent = '';
+    load();
+  });
+
+  fileInput.addEventListener('change', () => upload(fileInput.files?.[0]));
+
+  // Only file drags are ours; text or links dragged from elsewhere pass.
+  const carriesFiles = (event) => event.dataTransfer?.types?.includes('Files') === true;
+  drop.addEventListener('dragover', (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = uploading ? 'none' : 'copy';
+    drop.classList.add('dragging');
+  });
+  drop.addEventListener('dragleave', (event) => {
+    if (!drop.contains(event.relatedTarget)) drop.classList.remove('dragging');
+  });
+  drop.addEventListener('drop', (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    drop.classList.remove('dragging');
+    upload(event.dataTransfer.files[0]);
+  });
+  // A file dropped next to the zone would make the browser leave the page
+  // to show it.
+  container.addEventListener('dragover', (event) => {
+    if (!carriesFiles(event) || drop.contains(event.target)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'none';
+  });
+  container.addEventListener('drop', (event) => {
+    if (carriesFiles(event)) event.preventDefault();
+  });
+
+  load();
+}
+
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,434 @@
+// The statistics table: a filter box, a "rows a–b of N" line and a virtual
+// table of every function, sorted and filtered by the server.
+//
+// Store keys: reads profile, sort, order, filter, selected; writes sort and
+// order (header clicks) and filter (the filter box).  A row click calls
+// onRowClick(fid): selecting is the caller's decision.
+//
+// How it stays smooth at 100k rows (state/pager.js has the arithmetic): the
+// DOM holds only the rows in view plus a margin, between two spacer rows.
+// Scrolling is handled once per animation frame; rows that leave at one end
+// are moved to the other and refilled, and a row whose content did not change
+// is not touched.  Pages of rows are fetched for the rows in view, kept in an
+// LRU, and a request for a page no longer wanted (the user scrolled on,
+// re-sorted or typed) is aborted.
+//
+// A new query (sort, order, filter, profile) keeps the old rows on screen
+// until the first page of the new one is here, then swaps at once: no
+// flash of an empty table between two sorts.  container.dataset.state says
+// 'loading' in between, 'ready' when the new rows are in, 'error' when they
+// could not be had (the message is in #table-info).
+
+import { COLUMNS, tableRow, rowsToCsv } from '../layout/table.js';
+import { allFunctionRows, readFunctionsPage } from '../model/functions.js';
+import {
+  PAGE_SIZE, createLru, pageKey, pagesFor, rowWindow, rowsInfo, scrollToShow, spacerHeights,
+} from '../state/pager.js';
+import { defaultOrder } from '../state/url-state.js';
+import { element } from './dom.js';
+import { download } from './download.js';
+
+// Rows kept in the DOM beyond each edge of the view.
+const MARGIN_ROWS = 20;
+// Pages kept: 64 × 200 rows, enough to scroll back and forth and to switch
+// between a few sorts without asking again.
+const CACHED_PAGES = 64;
+const FILTER_DELAY_MS = 150;
+// Until a row can be measured (CSS sets the real height).
+const GUESSED_ROW_HEIGHT = 22;
+// The one row that aria-activedescendant points at.
+const CURSOR_ID = 'stats-cursor';
+
+const isNumeric = (column) => column.key !== 'location';
+
+export function createTableView(container, { api, store, onRowClick }) {
+  const filterBox = element('input', { id: 'table-filter' });
+  filterBox.type = 'search';
+  filterBox.placeholder = 'Filter functions';
+  filterBox.setAttribute('aria-label', 'Filter functions by file or name');
+  filterBox.maxLength = 1024;  // the API's limit on q (in bytes; close enough)
+  filterBox.autocomplete = 'off';
+  filterBox.spellcheck = false;
+  const info = element('span', { id: 'table-info' });
+  const bar = element('div', { className: 'table-bar' }, [filterBox, info]);
+
+  const headers = COLUMNS.map((column) => {
+    const button = element('button', { textContent: column.label });
+    button.type = 'button';
+    const th = element('th', { className: isNumeric(column) ? 'num' : '', title: column.title }, [button]);
+    th.scope = 'col';
+    th.dataset.sort = column.sort;
+    return th;
+  });
+  const cols = COLUMNS.map((column) => element('col', { className: `col-${column.key}` }));
+  const spacerAbove = spacerRow();
+  const spacerBelow = spacerRow();
+  const body = element('tbody', {}, [spacerAbove, spacerBelow]);
+  const table = element('table', { id: 'stats' }, [
+    element('colgroup', {}, cols),
+    element('thead', {}, [element('tr', {}, headers)]),
+    body,
+  ]);
+  // A grid holds the keyboard focus itself and points at the current row
+  // with aria-activedescendant: row elements are recycled while scrolling,
+  // so focus on one of them would silently move to another function.
+  table.setAttribute('role', 'grid');
+  table.setAttribute('aria-readonly', 'true');
+  table.tabIndex = 0;
+  const scroller = element('div', { className: 'table-scroll' }, [table]);
+  container.replaceChildren(bar, scroller);
+
+  const cache = createLru(CACHED_PAGES);
+  const inflight = new Map();   // page key → AbortController
+  let shown = null;             // the query whose rows are in the DOM: {profile, sort, order, q, key, total}
+  let wanted = null;            // the query asked for last (=== shown once its first page is in)
+  let rows = [];                // row elements, for rows first .. first + rows.length - 1
+  let first = 0;
+  const spare = [];             // row elements out of the DOM, for reuse
+  const drawn = new WeakMap();  // row element → the API row it shows (null: a blank, pending row)
+  let rowHeight = GUESSED_ROW_HEIGHT;
+  let measure = true;
+  let failed = false;           // a page of the shown query could not be had: #table-info says why
+  let cursor = -1;              // row index of the keyboard's current row
+  let frame = 0;
+  let filterTimer = 0;
+
+  // --- queries and pages ---------------------------------------------------
+
+  function queryOf(state) {
+    const q = typeof state.filter === 'string' ? state.filter : '';
+    const query = { profile: state.profile ?? null, sort: state.sort, order: state.order, q };
+    return { ...query, key: pageKey(query, null) };
+  }
+
+  function setQuery(query) {
+    if (wanted && wanted.key === query.key) {
+      // The filter went back to what is shown before its pause was over.
+      if (wanted === shown && container.dataset.state === 'loading') container.dataset.state = failed ? 'error' : 'ready';
+      return;
+    }
+    wanted = query;
+    abortExcept(new Set());
+    if (query.profile === null) {
+      shown = null;
+      delete container.dataset.state;
+      setInfo('');
+      clearRows();
+      return;
+    }
+    container.dataset.state = 'loading';
+    if (shown === null) setInfo('loading…');
+    if (cache.has(pageKey(query, 0))) showWanted();
+    else fetchPage(query, 0);
+  }
+
+  function fetchPage(query, page) {
+    const key = pageKey(query, page);
+    if (cache.has(key) || inflight.has(key)) return;
+    const controller = new AbortController();
+    inflight.set(key, controller);
+    const params = { sort: query.sort, order: query.order, q: query.q || undefined, offset: page * PAGE_SIZE, limit: PAGE_SIZE };
+    api.functions(query.profile, params, controller.signal)
+      .then((json) => {
+        const answer = readFunctionsPage(json);
+        if (inflight.get(key) === controller) inflight.delete(key);
+        cache.set(key, answer);
+        if (query === wanted && query !== shown) {
+          showWanted();
+        } else if (query === shown) {
+          failed = false;
+          if (wanted === shown) container.dataset.state = 'ready';
+          schedule();
+        }
+      })
+      .catch((error) => {
+        if (inflight.get(key) === controller) inflight.delete(key);
+        if (error?.name === 'AbortError' || (query !== wanted && query !== shown)) return;
+        // The new query's first page failing leaves nothing true to show.
+        if (query === shown) {
+          failed = true;
+        } else {
+          shown = null;
+          clearRows();
+        }
+        container.dataset.state = 'error';
+        setInfo(error instanceof Error ? error.message : String(error));
+      });
+  }
+
+  function abortExcept(keep) {
+    for (const [key, controller] of inflight) {
+      if (keep.has(key)) continue;
+      controller.abort();
+      inflight.delete(key);
+    }
+  }
+
+  function showWanted() {
+    shown = wanted;
+    shown.total = cache.get(pageKey(shown, 0)).total;
+    cursor = -1;
+    failed = false;
+    measure = true;
+    scroller.scrollTop = 0;
+    render();
+    container.dataset.state = 'ready';
+  }
+
+  // --- drawing -------------------------------------------------------------
+
+  function schedule() {
+    if (frame === 0) frame = requestAnimationFrame(render);
+  }
+
+  function geometry() {
+    const head = table.tHead.offsetHeight;
+    return { scrollTop: scroller.scrollTop, viewHeight: scroller.clientHeight - head, rowHeight };
+  }
+
+  function render() {
+    cancelAnimationFrame(frame);
+    frame = 0;
+    if (shown === null) return;
+    const view = { ...geometry(), total: shown.total };
+    const win = rowWindow({ ...view, margin: MARGIN_ROWS });
+    const spacers = spacerHeights(win.first, win.last, shown.total, rowHeight);
+    setSpacer(spacerAbove, spacers.above);
+    setSpacer(spacerBelow, spacers.below);
+    place(win.first, win.last);
+    const seen = rowWindow(view);
+    if (!failed) setInfo(rowsInfo(seen.first, seen.last, shown.total, shown.q));
+    table.setAttribute('aria-rowcount', String(shown.total + 1));
+
+    const needed = new Set();
+    for (const page of pagesFor(win.first, win.last)) {
+      needed.add(pageKey(shown, page));
+      fetchPage(shown, page);
+    }
+    if (wanted !== shown) needed.add(pageKey(wanted, 0));
+    abortExcept(needed);
+
+    // Rows are as tall as CSS makes them: measured once there is one, and
+    // again after a resize (the font size may have changed with it).
+    if (measure && rows.length > 0) {
+      measure = false;
+      const height = rows[0].getBoundingClientRect().height;
+      if (height > 0 && Math.abs(height - rowHeight) > 0.01) {
+        rowHeight = height;
+        schedule();
+      }
+    }
+  }
+
+  // Makes the DOM hold rows [from, to), moving the elements of rows that
+  // left the window to the end where rows came in.
+  function place(from, to) {
+    let start = first;
+    let end = first + rows.length;
+    if (from >= end || to <= start) {
+      spare.push(...rows);
+      rows = [];
+      start = end = from;
+    }
+    while (start < from) { spare.push(rows.shift()); start++; }
+    while (end > to) { spare.push(rows.pop()); end--; }
+    const fresh = [];
+    for (let i = from; i < start; i++) fresh.push(spare.pop() ?? newRow());
+    body.insertBefore(fragmentOf(fresh), rows[0] ?? spacerBelow);
+    rows = fresh.concat(rows);
+    const added = [];
+    for (let i = end; i < to; i++) added.push(spare.pop() ?? newRow());
+    body.insertBefore(fragmentOf(added), spacerBelow);
+    rows = rows.concat(added);
+    for (const tr of spare) tr.remove();
+    first = from;
+    rows.forEach((tr, k) => fill(tr, from + k));
+    updateCursor();
+  }
+
+  function clearRows() {
+    for (const tr of rows) tr.remove();
+    spare.push(...rows);
+    rows = [];
+    setSpacer(spacerAbove, 0);
+    setSpacer(spacerBelow, 0);
+    table.removeAttribute('aria-activedescendant');
+  }
+
+  function rowAt(index) {
+    const page = cache.get(pageKey(shown, Math.floor(index / PAGE_SIZE)));
+    return page?.rows[index % PAGE_SIZE] ?? null;
+  }
+
+  function fill(tr, index) {
+    const row = rowAt(index);
+    const rowIndex = String(index + 2);  // the header is row 1
+    if (tr.getAttribute('aria-rowindex') !== rowIndex) tr.setAttribute('aria-rowindex', rowIndex);
+    if (drawn.get(tr) === row) return;
+    drawn.set(tr, row);
+    tr.classList.toggle('pending', row === null);
+    const cells = row === null ? null : tableRow(row);
+    COLUMNS.forEach((column, k) => {
+      tr.cells[k].textContent = cells === null ? '' : cells[column.key];
+    });
+    const where = tr.cells[COLUMNS.length - 1];
+    if (row === null) {
+      delete tr.dataset.fid;
+      where.removeAttribute('title');
+    } else {
+      tr.dataset.fid = String(row.id);
+      where.title = cells.location;
+    }
+    markSelected(tr, store.get().selected);
+  }
+
+  function newRow() {
+    return element('tr', {}, COLUMNS.map((column) => element('td', { className: isNumeric(column) ? 'num' : 'location' })));
+  }
+
+  function markSelected(tr, selected) {
+    if (tr.dataset.fid !== undefined && tr.dataset.fid === String(selected)) tr.setAttribute('aria-selected', 'true');
+    else tr.removeAttribute('aria-selected');
+  }
+
+  function setInfo(text) {
+    if (info.textContent !== text) info.textContent = text;
+  }
+
+  // --- header, keyboard, mouse ---------------------------------------------
+
+  function showSort(state) {
+    for (const th of headers) {
+      if (th.dataset.sort === state.sort) th.setAttribute('aria-sort', state.order === 'asc' ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    }
+  }
+
+  for (const th of headers) {
+    th.firstChild.addEventListener('click', () => {
+      const { sort, order } = store.get();
+      const next = th.dataset.sort;
+      if (next === sort) store.set({ order: order === 'asc' ? 'desc' : 'asc' });
+      else store.set({ sort: next, order: defaultOrder(next) });
+    });
+  }
+
+  filterBox.addEventListener('input', () => store.set({ filter: filterBox.value }));
+
+  scroller.addEventListener('scroll', schedule, { passive: true });
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(() => {
+      measure = true;
+      schedule();
+    }).observe(scroller);
+  }
+
+  body.addEventListener('click', (event) => {
+    const tr = event.target.closest('tr[data-fid]');
+    if (!tr || !rows.includes(tr)) return;
+    cursor = first + rows.indexOf(tr);
+    updateCursor();
+    onRowClick(Number(tr.dataset.fid));
+  });
+
+  // The current row has an id for aria-activedescendant and a class for CSS.
+  function updateCursor() {
+    let current = null;
+    rows.forEach((tr, k) => {
+      const on = first + k === cursor;
+      tr.classList.toggle('cursor', on);
+      if (on) {
+        tr.id = CURSOR_ID;
+        current = tr;
+      } else if (tr.id) {
+        tr.removeAttribute('id');
+      }
+    });
+    if (current) table.setAttribute('aria-activedescendant', CURSOR_ID);
+    else table.removeAttribute('aria-activedescendant');
+  }
+
+  function moveCursor(index) {
+    if (shown === null || shown.total === 0) return;
+    cursor = Math.min(shown.total - 1, Math.max(0, index));
+    const view = geometry();
+    scroller.scrollTop = scrollToShow(cursor, view);
+    render();
+  }
+
+  // Focus (a click on a row focuses the grid too) marks the first row fully
+  // in view, without scrolling: a scroll between mousedown and mouseup would
+  // move another row under the pointer.
+  table.addEventListener('focus', () => {
+    if (cursor >= 0 || shown === null || shown.total === 0) return;
+    cursor = Math.min(shown.total - 1, Math.ceil(scroller.scrollTop / rowHeight));
+    updateCursor();
+  });
+
+  table.addEventListener('keydown', (event) => {
+    if (event.target !== table || shown === null) return;
+    const page = Math.max(1, Math.floor(geometry().viewHeight / rowHeight) - 1);
+    const moves = {
+      ArrowDown: cursor + 1, ArrowUp: cursor - 1, PageDown: cursor + page, PageUp: cursor - page,
+      Home: 0, End: shown.total - 1,
+    };
+    if (event.key in moves) {
+      event.preventDefault();
+      moveCursor(moves[event.key]);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      const row = cursor >= 0 ? rowAt(cursor) : null;
+      if (row === null) return;
+      event.preventDefault();
+      onRowClick(row.id);
+    }
+  });
+
+  // --- the store -----------------------------------------------------------
+
+  function update(state, prev) {
+    if (filterBox.value !== (state.filter ?? '')) filterBox.value = state.filter ?? '';
+    if (prev === null || state.sort !== prev.sort || state.order !== prev.order) showSort(state);
+    if (prev !== null && state.selected !== prev.selected) for (const tr of rows) markSelected(tr, state.selected);
+
+    const query = queryOf(state);
+    const onlyFilter = prev !== null && state.profile === prev.profile && state.sort === prev.sort
+      && state.order === prev.order;
+    clearTimeout(filterTimer);
+    // Typing waits for a pause (already 'loading': what is shown no longer
+    // matches the filter box); a click on a header does not.
+    if (onlyFilter && wanted && query.key !== wanted.key && query.profile !== null) {
+      container.dataset.state = 'loading';
+      filterTimer = setTimeout(() => setQuery(query), FILTER_DELAY_MS);
+    } else {
+      setQuery(query);
+    }
+  }
+
+  store.subscribe(update);
+  update(store.get(), null);
+}
+
+// Every row of a query as a CSV file the browser downloads.  Rejects with the
+// API's error (the caller says it).
+export async function downloadTableCsv(api, profileId, { sort, order, q }, fileName) {
+  const rows = await allFunctionRows(api, profileId, { sort, order, q });
+  download(new Blob([rowsToCsv(rows)], { type: 'text/csv;charset=utf-8' }), fileName);
+}
+
+function spacerRow() {
+  const td = element('td', { colSpan: COLUMNS.length });
+  const tr = element('tr', { className: 'spacer' }, [td]);
+  tr.setAttribute('aria-hidden', 'true');
+  return tr;
+}
+
+function setSpacer(tr, height) {
+  tr.hidden = height === 0;
+  tr.firstChild.style.height = `${height}px`;
+}
+
+function fragmentOf(nodes) {
+  const fragment = document.createDocumentFragment();
+  fragment.append(...nodes);
+  return fragment;
+}
