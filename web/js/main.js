@@ -18,6 +18,7 @@ import { createLegendView } from './ui/legend-view.js';
 import { createTableView, downloadTableCsv } from './ui/table-view.js';
 import { createToolbar } from './ui/toolbar.js';
 import { icicleSvg, sunburstSvg } from './render/svg.js';
+import { visibleText } from './layout/text.js';
 
 const $ = (id) => document.getElementById(id);
 const api = createApi();
@@ -58,8 +59,8 @@ function startProfile(initial) {
 
   api.profile(profile).then((p) => {
     name = typeof p.name === 'string' ? p.name : name;
-    document.title = `${name} · profviz`;
-    $('title').textContent = name;
+    document.title = `${visibleText(name)} · profviz`;
+    $('title').textContent = visibleText(name);
     $('summary').textContent = `${Number(p.n_funcs).toLocaleString()} functions · ${Number(p.total_calls).toLocaleString()} calls · ${Number(p.total_tt).toFixed(3)} s`;
     const raw = $('raw');
     raw.href = `/api/profiles/${profile}/raw`;

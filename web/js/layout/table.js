@@ -8,6 +8,7 @@
 // per-call columns blank for a function never called, builtins as {name}.
 
 import { apiNumber } from '../model/number.js';
+import { visibleText } from './text.js';
 
 // key: the cell's name in tableRow(); sort: the API's `sort` value.
 export const COLUMNS = Object.freeze([
@@ -37,11 +38,12 @@ export function formatCalls(nc, cc) {
 
 // pstats' func_std_string: "file:line(name)", and for built-ins (file "~",
 // line 0) the bare name, written {name} instead of <name>.
+// Bidi controls are made visible (layout/text.js).
 export function functionLabel(file, line, name) {
   if (file === '~' && line === 0) {
-    return name.startsWith('<') && name.endsWith('>') ? `{${name.slice(1, -1)}}` : name;
+    return visibleText(name.startsWith('<') && name.endsWith('>') ? `{${name.slice(1, -1)}}` : name);
   }
-  return `${file}:${line}(${name})`;
+  return visibleText(`${file}:${line}(${name})`);
 }
 
 // A per-call time: blank for no calls, as pstats prints it.

@@ -9,6 +9,8 @@
 // labels) and the tests (a fake).  measurer() keeps one canvas's widths,
 // since the same names come back frame after frame.
 
+import { visibleText } from '../layout/text.js';
+
 export const ELLIPSIS = '…';
 
 // A label that keeps fewer characters of a cut name than this says
@@ -19,7 +21,7 @@ export const MIN_LABEL_CHARS = 3;
 // "(all)" root carry their own name too.  Names are returned as they are:
 // fillText draws text, never markup, and svg.js escapes what it writes.
 export function boxLabel(tree, i) {
-  return tree.name(i);
+  return visibleText(tree.name(i));
 }
 
 // The longest prefix of text, followed by an ellipsis when it is cut, whose

@@ -14,6 +14,7 @@ import { formatTime } from '../layout/table.js';
 import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle } from './boxes.js';
 import { icicleBoxes } from './icicle-paint.js';
 import { sunburstBoxes } from './sunburst-paint.js';
+import { visibleText } from '../layout/text.js';
 
 // The same scenes as paintIcicle and paintSunburst take; measure(text) is
 // a label's width in scene.font (the canvas's measurer, so that the labels
@@ -87,8 +88,8 @@ function boxElement(tree, b, hatches) {
 // What a hover over the box says: name, file:line (none for built-ins and
 // synthetic boxes, which have no file) and time.
 function titleOf(tree, i) {
-  const lines = [tree.name(i)];
-  if (tree.fid[i] >= 0 && tree.file(i) !== '~') lines.push(`${tree.file(i)}:${tree.line[i]}`);
+  const lines = [visibleText(tree.name(i))];
+  if (tree.fid[i] >= 0 && tree.file(i) !== '~') lines.push(visibleText(`${tree.file(i)}:${tree.line[i]}`));
   lines.push(`${formatTime(tree.time[i])} s${tree.has(i, EXACT) ? '' : ' (estimated)'}`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 // where the chart is, and a way back to any level of it in one click.
 
 import { functionLabel } from '../layout/table.js';
+import { visibleText } from '../layout/text.js';
 
 export function createBreadcrumb(nav, { store, zoom }) {
   nav.setAttribute('aria-label', 'Zoom path');
@@ -17,7 +18,7 @@ export function createBreadcrumb(nav, { store, zoom }) {
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'crumb';
-      b.textContent = tree.name(n);
+      b.textContent = visibleText(tree.name(n));
       b.title = n === 0 ? 'The whole profile' : functionLabel(tree.file(n), tree.line[n], tree.name(n));
       const path = state.root.slice(0, i);
       if (i === steps.length - 1) b.setAttribute('aria-current', 'true');

@@ -14,6 +14,7 @@
 import { formatCalls, formatTime, functionLabel, tableRow } from '../layout/table.js';
 import { readFunction } from '../model/functions.js';
 import { element } from './dom.js';
+import { visibleText } from '../layout/text.js';
 
 // Edges shown per table, largest first.  A built-in like len() can be called
 // from thousands of places; the rest are summed up in one line.
@@ -86,7 +87,7 @@ export function createButterflyView(container, { api, store, onNavigate }) {
     // the new function's name instead of falling back to the page.
     const focusHere = container.contains(document.activeElement) && document.activeElement !== close;
     const label = functionLabel(fn.file, fn.line, fn.name);
-    name.textContent = fn.name;
+    name.textContent = visibleText(fn.name);
     name.title = label;
     location.textContent = fn.caller_only
       ? `${label}: named only as a caller in the profile, with no figures of its own`

@@ -5,6 +5,7 @@
 
 import { EXACT, CALLS_EXACT, SMALLER } from '../model/tree.js';
 import { formatTime } from '../layout/table.js';
+import { visibleText } from '../layout/text.js';
 
 const percent = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(x < 0.001 ? 3 : 1)}%` : '–');
 
@@ -29,14 +30,14 @@ export function createHoverPanel(panel, { store, canvas }) {
     const rows = [];
     const name = document.createElement('div');
     name.className = 'name';
-    name.textContent = tree.name(n);
+    name.textContent = visibleText(tree.name(n));
     rows.push(name);
     const total = tree.time[0];
     const parent = tree.parent[n];
     if (tree.has(n, SMALLER)) {
       rows.push(line('', `${tree.nMerged[n]} boxes, each under the cutoff; choose a lower cutoff to see them.`));
     } else if (n > 0) {
-      const file = tree.file(n);
+      const file = visibleText(tree.file(n));
       const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
       rows.push(line('', `${file}:${tree.line[n]}`, 'where'));
       if (cut > 0) rows.push(line('directory', file.slice(0, cut)));

@@ -13,6 +13,7 @@ import { formatTime } from '../layout/table.js';
 import { dateFromUnix, formatBytes, formatCount } from '../layout/format.js';
 import { readProfiles, readServer, uploadName } from '../model/profiles.js';
 import { element } from './dom.js';
+import { visibleText } from '../layout/text.js';
 
 const COLUMNS = [
   { label: 'name' },
@@ -118,7 +119,7 @@ export function createIndexView(container, { api, onOpen }) {
   }
 
   function profileRow(p) {
-    const title = p.name === '' ? `profile ${p.id}` : p.name;
+    const title = p.name === '' ? `profile ${p.id}` : visibleText(p.name);
     // The link is built from the number, not from the answer's url field.
     const link = element('a', { href: `/p/${p.id}`, textContent: title });
     const loaded = dateFromUnix(p.loadedAt);

@@ -3,6 +3,7 @@
 
 import { THEMES, treeColors } from '../colors.js';
 import { legendEntries } from '../render/legend.js';
+import { visibleText } from '../layout/text.js';
 
 const ENTRIES = 8;
 
@@ -26,8 +27,8 @@ export function createLegendView(el, { store, theme }) {
       s.className = 'swatch';
       s.style.background = entry.index < 0 ? palette.neutral : palette.palette[entry.index];
       const label = document.createElement('span');
-      label.textContent = entry.label;
-      label.title = entry.label;
+      label.textContent = visibleText(entry.label);
+      label.title = label.textContent;
       li.append(s, label);
       return li;
     });
