@@ -27,7 +27,7 @@ const EDGE_HEADERS = [
   { label: 'cumtime', title: 'The callee\'s time including what it called, during these calls (seconds)', num: true },
 ];
 
-const COUNT_ONLY_TITLE = 'The profile holds only a call count for this edge (the pure-Python profile module): no times';
+const COUNT_ONLY_TITLE = 'The profile holds only a call count for this edge (the pure-Python profile module): its times are the function\'s times shared out by calls, an estimate';
 
 export function createButterflyView(container, { api, store, onNavigate }) {
   const name = element('h2', { className: 'butterfly-name', tabIndex: -1 });
@@ -154,10 +154,12 @@ function edgeTable(className, caption) {
   return { table, fill };
 }
 
-// One edge: a button to go to the function at its other end, then its figures.
+// One edge: a button to go to the function at its other end (its name:
+// the panel is narrow, and the full place is in the tooltip), then its
+// figures.
 function edgeRow(edge) {
   const cells = tableRow(edge);
-  const go = element('button', { className: 'link', textContent: cells.location, title: cells.location });
+  const go = element('button', { className: 'link', textContent: visibleText(edge.name), title: cells.location });
   go.type = 'button';
   const tr = element('tr', {}, [
     element('td', { className: 'location' }, [go]),
@@ -167,10 +169,9 @@ function edgeRow(edge) {
   if (edge.is_count) {
     tr.className = 'count-only';
     tr.title = COUNT_ONLY_TITLE;
-    tr.append(element('td', { className: 'num', textContent: 'count only', colSpan: 2 }));
-  } else {
-    tr.append(element('td', { className: 'num', textContent: cells.tottime }), element('td', { className: 'num', textContent: cells.cumtime }));
   }
+  const approx = edge.is_count ? '≈ ' : '';
+  tr.append(element('td', { className: 'num', textContent: approx + cells.tottime }), element('td', { className: 'num', textContent: approx + cells.cumtime }));
   return tr;
 }
 
