@@ -7,8 +7,10 @@
 # 100,000-function synthetic profile with gen_pstats (cached in
 # bench/results/, which git ignores), runs bench_load on the shared 50k
 # profile, the synthetic one and examples/slow.prof, times the real CLI end
-# to end with hyperfine when it is installed, and prints the figures next
-# to the targets.  Results are also saved in bench/results/.
+# to end with hyperfine when it is installed, times the page in headless
+# Chromium (bench/browser.mjs) when chromium and node_modules are there, and
+# prints the figures next to the targets.  Results are also saved in
+# bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +51,16 @@ if command -v hyperfine >/dev/null; then
         --export-json "$RESULTS/hyperfine.json" "${cmds[@]}"
 else
     echo "note: hyperfine is not installed: skipping the end-to-end CLI timing" >&2
+fi
+
+# The page in headless Chromium (optional: needs chromium, node and
+# `npm ci`'s puppeteer-core; a failure there is reported, not fatal).
+if command -v chromium >/dev/null && command -v node >/dev/null && [[ -d node_modules/puppeteer-core ]]; then
+    say "the page on $(basename "$big50k") in headless Chromium (bench/browser.mjs, $RUNS runs)"
+    node bench/browser.mjs --runs "$RUNS" --profviz "$BUILD/cli/profviz" "$big50k" |
+        tee "$RESULTS/browser.txt" || echo "note: the browser benchmark failed (see above)" >&2
+else
+    echo "note: chromium, node or node_modules (npm ci) missing: skipping the browser benchmark" >&2
 fi
 
 say "targets"

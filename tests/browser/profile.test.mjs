@@ -1,0 +1,307 @@
+// The profile page: the chart draws, zooms (click, breadcrumb, keyboard,
+// history), switches to the sunburst, searches, exports, and a URL restores
+// or safely ignores what it says.  Against the DOM contract in pages.mjs.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
+import {
+  api, canvasPixels, canvasPoint, chart, crumbs, expectDrawn, expectPage, firstChildPoint, hoverAt, goto,
+  largestChildPath, openProfile, pageUrl, sleep, text, until, waitChart, waitDownload, waitTable, zoomFirstChild,
+} from './pages.mjs';
+
+// recursion.prof: 11 functions, recursion and estimated boxes; wide.prof: one
+// hub with 5000 tiny children; real_pydoc.prof: a real program, deep.
+const h = setupBrowserTests(import.meta.url, {
+  files: [fixture('recursion.prof'), fixture('wide.prof'), fixture('real_pydoc.prof')],
+});
+const T = { timeout: TEST_TIMEOUT };
+
+function pressed(page) {
+  return page.evaluate(() => ({
+    icicle: document.getElementById('view-icicle')?.getAttribute('aria-pressed') ?? null,
+    sunburst: document.getElementById('view-sunburst')?.getAttribute('aria-pressed') ?? null,
+  }));
+}
+
+function controls(page) {
+  return page.evaluate(() => ({
+    depth: document.getElementById('depth')?.value ?? null,
+    cutoff: document.getElementById('cutoff')?.value ?? null,
+    search: document.getElementById('search')?.value ?? null,
+  }));
+}
+
+test('the page loads without errors and draws the icicle', T, (t) => h.withPage(t, async (page, { shot }) => {
+  const c = await openProfile(page, h.url('recursion.prof'));
+  assert.equal(c.view, 'icicle');
+  assert.equal(c.root, '');
+  assert.ok(c.boxes > 1, `data-boxes is ${c.boxes}`);
+  assert.ok(c.rowHeight > 0, `data-row-height is ${c.rowHeight}`);
+  await expectDrawn(page, 'the icicle');
+  await until(page, '#message idle (data-kind="") once the chart and table are ready',
+    () => document.getElementById('message')?.dataset.kind ?? null, (k) => k === '');
+  assert.deepEqual(await pressed(page), { icicle: 'true', sunburst: 'false' });
+  assert.deepEqual(await controls(page), { depth: '10', cutoff: '0.001', search: '' });
+  assert.deepEqual(await crumbs(page), [{ text: '(all)', current: 'true' }]);
+  await shot('loaded');
+}));
+
+test('hovering a box shows its details; the legend explains colours and hatching', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    await openProfile(page, h.url('recursion.prof'));
+    const [main] = await largestChildPath(page, h.id('recursion.prof'));
+    const fn = await api(page, `/api/profiles/${h.id('recursion.prof')}/functions/${main}`);
+    const p = await firstChildPoint(page);
+    await hoverAt(page, p);
+    const hover = await until(page, '#hover shown', () => {
+      const el = document.getElementById('hover');
+      return el && !el.hidden && getComputedStyle(el).display !== 'none' ? el.textContent : null;
+    }, (v) => v !== null);
+    assert.ok(hover.includes(fn.name), `#hover says ${JSON.stringify(hover)}, not the name ${fn.name}`);
+    assert.ok(hover.includes(`${path.basename(fn.file)}:${fn.line}`), `#hover says ${JSON.stringify(hover)}, no file:line`);
+    assert.match(hover, /exact|estimate/);
+    await shot('hover');
+    // Off the canvas (above it, else left of it, else below it): the panel goes.
+    const { rect } = await canvasPoint(page, 0, 0);
+    const [ox, oy] = rect.y >= 6 ? [rect.x + 5, rect.y - 3]
+      : rect.x >= 6 ? [rect.x - 3, rect.y + 5]
+        : [rect.x + 5, rect.y + rect.height + 3];
+    await page.mouse.move(ox, oy);
+    await until(page, '#hover hidden after the mouse left', () => {
+      const el = document.getElementById('hover');
+      return !el || el.hidden || getComputedStyle(el).display === 'none';
+    }, (v) => v === true);
+    // recursion.prof has estimated boxes (is_odd under is_even): hatched.
+    const legend = await text(page, '#legend');
+    assert.ok(legend !== null, 'no #legend');
+    assert.match(legend, /Hatched boxes: estimated time/);
+    const swatches = await page.evaluate(() => document.querySelectorAll('#legend li').length);
+    assert.ok(swatches >= 1, 'no package listed in #legend');
+  }));
+
+test('clicking a box zooms in: data-root, the URL and the breadcrumb follow', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const id = h.id('recursion.prof');
+    await openProfile(page, h.url('recursion.prof'));
+    const before = await canvasPixels(page);
+    const one = await largestChildPath(page, id);
+    await zoomFirstChild(page, one.join(','));
+    assert.equal((await pageUrl(page)).params.root, one.join(','));
+    let cr = await crumbs(page);
+    assert.equal(cr.length, 2, JSON.stringify(cr));
+    assert.equal(cr[0].text, '(all)');
+    assert.equal(cr[1].current, 'true');
+    assert.notEqual(cr[0].current, 'true');
+    const fn = await api(page, `/api/profiles/${id}/functions/${one[0]}`);
+    assert.ok(cr[1].text.includes(fn.name), `last crumb ${JSON.stringify(cr[1].text)} does not name ${fn.name}`);
+    const after = await expectDrawn(page, 'the zoomed icicle');
+    assert.notEqual(after.hash, before.hash, 'the canvas did not change');
+    await shot('zoomed once');
+    const two = await largestChildPath(page, id, one);
+    await zoomFirstChild(page, two.join(','));
+    assert.equal((await pageUrl(page)).params.root, two.join(','));
+    cr = await crumbs(page);
+    assert.equal(cr.length, 3, JSON.stringify(cr));
+    assert.deepEqual(cr.map((c) => c.current === 'true'), [false, false, true]);
+    await shot('zoomed twice');
+    // A crumb zooms back there.
+    await page.click('#breadcrumb button.crumb:first-child');
+    await waitChart(page, { root: '' }, 'the zoom out to the top after a click on the "(all)" crumb');
+    assert.equal((await pageUrl(page)).params.root, undefined);
+    assert.equal((await crumbs(page)).length, 1);
+    await shot('crumb (all)');
+  }));
+
+test('the browser\'s Back button zooms out, one level at a time', T, (t) => h.withPage(t, async (page, { shot }) => {
+  const id = h.id('recursion.prof');
+  await openProfile(page, h.url('recursion.prof'));
+  const one = await largestChildPath(page, id);
+  const two = await largestChildPath(page, id, one);
+  await zoomFirstChild(page, one.join(','));
+  await zoomFirstChild(page, two.join(','));
+  await page.evaluate(() => history.back());
+  await waitChart(page, { root: one.join(',') }, 'Back to the first zoom');
+  assert.equal((await pageUrl(page)).params.root, one.join(','));
+  assert.equal((await crumbs(page)).length, 2);
+  await shot('back once');
+  await page.evaluate(() => history.back());
+  await waitChart(page, { root: '' }, 'Back to the top');
+  assert.equal((await pageUrl(page)).params.root, undefined);
+  assert.equal((await crumbs(page)).length, 1);
+  await page.evaluate(() => history.forward());
+  await waitChart(page, { root: one.join(',') }, 'Forward to the first zoom again');
+  await shot('forward');
+}));
+
+test('the keyboard: arrows and Enter zoom, Backspace and Escape zoom out, i, s and /', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const id = h.id('recursion.prof');
+    await openProfile(page, h.url('recursion.prof'));
+    const one = await largestChildPath(page, id);
+    await page.focus('#chart-canvas');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitChart(page, { root: one.join(',') }, 'the zoom after ArrowDown, Enter');
+    await shot('down enter');
+    await page.focus('#chart-canvas');
+    await page.keyboard.press('Backspace');
+    await waitChart(page, { root: '' }, 'the zoom out after Backspace');
+    // Where the focus box is after a zoom out is the page's choice: zoom in
+    // with the mouse for Escape.
+    await zoomFirstChild(page, one.join(','));
+    await page.focus('#chart-canvas');
+    await page.keyboard.press('Escape');
+    await waitChart(page, { root: '' }, 'the zoom out after Escape');
+    await page.focus('#chart-canvas');
+    await page.keyboard.press('s');
+    await waitChart(page, { view: 'sunburst' }, 'the sunburst after "s"');
+    await page.focus('#chart-canvas');
+    await page.keyboard.press('i');
+    await waitChart(page, { view: 'icicle' }, 'the icicle after "i"');
+    await page.focus('#chart-canvas');
+    await page.keyboard.press('/');
+    await until(page, 'the search box focused after "/"', () => document.activeElement?.id ?? null, (v) => v === 'search');
+    assert.equal(await page.evaluate(() => document.getElementById('search').value), '', '"/" was typed into the box');
+  }));
+
+test('the sunburst button draws the sunburst, and the icicle button goes back', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    await openProfile(page, h.url('recursion.prof'));
+    const icicle = await canvasPixels(page);
+    await page.click('#view-sunburst');
+    await waitChart(page, { view: 'sunburst' });
+    assert.deepEqual(await pressed(page), { icicle: 'false', sunburst: 'true' });
+    assert.equal((await pageUrl(page)).params.view, 'sunburst');
+    const sun = await expectDrawn(page, 'the sunburst');
+    assert.notEqual(sun.hash, icicle.hash, 'the sunburst looks exactly like the icicle');
+    await shot('sunburst');
+    await page.click('#view-icicle');
+    await waitChart(page, { view: 'icicle' });
+    assert.deepEqual(await pressed(page), { icicle: 'true', sunburst: 'false' });
+    assert.equal((await pageUrl(page)).params.view, undefined);
+    await expectDrawn(page, 'the icicle again');
+  }));
+
+test('a search highlights: #search-share gives the matching share, the chart changes', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    await openProfile(page, h.url('recursion.prof'));
+    const before = await canvasPixels(page);
+    await page.type('#search', 'fib');
+    const share = await until(page, '#search-share with a percentage', () => {
+      const m = /([0-9]+(?:\.[0-9]+)?)\s*%/.exec(document.getElementById('search-share')?.textContent ?? '');
+      return m ? Number(m[1]) : null;
+    }, (v) => v !== null && v > 0);
+    assert.ok(share > 0 && share <= 100, `share ${share}%`);
+    assert.match(await text(page, '#search-share'), /% of total time/);
+    await until(page, 'the URL to carry q=fib', () => new URLSearchParams(location.search).get('q'), (v) => v === 'fib');
+    await waitChart(page);
+    const end = Date.now() + 5000;
+    let after = await canvasPixels(page);
+    while (after.hash === before.hash && Date.now() < end) {
+      await sleep(100);
+      after = await canvasPixels(page);
+    }
+    assert.notEqual(after.hash, before.hash, 'the chart looks the same with and without the search');
+    await shot('search fib');
+  }));
+
+test('a URL restores view, zoom, depth, cutoff, search and sort, also on reload', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const id = h.id('recursion.prof');
+    // main (9) -> is_even (6) in recursion.prof; read from the API anyway.
+    const url = h.url('recursion.prof', 'v=1&view=sunburst&root=9,6&depth=5&cutoff=0&q=even&sort=tottime');
+    for (const step of ['open', 'reload']) {
+      if (step === 'open') await goto(page, url);
+      else await page.reload({ waitUntil: 'load' });
+      const c = await openProfileAt(page);
+      assert.equal(c.view, 'sunburst', step);
+      assert.equal(c.root, '9,6', step);
+      assert.deepEqual(await pressed(page), { icicle: 'false', sunburst: 'true' }, step);
+      assert.deepEqual(await controls(page), { depth: '5', cutoff: '0', search: 'even' }, step);
+      const cr = await crumbs(page);
+      const evenFn = await api(page, `/api/profiles/${id}/functions/6`);
+      assert.equal(cr.length, 3, JSON.stringify(cr));
+      assert.ok(cr[2].text.includes(evenFn.name), `last crumb ${JSON.stringify(cr[2].text)}`);
+      const sorts = await page.evaluate(() => document.querySelector('#stats th[data-sort="tottime"]')?.getAttribute('aria-sort'));
+      assert.equal(sorts, 'descending', step);
+      await expectDrawn(page, `the restored sunburst (${step})`);
+      await shot(step);
+    }
+  }));
+
+// openProfile after a navigation already made.
+async function openProfileAt(page) {
+  await expectPage(page, 'profile');
+  const c = await waitChart(page);
+  await waitTable(page);
+  return c;
+}
+
+test('a damaged query falls back to the defaults, without an error', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const c = await openProfile(page, h.url('recursion.prof',
+      'v=1&depth=999&view=%3Cx%3E&root=abc&cutoff=2&sort=%3Cb%3E&order=up'));
+    assert.equal(c.view, 'icicle');
+    assert.equal(c.root, '');
+    assert.deepEqual(await controls(page), { depth: '10', cutoff: '0.001', search: '' });
+    assert.notEqual(await page.evaluate(() => document.getElementById('message')?.dataset.kind), 'error');
+    await expectDrawn(page, 'the default icicle');
+    await shot('defaults');
+    // An unknown URL version: the profile opens with defaults.
+    const d = await openProfile(page, h.url('recursion.prof', 'v=7&view=sunburst'));
+    assert.equal(d.view, 'icicle');
+  }));
+
+test('the depth and cutoff selects redraw and go into the URL', T, (t) => h.withPage(t, async (page, { shot }) => {
+  // real_pydoc.prof: 233 boxes at depth 10 (48 of them over 1% wide), 8 at depth 3.
+  const deep = await openProfile(page, h.url('real_pydoc.prof'));
+  await shot('depth 10');
+  await page.select('#depth', '3');
+  await until(page, 'depth=3 in the URL', () => new URLSearchParams(location.search).get('depth'), (v) => v === '3');
+  const shallow = await waitChart(page);
+  await until(page, 'fewer boxes at depth 3', () => Number(document.getElementById('chart-canvas').dataset.boxes),
+    (n) => n < deep.boxes);
+  assert.ok(shallow.boxes >= 1);
+  await shot('depth 3');
+  const wide = await openProfile(page, h.url('wide.prof'));
+  await page.select('#cutoff', '0');
+  await until(page, 'cutoff=0 in the URL', () => new URLSearchParams(location.search).get('cutoff'), (v) => v === '0');
+  // wide.prof: hub's 5000 tiny children are one "(5000 smaller)" box at
+  // cutoff 0.001; at 0 they are 5000 boxes (of a quarter pixel: however the
+  // page draws them, the count changes).
+  await until(page, 'another box count with cutoff 0', () => Number(document.getElementById('chart-canvas').dataset.boxes),
+    (n) => n !== wide.boxes);
+  await waitChart(page);
+  await expectDrawn(page, 'wide.prof without cutoff');
+  await shot('wide cutoff 0');
+}));
+
+test('the export buttons download SVG, PNG and CSV', T, (t) => h.withPage(t, async (page, { shot, downloads }) => {
+  await openProfile(page, h.url('recursion.prof'));
+  const got = {};
+  for (const kind of ['csv', 'svg', 'png']) {
+    const before = fs.readdirSync(downloads);
+    await page.click(`#export-${kind}`);
+    const file = await waitDownload(downloads, before, `the ${kind.toUpperCase()} export`);
+    got[kind] = fs.readFileSync(path.join(downloads, file));
+    assert.ok(got[kind].length > 0, `${file} is empty`);
+  }
+  assert.match(got.csv.toString('utf8'), /^ncalls,/);
+  assert.match(got.csv.toString('utf8'), /fib/);
+  assert.match(got.svg.toString('utf8'), /<svg[\s>]/);
+  assert.deepEqual([...got.png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  await shot('exported');
+}, { downloads: true }));
+
+test('switching profiles in one tab keeps nothing of the last one', T, (t) => h.withPage(t, async (page) => {
+  const id = h.id('recursion.prof');
+  await openProfile(page, h.url('recursion.prof'));
+  const one = await largestChildPath(page, id);
+  await zoomFirstChild(page, one.join(','));
+  const c = await openProfile(page, h.url('wide.prof'));
+  assert.equal(c.root, '');
+  assert.equal((await chart(page)).view, 'icicle');
+}));
