@@ -2,6 +2,9 @@
 // wires them together.  No logic of its own beyond that wiring: each view
 // reads the store and sets what its user changed (state/store.js).
 
+import { formatCount } from './layout/format.js';
+import { formatTime } from './layout/table.js';
+import { visibleText } from './layout/text.js';
 import { createApi } from './model/api.js';
 import { searchTree } from './model/search.js';
 import { createStore } from './state/store.js';
@@ -18,7 +21,6 @@ import { createLegendView } from './ui/legend-view.js';
 import { createTableView, downloadTableCsv } from './ui/table-view.js';
 import { createToolbar } from './ui/toolbar.js';
 import { icicleSvg, sunburstSvg } from './render/svg.js';
-import { visibleText } from './layout/text.js';
 
 const $ = (id) => document.getElementById(id);
 const api = createApi();
@@ -61,7 +63,9 @@ function startProfile(initial) {
     name = typeof p.name === 'string' ? p.name : name;
     document.title = `${visibleText(name)} · profviz`;
     $('title').textContent = visibleText(name);
-    $('summary').textContent = `${Number(p.n_funcs).toLocaleString()} functions · ${Number(p.total_calls).toLocaleString()} calls · ${Number(p.total_tt).toFixed(3)} s`;
+    // formatCount, not toLocaleString: the first toLocaleString() loads
+    // the locale data, 60 ms before the chart could be drawn.
+    $('summary').textContent = `${formatCount(p.n_funcs)} functions · ${formatCount(p.total_calls)} calls · ${formatTime(p.total_tt)} s`;
     const raw = $('raw');
     raw.href = `/api/profiles/${profile}/raw`;
     raw.hidden = false;
