@@ -20,7 +20,7 @@ const COLUMNS = [
   { label: 'writer', title: 'The profiler that wrote the file, as far as the file tells' },
   { label: 'loaded', title: 'When it was stored here' },
   { label: 'size', title: 'Size of the file', num: true },
-  { label: 'total time', title: 'The sum of every function\'s own time (seconds)', num: true },
+  { label: 'total time (s)', title: 'The sum of every function\'s own time (seconds)', num: true },
   { label: 'functions', num: true },
   { label: '', title: '' },
 ];
