@@ -270,13 +270,36 @@ test('the depth and cutoff selects redraw and go into the URL', T, (t) => h.with
   await page.select('#cutoff', '0');
   await until(page, 'cutoff=0 in the URL', () => new URLSearchParams(location.search).get('cutoff'), (v) => v === '0');
   // wide.prof: hub's 5000 tiny children are one "(5000 smaller)" box at
-  // cutoff 0.001; at 0 they are 5000 boxes (of a quarter pixel: however the
-  // page draws them, the count changes).
-  await until(page, 'another box count with cutoff 0', () => Number(document.getElementById('chart-canvas').dataset.boxes),
-    (n) => n !== wide.boxes);
+  // cutoff 0.001; at 0 they are 5000 boxes of a quarter pixel each, drawn
+  // as one band that is no box to hover.
   await waitChart(page);
+  const band = await canvasPoint(page, 5, 2.5 * wide.rowHeight);
+  await hoverAt(page, band);
+  await until(page, 'no hover panel over the band of thin boxes', () => document.getElementById('hover').hidden, (v) => v === true);
+  const pixel = await page.evaluate((y) => {
+    const c = document.getElementById('chart-canvas');
+    const dpr = c.width / c.clientWidth;
+    return [...c.getContext('2d').getImageData(Math.round(5 * dpr), Math.round(y * dpr), 1, 1).data];
+  }, 2.5 * wide.rowHeight);
+  assert.notDeepEqual(pixel.slice(0, 3), [255, 255, 255], 'the band is drawn where the boxes are');
   await expectDrawn(page, 'wide.prof without cutoff');
   await shot('wide cutoff 0');
+}));
+
+test('a click on a "(N smaller)" box lowers the cutoff to show them', T, (t) => h.withPage(t, async (page, { shot }) => {
+  // wide.prof at cutoff 1/1000: hub (row 1) has only "(5000 smaller)" under
+  // it, so that box starts at the left edge of row 2.
+  await openProfile(page, h.url('wide.prof'));
+  const c = await chart(page);
+  const p = await canvasPoint(page, 5, 2.5 * c.rowHeight);
+  await hoverAt(page, p);
+  await until(page, 'the hover panel of the merged box', () => document.getElementById('hover').textContent,
+    (s) => /5000 boxes, each under the cutoff: click/.test(s));
+  await page.mouse.click(p.x, p.y);
+  await until(page, 'cutoff=0 in the URL', () => new URLSearchParams(location.search).get('cutoff'), (v) => v === '0');
+  assert.equal(await page.$eval('#cutoff', (s) => s.value), '0');
+  assert.equal((await waitChart(page)).root, '', 'no zoom: the view root stays');
+  await shot('smaller clicked');
 }));
 
 test('the export buttons download SVG, PNG and CSV', T, (t) => h.withPage(t, async (page, { shot, downloads }) => {

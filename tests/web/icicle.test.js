@@ -222,3 +222,40 @@ test('adjacent boxes share their pixel edge: no gaps, no overlaps', () => {
     assert.equal(a.x + a.width, b.x);
   }
 });
+
+test('runs of culled siblings become bands covering exactly their width, clear of the boxes', () => {
+  for (const [label, tree] of [...realTrees(), ...randomTrees(5, 40)]) {
+    for (const minWidth of [0.1, 0.01, 1 / 1920]) {
+      const all = layoutIcicle(tree, 0);
+      const culled = layoutIcicle(tree, 0, { minWidth });
+      const shown = rectOf(culled);
+      // The children culled for their own width (not for a culled parent).
+      let expected = 0;
+      for (let k = 0; k < all.count; k++) {
+        const n = all.node[k];
+        if (n !== 0 && !shown.has(n) && shown.has(tree.parent[n])) expected += all.x1[k] - all.x0[k];
+      }
+      let got = 0;
+      const { thin } = culled;
+      for (let i = 0; i < thin.count; i++) {
+        assert.ok(thin.x1[i] > thin.x0[i], `${label}: band ${i} has width`);
+        got += thin.x1[i] - thin.x0[i];
+        const r = thin.row[i];
+        for (let k = culled.rowStart[r]; k < culled.rowStart[r + 1]; k++) {
+          assert.ok(thin.x1[i] <= culled.x0[k] || thin.x0[i] >= culled.x1[k], `${label}: band ${i} overlaps box ${culled.node[k]}`);
+        }
+      }
+      assert.ok(Math.abs(got - expected) < 1e-9, `${label} min ${minWidth}: bands ${got}, culled ${expected}`);
+    }
+  }
+});
+
+test('5000 calls too thin to draw one by one are one band of their whole width', () => {
+  const tiny = Array.from({ length: 5000 }, (_, i) => box(i + 2, 0.0001));
+  const view = wholeView({ ...box(null, 1, [box(1, 1, tiny)]), name: '(all)', file: '' });
+  const rects = layoutIcicle(treeFromView(view), 0, { minWidth: 1 / 1000 });
+  assert.equal(rects.count, 2);
+  assert.equal(rects.thin.count, 1);
+  assert.equal(rects.thin.row[0], 2);
+  assert.ok(Math.abs(rects.thin.x1[0] - rects.thin.x0[0] - 0.5) < 1e-9);
+});

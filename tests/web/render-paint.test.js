@@ -507,3 +507,24 @@ test('an empty or degenerate viewport paints only the background', () => {
     assert.deepEqual(ctx.ops.map((o) => o.op), ['fillRect'], JSON.stringify(transform));
   }
 });
+
+test('a band of thin boxes is filled in the neutral colour, faded while searching', () => {
+  const tiny = Array.from({ length: 400 }, (_, i) => box(i + 3, 0.0005));
+  const tree = treeFromView(wholeView({ ...box(null, 1, [box(1, 1, [box(2, 0.5), ...tiny])]), name: '(all)', file: '' }));
+  const rects = layoutIcicle(tree, 0, { minWidth: 1 / 1000 });
+  assert.equal(rects.thin.count, 1);
+  for (const searching of [false, true]) {
+    const ctx = paint(paintIcicle, icicleScene(tree, { rects, searching }));
+    const bands = pathRects(ctx, 'box').filter((r) => r.y === 40 && r.x >= 499);
+    assert.equal(bands.length, 1, 'one fill for the 400 boxes');
+    assert.equal(bands[0].style, THEMES.light.neutral);
+    assert.ok(Math.abs(bands[0].x - 500) < 1e-9 && Math.abs(bands[0].w - (200 - GAP)) < 1e-9);
+    assert.equal(bands[0].alpha, searching ? FADED_ALPHA : 1);
+  }
+  const arcs = layoutSunburst(tree, 0, { minAngle: TAU / 1000 });
+  assert.equal(arcs.thin.count, 1);
+  const sun = sunburstBoxes({ ...icicleScene(tree), arcs, viewport: { cx: 150, cy: 150, ringWidth: 40 }, width: 300, height: 300 }, measureText);
+  const band = sun.filter((b) => b.node === -1);
+  assert.equal(band.length, 1);
+  assert.ok(Math.abs(band[0].shape.a0 - Math.PI) < 1e-9, 'the band starts half way round, after the 0.5 child');
+});

@@ -25,9 +25,10 @@ import { findSpan, layoutIcicle } from './icicle.js';
 
 export const TAU = 2 * Math.PI;
 
-// arcs: { count, node, a0, a1, ring, ringStart } — node[k] is the tree node
-// of arc k; 0 <= a0[k] < a1[k] <= 2π; ring[k] its depth below the zoom root;
-// ringStart[r] .. ringStart[r + 1] is ring r sorted by angle.
+// arcs: { count, node, a0, a1, ring, ringStart, thin } — node[k] is the tree
+// node of arc k; 0 <= a0[k] < a1[k] <= 2π; ring[k] its depth below the zoom
+// root; ringStart[r] .. ringStart[r + 1] is ring r sorted by angle; thin
+// { count, a0, a1, ring } the runs of culled arcs (layout/icicle.js).
 //
 // options.maxDepth: rings shown around the centre (default: all).
 // options.minAngle: an arc thinner than this many radians is culled with
@@ -42,6 +43,7 @@ export function layoutSunburst(tree, root, { maxDepth = Infinity, minAngle = 0 }
     a1: rects.x1.map((x) => x * TAU),
     ring: rects.row,
     ringStart: rects.rowStart,
+    thin: { count: rects.thin.count, a0: rects.thin.x0.map((x) => x * TAU), a1: rects.thin.x1.map((x) => x * TAU), ring: rects.thin.row },
   };
 }
 

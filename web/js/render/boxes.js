@@ -96,6 +96,14 @@ export function boxDrawer(scene, measure) {
   };
 }
 
+// A band of neighbouring boxes each too thin to draw (the layouts' thin
+// runs): the neutral colour, no label, no node to name; faded while a
+// search is on, since no one box of it can be said to match.
+export function bandDrawing(scene, shape) {
+  const t = THEMES[scene.theme];
+  return { node: -1, shape, fill: t.neutral, text: t.text, hatch: null, faded: scene.searching, outline: null, label: null };
+}
+
 // A shape moved inwards by d pixels on every side, or to its middle when
 // it is thinner than 2d: the inner edge of an outline frame d wide.
 export function insetShape(shape, d) {

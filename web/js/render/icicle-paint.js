@@ -19,7 +19,7 @@
 //   +--------------+ +-------+ +
 //   +------+ +--+ +--+ ...
 
-import { GAP, LABEL_PAD, MIN_PX, boxDrawer } from './boxes.js';
+import { GAP, LABEL_PAD, MIN_PX, bandDrawing, boxDrawer } from './boxes.js';
 import { paintBoxes } from './canvas.js';
 import { fontPx } from './labels.js';
 
@@ -59,6 +59,15 @@ export function icicleBoxes(scene, measure) {
       const slot = h >= em ? { x: left + LABEL_PAD, y: top + h / 2, angle: 0, align: 'left', maxWidth: w - 2 * LABEL_PAD } : null;
       out.push(draw(rects.node[k], { kind: 'rect', x: left, y: top, w, h }, slot));
     }
+  }
+  const thin = rects.thin;
+  for (let i = 0; i < thin.count; i++) {
+    const top = Math.max(0, vp.y + thin.row[i] * vp.rowHeight);
+    const bottom = Math.min(height, vp.y + (thin.row[i] + 1) * vp.rowHeight);
+    const left = Math.max(0, vp.x + thin.x0[i] * vp.width);
+    const right = Math.min(width, vp.x + thin.x1[i] * vp.width);
+    if (!(bottom - top >= MIN_PX && right - left >= MIN_PX)) continue;
+    out.push(bandDrawing(scene, { kind: 'rect', x: left, y: top, w: withGap(right - left), h: withGap(bottom - top) }));
   }
   return out;
 }

@@ -23,7 +23,7 @@
 // holds its label straight across.
 
 import { TAU, canvasAngle, labelFitsArc, polarToPixel } from '../layout/sunburst.js';
-import { GAP, LABEL_PAD, MIN_PX, boxDrawer, isFullCircle } from './boxes.js';
+import { GAP, LABEL_PAD, MIN_PX, bandDrawing, boxDrawer, isFullCircle } from './boxes.js';
 import { paintBoxes } from './canvas.js';
 import { visibleSpans } from './icicle-paint.js';
 import { fontPx } from './labels.js';
@@ -51,22 +51,35 @@ export function sunburstBoxes(scene, measure) {
   // No ring that starts beyond the canvas corner farthest from the centre
   // shows.
   const reach = Math.hypot(Math.max(vp.cx, width - vp.cx), Math.max(vp.cy, height - vp.cy));
-  for (let r = Math.max(0, Math.floor(transform.ring0)); r < arcs.ringStart.length - 1; r++) {
+  // The sector of angles [a0, a1] (layout's) in ring r, or null when it is
+  // under MIN_PX at its rim.
+  const sector = (r, a0Layout, a1Layout) => {
     const inner = Math.max(0, (r - transform.ring0) * vp.ringWidth);
     const outer = (r - transform.ring0 + 1) * vp.ringWidth;
-    if (inner > reach) break;
     const r1 = outer - inner > 2 * GAP ? outer - GAP : outer;
+    const a0 = Math.max(0, (a0Layout - transform.a0) * scale);
+    const a1 = Math.min(TAU, (a1Layout - transform.a0) * scale);
+    if (!((a1 - a0) * r1 >= MIN_PX)) return null;
+    const shape = { kind: 'sector', cx: vp.cx, cy: vp.cy, r0: inner, r1, a0, a1 };
+    // GAP pixels at the middle radius, off arcs that can spare them.
+    const middle = (inner + r1) / 2;
+    if (!isFullCircle(shape) && (a1 - a0) * middle > 2 * GAP) shape.a1 -= GAP / middle;
+    return shape;
+  };
+  const first = Math.max(0, Math.floor(transform.ring0));
+  const beyond = (r) => (r - transform.ring0) * vp.ringWidth > reach;
+  for (let r = first; r < arcs.ringStart.length - 1 && !beyond(r); r++) {
     const { from, to } = visibleSpans(arcs.ringStart, arcs.a0, arcs.a1, r, transform.a0, transform.a1);
     for (let j = from; j < to; j++) {
-      const a0 = Math.max(0, (arcs.a0[j] - transform.a0) * scale);
-      const a1 = Math.min(TAU, (arcs.a1[j] - transform.a0) * scale);
-      if (!((a1 - a0) * r1 >= MIN_PX)) continue;
-      const shape = { kind: 'sector', cx: vp.cx, cy: vp.cy, r0: inner, r1, a0, a1 };
-      // GAP pixels at the middle radius, off arcs that can spare them.
-      const middle = (inner + r1) / 2;
-      if (!isFullCircle(shape) && (a1 - a0) * middle > 2 * GAP) shape.a1 -= GAP / middle;
-      out.push(draw(arcs.node[j], shape, labelSlot(shape, vp, em)));
+      const shape = sector(r, arcs.a0[j], arcs.a1[j]);
+      if (shape !== null) out.push(draw(arcs.node[j], shape, labelSlot(shape, vp, em)));
     }
+  }
+  const thin = arcs.thin;
+  for (let i = 0; i < thin.count; i++) {
+    if (thin.ring[i] < first || beyond(thin.ring[i]) || !(thin.a1[i] > transform.a0 && thin.a0[i] < transform.a1)) continue;
+    const shape = sector(thin.ring[i], thin.a0[i], thin.a1[i]);
+    if (shape !== null) out.push(bandDrawing(scene, shape));
   }
   return out;
 }

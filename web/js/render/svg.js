@@ -86,8 +86,10 @@ function boxElement(tree, b, hatches) {
 }
 
 // What a hover over the box says: name, file:line (none for built-ins and
-// synthetic boxes, which have no file) and time.
+// synthetic boxes, which have no file) and time; a band of thin boxes
+// (node -1) has no one name.
 function titleOf(tree, i) {
+  if (i < 0) return 'boxes each too thin to draw: zoom in to see them';
   const lines = [visibleText(tree.name(i))];
   if (tree.fid[i] >= 0 && tree.file(i) !== '~') lines.push(visibleText(`${tree.file(i)}:${tree.line[i]}`));
   lines.push(`${formatTime(tree.time[i])} s${tree.has(i, EXACT) ? '' : ' (estimated)'}`);

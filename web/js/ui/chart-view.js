@@ -18,12 +18,15 @@ import {
   IDENTITY, ZOOM_MS, commonAncestor, ease, icicleViewport, lerpWindow, sunburstTransform, windowOf,
 } from '../layout/zoom.js';
 import { treeColors } from '../colors.js';
+import { SMALLER } from '../model/tree.js';
 import { paintIcicle } from '../render/icicle-paint.js';
 import { paintSunburst } from '../render/sunburst-paint.js';
 import { FOCUS, HOVER_SAME, MATCH } from '../render/marks.js';
 import { frameScheduler, sizeCanvas } from '../render/canvas.js';
 
 export const ROW_HEIGHT = 20;
+// The cutoff one step finer (state/url-state.js's CUTOFFS).
+const LOWER_CUTOFF = new Map([[0.01, 0.001], [0.001, 0]]);
 const FONT = '12px system-ui, sans-serif';
 // The sunburst's largest diameter: beyond it rings only get wider.
 const MAX_DISC = 760;
@@ -162,23 +165,35 @@ export function createChartView(canvas, { store, zoom, theme, onPicture }) {
     };
   }
 
+  // The node under the pointer, in the store's tree: the picture of that
+  // tree, not the last one drawn, which may show a tree just replaced (its
+  // node numbers mean other boxes in the new one).
   function hit(event) {
-    if (!picture || animation) return -1;
+    if (animation) return -1;
+    const pic = currentPicture(store.get());
+    if (!pic) return -1;
     const r = canvas.getBoundingClientRect();
     const x = event.clientX - r.left;
     const y = event.clientY - r.top;
-    const k = picture.rects
-      ? hitIcicle(picture.rects, x, y, icicleViewport(IDENTITY, picture.width, ROW_HEIGHT))
-      : hitSunburst(picture.arcs, x, y, sunburstViewport(picture));
-    return k < 0 ? -1 : (picture.rects ?? picture.arcs).node[k];
+    const k = pic.rects
+      ? hitIcicle(pic.rects, x, y, icicleViewport(IDENTITY, pic.width, ROW_HEIGHT))
+      : hitSunburst(pic.arcs, x, y, sunburstViewport(pic));
+    return k < 0 ? -1 : (pic.rects ?? pic.arcs).node[k];
   }
 
-  // The zoom that clicking (or Enter on) node n asks for.
+  // What clicking (or Enter on) node n does: zoom into it, out of the
+  // view root, or, on a "(N smaller)" box, lower the cutoff so that the
+  // boxes it stands for are drawn.
   function zoomInto(n) {
     const state = store.get();
     const tree = state.tree;
     if (n === rootNode(state)) {
       if (state.root.length > 0) zoom(state.root.slice(0, -1));
+      return;
+    }
+    if (tree.has(n, SMALLER)) {
+      const lower = LOWER_CUTOFF.get(state.cutoff);
+      if (lower !== undefined) store.set({ cutoff: lower });
       return;
     }
     const path = tree.pathTo(n);
@@ -188,7 +203,8 @@ export function createChartView(canvas, { store, zoom, theme, onPicture }) {
   canvas.addEventListener('mousemove', (e) => {
     const n = hit(e);
     store.set({ hover: n < 0 ? null : n, pointer: n < 0 ? null : { x: e.clientX, y: e.clientY } });
-    canvas.style.cursor = n < 0 ? '' : 'pointer';
+    const inert = n < 0 || (store.get().tree.has(n, SMALLER) && !LOWER_CUTOFF.has(store.get().cutoff));
+    canvas.style.cursor = inert ? '' : 'pointer';
   });
   canvas.addEventListener('mouseleave', () => store.set({ hover: null, pointer: null }));
   canvas.addEventListener('click', (e) => {
@@ -206,7 +222,8 @@ export function createChartView(canvas, { store, zoom, theme, onPicture }) {
     if (!tree || e.altKey || e.ctrlKey || e.metaKey) return;
     const top = rootNode(state);
     const at = state.focus !== null && state.focus < tree.size ? state.focus : top;
-    const shown = (n) => n >= 0 && picture && (picture.rects ?? picture.arcs).node.includes(n);
+    const pic = currentPicture(state);
+    const shown = (n) => n >= 0 && pic !== null && (pic.rects ?? pic.arcs).node.includes(n);
     let next = null;
     switch (e.key) {
       case 'ArrowDown': next = tree.end[at] > at + 1 ? at + 1 : null; break;

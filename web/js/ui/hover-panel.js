@@ -35,7 +35,7 @@ export function createHoverPanel(panel, { store, canvas }) {
     const total = tree.time[0];
     const parent = tree.parent[n];
     if (tree.has(n, SMALLER)) {
-      rows.push(line('', `${tree.nMerged[n]} boxes, each under the cutoff; choose a lower cutoff to see them.`));
+      rows.push(line('', `${tree.nMerged[n]} boxes, each under the cutoff` + (store.get().cutoff > 0 ? ': click to lower the cutoff and see them.' : '.')));
     } else if (n > 0) {
       const file = visibleText(tree.file(n));
       const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
