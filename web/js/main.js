@@ -21,6 +21,7 @@ import { createLegendView } from './ui/legend-view.js';
 import { createTableView, downloadTableCsv } from './ui/table-view.js';
 import { createToolbar } from './ui/toolbar.js';
 import { icicleSvg, sunburstSvg } from './render/svg.js';
+import { measurer } from './render/labels.js';
 
 const $ = (id) => document.getElementById(id);
 const api = createApi();
@@ -54,7 +55,6 @@ function startProfile(initial) {
     filter: '', selected: null,
   });
   dark.addEventListener('change', () => store.set({ theme: dark.matches ? 'dark' : 'light' }));
-  const theme = () => store.get().theme;
   const urls = syncUrl(store);
   const profile = initial.profile;
   let name = `profile ${profile}`;
@@ -86,10 +86,10 @@ function startProfile(initial) {
     }
   };
 
-  const chart = createChartView($('chart-canvas'), { store, zoom: urls.zoom, theme });
+  const chart = createChartView($('chart-canvas'), { store, zoom: urls.zoom });
   createBreadcrumb($('breadcrumb'), { store, zoom: urls.zoom });
   createHoverPanel($('hover'), { store, canvas: $('chart-canvas') });
-  createLegendView($('legend'), { store, theme });
+  createLegendView($('legend'), { store });
   createTableView($('table'), { api, store, onRowClick: openFunction });
   createButterflyView($('butterfly'), { api, store, onNavigate: openFunction });
   createToolbar($('toolbar'), {
@@ -105,9 +105,9 @@ function startProfile(initial) {
       } else {
         const scene = chart.scene();
         if (!scene) return;
-        const measurer = document.createElement('canvas').getContext('2d');
-        measurer.font = scene.font;
-        const measure = (text) => measurer.measureText(text).width;
+        // The chart canvas's own measurer: labels are cut where the screen
+        // cuts them, from widths it has already measured.
+        const measure = measurer($('chart-canvas').getContext('2d'));
         const svg = scene.kind === 'icicle' ? icicleSvg(scene, measure) : sunburstSvg(scene, measure);
         download(new Blob([svg], { type: 'image/svg+xml' }), `${stem}.svg`);
       }

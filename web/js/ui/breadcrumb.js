@@ -3,6 +3,7 @@
 
 import { functionLabel } from '../layout/table.js';
 import { visibleText } from '../layout/text.js';
+import { element } from './dom.js';
 
 export function createBreadcrumb(nav, { store, zoom }) {
   nav.setAttribute('aria-label', 'Zoom path');
@@ -15,11 +16,10 @@ export function createBreadcrumb(nav, { store, zoom }) {
     for (let n = at; n >= 0; n = tree.parent[n]) steps.push(n);
     steps.reverse();
     const buttons = steps.map((n, i) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'crumb';
-      b.textContent = visibleText(tree.name(n));
-      b.title = n === 0 ? 'The whole profile' : functionLabel(tree.file(n), tree.line[n], tree.name(n));
+      const b = element('button', {
+        type: 'button', className: 'crumb', textContent: visibleText(tree.name(n)),
+        title: n === 0 ? 'The whole profile' : functionLabel(tree.file(n), tree.line[n], tree.name(n)),
+      });
       const path = state.root.slice(0, i);
       if (i === steps.length - 1) b.setAttribute('aria-current', 'true');
       else b.addEventListener('click', () => zoom(path));

@@ -31,7 +31,7 @@ const FONT = '12px system-ui, sans-serif';
 // The sunburst's largest diameter: beyond it rings only get wider.
 const MAX_DISC = 760;
 
-export function createChartView(canvas, { store, zoom, theme, onPicture }) {
+export function createChartView(canvas, { store, zoom }) {
   let picture = null;     // { key, tree, top, rects, arcs, width, height, ... } of the last layout
   let animation = null;   // { from, to, start, top, maxDepth } while zooming
   let colors = null;      // palette index per node of colorsFor
@@ -88,7 +88,7 @@ export function createChartView(canvas, { store, zoom, theme, onPicture }) {
     const span = animation ? animation.span : 1;
     const key = [tree, top, rows, span, state.view, dims.width, dims.height, dims.levels];
     if (picture && picture.key.every((v, i) => v === key[i])) return picture;
-    picture = { key, tree, top, view: state.view, ...dims, ...layout(state, tree, top, rows, span, dims) };
+    picture = { key, tree, ...dims, ...layout(state, tree, top, rows, span, dims) };
     return picture;
   }
 
@@ -121,29 +121,31 @@ export function createChartView(canvas, { store, zoom, theme, onPicture }) {
       return;
     }
     const ctx = sizeCanvas(canvas, pic.width, pic.height, globalThis.devicePixelRatio || 1);
-    if (colorsFor !== pic.tree) {
-      colors = treeColors(pic.tree);
-      colorsFor = pic.tree;
-    }
     const win = animation ? lerpWindow(animation.from, animation.to, ease((now - animation.start) / ZOOM_MS)) : IDENTITY;
-    const scene = {
-      tree: pic.tree, width: pic.width, height: pic.height, colors, theme: theme(), font: FONT,
-      marks: marksFor(state, pic.tree), searching: state.search !== '',
-    };
-    let drawn;
-    if (pic.rects) {
-      drawn = paintIcicle(ctx, { ...scene, rects: pic.rects, viewport: icicleViewport(win, pic.width, ROW_HEIGHT) });
-    } else {
-      drawn = paintSunburst(ctx, { ...scene, arcs: pic.arcs, transform: sunburstTransform(win), viewport: sunburstViewport(pic) });
-    }
-    canvas.dataset.boxes = String(drawn);
+    const scene = sceneOf(state, pic, win);
+    canvas.dataset.boxes = String(scene.kind === 'icicle' ? paintIcicle(ctx, scene) : paintSunburst(ctx, scene));
     if (animation) {
       canvas.dataset.state = 'loading';
       schedule();
     } else {
       canvas.dataset.state = state.treeState === 'ready' && rootNode(state) >= 0 ? 'ready' : 'loading';
-      onPicture?.(pic);
     }
+  }
+
+  // What the painters (and render/svg.js) draw: picture `pic` seen through
+  // window `win`.
+  function sceneOf(state, pic, win) {
+    if (colorsFor !== pic.tree) {
+      colors = treeColors(pic.tree);
+      colorsFor = pic.tree;
+    }
+    const base = {
+      tree: pic.tree, width: pic.width, height: pic.height, colors, theme: state.theme, font: FONT,
+      marks: marksFor(state, pic.tree), searching: state.search !== '',
+    };
+    return pic.rects
+      ? { kind: 'icicle', ...base, rects: pic.rects, viewport: icicleViewport(win, pic.width, ROW_HEIGHT) }
+      : { kind: 'sunburst', ...base, arcs: pic.arcs, transform: sunburstTransform(win), viewport: sunburstViewport(pic) };
   }
 
   // Starts the animation from the picture rooted at node `from` to the one
@@ -261,20 +263,11 @@ export function createChartView(canvas, { store, zoom, theme, onPicture }) {
   schedule();
 
   return {
-    // The picture as it is now, for exports: the layout and a scene to
-    // paint it with (render/svg.js takes the same scene).
+    // The picture at rest, for exports (render/svg.js takes the same scene).
     scene() {
       const state = store.get();
       const pic = currentPicture(state);
-      if (!pic) return null;
-      const base = {
-        tree: pic.tree, width: pic.width, height: pic.height, colors: treeColors(pic.tree), theme: theme(),
-        font: FONT, marks: marksFor(state, pic.tree), searching: state.search !== '',
-      };
-      return pic.rects
-        ? { kind: 'icicle', ...base, rects: pic.rects, viewport: icicleViewport(IDENTITY, pic.width, ROW_HEIGHT) }
-        : { kind: 'sunburst', ...base, arcs: pic.arcs, transform: sunburstTransform(IDENTITY), viewport: sunburstViewport(pic) };
+      return pic ? sceneOf(state, pic, IDENTITY) : null;
     },
-    redraw: schedule,
   };
 }

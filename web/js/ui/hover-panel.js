@@ -6,6 +6,7 @@
 import { EXACT, CALLS_EXACT, SMALLER } from '../model/tree.js';
 import { formatTime } from '../layout/table.js';
 import { visibleText } from '../layout/text.js';
+import { element } from './dom.js';
 
 const percent = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(x < 0.001 ? 3 : 1)}%` : '–');
 
@@ -13,25 +14,11 @@ export function createHoverPanel(panel, { store, canvas }) {
   panel.hidden = true;
   panel.setAttribute('role', 'status');
 
-  const line = (label, value, cls) => {
-    const row = document.createElement('div');
-    if (cls) row.className = cls;
-    if (label) {
-      const b = document.createElement('span');
-      b.className = 'label';
-      b.textContent = label;
-      row.append(b, ' ');
-    }
-    row.append(value);
-    return row;
-  };
+  const line = (label, value, className = '') =>
+    element('div', { className }, label ? [element('span', { className: 'label', textContent: label }), ' ', value] : [value]);
 
   function describe(tree, n) {
-    const rows = [];
-    const name = document.createElement('div');
-    name.className = 'name';
-    name.textContent = visibleText(tree.name(n));
-    rows.push(name);
+    const rows = [element('div', { className: 'name', textContent: visibleText(tree.name(n)) })];
     const total = tree.time[0];
     const parent = tree.parent[n];
     if (tree.has(n, SMALLER)) {
