@@ -1,6 +1,7 @@
 /* test_tree.c — tree invariants on every corpus profile.
  *
- * For each valid dump (tests/data and ../shared when present): the root
+ * For each valid dump of tests/data (tree_shared: the shared corpus's
+ * 50,000-function dump, a skip without ../shared): the root
  * is worth total_tt; every box's children and self add up to it; no self
  * is negative; every estimate lies within its bounds; exact boxes have
  * lo == hi == time; children come largest first with "(n smaller)" last;
@@ -267,29 +268,28 @@ END_TEST
 
 Suite *pv_tree_suite(void)
 {
-    const char *data = getenv("PV_TEST_DATA"), *shared = getenv("PV_SHARED");
+    /* tests/data's dumps, or (tree_shared) the shared 50,000-function one. */
+    int shared;
+    const char *root = pv_test_fixtures(&shared);
     char dir[1024];
-    if (data) {
-        snprintf(dir, sizeof dir, "%s/pstats", data);
+    if (root && !shared) {
+        snprintf(dir, sizeof dir, "%s/pstats", root);
         collect(dir);
-        snprintf(dir, sizeof dir, "%s/realworld", data);
+        snprintf(dir, sizeof dir, "%s/realworld", root);
         collect(dir);
-    }
-    if (shared) {
-        snprintf(dir, sizeof dir, "%s/corpus/big_50k.prof", shared);
-        FILE *f = fopen(dir, "rb");
-        if (f) {
-            fclose(f);
-            files[n_files++] = strdup(dir);
-        }
+    } else if (root) {
+        snprintf(dir, sizeof dir, "%s/corpus/big_50k.prof", root);
+        files[n_files++] = strdup(dir);
     }
     Suite *s = suite_create("tree");
     TCase *tc = tcase_create("invariants");
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, tree_invariants_hold_on_every_corpus_profile, 0, (int)n_files);
     tcase_add_loop_test(tc, hot_paths_open_in_the_tree_and_are_the_widest, 0, (int)n_files);
-    tcase_add_test(tc, bad_paths_and_parameters_are_refused);
-    tcase_add_test(tc, recursive_functions_get_bounds_not_invented_numbers);
+    if (!shared) {
+        tcase_add_test(tc, bad_paths_and_parameters_are_refused);
+        tcase_add_test(tc, recursive_functions_get_bounds_not_invented_numbers);
+    }
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,7 +4,45 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+static const char *skip_reason;
+
+void pv_test_skip(const char *reason)
+{
+    skip_reason = reason;
+}
+
+const char *pv_test_skipped(void)
+{
+    return skip_reason;
+}
+
+const char *pv_test_fixtures(int *shared)
+{
+    const char *which = getenv("PV_FIXTURES");
+    *shared = which && strcmp(which, "shared") == 0;
+    if (!*shared) {
+        /* Called while the suite is built, outside any test: no ck_assert. */
+        const char *data = getenv("PV_TEST_DATA");
+        if (!data) {
+            fprintf(stderr, "PV_TEST_DATA is not set (meson test sets it)\n");
+            exit(2);
+        }
+        return data;
+    }
+    const char *dir = getenv("PV_SHARED");
+    static char corpus[1024];
+    snprintf(corpus, sizeof corpus, "%s/corpus", dir ? dir : "");
+    if (!dir || access(corpus, R_OK) != 0) {
+        pv_test_skip("no shared corpus (../shared/corpus): the committed fixtures are tested "
+                     "without it");
+        return NULL;
+    }
+    return dir;
+}
 
 unsigned char *pv_test_read(const char *path, size_t *len)
 {

@@ -10,6 +10,18 @@
  * counted in *len); the caller frees it. */
 unsigned char *pv_test_read(const char *path, size_t *len);
 
+/* The fixture set this test executable covers, chosen by $PV_FIXTURES:
+ * unset, the committed fixtures (tests/data, $PV_TEST_DATA), *shared = 0;
+ * "shared", the shared corpus beside a developer's checkout ($PV_SHARED,
+ * ../shared), *shared = 1.  A user's clone has no ../shared: then this
+ * calls pv_test_skip with the reason and returns NULL. */
+const char *pv_test_fixtures(int *shared);
+
+/* Marks the whole run as skipped (meson's exit status 77), with a reason
+ * runner.c prints; a suite builder calls it before adding its tests. */
+void pv_test_skip(const char *reason);
+const char *pv_test_skipped(void);  /* the reason, or NULL */
+
 struct pv_graph;
 
 /* Parses the pstats file at `path` and builds its call graph
