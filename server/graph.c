@@ -1,26 +1,24 @@
 /* graph.c — build the in-memory call graph a tree query walks.
  *
- * Besides the callee and caller arrays it precomputes what every tree
- * needs at the top level: for each function, whether it has a top box and
- * with which time and bounds (issue 4's "Top" rule), which in turn needs
- * the strongly connected components of the graph (a recursive function
- * "can reach one of its other callers" exactly when that caller sits in
- * its own component).  Components come from an iterative Tarjan, so a
- * 100,000-deep call chain cannot overflow the C stack.
+ * Besides the callee and caller arrays (each edge in both, linked by
+ * `twin`) it computes, once per profile, what every tree needs: the
+ * strongly connected components (which callers a function can reach, so
+ * which of its calls may run inside itself), the top level (graph_top.c)
+ * and which groups of a function make which calls (graph_place.c).
+ * Components come from an iterative Tarjan, so a 100,000-deep call chain
+ * cannot overflow the C stack.
  * SPDX-License-Identifier: MIT
  */
 #include "graph.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_internal.h"
 #include "xalloc.h"
 
-/* A time from the file, with NaN (which pstats allows) read as 0 so no
- * sum or comparison is poisoned. */
-static double finite_or_zero(double v)
+double pv_finite_or_zero(double v)
 {
     return isfinite(v) ? v : 0.0;
 }
@@ -53,12 +51,14 @@ static void copy_strings(pv_graph *g, const pv_profile *p)
 static pv_gedge make_edge(const pv_profile *p, const pv_edge *e, uint32_t other)
 {
     pv_gedge ge = {.other = other, .is_count = e->is_count, .nc = e->nc, .cc = e->cc,
-                   .ct = finite_or_zero(e->ct), .tt = finite_or_zero(e->tt)};
+                   .ct = pv_finite_or_zero(e->ct), .tt = pv_finite_or_zero(e->tt),
+                   .host = PV_GROUP_ANY};
+    ge.disjoint = !e->is_count && e->cc == e->nc;
     if (e->is_count) {
         const pv_func *c = &p->funcs[e->callee];
         double share = c->nc > 0 ? (double)e->nc / (double)c->nc : 0.0;
-        ge.ct = finite_or_zero(c->ct) * share;
-        ge.tt = finite_or_zero(c->tt) * share;
+        ge.ct = pv_finite_or_zero(c->ct) * share;
+        ge.tt = pv_finite_or_zero(c->tt) * share;
     }
     return ge;
 }
@@ -83,12 +83,18 @@ static void build_edges(pv_graph *g, const pv_profile *p)
     for (size_t e = 0; e < p->n_edges; e++) {
         const pv_edge *pe = &p->edges[e];
         pv_gfunc *caller = &g->funcs[pe->caller], *callee = &g->funcs[pe->callee];
-        g->callees[caller->callees_at + caller->n_callees++] = make_edge(p, pe, pe->callee);
-        g->callers[callee->callers_at + callee->n_callers++] = make_edge(p, pe, pe->caller);
+        uint32_t at_callee = caller->callees_at + caller->n_callees++;
+        uint32_t at_caller = callee->callers_at + callee->n_callers++;
+        g->callees[at_callee] = make_edge(p, pe, pe->callee);
+        g->callers[at_caller] = make_edge(p, pe, pe->caller);
+        g->callees[at_callee].twin = at_caller;
     }
+    /* Sorting moves callee edges: their callers-list twins follow. */
     for (size_t i = 0; i < n; i++)
         qsort(g->callees + g->funcs[i].callees_at, g->funcs[i].n_callees, sizeof *g->callees,
               by_ct_desc);
+    for (size_t e = 0; e < p->n_edges; e++)
+        g->callers[g->callees[e].twin].twin = (uint32_t)e;
 }
 
 /* Tarjan's algorithm with an explicit stack of (function, next edge). */
@@ -150,112 +156,16 @@ static void find_components(pv_graph *g)
     free(on_stack);
 }
 
-static int by_top_time_desc(const void *a, const void *b, void *graph)
-{
-    const pv_graph *g = graph;
-    double x = g->funcs[*(const uint32_t *)a].top_time;
-    double y = g->funcs[*(const uint32_t *)b].top_time;
-    if (x != y)
-        return x < y ? 1 : -1;
-    return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
-}
-
-/* The top level: a function nobody else calls is a box worth its ct,
- * exact; otherwise what its callers do not account for, r, is a box when
- * positive, exact.  A recursive function that reaches one of its callers
- * is different: cProfile counts the callers' edges inside one another, so
- * r can be anything, even negative, although it ran at the top.  The
- * top-level truths add up to total_tt and every other top box is exact,
- * so these functions share what the exact boxes leave, D: each gets
- * [max(0, r, D - the others' hi), min(ct, D - the others' lo)] and a share
- * of the slack; one alone is exact.  (Found by the ground truth in
- * tests/groundtruth: without it a recursive parser profiled with
- * enable() lost half the run from the top level.) */
-static void find_tops(pv_graph *g)
-{
-    g->tops = pv_xmalloc((g->n_funcs ? g->n_funcs : 1) * sizeof *g->tops);
-    uint8_t *shares = pv_xcalloc(g->n_funcs ? g->n_funcs : 1, 1);
-    double exact_sum = 0.0;
-    for (size_t i = 0; i < g->n_funcs; i++) {
-        pv_gfunc *f = &g->funcs[i];
-        double ct = finite_or_zero(f->ct), called = 0.0;
-        int64_t called_cc = 0, others = 0, same_scc_caller = 0;
-        for (uint32_t k = 0; k < f->n_callers; k++) {
-            const pv_gedge *e = &g->callers[f->callers_at + k];
-            if (e->other == i)
-                continue;
-            others++;
-            called += e->ct;
-            called_cc += e->cc;
-            same_scc_caller |= g->funcs[e->other].scc == f->scc;
-        }
-        double r = ct - called;
-        f->top_calls = others == 0 ? (double)f->nc
-                       : f->cc > called_cc ? (double)(f->cc - called_cc) : 0.0;
-        if (others && f->nc > f->cc && same_scc_caller) {
-            if (ct > 0) {
-                shares[i] = 1;
-                f->top_lo = fmax(0.0, r);  /* refined below, once D is known */
-                f->top_hi = ct;
-            }
-            continue;
-        }
-        if (others == 0) {
-            f->top_time = ct;
-        } else if (r > 4 * DBL_EPSILON * ct) {
-            /* A few ulps of difference are rounding in the file's sums
-             * (ct and the edges are added up separately), not time. */
-            f->top_time = r;
-        } else {
-            continue;
-        }
-        f->is_top = f->top_exact = f->top_calls_exact = 1;
-        f->top_lo = f->top_hi = f->top_time;
-        exact_sum += f->top_time;
-        g->tops[g->n_tops++] = (uint32_t)i;
-    }
-    double d = fmax(0.0, g->total_tt - exact_sum), sum_lo = 0.0, sum_hi = 0.0;
-    for (size_t i = 0; i < g->n_funcs; i++)
-        if (shares[i]) {
-            g->funcs[i].top_hi = fmin(g->funcs[i].top_hi, d);
-            sum_lo += g->funcs[i].top_lo;
-            sum_hi += g->funcs[i].top_hi;
-        }
-    double eps = 4 * DBL_EPSILON * d, slack = 0.0, spare = d;
-    size_t first = g->n_tops;
-    for (size_t i = 0; i < g->n_funcs; i++) {
-        pv_gfunc *f = &g->funcs[i];
-        if (!shares[i])
-            continue;
-        double lo = fmax(f->top_lo, d - (sum_hi - f->top_hi));
-        double hi = fmin(f->top_hi, d - (sum_lo - f->top_lo));
-        if (!(hi > eps))
-            continue;
-        f->top_lo = lo;
-        f->top_hi = hi;
-        f->is_top = 1;
-        f->top_exact = hi - lo <= eps;
-        slack += hi - lo;
-        spare -= lo;
-        g->tops[g->n_tops++] = (uint32_t)i;
-    }
-    for (size_t k = first; k < g->n_tops; k++) {
-        pv_gfunc *f = &g->funcs[g->tops[k]];
-        double share = slack > 0 ? spare * (f->top_hi - f->top_lo) / slack : 0.0;
-        f->top_time = f->top_exact ? f->top_hi : fmin(f->top_hi, fmax(f->top_lo, f->top_lo + share));
-        if (f->top_exact)
-            f->top_lo = f->top_hi;
-    }
-    free(shares);
-    qsort_r(g->tops, g->n_tops, sizeof *g->tops, by_top_time_desc, g);
-}
-
 pv_graph *pv_graph_new(const pv_profile *p)
 {
     pv_graph *g = pv_xcalloc(1, sizeof *g);
     g->n_funcs = p->n_funcs;
     g->n_edges = p->n_edges;
-    g->total_tt = finite_or_zero(p->total_tt);
+    g->total_tt = pv_finite_or_zero(p->total_tt);
+    /* The file's times are sums made in other orders than ours (and
+     * printed through decimal in old dumps): differences below a
+     * billionth of the run are rounding, not time. */
+    g->eps = 1e-9 * fabs(g->total_tt);
     g->funcs = pv_xcalloc(p->n_funcs ? p->n_funcs : 1, sizeof *g->funcs);
     for (size_t i = 0; i < p->n_funcs; i++) {
         const pv_func *f = &p->funcs[i];
@@ -277,7 +187,8 @@ pv_graph *pv_graph_new(const pv_profile *p)
             f->ct += g->callees[f->callees_at + k].ct;
     }
     find_components(g);
-    find_tops(g);
+    pv_graph_find_tops(g);
+    pv_graph_place_calls(g);
     return g;
 }
 

@@ -15,12 +15,36 @@
 
 #include "profile.h"
 
+/* Groups.  The activations (calls) of a function F fall into groups by who
+ * called them: one group per caller edge G->F (named by that edge's index
+ * in pv_graph.callers) and PV_GROUP_TOP, the calls with no profiled caller
+ * (the top level).  Every box of the tree holds activations of one group
+ * of its function (the caller is the box above), so what the file says of
+ * a group bounds every box in it. */
+#define PV_GROUP_TOP (UINT32_MAX - 1)
+#define PV_GROUP_ANY UINT32_MAX  /* host: not known which group */
+
 typedef struct pv_gedge {
     uint32_t other;         /* the callee (in callee lists) or the caller (in caller lists) */
+    uint32_t twin;          /* index of the same edge in the other list */
     uint8_t is_count;       /* the file held a bare call count: tt/ct are estimates */
+    uint8_t disjoint;       /* cc == nc: no call along this edge ran inside another */
     int64_t nc, cc;         /* calls along the edge, primitive ones among them */
     double ct;              /* callee's cumulative time during these calls, s */
     double tt;              /* callee's own time during these calls, s */
+    /* In callee lists, where the edge's calls are made: `host` is the one
+     * group of the caller that makes all of them when the data proves it
+     * (PV_GROUP_ANY otherwise); `wsum` sums `avail` over the groups that
+     * may make them, to share the edge out among those, and `rsum` their
+     * room (INFINITY when one's calls nest), what they can hold at most. */
+    uint32_t host;
+    double wsum, rsum;
+    /* In caller lists, the group of the callee this edge defines: `room`,
+     * the most time one of its calls' children can hold (for a disjoint
+     * group: all its children's time, less the single calls proven to be
+     * among them); `avail`, its children's time less those calls, the
+     * weight an unplaced edge's time is shared by. */
+    double room, avail;
 } pv_gedge;
 
 typedef struct pv_gfunc {
@@ -31,12 +55,13 @@ typedef struct pv_gfunc {
     uint32_t callees_at, n_callees;  /* range in pv_graph.callees */
     uint32_t callers_at, n_callers;  /* range in pv_graph.callers */
     uint32_t scc;                    /* strongly connected component id */
-    /* Its box at the top level of the tree, when it has one (is_top):
-     * nobody else calls it (the box is all of ct, exact), or its callers
-     * account for less than ct and the rest, r, is a box of its own. */
+    /* The top-level group: top_nc calls with no profiled caller (nc less
+     * the callers' counts), their own time top_own, and the box they make
+     * at the top level when is_top: time top_time within [top_lo, top_hi]
+     * (top_exact when lo == hi), and room/avail as for a caller edge. */
+    int64_t top_nc;
     uint8_t is_top, top_exact;
-    uint8_t top_calls_exact;         /* top_calls is the data's, not a share */
-    double top_time, top_lo, top_hi, top_calls;
+    double top_time, top_lo, top_hi, top_own, top_room, top_avail;
 } pv_gfunc;
 
 typedef struct pv_graph {
@@ -48,6 +73,7 @@ typedef struct pv_graph {
     uint32_t *tops;         /* functions with a top-level box, by top_time descending */
     size_t n_tops;
     double total_tt;        /* the profile's total_tt */
+    double eps;             /* times closer than this are equal (rounding in the file's sums) */
     char *strings;          /* one block holding every file and name */
 } pv_graph;
 
@@ -55,5 +81,16 @@ typedef struct pv_graph {
  * memory aborts (xalloc.h). */
 pv_graph *pv_graph_new(const pv_profile *p);
 void pv_graph_free(pv_graph *g);
+
+/* Whether the calls of callee edge `ei` (an index into g->callees) can be
+ * made by activations of group `grp` of the caller: its host when known,
+ * else any group with room for them.  A box's children are exactly the
+ * edges this admits for the box's group, so tree.c and hotpath.c agree on
+ * which paths exist. */
+int pv_graph_edge_in_group(const pv_graph *g, uint32_t ei, uint32_t grp);
+
+/* The room and avail of group `grp` of function f (see pv_gedge). */
+double pv_graph_group_room(const pv_graph *g, uint32_t f, uint32_t grp);
+double pv_graph_group_avail(const pv_graph *g, uint32_t f, uint32_t grp);
 
 #endif

@@ -1,7 +1,9 @@
 /* hotpath.c — the widest path to a function: Dijkstra's algorithm with
- * "min along the path" in place of "sum" and the largest width first.
- * The predecessors form a tree, so the path read back never holds a
- * function twice.  See hotpath.h.
+ * "min along the path" in place of "sum" and the largest width first,
+ * over the groups of the functions (a box's children depend on its
+ * group, graph.h), so every step it takes is a box the tree has.  A
+ * function may appear twice on the path (through different groups), as
+ * in the tree.  See hotpath.h.
  * SPDX-License-Identifier: MIT
  */
 #include "hotpath.h"
@@ -14,7 +16,7 @@
 typedef struct item {
     double width;  /* the narrowest step of the best path known so far */
     uint32_t hops; /* its length, to prefer the shorter of equally wide paths */
-    uint32_t func;
+    uint32_t func; /* the state (group) reached */
 } item;
 
 /* A max-heap of items, best first; a function may be in it more than once
@@ -66,9 +68,27 @@ static double width_of(double t)
     return isnan(t) ? -INFINITY : t;
 }
 
+/* States are groups (graph.h): caller edge k is state k, the top-level
+ * group of function f is state n_edges + f. */
+static uint32_t state_func(const pv_graph *g, uint32_t s)
+{
+    return s < g->n_edges ? g->callees[g->callers[s].twin].other : s - (uint32_t)g->n_edges;
+}
+
+/* What edge ei carries in a box of group grp: all of it when the group
+ * makes every call, else its share. */
+static double edge_width(const pv_graph *g, uint32_t ei, uint32_t grp)
+{
+    const pv_gedge *e = &g->callees[ei];
+    if (e->host == grp || e->wsum <= 0)
+        return width_of(e->ct);
+    uint32_t f = g->callers[e->twin].other;
+    return width_of(e->ct * pv_graph_group_avail(g, f, grp) / e->wsum);
+}
+
 uint32_t *pv_hot_path(const pv_graph *g, uint32_t f, size_t *len)
 {
-    size_t n = g->n_funcs;
+    size_t n = g->n_edges + g->n_funcs;
     double *width = pv_xmalloc(n * sizeof *width);
     uint32_t *hops = pv_xmalloc(n * sizeof *hops);
     uint32_t *pred = pv_xmalloc(n * sizeof *pred);
@@ -77,40 +97,45 @@ uint32_t *pv_hot_path(const pv_graph *g, uint32_t f, size_t *len)
         width[i] = NAN;
     heap h = {0};
     for (size_t i = 0; i < g->n_tops; i++) {
-        uint32_t t = g->tops[i];
-        width[t] = width_of(g->funcs[t].top_time);
+        uint32_t t = (uint32_t)g->n_edges + g->tops[i];
+        width[t] = width_of(g->funcs[g->tops[i]].top_time);
         hops[t] = 1;
         heap_push(&h, (item){width[t], 1, t});
     }
+    uint32_t found = UINT32_MAX;
     while (h.n > 0) {
         item it = heap_pop(&h);
         if (done[it.func])
             continue;
         done[it.func] = 1;
-        if (it.func == f)
+        uint32_t uf = state_func(g, it.func);
+        if (uf == f) {
+            found = it.func;
             break;
-        const pv_gfunc *u = &g->funcs[it.func];
+        }
+        uint32_t grp = it.func < g->n_edges ? it.func : PV_GROUP_TOP;
+        const pv_gfunc *u = &g->funcs[uf];
         for (uint32_t k = 0; k < u->n_callees; k++) {
-            const pv_gedge *e = &g->callees[u->callees_at + k];
-            item next = {fmin(it.width, width_of(e->ct)), it.hops + 1, e->other};
-            if (done[e->other])
+            uint32_t ei = u->callees_at + k, s = g->callees[ei].twin;
+            if (done[s] || !pv_graph_edge_in_group(g, ei, grp))
                 continue;
-            item old = {width[e->other], hops[e->other], e->other};
+            item next = {fmin(it.width, edge_width(g, ei, grp)), it.hops + 1, s};
+            item old = {width[s], hops[s], s};
             if (isnan(old.width) || better(&next, &old)) {  /* NaN: not reached yet */
-                width[e->other] = next.width;
-                hops[e->other] = next.hops;
-                pred[e->other] = it.func;
+                width[s] = next.width;
+                hops[s] = next.hops;
+                pred[s] = it.func;
                 heap_push(&h, next);
             }
         }
     }
     uint32_t *path = NULL;
-    if (done[f]) {
-        *len = hops[f];
+    if (found != UINT32_MAX) {
+        *len = hops[found];
         path = pv_xmalloc(*len * sizeof *path);
-        uint32_t at = f;
+        uint32_t at = found;
         for (size_t i = *len; i-- > 0; at = pred[at])
-            path[i] = at;
+            path[i] = state_func(g, at);
     }
     free(h.v);
     free(width);

@@ -4,9 +4,10 @@
  * A function can sit at many places of the call tree; the view should open
  * on the one that carries the most time, which is the widest path: the
  * path from a top-level box down to the function whose narrowest step (a
- * top box's time, then each edge's cumulative time) is largest.  Among
+ * top box's time, then each edge's cumulative time, or its share when
+ * the step's box does not make all the edge's calls) is largest.  Among
  * paths equally wide, the shortest.  Every path it returns is one the tree
- * endpoint accepts (each step a callee of the one before, none twice).
+ * endpoint accepts (each step a child box of the one before).
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_HOTPATH_H

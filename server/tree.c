@@ -1,28 +1,34 @@
 /* tree.c — honest call trees from a pstats call graph.
  *
- * A box is a call path from the top.  pstats only knows, per edge F->C,
- * the time e = ct(F->C) that C took when called from F, summed over every
- * path through F.  For the box of C below the box P of F (time T(P),
- * bounds [lo(P), hi(P)]):
+ * A box B is a call path ending in a function F; it holds activations of
+ * one group of F (graph.h: those called by the box above), all of them
+ * when `whole`.  Its children are the callee edges F->C whose calls that
+ * group can make (pv_graph_edge_in_group).  For the box of C below B:
  *
- *   hi(C) = min(e, hi(P))                 C cannot have more time on this
- *                                         path than on all paths, nor more
- *                                         than P itself
- *   lo(C) = max(0, e - (ct(F) - lo(P)))   the part of e that F's other
- *                                         paths (at most ct(F) - lo(P))
- *                                         cannot hold; 0 when F is
- *                                         recursive (ct(F) then undercounts)
- *                                         or e > ct(F) (counted in a cycle)
- *   exact when lo == hi; else the estimate e * T(P) / ct(F), calls alike.
+ *   whole   B holds all of its group's activations, the group makes every
+ *           call of F->C (graph_place.c), and those never nest: the box
+ *           holds every F->C call, worth exactly ct(F->C) and nc calls.
+ *   hi      its time is at most B's, at most ct(F->C) unless the pair F->C
+ *           is already on the path (ct counts a call only when no F->C
+ *           call encloses it; the calls of this box have none above them
+ *           then), and at most the room the group has for children.
+ *   lo      the group's calls of F->C take at least x_lo (ct(F->C) when it
+ *           makes all of them, else what the other groups have no room
+ *           for); B's share of them is at least x_lo less the time of the
+ *           group's activations outside B, when those never nest.
+ *   pieces  a single call (nc = 1) is all in one box: 0 or ct, nothing in
+ *           between, so a lower bound above 0 makes it exact and an upper
+ *           bound below ct makes it 0.
+ *   sibling the children add up to B's time less B's own time (exactly
+ *           known for a whole box: the group's tt), so each child is
+ *           bounded by the others' bounds.
  *
- * The top level (below a synthetic root worth total_tt) is precomputed in
- * graph.c.  A function already on the path is not expanded again.  When
- * children add up to more than their box (a recursive function's edges,
- * or edges cProfile also counted inside a cycle), the estimates among them
- * are scaled down together, so no self is negative; estimates stay inside
- * their bounds because T(P) does.  Children below `cutoff` x the view
- * root's time are merged into one "(n smaller)" box per parent, so widths
- * always add up.
+ * Estimates: the edge's time shared among the groups that may make it by
+ * what each has left (avail), times B's share of its group; then scaled,
+ * within their bounds, so that the children fill B less its estimated own
+ * time.  The top level (below a synthetic root worth total_tt) comes from
+ * graph_top.c.  Children below `cutoff` x the view root's time are merged
+ * into one "(n smaller)" box per parent, so widths always add up.
  * SPDX-License-Identifier: MIT
  */
 #include "tree.h"
@@ -33,68 +39,151 @@
 
 #include "xalloc.h"
 
+#define NO_NODE UINT32_MAX
+
 typedef struct builder {
     const pv_graph *g;
     pv_tree_node *nodes;
     size_t n_nodes, cap_nodes;
-    uint32_t *on_path;      /* functions from the top to the node being expanded */
-    size_t n_on_path, cap_on_path;
+    /* Caller->callee pairs on the path above the view root, sorted. */
+    uint64_t *pairs;
+    size_t n_pairs, cap_pairs;
     unsigned depth;         /* levels to show below the view root */
     double min_time;        /* children below this are merged, s */
 } builder;
-
-static int on_path(const builder *b, uint32_t f)
-{
-    for (size_t i = 0; i < b->n_on_path; i++)
-        if (b->on_path[i] == f)
-            return 1;
-    return 0;
-}
-
-static void push_path(builder *b, uint32_t f)
-{
-    b->on_path = pv_xgrow(b->on_path, &b->cap_on_path, b->n_on_path + 1, sizeof *b->on_path);
-    b->on_path[b->n_on_path++] = f;
-}
 
 static double clamp(double v, double lo, double hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* The box of callee edge e below box P (see the rules above). */
-static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, const pv_gedge *e)
+static uint64_t pair_key(uint32_t f, uint32_t c)
 {
+    return (uint64_t)f << 32 | c;
+}
+
+static size_t pair_rank(const builder *b, uint64_t key)
+{
+    size_t lo = 0, hi = b->n_pairs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->pairs[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void add_pair(builder *b, uint32_t f, uint32_t c)
+{
+    uint64_t key = pair_key(f, c);
+    size_t at = pair_rank(b, key);
+    if (at < b->n_pairs && b->pairs[at] == key)
+        return;
+    b->pairs = pv_xgrow(b->pairs, &b->cap_pairs, b->n_pairs + 1, sizeof *b->pairs);
+    memmove(b->pairs + at + 1, b->pairs + at, (b->n_pairs - at) * sizeof *b->pairs);
+    b->pairs[at] = key;
+    b->n_pairs++;
+}
+
+/* Whether F called C somewhere on the path down to box `at` (NO_NODE: the
+ * box being walked to, whose pairs are all in b->pairs). */
+static int pair_on_path(const builder *b, uint32_t at, uint32_t f, uint32_t c)
+{
+    for (uint32_t m = at; m != NO_NODE && b->nodes[m].parent != NO_NODE; m = b->nodes[m].parent)
+        if (b->nodes[b->nodes[m].parent].func == f && b->nodes[m].func == c)
+            return 1;
+    uint64_t key = pair_key(f, c);
+    size_t r = pair_rank(b, key);
+    return r < b->n_pairs && b->pairs[r] == key;
+}
+
+static int is_piece(const pv_gedge *e)
+{
+    return e->nc == 1 && !e->is_count;
+}
+
+/* The group's figures: the time its activations took (estimate and upper
+ * bound), their own time, whether they never nest. */
+typedef struct group_figures {
+    double time, hi, own;
+    int disjoint;
+} group_figures;
+
+static group_figures figures(const pv_graph *g, uint32_t f, uint32_t grp)
+{
+    if (grp == PV_GROUP_TOP) {
+        const pv_gfunc *gf = &g->funcs[f];
+        return (group_figures){gf->top_time, gf->top_hi, gf->top_own, 1};
+    }
+    const pv_gedge *e = &g->callers[grp];
+    return (group_figures){e->ct, e->ct, e->is_count ? 0.0 : e->tt, e->disjoint};
+}
+
+/* A single call's box is worth all of it or nothing. */
+static void snap_piece(const pv_graph *g, pv_tree_node *c, double size)
+{
+    if (c->hi + g->eps < size) {
+        c->lo = c->hi = c->time = c->calls = 0.0;
+        c->calls_exact = 1;
+    } else if (c->lo > g->eps) {
+        c->lo = c->hi = c->time = size;
+        c->calls = 1.0;
+        c->calls_exact = 1;
+    }
+}
+
+static void settle(const pv_graph *g, pv_tree_node *c)
+{
+    c->lo = fmin(c->lo, c->hi);
+    c->time = clamp(c->time, c->lo, c->hi);
+    if (c->hi - c->lo <= g->eps) {
+        c->exact = 1;
+        c->time = c->lo = c->hi;
+    }
+}
+
+/* The box of callee edge ei below box p (see the rules above). */
+static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t ei, int repeated)
+{
+    const pv_gedge *e = &g->callees[ei];
     const pv_gfunc *f = &g->funcs[p->func];
-    double ct = isfinite(f->ct) ? f->ct : 0.0;
-    int recursive = f->nc > f->cc;
-    pv_tree_node c = {.func = e->other};
+    pv_tree_node c = {.func = e->other, .grp = e->twin};
     if (e->is_count) {
         /* A bare call count says nothing about where time went. */
-        const pv_gfunc *callee = &g->funcs[e->other];
-        c.hi = fmin(isfinite(callee->ct) ? callee->ct : 0.0, p->hi);
-        c.lo = 0.0;
-    } else {
-        c.hi = fmin(e->ct, p->hi);
-        /* An edge worth more than its caller's whole ct has been counted
-         * inside a recursion too (cProfile does that to calls out of a
-         * cycle): like a recursive caller, it proves no lower bound. */
-        c.lo = recursive || e->ct > ct ? 0.0 : fmax(0.0, e->ct - (ct - p->lo));
+        double ct = isfinite(f->ct) ? f->ct : 0.0, share = ct > 0 ? p->time / ct : 0.0;
+        c.hi = fmin(isfinite(g->funcs[e->other].ct) ? g->funcs[e->other].ct : 0.0, p->hi);
+        c.time = e->ct * share;
+        c.calls = (double)e->nc * share;
+        settle(g, &c);
+        return c;
     }
-    c.exact = !e->is_count && c.lo == c.hi;
-    /* The edge's calls all belong to this path only when every call of F
-     * does: F's own calls known, F not recursive, all of them here. */
-    c.calls_exact = p->calls_exact && !recursive && p->calls == (double)f->nc;
-    if (c.exact) {
-        c.time = c.hi;
-        c.calls = c.calls_exact ? (double)e->cc
-                  : e->ct > 0 ? (double)e->cc * c.hi / e->ct
-                  : (double)e->cc * p->calls / (double)(f->nc > 1 ? f->nc : 1);
-    } else {
-        double share = ct > 0 ? p->time / ct : 0.0;
-        c.time = clamp(e->ct * share, c.lo, c.hi);
-        c.calls = (double)e->cc * share;
+    int here = e->host == p->grp;
+    if (p->whole && here && e->disjoint) {
+        c.time = c.lo = c.hi = e->ct;
+        c.calls = (double)e->nc;
+        c.exact = c.calls_exact = c.whole = 1;
+        return c;
     }
+    group_figures gf = figures(g, (uint32_t)p->func, p->grp);
+    double room = pv_graph_group_room(g, (uint32_t)p->func, p->grp) +
+                  (here && is_piece(e) ? e->ct : 0.0);
+    double x_lo = here ? e->ct
+                  : e->disjoint && gf.disjoint ? fmax(0.0, e->ct - (e->rsum - room)) : 0.0;
+    c.hi = fmin(p->hi, repeated ? INFINITY : e->ct);
+    if (gf.disjoint)
+        c.hi = fmin(c.hi, room);
+    c.lo = gf.disjoint ? fmax(0.0, x_lo - (gf.hi - p->lo)) : 0.0;
+    double share = here ? 1.0
+                   : e->wsum > 0 ? pv_graph_group_avail(g, (uint32_t)p->func, p->grp) / e->wsum
+                   : 0.0;
+    double phi = p->whole ? 1.0 : gf.time > 0 ? fmin(1.0, p->time / gf.time) : 0.0;
+    c.time = e->ct * share * phi;
+    c.calls = (double)e->nc * share * phi;
+    if (is_piece(e))
+        snap_piece(g, &c, e->ct);
+    settle(g, &c);
     return c;
 }
 
@@ -102,8 +191,54 @@ static pv_tree_node top_box(const pv_graph *g, uint32_t f)
 {
     const pv_gfunc *gf = &g->funcs[f];
     return (pv_tree_node){.func = f, .time = gf->top_time, .lo = gf->top_lo, .hi = gf->top_hi,
-                          .calls = gf->top_calls, .exact = gf->top_exact,
-                          .calls_exact = gf->top_calls_exact};
+                          .calls = (double)gf->top_nc, .exact = gf->top_exact,
+                          .calls_exact = 1, .whole = 1, .grp = PV_GROUP_TOP};
+}
+
+/* Each child is bounded by the others: together they hold B's time less
+ * B's own time, which is within [own_lo, own_g].  Then the estimates are
+ * scaled, within their bounds, to fill B less its estimated own time. */
+static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node *kids, size_t n)
+{
+    group_figures gf = figures(g, (uint32_t)p->func, p->grp);
+    double own_lo = p->whole ? gf.own : 0.0, own_hi = gf.own;
+    double sum_lo = 0.0, sum_hi = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        sum_lo += kids[i].lo;
+        sum_hi += kids[i].hi;
+    }
+    double kids_lo = fmax(0.0, p->lo - own_hi), kids_hi = p->hi - own_lo;
+    for (size_t i = 0; i < n; i++) {
+        pv_tree_node *c = &kids[i];
+        if (c->exact)
+            continue;
+        double lo = fmax(c->lo, kids_lo - (sum_hi - c->hi));
+        double hi = fmin(c->hi, kids_hi - (sum_lo - c->lo));
+        c->lo = fmax(0.0, lo);
+        c->hi = fmax(c->lo, hi);
+        const pv_gedge *e = &g->callers[c->grp];
+        if (is_piece(e))
+            snap_piece(g, c, e->ct);
+        settle(g, c);
+    }
+    double phi = p->whole ? 1.0 : gf.time > 0 ? fmin(1.0, p->time / gf.time) : 0.0;
+    double exact = 0.0, est = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        exact += kids[i].exact ? kids[i].time : 0.0;
+        est += kids[i].exact ? 0.0 : kids[i].time;
+    }
+    double want = fmax(0.0, p->time - gf.own * phi) - exact;
+    if (est <= 0.0)
+        return;
+    double scale = fmax(0.0, want) / est;
+    for (size_t i = 0; i < n; i++) {
+        pv_tree_node *c = &kids[i];
+        if (c->exact)
+            continue;
+        double t = clamp(c->time * scale, c->lo, c->hi);
+        c->calls *= c->time > 0 ? t / c->time : 1.0;
+        c->time = t;
+    }
 }
 
 static int by_time_desc(const void *a, const void *b)
@@ -114,82 +249,63 @@ static int by_time_desc(const void *a, const void *b)
     return (x->func > y->func) - (x->func < y->func);
 }
 
-/* Every child box of p not already on the path, by time descending, in a
- * malloc'd array (*n of them); *sum is their total time. */
-static pv_tree_node *child_boxes(const builder *b, const pv_tree_node *p, size_t *n, double *sum)
+/* Every child box of p (index `at` in b->nodes, or NO_NODE for a step of
+ * the path being walked), by time descending, in a malloc'd array (*n of
+ * them); *sum is their total time. */
+static pv_tree_node *child_boxes(const builder *b, const pv_tree_node *p, uint32_t at, size_t *n,
+                                 double *sum)
 {
     const pv_graph *g = b->g;
+    pv_tree_node *out;
     *n = 0;
-    *sum = 0.0;
     if (p->func == PV_TREE_ROOT) {
-        pv_tree_node *out = pv_xmalloc((g->n_tops ? g->n_tops : 1) * sizeof *out);
-        for (size_t i = 0; i < g->n_tops; i++) {
+        out = pv_xmalloc((g->n_tops ? g->n_tops : 1) * sizeof *out);
+        for (size_t i = 0; i < g->n_tops; i++)
             out[(*n)++] = top_box(g, g->tops[i]);
-            *sum += out[*n - 1].time;
+    } else {
+        const pv_gfunc *f = &g->funcs[p->func];
+        out = pv_xmalloc((f->n_callees ? f->n_callees : 1) * sizeof *out);
+        for (uint32_t k = 0; k < f->n_callees; k++) {
+            uint32_t ei = f->callees_at + k;
+            if (!pv_graph_edge_in_group(g, ei, p->grp))
+                continue;
+            int repeated = pair_on_path(b, at, (uint32_t)p->func, g->callees[ei].other);
+            out[(*n)++] = child_box(g, p, ei, repeated);
         }
-        return out;  /* graph.c keeps the tops sorted */
+        fit_siblings(g, p, out, *n);
+        qsort(out, *n, sizeof *out, by_time_desc);
     }
-    const pv_gfunc *f = &g->funcs[p->func];
-    pv_tree_node *out = pv_xmalloc((f->n_callees ? f->n_callees : 1) * sizeof *out);
-    for (uint32_t k = 0; k < f->n_callees; k++) {
-        const pv_gedge *e = &g->callees[f->callees_at + k];
-        if (on_path(b, e->other))
-            continue;
-        out[*n] = child_box(g, p, e);
-        *sum += out[(*n)++].time;
-    }
-    if (*sum > p->time) {
-        /* The edges of a recursive function (or of one whose edges were
-         * also counted inside a cycle) can claim more than its box: the
-         * estimates give way, exact boxes keep the file's figures. */
-        double exact = 0.0;
-        for (size_t i = 0; i < *n; i++)
-            exact += out[i].exact ? out[i].time : 0.0;
-        double scale = *sum > exact ? fmax(0.0, p->time - exact) / (*sum - exact) : 1.0;
-        *sum = 0.0;
-        for (size_t i = 0; i < *n; i++) {
-            if (!out[i].exact) {
-                out[i].time = clamp(out[i].time * scale, out[i].lo, out[i].hi);
-                out[i].calls *= scale;
-            }
-            *sum += out[i].time;
-        }
-    }
-    qsort(out, *n, sizeof *out, by_time_desc);
+    *sum = 0.0;
+    for (size_t i = 0; i < *n; i++)
+        *sum += out[i].time;
     return out;
 }
 
-static size_t add_node(builder *b, const pv_tree_node *n)
+static uint32_t add_node(builder *b, const pv_tree_node *n)
 {
     b->nodes = pv_xgrow(b->nodes, &b->cap_nodes, b->n_nodes + 1, sizeof *b->nodes);
     b->nodes[b->n_nodes] = *n;
-    return b->n_nodes++;
+    return (uint32_t)b->n_nodes++;
 }
 
-/* Fills in node `at` (at `level` below the view root): its self time, and
- * its children unless the view's depth stops here. */
-static void expand(builder *b, size_t at, unsigned level)
+/* Adds the children of node `at` that the cutoff shows, then one
+ * "(n smaller)" box for the rest. */
+static void add_children(builder *b, uint32_t at, const pv_tree_node *kids, size_t n)
 {
-    size_t n;
-    double sum;
-    pv_tree_node *kids = child_boxes(b, &b->nodes[at], &n, &sum);
-    pv_tree_node *node = &b->nodes[at];
-    node->self = fmax(0.0, node->time - sum);
-    node->depth = level;
-    if (level >= b->depth || b->n_nodes + n + 1 > PV_TREE_MAX_NODES) {
-        node->more = n > 0;
-        free(kids);
-        return;
-    }
+    unsigned level = b->nodes[at].depth + 1;
     size_t shown = 0;
     while (shown < n && kids[shown].time >= b->min_time)
         shown++;
-    size_t first = b->n_nodes;
-    for (size_t i = 0; i < shown; i++)
-        add_node(b, &kids[i]);
+    uint32_t first = (uint32_t)b->n_nodes;
+    for (size_t i = 0; i < shown; i++) {
+        pv_tree_node c = kids[i];
+        c.parent = at;
+        c.depth = level;
+        add_node(b, &c);
+    }
     if (shown < n) {
         pv_tree_node small = {.func = PV_TREE_SMALLER, .n_merged = (uint32_t)(n - shown),
-                              .depth = level + 1};
+                              .depth = level, .parent = at, .more = 1};
         for (size_t i = shown; i < n; i++) {
             small.time += kids[i].time;
             small.lo += kids[i].lo;
@@ -197,16 +313,51 @@ static void expand(builder *b, size_t at, unsigned level)
             small.calls += kids[i].calls;
         }
         small.self = small.time;
-        small.more = 1;
         add_node(b, &small);
     }
-    b->nodes[at].first_child = (uint32_t)first;
+    b->nodes[at].first_child = first;
     b->nodes[at].n_children = (uint32_t)(b->n_nodes - first);
-    free(kids);
-    for (size_t i = 0; i < shown; i++) {
-        push_path(b, (uint32_t)b->nodes[first + i].func);
-        expand(b, first + i, level + 1);
-        b->n_on_path--;
+}
+
+/* Builds the view level by level, so that when PV_TREE_MAX_NODES stops
+ * it, every level shown is complete. */
+static void expand(builder *b, pv_tree *out)
+{
+    size_t level_start = 0, level_end = 1;
+    for (unsigned level = 0;; level++) {
+        size_t mark = b->n_nodes;
+        int last = level >= b->depth, over = 0;
+        for (size_t i = level_start; i < level_end; i++) {
+            if (b->nodes[i].func == PV_TREE_SMALLER)
+                continue;
+            size_t n;
+            double sum;
+            pv_tree_node *kids = child_boxes(b, &b->nodes[i], (uint32_t)i, &n, &sum);
+            b->nodes[i].self = fmax(0.0, b->nodes[i].time - sum);
+            if (last || over) {
+                b->nodes[i].more = n > 0;
+            } else {
+                add_children(b, (uint32_t)i, kids, n);
+                over = b->n_nodes > PV_TREE_MAX_NODES;
+            }
+            free(kids);
+        }
+        if (over) {
+            b->n_nodes = mark;
+            for (size_t i = level_start; i < level_end; i++) {
+                pv_tree_node *node = &b->nodes[i];
+                node->more |= node->n_children > 0;
+                node->n_children = node->first_child = 0;
+            }
+            out->capped = 1;
+            out->shown_depth = level;
+            return;
+        }
+        out->shown_depth = level;
+        if (last || b->n_nodes == mark)
+            return;
+        level_start = mark;
+        level_end = b->n_nodes;
     }
 }
 
@@ -220,12 +371,9 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
         uint32_t id = path[i];
         if (id >= g->n_funcs)
             return pv_err_set(err, PV_E_NOTFOUND, "path step %zu: no function %u", i, id);
-        if (on_path(b, id))
-            return pv_err_set(err, PV_E_NOTFOUND,
-                              "path step %zu: function %u is already on the path", i, id);
         size_t n;
         double sum;
-        pv_tree_node *kids = child_boxes(b, box, &n, &sum);
+        pv_tree_node *kids = child_boxes(b, box, NO_NODE, &n, &sum);
         size_t k = 0;
         while (k < n && kids[k].func != id)
             k++;
@@ -234,10 +382,11 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
             return pv_err_set(err, PV_E_NOTFOUND, "path step %zu: function %u is not %s", i, id,
                               i ? "called by the step before" : "at the top level");
         }
+        if (box->func >= 0)
+            add_pair(b, (uint32_t)box->func, id);
         *box = kids[k];
         free(kids);
         steps[i] = *box;
-        push_path(b, id);
     }
     return PV_OK;
 }
@@ -255,22 +404,24 @@ int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsi
                           PV_TREE_MAX_PATH);
     builder b = {.g = g, .depth = depth};
     pv_tree_node box = {.func = PV_TREE_ROOT, .time = g->total_tt, .lo = g->total_tt,
-                        .hi = g->total_tt, .exact = 1};
+                        .hi = g->total_tt, .exact = 1, .calls_exact = 1, .whole = 1};
     for (size_t i = 0; i < g->n_tops; i++)
-        box.calls += g->funcs[g->tops[i]].top_calls;
+        box.calls += (double)g->funcs[g->tops[i]].top_nc;
     pv_tree_node *steps = pv_xmalloc((path_len ? path_len : 1) * sizeof *steps);
     int rc = walk_path(&b, path, path_len, &box, steps, err);
     if (rc != PV_OK) {
         free(steps);
-        free(b.on_path);
+        free(b.pairs);
         return rc;
     }
     b.min_time = cutoff * box.time;
+    box.parent = NO_NODE;
+    box.depth = 0;
     add_node(&b, &box);
-    expand(&b, 0, 0);
+    expand(&b, out);
     if (path_len)
         steps[path_len - 1] = b.nodes[0];
-    free(b.on_path);
+    free(b.pairs);
     out->nodes = b.nodes;
     out->n_nodes = b.n_nodes;
     out->path = steps;

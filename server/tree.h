@@ -1,17 +1,19 @@
 /* tree.h — the call tree of one view, computed from a call graph.
  *
- * pstats keeps caller->callee totals, not stacks, so the time of a box in
- * a tree (a call path) is often not in the data.  pv_tree_build derives,
- * for every box, a time and bounds [lo, hi] that always contain the true
- * time of that path, and says "exact" only when lo == hi.  The rules (see
- * tree.c) are the ones issue 4 lays down; nothing is scaled to fit.
+ * A box is a call path from the top (a function may appear on it more
+ * than once: recursion, `exec` running a module that runs `exec`), and
+ * its true time is that of the calls whose stack is exactly that path.
+ * pstats keeps caller->callee totals, not stacks, so that time is often
+ * not in the data: pv_tree_build derives, for every box, a time and
+ * bounds [lo, hi] that always contain the true time, and says "exact"
+ * only when lo == hi (tree.c and graph_place.c say what is proven how).
  *
  * A view is a path of function ids from the top (empty: the whole
  * profile), `depth` levels below the path's last box, and a `cutoff` as a
  * fraction of that box's time below which children are merged into one
  * "(n smaller)" box per parent.  The result holds only what the view can
  * show.  Ownership: pv_tree_build fills a caller-provided pv_tree whose
- * node array is malloc'd; pv_tree_release frees it.
+ * arrays are malloc'd; pv_tree_release frees them.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_TREE_H
@@ -28,8 +30,10 @@
 #define PV_TREE_MAX_DEPTH 64  /* deepest view a request may ask for */
 #define PV_TREE_MAX_PATH 4096 /* longest path a request may give */
 /* Boxes one tree may hold: with no cutoff a tree can double with every
- * level (a 19 KB profile gave 730,000 boxes at depth 24), so expansion
- * stops here and the boxes left out are flagged `more`. */
+ * level (a 19 KB profile gave 730,000 boxes at depth 24).  Levels are
+ * built whole, one after the other; the first level that would pass this
+ * is left out, the boxes above it are flagged `more`, and the tree says
+ * so (pv_tree.capped). */
 #define PV_TREE_MAX_NODES 100000
 
 typedef struct pv_tree_node {
@@ -43,8 +47,13 @@ typedef struct pv_tree_node {
     double calls;           /* calls on this path (apportioned when estimated) */
     double lo, hi;          /* bounds that contain the true time of the path, s */
     uint8_t exact;          /* lo == hi: time is the data's, not an estimate */
-    uint8_t calls_exact;    /* calls is the data's: every call of the parent is on this path */
+    uint8_t calls_exact;    /* calls is the data's */
     uint8_t more;           /* it has children the view's depth leaves out */
+    /* Which activations of its function the box holds: those of group
+     * `grp` (graph.h), all of them when `whole`. */
+    uint8_t whole;
+    uint32_t grp;
+    uint32_t parent;        /* index of the box above in nodes (UINT32_MAX: the view root) */
 } pv_tree_node;
 
 typedef struct pv_tree {
@@ -54,13 +63,16 @@ typedef struct pv_tree {
      * of the i-th id (the last one is the view root, nodes[0], again). */
     pv_tree_node *path;     /* malloc'd, path_len entries (may be 0) */
     size_t path_len;
+    /* Whether PV_TREE_MAX_NODES left levels out: then the deepest level
+     * built is `shown_depth`, whose boxes with children have `more`. */
+    uint8_t capped;
+    unsigned shown_depth;
 } pv_tree;
 
 /* Builds the view rooted at path[0..path_len) (function ids from the
  * top).  Returns PV_OK, or PV_E_NOTFOUND when the path does not exist in
  * the tree (an id out of range, a step that is not a child of the step
- * before, a function already on the path), or PV_E_USAGE for a depth or
- * cutoff out of range. */
+ * before), or PV_E_USAGE for a depth or cutoff out of range. */
 int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsigned depth,
                   double cutoff, pv_tree *out, pv_err *err);
 void pv_tree_release(pv_tree *t);
