@@ -34,7 +34,9 @@ TWO THINGS OF A REAL DUMP the truth cannot keep as they are:
     "shared_keys" in NAME.paths.json).
 
 These truths depend on the Python build (the stdlib's code is the
-workload), so they are generated at test time, not committed.  CPython 3.7
+workload), and a little on OUT_DIR (unittest's discovery calls realpath,
+which walks the working directory's path one component at a time), so
+they are generated at test time, not committed.  CPython 3.7
 to 3.11 (checked with 3.7.16, 3.8.18, 3.9.18, 3.10.13, 3.11.2 and 3.11.7):
 from 3.12 on cProfile listens to sys.monitoring, not to the profile
 callback sys.setprofile hooks, and the recorder does not even see the
