@@ -74,10 +74,18 @@ class Server:
         self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
 
     def call(self, method, path, body=None):
-        """(status, parsed JSON body) over one kept-alive connection."""
-        self.conn.request(method, path, body=body)
-        r = self.conn.getresponse()
-        return r.status, json.loads(r.read() or b'null')
+        """(status, parsed JSON body) over one kept-alive connection, opened
+        again once if the server closed it while idle (its connection
+        timeout)."""
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body)
+                r = self.conn.getresponse()
+                return r.status, json.loads(r.read() or b'null')
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                self.conn.close()
+                if attempt == 2:
+                    raise
 
     def stop(self):
         self.proc.terminate()
