@@ -6,9 +6,12 @@ call tree is usually not in a profile.  To check the bounds profviz puts on
 every box, this script runs small deterministic programs twice:
 
   1. under cProfile, and writes the dump (NAME.prof);
-  2. under a sys.setprofile recorder that keeps the real stack and adds up,
-     for every distinct call path, its time and number of calls
-     (NAME.paths.json).
+  2. under a sys.setprofile recorder (recorder.py) that keeps the real
+     stack and adds up, for every distinct call stack, its time and number
+     of calls (NAME.paths.json).
+
+make_realtruth.py does the same for real programs, run the way
+`python -m cProfile` runs them; truthfile.py checks and writes both kinds.
 
 THE CLOCK.  Both runs read one virtual clock, the integer T[0], which only
 the workload advances (statements `T[0] += n` in the programs).  cProfile
@@ -17,23 +20,25 @@ multiplies by 1e-3 once when asked for its stats; the recorder sums the same
 ticks and multiplies the same way, so a path's time is the very double
 pstats would hold for it.  Neither profiler's own overhead, nor how often it
 reads the timer, can change a single tick.  Before writing anything the
-script replays the recorder's events through cProfile's own accounting
-(_lsprof.c: entries and sub-entries, recursion levels, ct counted only at
-the outermost level) and requires every function's cc, nc, tt, ct and every
-edge's figures to equal the dump's bit for bit: the recorder saw exactly the
-events, labels and times cProfile saw.
+recorder's events are replayed through cProfile's own accounting
+(lsprof_model.py: _lsprof.c's entries and sub-entries, recursion levels, ct
+counted only at the outermost level, then snapshot_stats()) and every
+function's cc, nc, tt, ct and every edge's figures must equal the dump's bit
+for bit: the recorder saw exactly the events, labels and times cProfile saw.
 
 FUNCTION KEYS are pstats' own: (co_filename, co_firstlineno, co_name) for
 Python code, and ('~', 0, label) for C functions with cProfile's label
-("<built-in method builtins.sorted>", "<method 'append' of 'list' objects>").
+("<built-in method builtins.sorted>", "<method 'append' of 'list' objects>";
+an address in a label is written " at 0x...", see recorder.unaddressed()).
 Programs are compiled under fixed names /groundtruth/NAME.py, so keys do not
 depend on the checkout.
 
-THE TRUE TIME OF A BOX.  A box of the tree is a path P = [f1, ..., fk] of
-distinct functions from the top (f1 has no profiled caller: it is the
-outermost frame of the profiled region, or was called before profiling
-began).  Issue 4: "a function already on the path is not expanded again; a
-box holds only the calls whose stack is exactly its path".  So:
+THE TRUE TIME OF A BOX.  A box of the tree is a call stack P = [f1, ...,
+fk] from the top, the calling-context tree every flame graph draws: f1 has
+no profiled caller (it is the outermost frame of the profiled region, or was
+called before profiling began), and a function may appear more than once
+([main, fib, fib, fib]; [exec, <string>, run_module, _run_module_code,
+_run_code, exec, <module>, main] for `python -m cProfile -m MOD`).  So:
 
     calls(P) = the number of calls (activations) whose stack, from the
                outermost profiled frame down to and including the call
@@ -41,25 +46,12 @@ box holds only the calls whose stack is exactly its path".  So:
     time(P)  = the sum of those calls' inclusive times.
 
 Equivalently, time(P) is the measure of the instants at which the profiled
-stack starts with P.  Calls with stack exactly P never nest (P would be a
-prefix of the stack at two depths), so nothing is counted twice.  A stack in
-which some function appears twice ([main, fib, fib], [main, even, odd, even])
-is not a box: the tree never shows it, and its time is already inside the
-box of its longest repeat-free prefix ([main, fib], [main, even, odd]),
-where — there being no box for the repeated function — it is part of that
-box's own time or of its children's.  Consequently:
-
-  - for a recursive function F first entered from [.., G], box [.., G, F]
-    holds the outermost activations only, exactly as cProfile's ct(F) and
-    ct(G->F) count only outermost activations;
-  - a callee X that the recursive F calls at every level counts in box
-    [.., F, X] only for the calls made by the outermost F: deeper calls have
-    the stack [.., F, F, X];
-  - folding instead (dropping repeated frames and keeping the rest, so that
-    [main, fib, Y, fib, X] counts for [main, fib, Y, X]) would credit X to
-    a caller Y that never called it: no edge Y->X backs that box, so no
-    bound from the data could contain such a "truth".  This script does not
-    fold.
+stack starts with P.  Calls with stack exactly P never nest (the inner one's
+stack would be longer), so nothing is counted twice.  For a recursive F,
+box [.., G, F] holds the outermost activations entered from G (as cProfile's
+ct(F) and ct(G->F) count only outermost activations), [.., G, F, F] the
+calls those made to F directly, and so on; a callee X that F calls at every
+level has a box [.., F, X], [.., F, F, X], ... per depth.
 
 Checks made on every program (integer ticks, exact):
   - the top-level boxes [F] add up to total_tt: sum over top-level paths of
@@ -71,15 +63,20 @@ OUTPUT per program NAME, in tests/data/groundtruth/:
   NAME.prof        the cProfile dump: marshal of the stats dict exactly as
                    Profile.dump_stats writes it, but with functions and
                    callers sorted by key so the bytes do not depend on
-                   memory addresses (cProfile's own order does);
+                   memory addresses (cProfile's own order does).  Where two
+                   functions share a key (real programs only: see
+                   lsprof_model.py) the dump contradicts itself, and
+                   NAME.prof is instead what cProfile would have written
+                   with one function per key;
   NAME.paths.json  {"program", "python": "3.11", "unit": 0.001,
                     "total": total_tt as pstats sums it, "total_ticks",
                     "functions": [[file, line, name], ...] (sorted),
                     "paths": [{"path": [function index, ...], "time": s,
                                "ticks": n, "calls": n}, ...],
-                    "recursive_stacks": how many distinct stacks are a
-                    box plus one function already on it: where recursion
-                    leaves the tree (not boxes, not listed)}.
+                    "paths_with_repeats": how many paths hold a function
+                    more than once,
+                    "shared_keys": [[function index, how many functions
+                    cProfile kept apart under that key], ...]}.
   Paths are listed in depth-first order of the sorted function table.  A
   path refers to functions by index into "functions" to keep the fixtures
   small (a path written out key by key is ~40 bytes a step).
@@ -106,15 +103,14 @@ versions produce other (equally valid) fixtures.
 """
 import cProfile
 import json
-import marshal
 import os
-import pstats
 import random
 import sys
 import tempfile
 
-UNIT = 1e-3
-PYTHON = '%d.%d' % sys.version_info[:2]
+import truthfile
+from recorder import UNIT, Recorder
+from truthfile import PYTHON
 
 # The virtual clock: the only thing that advances it is the workload.
 T = [0]
@@ -548,119 +544,21 @@ PROGRAMS['random_roots'] = _random_graph_source(seed=7, n=120, budget=1200, root
 SELF_PROFILED.add('random_roots')
 
 
-# ---- cProfile's labels and accounting -------------------------------------
+# ---- the two runs ----------------------------------------------------------
 
-def code_key(code):
-    return (code.co_filename, code.co_firstlineno, code.co_name)
+class _VirtualClock:
+    """The recorder's clock: T[0], read where cProfile reads its timer."""
 
+    def __init__(self):
+        self.last = 0
 
-def _type_lookup(tp, name):
-    for cls in tp.__mro__:
-        if name in cls.__dict__:
-            return cls.__dict__[name]
-    return None
-
-
-def c_label(fn):
-    """The label _lsprof.c's normalizeUserObj() gives a C function."""
-    name = fn.__name__
-    self = fn.__self__
-    if self is None:  # m_self == NULL: a plain built-in function
-        mod = fn.__module__
-        if not isinstance(mod, str):
-            mod = getattr(mod, '__name__', None)
-        if mod is not None and mod != 'builtins':
-            return '<%s.%s>' % (mod, name)
-        return '<%s>' % name
-    mo = _type_lookup(type(self), name)
-    if mo is not None:
-        return repr(mo)
-    mod = fn.__module__
-    if isinstance(mod, str):
-        return '<built-in method %s.%s>' % (mod, name)
-    return '<built-in method %s>' % name
-
-
-class Recorder:
-    """The sys.setprofile hook: the real stack, per-path times, and a replay
-    of cProfile's accounting to prove both saw the same thing."""
-
-    def __init__(self, off_self):
-        self.off_self = off_self  # the profiler whose disable() ends the run
-        self.stack = []           # [key, t0, subt, path or None]
-        self.paths = {}           # path tuple -> [ticks, calls]
-        self.recursive = set()    # stacks with a repeated function
-        self.entries = {}         # key -> [level, ct, tt, nc, reccalls]
-        self.subs = {}            # (caller, callee) -> [level, ct, tt, nc, reccalls]
-        self.done = False
-        self.last = 0             # the clock must never go back
-
-    def __call__(self, frame, event, arg):
-        if self.done:
-            return
+    def __call__(self):
         t = T[0]
         if t < self.last:
             raise SystemExit('the clock went back from %d to %d (a statement like '
                              '"T[0] += f()" loses the ticks f() adds)' % (self.last, t))
         self.last = t
-        if event == 'call':
-            self._enter(code_key(frame.f_code), t)
-        elif event == 'c_call':
-            self._enter(('~', 0, c_label(arg)), t)
-            if getattr(arg, '__self__', None) is self.off_self and arg.__name__ == 'disable':
-                # Profile.disable() closes every open frame (flush_unmatched).
-                while self.stack:
-                    self._leave(t)
-                self.done = True
-        elif event in ('return', 'c_return', 'c_exception'):
-            if self.stack:  # frames entered before profiling began are not seen
-                self._leave(t)
-
-    def _enter(self, key, t):
-        e = self.entries.setdefault(key, [0, 0, 0, 0, 0])
-        e[0] += 1
-        if self.stack:
-            s = self.subs.setdefault((self.stack[-1][0], key), [0, 0, 0, 0, 0])
-            s[0] += 1
-            parent = self.stack[-1][3]
-            if parent is None or key in parent:
-                path = None
-                if parent is not None:
-                    self.recursive.add(parent + (key,))
-            else:
-                path = parent + (key,)
-        else:
-            path = (key,)
-        self.stack.append([key, t, 0, path])
-
-    def _leave(self, t):
-        key, t0, subt, path = self.stack.pop()
-        tt = t - t0
-        it = tt - subt
-        if self.stack:
-            self.stack[-1][2] += tt
-        for rec in ([self.entries[key]] +
-                    ([self.subs[(self.stack[-1][0], key)]] if self.stack else [])):
-            rec[0] -= 1
-            if rec[0] == 0:
-                rec[1] += tt
-            else:
-                rec[4] += 1
-            rec[2] += it
-            rec[3] += 1
-        if path is not None:
-            p = self.paths.setdefault(path, [0, 0])
-            p[0] += tt
-            p[1] += 1
-
-    def replayed_stats(self):
-        """What cProfile's snapshot_stats() would make of the same events."""
-        stats = {}
-        for key, (_, ct, tt, nc, rec) in self.entries.items():
-            stats[key] = (nc - rec, nc, float(tt) * UNIT, float(ct) * UNIT, {})
-        for (caller, callee), (_, ct, tt, nc, rec) in self.subs.items():
-            stats[callee][4][caller] = (nc, nc - rec, float(tt) * UNIT, float(ct) * UNIT)
-        return stats
+        return t
 
 
 def _fresh_module(name, prof_on, prof_off):
@@ -686,7 +584,7 @@ def run_cprofile(name):
 
 def run_recorder(name):
     off = cProfile.Profile()  # never enabled: its disable() only unhooks
-    rec = Recorder(off)
+    rec = Recorder(off, _VirtualClock())
 
     def on():  # called with no hook set, so the recorder does not see it
         rec.done = False
@@ -705,87 +603,12 @@ def run_recorder(name):
     return rec, T[0]
 
 
-def canonical(stats):
-    """The stats dict with functions and callers in key order."""
-    return {k: v[:4] + ({c: v[4][c] for c in sorted(v[4])},) for k, v in sorted(stats.items())}
-
-
-def compare_stats(name, got, want):
-    problems = []
-    for k in sorted(set(got) | set(want)):
-        if k not in got or k not in want:
-            problems.append('%s: %r only in %s' % (name, k, 'the recorder' if k in got else 'cProfile'))
-        elif got[k][:4] != want[k][:4] or got[k][4] != want[k][4]:
-            problems.append('%s: %r: recorder %r, cProfile %r' % (name, k, got[k], want[k]))
-    return problems
-
-
-# ---- one program -----------------------------------------------------------
-
 def generate(name, out_dir):
     stats, end_cp = run_cprofile(name)
     rec, end_rec = run_recorder(name)
     if end_cp != end_rec:
         raise SystemExit('%s: the two runs did different work (%d vs %d ticks)' % (name, end_cp, end_rec))
-    problems = compare_stats(name, rec.replayed_stats(), stats)
-    if problems:
-        raise SystemExit('the recorder disagrees with cProfile:\n  ' + '\n  '.join(problems[:20]))
-    stats = canonical(stats)
-
-    # Checks on the paths, in integer ticks.
-    paths = rec.paths
-    total_ticks = sum(e[2] for e in rec.entries.values())  # sum of tt
-    top = sum(v[0] for p, v in paths.items() if len(p) == 1)
-    if top != total_ticks:
-        raise SystemExit('%s: top-level paths hold %d ticks, total_tt is %d' % (name, top, total_ticks))
-    child_sum = {}
-    for p, v in paths.items():
-        if len(p) > 1:
-            child_sum[p[:-1]] = child_sum.get(p[:-1], 0) + v[0]
-    for p, s in child_sum.items():
-        if s > paths[p][0]:
-            raise SystemExit('%s: children of %r hold more than the box' % (name, p))
-    for k, (cc, nc, tt, ct, callers) in stats.items():
-        if not callers and (round(ct / UNIT) != paths.get((k,), [0])[0] or nc != paths[(k,)][1]):
-            raise SystemExit('%s: uncalled %r: ct %r, path %r' % (name, k, ct, paths.get((k,))))
-
-    prof = os.path.join(out_dir, name + '.prof')
-    with open(prof, 'wb') as f:
-        marshal.dump(stats, f)
-    total = pstats.Stats(prof).total_tt
-
-    funcs = sorted(stats)
-    index = {k: i for i, k in enumerate(funcs)}
-    # Depth-first order of the sorted function table: a parent before its
-    # children, siblings in table order.
-    order = sorted(paths, key=lambda p: [index[k] for k in p])
-    doc = {
-        'program': name,
-        'python': PYTHON,
-        'unit': UNIT,
-        'total': total,
-        'total_ticks': total_ticks,
-        'functions': [list(k) for k in funcs],
-        'paths': [{'path': [index[k] for k in p], 'time': float(paths[p][0]) * UNIT,
-                   'ticks': paths[p][0], 'calls': paths[p][1]} for p in order],
-        'recursive_stacks': len(rec.recursive),
-    }
-    with open(os.path.join(out_dir, name + '.paths.json'), 'w') as f:
-        f.write(_dump_json(doc))
-    return doc
-
-
-def _dump_json(doc):
-    """One function and one path a line: diffable, and small."""
-    head = {k: v for k, v in doc.items() if k not in ('functions', 'paths')}
-    out = [json.dumps(head, sort_keys=True)[:-1] + ',']
-    out.append('"functions": [')
-    out.append(',\n'.join(json.dumps(f) for f in doc['functions']))
-    out.append('],')
-    out.append('"paths": [')
-    out.append(',\n'.join(json.dumps(p, separators=(',', ':')) for p in doc['paths']))
-    out.append(']}')
-    return '\n'.join(out) + '\n'
+    return truthfile.write(name, out_dir, stats, rec.result())
 
 
 def write_all(out_dir, names, quiet=False):
@@ -795,8 +618,8 @@ def write_all(out_dir, names, quiet=False):
         doc = generate(name, out_dir)
         docs.append(doc)
         if not quiet:
-            print('%-16s %4d functions %5d paths %4d recursive stacks  total %d ticks'
-                  % (name, len(doc['functions']), len(doc['paths']), doc['recursive_stacks'],
+            print('%-16s %4d functions %5d paths (%4d with repeats)  total %d ticks'
+                  % (name, len(doc['functions']), len(doc['paths']), doc['paths_with_repeats'],
                      doc['total_ticks']))
     return docs
 
