@@ -35,10 +35,12 @@ typedef struct pv_gedge {
     /* In callee lists, where the edge's calls are made: `host` is the one
      * group of the caller that makes all of them when the data proves it
      * (PV_GROUP_ANY otherwise); `wsum` sums `avail` over the groups that
-     * may make them, to share the edge out among those, and `rsum` their
-     * room (INFINITY when one's calls nest), what they can hold at most. */
+     * may make them, and `nsum` their calls, to share the edge out among
+     * those; `rsum` their room (INFINITY when one's calls nest), what they
+     * can hold at most.  (A self-call's sums leave out the group F->F: an
+     * F called by F makes none of ct(F->F).) */
     uint32_t host;
-    double wsum, rsum;
+    double wsum, rsum, nsum;
     /* In caller lists, the group of the callee this edge defines: `room`,
      * the most time one of its calls' children can hold (for a disjoint
      * group: all its children's time, less the single calls proven to be
@@ -89,8 +91,13 @@ void pv_graph_free(pv_graph *g);
  * which paths exist. */
 int pv_graph_edge_in_group(const pv_graph *g, uint32_t ei, uint32_t grp);
 
-/* The room and avail of group `grp` of function f (see pv_gedge). */
+/* The part of callee edge ei's time that group grp of its caller made,
+ * 0..1: 1 for its host, else a share (graph_place.c says by what). */
+double pv_graph_edge_share(const pv_graph *g, uint32_t ei, uint32_t grp);
+
+/* The room, avail and calls of group `grp` of function f (see pv_gedge). */
 double pv_graph_group_room(const pv_graph *g, uint32_t f, uint32_t grp);
 double pv_graph_group_avail(const pv_graph *g, uint32_t f, uint32_t grp);
+double pv_graph_group_calls(const pv_graph *g, uint32_t f, uint32_t grp);
 
 #endif

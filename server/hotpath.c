@@ -75,15 +75,10 @@ static uint32_t state_func(const pv_graph *g, uint32_t s)
     return s < g->n_edges ? g->callees[g->callers[s].twin].other : s - (uint32_t)g->n_edges;
 }
 
-/* What edge ei carries in a box of group grp: all of it when the group
- * makes every call, else its share. */
+/* What edge ei carries in a box of group grp. */
 static double edge_width(const pv_graph *g, uint32_t ei, uint32_t grp)
 {
-    const pv_gedge *e = &g->callees[ei];
-    if (e->host == grp || e->wsum <= 0)
-        return width_of(e->ct);
-    uint32_t f = g->callers[e->twin].other;
-    return width_of(e->ct * pv_graph_group_avail(g, f, grp) / e->wsum);
+    return width_of(g->callees[ei].ct * pv_graph_edge_share(g, ei, grp));
 }
 
 uint32_t *pv_hot_path(const pv_graph *g, uint32_t f, size_t *len)

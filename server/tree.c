@@ -23,8 +23,10 @@
  *           known for a whole box: the group's tt), so each child is
  *           bounded by the others' bounds.
  *
- * Estimates: the edge's time shared among the groups that may make it by
- * what each has left (avail), times B's share of its group; then scaled,
+ * Estimates: the edge's time shared among the groups that may make it
+ * (pv_graph_edge_share), times B's share of its group, or below a pair
+ * already on the path, B's time times what the pair's deepest box took of
+ * its parent (a recursion repeats itself); then scaled,
  * within their bounds, so that the children fill B less its estimated own
  * time.  The top level (below a synthetic root worth total_tt) comes from
  * graph_top.c.  Children below `cutoff` x the view root's time are merged
@@ -45,16 +47,31 @@ typedef struct builder {
     const pv_graph *g;
     pv_tree_node *nodes;
     size_t n_nodes, cap_nodes;
-    /* Caller->callee pairs on the path above the view root, sorted. */
-    uint64_t *pairs;
+    /* Caller->callee pairs on the path above the view root, by key. */
+    struct path_pair *pairs;
     size_t n_pairs, cap_pairs;
     unsigned depth;         /* levels to show below the view root */
     double min_time;        /* children below this are merged, s */
 } builder;
 
+/* Where a caller->callee pair was seen on the path: how often, and at
+ * its deepest occurrence what the callee's box took of the caller's, in
+ * time and in calls (recursion repeats itself: the estimate of the next
+ * level). */
+typedef struct path_pair {
+    uint64_t key;
+    unsigned count;
+    double time_ratio, calls_ratio;
+} path_pair;
+
 static double clamp(double v, double lo, double hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
+}
+
+static double ratio(double part, double whole)
+{
+    return whole > 0 ? fmin(1.0, part / whole) : 0.0;
 }
 
 static uint64_t pair_key(uint32_t f, uint32_t c)
@@ -67,7 +84,7 @@ static size_t pair_rank(const builder *b, uint64_t key)
     size_t lo = 0, hi = b->n_pairs;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (b->pairs[mid] < key)
+        if (b->pairs[mid].key < key)
             lo = mid + 1;
         else
             hi = mid;
@@ -75,28 +92,47 @@ static size_t pair_rank(const builder *b, uint64_t key)
     return lo;
 }
 
-static void add_pair(builder *b, uint32_t f, uint32_t c)
+/* Records the step from box `from` to box `to` of the path walked. */
+static void add_pair(builder *b, const pv_tree_node *from, const pv_tree_node *to)
 {
-    uint64_t key = pair_key(f, c);
+    uint64_t key = pair_key((uint32_t)from->func, (uint32_t)to->func);
     size_t at = pair_rank(b, key);
-    if (at < b->n_pairs && b->pairs[at] == key)
-        return;
-    b->pairs = pv_xgrow(b->pairs, &b->cap_pairs, b->n_pairs + 1, sizeof *b->pairs);
-    memmove(b->pairs + at + 1, b->pairs + at, (b->n_pairs - at) * sizeof *b->pairs);
-    b->pairs[at] = key;
-    b->n_pairs++;
+    if (at == b->n_pairs || b->pairs[at].key != key) {
+        b->pairs = pv_xgrow(b->pairs, &b->cap_pairs, b->n_pairs + 1, sizeof *b->pairs);
+        memmove(b->pairs + at + 1, b->pairs + at, (b->n_pairs - at) * sizeof *b->pairs);
+        b->pairs[at] = (path_pair){.key = key};
+        b->n_pairs++;
+    }
+    b->pairs[at].count++;
+    b->pairs[at].time_ratio = ratio(to->time, from->time);
+    b->pairs[at].calls_ratio = from->calls > 0 ? to->calls / from->calls : 0.0;
 }
 
-/* Whether F called C somewhere on the path down to box `at` (NO_NODE: the
- * box being walked to, whose pairs are all in b->pairs). */
-static int pair_on_path(const builder *b, uint32_t at, uint32_t f, uint32_t c)
+/* How often F called C on the path down to box `at` (NO_NODE: the box
+ * being walked to, whose pairs are all in b->pairs), with the ratios of
+ * the deepest time. */
+static path_pair pair_on_path(const builder *b, uint32_t at, uint32_t f, uint32_t c)
 {
-    for (uint32_t m = at; m != NO_NODE && b->nodes[m].parent != NO_NODE; m = b->nodes[m].parent)
-        if (b->nodes[b->nodes[m].parent].func == f && b->nodes[m].func == c)
-            return 1;
+    path_pair found = {0};
+    for (uint32_t m = at; m != NO_NODE && b->nodes[m].parent != NO_NODE; m = b->nodes[m].parent) {
+        const pv_tree_node *up = &b->nodes[b->nodes[m].parent], *down = &b->nodes[m];
+        if (up->func != f || down->func != c)
+            continue;
+        if (found.count++ == 0) {
+            found.time_ratio = ratio(down->time, up->time);
+            found.calls_ratio = up->calls > 0 ? down->calls / up->calls : 0.0;
+        }
+    }
     uint64_t key = pair_key(f, c);
     size_t r = pair_rank(b, key);
-    return r < b->n_pairs && b->pairs[r] == key;
+    if (r < b->n_pairs && b->pairs[r].key == key) {
+        if (found.count == 0) {
+            found.time_ratio = b->pairs[r].time_ratio;
+            found.calls_ratio = b->pairs[r].calls_ratio;
+        }
+        found.count += b->pairs[r].count;
+    }
+    return found;
 }
 
 static int is_piece(const pv_gedge *e)
@@ -107,7 +143,7 @@ static int is_piece(const pv_gedge *e)
 /* The group's figures: the time its activations took (estimate and upper
  * bound), their own time, whether they never nest. */
 typedef struct group_figures {
-    double time, hi, own;
+    double time, hi, own, calls;
     int disjoint;
 } group_figures;
 
@@ -115,10 +151,20 @@ static group_figures figures(const pv_graph *g, uint32_t f, uint32_t grp)
 {
     if (grp == PV_GROUP_TOP) {
         const pv_gfunc *gf = &g->funcs[f];
-        return (group_figures){gf->top_time, gf->top_hi, gf->top_own, 1};
+        return (group_figures){gf->top_time, gf->top_hi, gf->top_own, (double)gf->top_nc, 1};
     }
     const pv_gedge *e = &g->callers[grp];
-    return (group_figures){e->ct, e->ct, e->is_count ? 0.0 : e->tt, e->disjoint};
+    return (group_figures){e->ct, e->ct, e->is_count ? 0.0 : e->tt, (double)e->nc, e->disjoint};
+}
+
+/* The share of its group a box holds: by time when the group's calls
+ * never nest (its time is then theirs), else by calls (ct counts only the
+ * outermost of nested calls). */
+static double share_of_group(const pv_tree_node *p, const group_figures *gf)
+{
+    if (p->whole)
+        return 1.0;
+    return gf->disjoint ? ratio(p->time, gf->time) : ratio(p->calls, gf->calls);
 }
 
 /* A single call's box is worth all of it or nothing. */
@@ -145,8 +191,10 @@ static void settle(const pv_graph *g, pv_tree_node *c)
 }
 
 /* The box of callee edge ei below box p (see the rules above). */
-static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t ei, int repeated)
+static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t ei,
+                              const path_pair *seen)
 {
+    int repeated = seen->count > 0;
     const pv_gedge *e = &g->callees[ei];
     const pv_gfunc *f = &g->funcs[p->func];
     pv_tree_node c = {.func = e->other, .grp = e->twin};
@@ -156,6 +204,13 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
         c.hi = fmin(isfinite(g->funcs[e->other].ct) ? g->funcs[e->other].ct : 0.0, p->hi);
         c.time = e->ct * share;
         c.calls = (double)e->nc * share;
+        settle(g, &c);
+        return c;
+    }
+    if ((int64_t)seen->count > e->nc - e->cc) {
+        /* Each F->C call below k others is inside k F->C calls, k - 1 of
+         * them nested too: the file has too few nested calls for one. */
+        c.calls_exact = 1;
         settle(g, &c);
         return c;
     }
@@ -175,12 +230,17 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
     if (gf.disjoint)
         c.hi = fmin(c.hi, room);
     c.lo = gf.disjoint ? fmax(0.0, x_lo - (gf.hi - p->lo)) : 0.0;
-    double share = here ? 1.0
-                   : e->wsum > 0 ? pv_graph_group_avail(g, (uint32_t)p->func, p->grp) / e->wsum
-                   : 0.0;
-    double phi = p->whole ? 1.0 : gf.time > 0 ? fmin(1.0, p->time / gf.time) : 0.0;
-    c.time = e->ct * share * phi;
-    c.calls = (double)e->nc * share * phi;
+    double share = pv_graph_edge_share(g, ei, p->grp);
+    if (repeated) {
+        c.time = p->time * seen->time_ratio;
+        c.calls = p->calls * seen->calls_ratio;
+    } else {
+        /* With the pair not above it, the box's calls are among those
+         * not inside another F->C call: ct's calls, cc of them. */
+        double phi = share_of_group(p, &gf);
+        c.time = e->ct * share * phi;
+        c.calls = (double)e->cc * share * phi;
+    }
     if (is_piece(e))
         snap_piece(g, &c, e->ct);
     settle(g, &c);
@@ -221,7 +281,7 @@ static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node 
             snap_piece(g, c, e->ct);
         settle(g, c);
     }
-    double phi = p->whole ? 1.0 : gf.time > 0 ? fmin(1.0, p->time / gf.time) : 0.0;
+    double phi = share_of_group(p, &gf);
     double exact = 0.0, est = 0.0;
     for (size_t i = 0; i < n; i++) {
         exact += kids[i].exact ? kids[i].time : 0.0;
@@ -269,8 +329,8 @@ static pv_tree_node *child_boxes(const builder *b, const pv_tree_node *p, uint32
             uint32_t ei = f->callees_at + k;
             if (!pv_graph_edge_in_group(g, ei, p->grp))
                 continue;
-            int repeated = pair_on_path(b, at, (uint32_t)p->func, g->callees[ei].other);
-            out[(*n)++] = child_box(g, p, ei, repeated);
+            path_pair seen = pair_on_path(b, at, (uint32_t)p->func, g->callees[ei].other);
+            out[(*n)++] = child_box(g, p, ei, &seen);
         }
         fit_siblings(g, p, out, *n);
         qsort(out, *n, sizeof *out, by_time_desc);
@@ -383,7 +443,7 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
                               i ? "called by the step before" : "at the top level");
         }
         if (box->func >= 0)
-            add_pair(b, (uint32_t)box->func, id);
+            add_pair(b, box, &kids[k]);
         *box = kids[k];
         free(kids);
         steps[i] = *box;

@@ -32,9 +32,6 @@
  * PV_GROUNDTRUTH_DIR points the test at another directory (e.g. the output
  * of make_groundtruth.py --stress); PV_GROUNDTRUTH_MIN then says how many
  * programs it must find (default: the committed fixtures' count).
- * PV_GROUNDTRUTH_DUMP=DIR writes DIR/NAME.boxes (one line per truth path:
- * ids, lo, hi, time, calls, exact) for tests/groundtruth/tree_ref.py
- * --compare, which holds them against the Python reference of the rules.
  */
 #include <check.h>
 #include <dirent.h>
@@ -276,12 +273,6 @@ START_TEST(every_box_holds_its_true_time)
     checker c = {.name = name, .g = g, .t = &t, .tol = 1e-9 * fabs(t.total)};
     pv_tree tree;
     pv_err err;
-    FILE *dump = NULL;
-    if (getenv("PV_GROUNDTRUTH_DUMP")) {
-        snprintf(path, sizeof path, "%s/%s.boxes", getenv("PV_GROUNDTRUTH_DUMP"), name);
-        dump = fopen(path, "w");
-        ck_assert_msg(dump != NULL, "cannot write %s", path);
-    }
 
     /* The top: the root is total_tt, and so are the top-level truths. */
     ck_assert_int_eq(pv_tree_build(g, NULL, 0, 1, 0.0, &tree, &err), PV_OK);
@@ -308,17 +299,10 @@ START_TEST(every_box_holds_its_true_time)
         ck_assert_msg(rc == PV_OK, "%s: %s", name, err.msg);
         ck_assert_int_eq(tree.nodes[0].func, (int64_t)tp->ids[tp->len - 1]);
         check_box(&c, tp->ids, tp->len, &tree.nodes[0], tp->time, tp->calls);
-        if (dump) {
-            const pv_tree_node *b = &tree.nodes[0];
-            fprintf(dump, "%zu\t%.17g\t%.17g\t%.17g\t%.17g\t%d\n", i, b->lo, b->hi, b->time,
-                    b->calls, b->exact);
-        }
         check_children(&c, &tree, tp->ids, tp->len);
         pv_tree_release(&tree);
     }
 
-    if (dump)
-        fclose(dump);
     fprintf(stderr, "%s: %zu paths, %zu boxes checked (%zu exact), %zu boxes below them", name,
             t.n_paths, c.boxes, c.exact, c.children);
     size_t failures = 0;
