@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -162,6 +163,7 @@ struct pv_store {
     sqlite3 *db;
     char *path;                   /* as opened, for messages */
     sqlite3_stmt *stmt[N_STMT];   /* prepared on first use; NULL until then */
+    atomic_int interrupted;       /* pv_store_interrupt was called (any thread) */
 };
 
 /* ---- statements ------------------------------------------------------ */
@@ -297,6 +299,12 @@ static int step_row(pv_store *s, sqlite3_stmt *st, const char *what, pv_err *err
         db_error(s, err, what);
     finish(st);
     return rc == SQLITE_DONE ? PV_E_NOTFOUND : PV_E_DB;
+}
+
+/* The step pv_store_interrupt stopped. */
+static int interrupted(pv_err *err)
+{
+    return pv_err_set(err, PV_E_DB, "storing the profile: interrupted");
 }
 
 static int no_profile(int64_t id, pv_err *err)
@@ -549,14 +557,19 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     if (rc != PV_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(s->db);
+    return PV_OK;
+}
 
-    st = get_stmt(s, STMT_INSERT_BLOB, what, err);
+static int insert_blob(pv_store *s, int64_t id, const pv_source *src, pv_err *err)
+{
+    static const char what[] = "storing the profile's bytes";
+    sqlite3_stmt *st = get_stmt(s, STMT_INSERT_BLOB, what, err);
     if (!st)
         return PV_E_DB;
-    b = bind_start(st);
-    bind_int(&b, *id);
+    binder b = bind_start(st);
+    bind_int(&b, id);
     bind_blob(&b, src->bytes, src->size);
-    return bind_exec(s, &b, "storing the profile's bytes", err);
+    return bind_exec(s, &b, what, err);
 }
 
 /* Binds row i of a bulk table. */
@@ -609,6 +622,8 @@ static int insert_rows(pv_store *s, int one, int bulk, size_t n, bind_row_fn *bi
         return PV_E_DB;
     size_t i = 0;
     while (i < n) {
+        if (atomic_load(&s->interrupted))
+            return interrupted(err);
         size_t end = n - i >= BULK_ROWS ? i + BULK_ROWS : i + 1;
         binder b = bind_start(end - i == 1 ? st_one : st_bulk);
         for (; i < end; i++)
@@ -648,38 +663,80 @@ static int check_edges(const pv_profile *p, pv_err *err)
     return PV_OK;
 }
 
-int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
-                 int64_t *id, int *existed, pv_err *err)
+int pv_store_begin(pv_store *s, pv_err *err)
 {
-    assert(p->n_entries <= p->n_funcs);
-    double t0 = now_ms();
+    atomic_store(&s->interrupted, 0);
+    return run(s, STMT_BEGIN_WRITE, "starting to store a profile", err);
+}
+
+int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int64_t *id,
+                     int *existed, pv_err *err)
+{
+    assert(!sqlite3_get_autocommit(s->db));
     *existed = 0;
     *id = 0;
     int rc = check_edges(p, err);
-    if (rc != PV_OK)
-        return rc;
-    rc = run(s, STMT_BEGIN_WRITE, "starting to store a profile", err);
-    if (rc != PV_OK)
-        return rc;
-    rc = pv_store_find_sha(s, src->sha256, id, err);
+    if (rc == PV_OK)
+        rc = pv_store_find_sha(s, src->sha256, id, err);
     if (rc == PV_OK) {
         *existed = 1;
-    } else if (rc == PV_E_NOTFOUND) {
-        pv_err_clear(err);
-        rc = insert_profile(s, p, src, id, err);
-        if (rc == PV_OK)
-            rc = insert_rows(s, STMT_INSERT_FUNCTION, STMT_INSERT_FUNCTIONS, p->n_funcs,
-                             bind_function, *id, p, "storing functions", err);
-        if (rc == PV_OK)
-            rc = insert_rows(s, STMT_INSERT_EDGE, STMT_INSERT_EDGES, p->n_edges, bind_edge,
-                             *id, p, "storing caller->callee edges", err);
-        if (rc == PV_OK)
-            rc = set_store_ms(s, *id, now_ms() - t0, err);
+        return PV_OK;
     }
+    if (rc != PV_E_NOTFOUND)
+        return rc;
+    pv_err_clear(err);
+    return insert_profile(s, p, src, id, err);
+}
+
+int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source *src,
+                  pv_err *err)
+{
+    assert(p->n_entries <= p->n_funcs && !sqlite3_get_autocommit(s->db));
+    double t0 = now_ms();
+    int rc = insert_blob(s, id, src, err);
     if (rc == PV_OK)
-        rc = run(s, STMT_COMMIT, "committing the profile", err);
+        rc = insert_rows(s, STMT_INSERT_FUNCTION, STMT_INSERT_FUNCTIONS, p->n_funcs,
+                         bind_function, id, p, "storing functions", err);
+    if (rc == PV_OK)
+        rc = insert_rows(s, STMT_INSERT_EDGE, STMT_INSERT_EDGES, p->n_edges, bind_edge, id, p,
+                         "storing caller->callee edges", err);
+    if (rc == PV_OK)
+        rc = set_store_ms(s, id, now_ms() - t0, err);
+    return rc;
+}
+
+int pv_store_commit(pv_store *s, pv_err *err)
+{
+    if (atomic_load(&s->interrupted))
+        return interrupted(err);
+    return run(s, STMT_COMMIT, "committing the profile", err);
+}
+
+void pv_store_rollback(pv_store *s)
+{
+    rollback(s);
+    atomic_store(&s->interrupted, 0);
+}
+
+void pv_store_interrupt(pv_store *s)
+{
+    atomic_store(&s->interrupted, 1);
+    sqlite3_interrupt(s->db);
+}
+
+int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
+                 int64_t *id, int *existed, pv_err *err)
+{
+    int rc = pv_store_begin(s, err);
+    if (rc != PV_OK)
+        return rc;
+    rc = pv_store_reserve(s, p, src, id, existed, err);
+    if (rc == PV_OK && !*existed)
+        rc = pv_store_fill(s, *id, p, src, err);
+    if (rc == PV_OK)
+        rc = pv_store_commit(s, err);
     if (rc != PV_OK) {
-        rollback(s);
+        pv_store_rollback(s);
         *id = 0;
     }
     return rc;
