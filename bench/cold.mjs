@@ -2,9 +2,13 @@
 // cold.mjs — the time a user waits: from starting `profviz FILE` to the
 // first chart painted, with a new store every run.
 //
-//   node bench/cold.mjs [--runs N] [--profviz PATH] [--chromium PATH]
+//   node bench/cold.mjs [--runs N] [--profviz PATH]... [--chromium PATH]
 //                       [--timeout MS] FILE...
 //
+// With --profviz given more than once (say, a build from before a change
+// and one from after), the binaries take turns run by run, so a machine
+// whose load drifts (2 cores shared with others) weighs on each alike, and
+// each gets its own table.
 // Per FILE and run: a fresh browser context and page are made ready in an
 // already running headless Chromium (the user's browser is running too),
 // then the clock starts, `profviz view -s -p 0 --db NEW/profiles.db FILE`
@@ -47,8 +51,7 @@ function usage(msg) {
 }
 
 function parseArgs(argv) {
-  const o = { runs: 5, profviz: process.env.PROFVIZ || path.join(ROOT, 'build', 'cli', 'profviz'),
-    chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 120000, files: [] };
+  const o = { runs: 5, profviz: [], chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 120000, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -56,7 +59,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--runs') o.runs = Number(value());
-    else if (a === '--profviz') o.profviz = value();
+    else if (a === '--profviz') o.profviz.push(path.resolve(value()));
     else if (a === '--chromium') o.chromium = value();
     else if (a === '--timeout') o.timeout = Number(value());
     else if (a === '-h' || a === '--help') usage();
@@ -66,6 +69,7 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.runs) || o.runs < 1) usage('--runs wants a positive integer');
   if (!(o.timeout > 0)) usage('--timeout wants milliseconds');
   if (o.files.length === 0) usage('no FILE given');
+  if (o.profviz.length === 0) o.profviz.push(process.env.PROFVIZ || path.join(ROOT, 'build', 'cli', 'profviz'));
   return o;
 }
 
@@ -123,7 +127,7 @@ async function waitStored(server, id, timeout) {
   }
 }
 
-async function oneRun(chromium, file, o) {
+async function oneRun(chromium, file, binary, o) {
   const ctx = await chromium.browser.createBrowserContext();
   let server = null;
   try {
@@ -132,7 +136,7 @@ async function oneRun(chromium, file, o) {
     await page.setCacheEnabled(false);
     await page.evaluateOnNewDocument(loadRecorder);
     const t0 = now();
-    server = await startProfviz([file], { binary: o.profviz, timeoutMs: o.timeout });
+    server = await startProfviz([file], { binary, timeoutMs: o.timeout });
     const tUrl = now();
     await page.goto(server.urls[0], { waitUntil: 'domcontentloaded', timeout: o.timeout });
     await page.waitForFunction(() => window.__pvBench && window.__pvBench.chart !== null && window.__pvBench.table !== null,
@@ -174,36 +178,45 @@ function apiSummary(api) {
   return [...first].map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
 }
 
+// The table of one binary's runs on one file.
+function report(file, binary, runs, o, version) {
+  const mb = fs.statSync(file).size / 1e6;
+  const lines = [`${path.basename(file)}: ${mb.toFixed(1)} MB, ${runs[0].n_funcs} functions; ${o.runs} runs, new store each; ${version}, headless`];
+  if (o.profviz.length > 1) lines.push(`profviz: ${binary}`);
+  lines.push('', '                           best   median   (ms)');
+  const keys = [['cold', 'spawn -> chart painted'], ['listen', 'spawn -> listening'], ['urlToNav', 'URL -> navigation'],
+    ['navChart', 'navigation -> chart'], ['table', 'navigation -> table'], ['parse', 'parse'], ['graph', 'graph build'],
+    ['store', 'store commit']];
+  const kv = { file: path.basename(file), bytes: fs.statSync(file).size, runs: o.runs };
+  if (o.profviz.length > 1) kv.profviz = binary;
+  for (const [k, label] of keys) {
+    const xs = runs.map((r) => r[k]);
+    lines.push(`  ${label.padEnd(24)} ${fmt(best(xs)).padStart(6)}  ${fmt(median(xs)).padStart(7)}`);
+    kv[`${k}_ms_best`] = best(xs);
+    kv[`${k}_ms_median`] = median(xs);
+  }
+  lines.push(`  first API requests, server ms (median run): ${apiSummary(runs.slice().sort((a, b) => a.cold - b.cold)[runs.length >> 1].api)}`);
+  lines.push('');
+  lines.push(`bench-cold ${Object.entries(kv).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(1)) : v ?? '-'}`).join(' ')}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const chromium = await launchChromium({ executablePath: o.chromium });
   try {
     const version = await chromium.browser.version();
     for (const file of o.files) {
-      const runs = [];
+      const runs = o.profviz.map(() => []);
       for (let i = 1; i <= o.runs; i++) {
-        const r = await oneRun(chromium, file, o);
-        runs.push(r);
-        process.stderr.write(`run ${i}: cold ${fmt(r.cold)} ms (listen ${fmt(r.listen)}, nav->chart ${fmt(r.navChart)}; ` +
-          `parse ${fmt(r.parse)}, graph ${fmt(r.graph)}, store ${fmt(r.store)}; api: ${apiSummary(r.api)})\n`);
+        for (const [b, binary] of o.profviz.entries()) {
+          const r = await oneRun(chromium, file, binary, o);
+          runs[b].push(r);
+          process.stderr.write(`run ${i}${o.profviz.length > 1 ? ` (${binary})` : ''}: cold ${fmt(r.cold)} ms (listen ${fmt(r.listen)}, nav->chart ${fmt(r.navChart)}; ` +
+            `parse ${fmt(r.parse)}, graph ${fmt(r.graph)}, store ${fmt(r.store)}; api: ${apiSummary(r.api)})\n`);
+        }
       }
-      const mb = fs.statSync(file).size / 1e6;
-      const lines = [`${path.basename(file)}: ${mb.toFixed(1)} MB, ${runs[0].n_funcs} functions; ${o.runs} runs, new store each; ${version}, headless`, '',
-        '                           best   median   (ms)'];
-      const keys = [['cold', 'spawn -> chart painted'], ['listen', 'spawn -> listening'], ['urlToNav', 'URL -> navigation'],
-        ['navChart', 'navigation -> chart'], ['table', 'navigation -> table'], ['parse', 'parse'], ['graph', 'graph build'],
-        ['store', 'store commit']];
-      const kv = { file: path.basename(file), bytes: fs.statSync(file).size, runs: o.runs };
-      for (const [k, label] of keys) {
-        const xs = runs.map((r) => r[k]);
-        lines.push(`  ${label.padEnd(24)} ${fmt(best(xs)).padStart(6)}  ${fmt(median(xs)).padStart(7)}`);
-        kv[`${k}_ms_best`] = best(xs);
-        kv[`${k}_ms_median`] = median(xs);
-      }
-      lines.push(`  first API requests, server ms (median run): ${apiSummary(runs.slice().sort((a, b) => a.cold - b.cold)[runs.length >> 1].api)}`);
-      lines.push('');
-      lines.push(`bench-cold ${Object.entries(kv).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(1)) : v ?? '-'}`).join(' ')}`);
-      process.stdout.write(`${lines.join('\n')}\n\n`);
+      for (const [b, binary] of o.profviz.entries()) process.stdout.write(report(file, binary, runs[b], o, version));
     }
   } finally {
     await chromium.close();

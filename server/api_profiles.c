@@ -2,13 +2,15 @@
  * delete.
  *
  * Uploads and deletes go through the context's single writer connection;
- * everything else reads through the calling thread's own connection.  An
+ * everything else reads through the calling thread's own connection, or
+ * from memory for a profile still being stored (ctx.h).  An
  * upload is parsed and stored by the loader in one step, all or nothing,
  * so a rejected file leaves no trace.  After a delete the profile's
  * cached graph is dropped: ids are never reused, so nothing else can go
  * stale.
  * SPDX-License-Identifier: MIT
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +54,9 @@ static cJSON *info_json(const pv_profile_info *info)
 int pv_api_profiles_list(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
-    pv_store *s = pv_ctx_reader(ctx, &err);
     pv_profile_info *infos;
     size_t n;
-    if (!s || pv_store_list(s, &infos, &n, &err) != PV_OK)
+    if (pv_ctx_list(ctx, &infos, &n, &err) != PV_OK)
         return pv_respond_err(res, &err);
     cJSON *doc = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(doc, "profiles");
@@ -161,16 +162,19 @@ static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
 int pv_api_profiles_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
-    pv_store *s = pv_ctx_reader(ctx, &err);
     pv_profile_info info;
-    if (!s || pv_store_info(s, req->ids[0], &info, &err) != PV_OK)
+    if (pv_ctx_info(ctx, req->ids[0], &info, &err) != PV_OK)
         return pv_respond_err(res, &err);
     cJSON *doc = info_json(&info);
+    /* A profile still being stored has no store_ms yet (ctx.h). */
+    int stored = !isnan(info.store_ms);
     cJSON_AddItemToObject(doc, "dialect", pv_json_string(info.dialect));
     cJSON_AddItemToObject(doc, "marshal_version", pv_json_int(info.marshal_version));
     cJSON_AddItemToObject(doc, "sha256", pv_json_string(info.sha256));
     cJSON_AddItemToObject(doc, "parse_ms", pv_json_double(info.parse_ms));
-    cJSON_AddItemToObject(doc, "store_ms", pv_json_double(info.store_ms));
+    cJSON_AddItemToObject(doc, "store_ms",
+                          stored ? pv_json_double(info.store_ms) : cJSON_CreateNull());
+    cJSON_AddBoolToObject(doc, "stored", stored);
     cJSON_AddItemToObject(doc, "warnings", pv_api_warnings(info.warnings));
     pv_profile_info_release(&info);
     if (add_roots(doc, ctx, req->ids[0], &err) != PV_OK) {
@@ -201,16 +205,15 @@ static void safe_filename(const char *name, char *out, size_t cap)
 int pv_api_profiles_raw(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
-    pv_store *s = pv_ctx_reader(ctx, &err);
     pv_profile_info info;
     unsigned char *bytes;
     size_t len;
-    if (!s || pv_store_info(s, req->ids[0], &info, &err) != PV_OK)
+    if (pv_ctx_info(ctx, req->ids[0], &info, &err) != PV_OK)
         return pv_respond_err(res, &err);
     char filename[101];
     safe_filename(info.name, filename, sizeof filename);
     pv_profile_info_release(&info);
-    if (pv_store_raw(s, req->ids[0], &bytes, &len, &err) != PV_OK)
+    if (pv_ctx_raw(ctx, req->ids[0], &bytes, &len, &err) != PV_OK)
         return pv_respond_err(res, &err);
     snprintf(res->disposition, sizeof res->disposition, "attachment; filename=\"%s\"", filename);
     res->status = 200;

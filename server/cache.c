@@ -58,6 +58,8 @@ struct pv_cache {
     size_t n_listed;            /* entries in the list */
     size_t bytes;               /* sum of listed READY entries' bytes */
     size_t budget;
+    int64_t *pinned;            /* ids never evicted (pv_cache_pin), a few at most */
+    size_t n_pinned, cap_pinned;
 };
 
 pv_cache *pv_cache_new(size_t budget)
@@ -100,6 +102,7 @@ void pv_cache_free(pv_cache *c)
     }
     pthread_cond_destroy(&c->loaded);
     pthread_mutex_destroy(&c->lock);
+    free(c->pinned);
     free(c);
 }
 
@@ -146,14 +149,23 @@ static void drop(pv_cache *c, pv_cached *e)
         entry_free(e);
 }
 
+static int is_pinned(const pv_cache *c, int64_t id)
+{
+    for (size_t i = 0; i < c->n_pinned; i++)
+        if (c->pinned[i] == id)
+            return 1;
+    return 0;
+}
+
 /* Evicts least recently used graphs until the budget holds, keeping the
- * newest one however large it is (a query needs at least that one). */
+ * newest one however large it is (a query needs at least that one) and
+ * the pinned ones (nothing could build them again). */
 static void evict(pv_cache *c)
 {
     pv_cached *e = c->tail;
     while (c->bytes > c->budget && e && e != c->head) {
         pv_cached *prev = e->prev;
-        if (e->state == READY)
+        if (e->state == READY && !is_pinned(c, e->id))
             drop(c, e);
         e = prev;
     }
@@ -181,6 +193,14 @@ static size_t graph_bytes(const pv_profile *p)
     return n;
 }
 
+/* Makes e's graph from profile p. */
+static void make_graph(pv_cached *e, const pv_profile *p)
+{
+    e->graph = pv_graph_new(p);
+    e->n_entries = p->n_entries;
+    e->bytes = sizeof *e + graph_bytes(p);
+}
+
 /* Reads profile e->id and builds its graph, without the cache lock. */
 static int build(pv_cached *e, pv_store *reader, pv_err *err)
 {
@@ -188,13 +208,47 @@ static int build(pv_cached *e, pv_store *reader, pv_err *err)
     pv_profile p;
     pv_arena_init(&arena, READ_ARENA_LIMIT);
     int rc = pv_store_read(reader, e->id, &arena, &p, err);
-    if (rc == PV_OK) {
-        e->graph = pv_graph_new(&p);
-        e->n_entries = p.n_entries;
-        e->bytes = sizeof *e + graph_bytes(&p);
-    }
+    if (rc == PV_OK)
+        make_graph(e, &p);
     pv_arena_release(&arena);
     return rc;
+}
+
+static pv_cached *entry_new(int64_t id)
+{
+    pv_cached *e = pv_xcalloc(1, sizeof *e);
+    e->id = id;
+    e->state = LOADING;
+    pthread_mutex_init(&e->memo_lock, NULL);
+    return e;
+}
+
+/* Ends a build: the entry becomes READY (or FAILED, with `err`) and the
+ * requests waiting for it go on.  Cache lock held. */
+static void built(pv_cache *c, pv_cached *e, int rc, const pv_err *err)
+{
+    e->state = rc == PV_OK ? READY : FAILED;
+    if (rc != PV_OK)
+        e->err = *err;
+    if (e->listed) {
+        if (rc == PV_OK)
+            c->bytes += e->bytes;
+        else
+            unlink_entry(c, e);  /* a later request tries again */
+    }
+    pthread_cond_broadcast(&c->loaded);
+    if (rc == PV_OK)
+        evict(c);
+}
+
+/* A new LOADING entry for `id`, listed, with one reference: its
+ * builder's.  Cache lock held. */
+static pv_cached *claim(pv_cache *c, int64_t id)
+{
+    pv_cached *e = entry_new(id);
+    e->refs = 1;
+    push_front(c, e);
+    return e;
 }
 
 int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_err *err)
@@ -209,29 +263,15 @@ int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_
         while (e->state == LOADING)
             pthread_cond_wait(&c->loaded, &c->lock);
     } else {
-        e = pv_xcalloc(1, sizeof *e);
-        e->id = id;
-        e->state = LOADING;
-        e->refs = 1;
-        pthread_mutex_init(&e->memo_lock, NULL);
-        push_front(c, e);
+        e = claim(c, id);
         pthread_mutex_unlock(&c->lock);
 
         pv_err local;
+        pv_err_clear(&local);
         int rc = build(e, reader, &local);
 
         pthread_mutex_lock(&c->lock);
-        e->state = rc == PV_OK ? READY : FAILED;
-        e->err = local;
-        if (e->listed) {
-            if (rc == PV_OK)
-                c->bytes += e->bytes;
-            else
-                unlink_entry(c, e);  /* a later request tries again */
-        }
-        pthread_cond_broadcast(&c->loaded);
-        if (rc == PV_OK)
-            evict(c);
+        built(c, e, rc, &local);
     }
     int rc = PV_OK;
     if (e->state == FAILED) {
@@ -245,6 +285,45 @@ int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_
     pthread_mutex_unlock(&c->lock);
     *out = e;
     return rc;
+}
+
+pv_cached *pv_cache_claim(pv_cache *c, int64_t id)
+{
+    pthread_mutex_lock(&c->lock);
+    pv_cached *e = find(c, id) ? NULL : claim(c, id);
+    pthread_mutex_unlock(&c->lock);
+    return e;
+}
+
+void pv_cache_fill(pv_cache *c, pv_cached *claimed, const pv_profile *p)
+{
+    make_graph(claimed, p);
+    pthread_mutex_lock(&c->lock);
+    built(c, claimed, PV_OK, NULL);
+    if (--claimed->refs == 0 && !claimed->listed)
+        entry_free(claimed);
+    pthread_mutex_unlock(&c->lock);
+}
+
+void pv_cache_pin(pv_cache *c, int64_t id)
+{
+    pthread_mutex_lock(&c->lock);
+    c->pinned = pv_xgrow(c->pinned, &c->cap_pinned, c->n_pinned + 1, sizeof *c->pinned);
+    c->pinned[c->n_pinned++] = id;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void pv_cache_unpin(pv_cache *c, int64_t id)
+{
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n_pinned; i++) {
+        if (c->pinned[i] == id) {
+            c->pinned[i] = c->pinned[--c->n_pinned];
+            break;
+        }
+    }
+    evict(c);
+    pthread_mutex_unlock(&c->lock);
 }
 
 void pv_cache_release(pv_cache *c, pv_cached *e)

@@ -45,6 +45,24 @@ void pv_cache_free(pv_cache *c);
  * pv_store_read; threads that waited for a failed build get its error. */
 int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_err *err);
 
+/* Claims profile `id`'s entry before its graph exists, for a builder that
+ * has the profile in memory (the one stored, or being stored, under
+ * `id`): requests for it wait, as for any build, until pv_cache_fill.
+ * Returns the claim, or NULL when the graph is cached (or being built)
+ * already.  Every claim must be filled.  For a profile not yet committed,
+ * pin its id first. */
+pv_cached *pv_cache_claim(pv_cache *c, int64_t id);
+
+/* Builds the claimed entry's graph from `p` and gives the claim back. */
+void pv_cache_fill(pv_cache *c, pv_cached *claimed, const pv_profile *p);
+
+/* While `id` is pinned its graph is never evicted: the profile is not in
+ * the store yet, so a miss could not build it again.  Pin before putting,
+ * unpin once the store has it (or the server stops using it).  Pins do
+ * not nest: one pin per id. */
+void pv_cache_pin(pv_cache *c, int64_t id);
+void pv_cache_unpin(pv_cache *c, int64_t id);
+
 /* Gives back a reference from pv_cache_get.  NULL is a no-op. */
 void pv_cache_release(pv_cache *c, pv_cached *e);
 

@@ -12,8 +12,9 @@ would and checks, against the printed URL:
 - idle half-sent requests do not hold up other clients;
 - uploads and reads from 8 threads at once, with no error;
 - tokens (--token, --read-token);
-- `profviz -s -p 0 FILE` prints a working URL and stops cleanly on SIGINT,
-  and a taken port makes it move to another.
+- `profviz -s -p 0 FILE` prints a working URL and stops cleanly on SIGINT;
+  a port asked for with -p and taken stops it, the default port taken
+  makes it move to another and say so.
 """
 import http.client
 import json
@@ -560,16 +561,40 @@ class View(unittest.TestCase):
         finally:
             self.assertEqual(s.stop(signal.SIGINT)[0], 0)
 
-    def test_a_taken_port_moves_the_viewer_to_another(self):
+    def test_a_port_asked_for_and_taken_stops_the_viewer(self):
         taken = socket.socket()
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         try:
-            s = self.view("-s", "-p", str(port))
-            self.assertNotEqual(s.port, port)
-            self.assertEqual(s.request("GET", "/")[0], 200)
-            self.assertEqual(s.stop(signal.SIGINT)[0], 0)
+            with tempfile.TemporaryDirectory() as tmp:
+                r = subprocess.run([PROFVIZ, "-s", "-p", str(port), "--db", os.path.join(tmp, "s.db"),
+                                    os.path.join(DATA, "pstats", "recursion.prof")],
+                                   capture_output=True, text=True, timeout=30,
+                                   env=dict(os.environ, XDG_CACHE_HOME=tmp))
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertEqual(r.stdout, "")
+            self.assertIn("port %d on 127.0.0.1 is in use" % port, r.stderr)
+            self.assertIn("-p 0", r.stderr)
+        finally:
+            taken.close()
+
+    def test_the_default_port_taken_moves_the_viewer_and_says_so(self):
+        # 8080 is taken: by this test, or already by someone else.
+        taken = socket.socket()
+        try:
+            taken.bind(("127.0.0.1", 8080))
+            taken.listen()
+        except OSError:
+            pass
+        try:
+            s = self.view("-s")
+            try:
+                self.assertNotEqual(s.port, 8080)
+                self.assertEqual(s.request("GET", "/")[0], 200)
+                self.assertIn("port 8080 is in use; serving on %d instead" % s.port, s.stderr())
+            finally:
+                self.assertEqual(s.stop(signal.SIGINT)[0], 0)
         finally:
             taken.close()
 
