@@ -11,7 +11,7 @@
 // each gets its own table.
 // Per FILE and run: a fresh browser context and page are made ready in an
 // already running headless Chromium (the user's browser is running too),
-// then the clock starts, `profviz view -s -p 0 --db NEW/profiles.db FILE`
+// left 300 ms to settle, then the clock starts, `profviz view -s -p 0 --db NEW/profiles.db FILE`
 // is spawned (tests/browser/harness.mjs's startProfviz: a new temporary
 // directory, so a new empty store, every run), and as soon as it prints the
 // profile's URL the page goes there: the page's requests are the server's
@@ -73,6 +73,7 @@ function parseArgs(argv) {
   return o;
 }
 
+const SETTLE_MS = 300;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs) => {
@@ -135,6 +136,9 @@ async function oneRun(chromium, file, binary, o) {
     await page.setViewport({ width: 1280, height: 900, deviceScaleFactor: 1 });
     await page.setCacheEnabled(false);
     await page.evaluateOnNewDocument(loadRecorder);
+    // A user's browser is idle when they type the command: let this one
+    // finish starting the context's processes first.
+    await sleep(SETTLE_MS);
     const t0 = now();
     server = await startProfviz([file], { binary, timeoutMs: o.timeout });
     const tUrl = now();

@@ -201,22 +201,29 @@ static void report_stored(void *arg, pv_ingest_outcome outcome, const pv_ingest_
     }
 }
 
-/* Parses every file, then reserves their ids and starts storing them in
- * the background; ids[i] is file i's profile (0 when it failed).  Returns
+/* Parses every file, then reserves their ids (*in, begun here) so they
+ * can be served; ids[i] is file i's profile (0 when it failed).  Returns
  * how many can be served, or -1 when the store refused (said why). */
-static int ingest_files(pv_ingest *in, char **files, int n, int64_t *ids)
+static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_t *ids)
 {
     parsed_file *pf = pv_xcalloc((size_t)n, sizeof *pf);
     int ok = 0, failed = 0;
-    for (int i = 0; i < n; i++)
-        pf[i].path = parse_file(files[i], &pf[i]) == 0 ? files[i] : NULL;
+    size_t n_parsed = 0;
     for (int i = 0; i < n; i++) {
         ids[i] = 0;
+        pf[i].path = parse_file(files[i], &pf[i]) == 0 ? files[i] : NULL;
+        n_parsed += pf[i].path != NULL;
+    }
+    pv_err err;
+    if (n_parsed && pv_ingest_begin(ctx, n_parsed, in, &err) != PV_OK) {
+        fprintf(stderr, "profviz: %s\n", err.msg);
+        failed = 1;
+    }
+    for (int i = 0; i < n; i++) {
         if (!pf[i].path || failed)
             continue;
-        pv_err err;
         int existed;
-        int rc = pv_ingest_add(in, &pf[i].parsed, pf[i].bytes, &ids[i], &existed, &err);
+        int rc = pv_ingest_add(*in, &pf[i].parsed, pf[i].bytes, &ids[i], &existed, &err);
         pf[i].bytes = NULL;  /* the ingest's now, stored or not */
         if (rc != PV_OK) {
             fprintf(stderr, "profviz: %s: %s\n", files[i], err.msg);
@@ -288,12 +295,7 @@ int pv_cmd_view(int argc, char **argv)
     }
     int n = argc - optind;
     int64_t *ids = pv_xcalloc((size_t)n, sizeof *ids);
-    int loaded = -1;
-    if (pv_ingest_begin(ctx, &in, &err) != PV_OK)
-        fprintf(stderr, "profviz: %s\n", err.msg);
-    else
-        loaded = ingest_files(in, argv + optind, n, ids);
-    if (loaded <= 0) {
+    if (ingest_files(ctx, &in, argv + optind, n, ids) <= 0) {
         free(ids);
         pv_ingest_free(in);
         pv_ctx_close(ctx);

@@ -15,6 +15,7 @@
  */
 #include "ingest.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ typedef struct item {
 struct pv_ingest {
     pv_ctx *ctx;
     pv_store *writer;             /* in a write transaction while holding */
+    int64_t first_id;             /* ids taken for the files: first_id .. + n_ids - 1 */
+    size_t n_ids;
     item *items;
     size_t n, cap;
     pv_ingest_done_fn *done;
@@ -61,11 +64,14 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int pv_ingest_begin(pv_ctx *ctx, pv_ingest **out, pv_err *err)
+int pv_ingest_begin(pv_ctx *ctx, size_t n_files, pv_ingest **out, pv_err *err)
 {
     *out = NULL;
     pv_store *w = pv_ctx_writer_lock(ctx);
-    int rc = pv_store_begin(w, err);
+    int64_t first;
+    int rc = pv_store_take_ids(w, n_files, &first, err);
+    if (rc == PV_OK)
+        rc = pv_store_begin(w, err);
     if (rc != PV_OK) {
         pv_store_rollback(w);
         pv_ctx_writer_unlock(ctx);
@@ -74,6 +80,8 @@ int pv_ingest_begin(pv_ctx *ctx, pv_ingest **out, pv_err *err)
     pv_ingest *in = pv_xcalloc(1, sizeof *in);
     in->ctx = ctx;
     in->writer = w;
+    in->first_id = first;
+    in->n_ids = n_files;
     in->holding = 1;
     in->outcome = PV_INGEST_RUNNING;
     pthread_mutex_init(&in->lock, NULL);
@@ -85,6 +93,7 @@ int pv_ingest_begin(pv_ctx *ctx, pv_ingest **out, pv_err *err)
 int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_t *id,
                   int *existed, pv_err *err)
 {
+    assert(in->n < in->n_ids);
     in->items = pv_xgrow(in->items, &in->cap, in->n + 1, sizeof *in->items);
     item *it = &in->items[in->n++];
     memset(it, 0, sizeof *it);
@@ -93,7 +102,8 @@ int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_
     const pv_profile *p = &it->parsed.profile;
     it->pub = (pv_ingest_item){.name = it->parsed.src.name, .n_funcs = p->n_entries,
                                .n_edges = p->n_edges, .parse_ms = it->parsed.src.parse_ms};
-    int rc = pv_store_reserve(in->writer, p, &it->parsed.src, &it->pub.id, &it->pub.existed, err);
+    int rc = pv_store_reserve(in->writer, p, &it->parsed.src, in->first_id + (int64_t)in->n - 1,
+                              &it->pub.id, &it->pub.existed, err);
     if (rc != PV_OK) {
         pv_parsed_release(&it->parsed);
         free(it->bytes);

@@ -4,8 +4,9 @@
  * big profile takes several times as long as parsing it, so the viewer
  * does only what serving needs before it listens:
  *
- *   pv_ingest_begin   takes the context's writer and opens a write
- *                     transaction (the store's write lock, held to the end);
+ *   pv_ingest_begin   takes the context's writer, takes the files' ids
+ *                     and opens a write transaction (the store's write
+ *                     lock, held to the end);
  *   pv_ingest_add     per parsed file: reserves its id in that transaction
  *                     (or finds the same bytes stored), registers it as
  *                     pending, so the API answers for it from memory, and
@@ -64,12 +65,15 @@ typedef struct pv_ingest_item {
 typedef void pv_ingest_done_fn(void *arg, pv_ingest_outcome outcome, const pv_ingest_item *items,
                                size_t n, const pv_err *err);
 
-/* Takes the writer (waiting for an upload or delete in progress) and opens
- * a write transaction.  PV_OK or PV_E_DB (another process held the store
- * past the busy timeout). */
-int pv_ingest_begin(pv_ctx *ctx, pv_ingest **out, pv_err *err);
+/* Takes the writer (waiting for an upload or delete in progress), takes
+ * ids for `n_files` files (committed at once: ids printed before the
+ * commit are never given to another profile, whatever happens to it), and
+ * opens a write transaction.  PV_OK or PV_E_DB (another process held the
+ * store past the busy timeout). */
+int pv_ingest_begin(pv_ctx *ctx, size_t n_files, pv_ingest **out, pv_err *err);
 
-/* Reserves the id of a parsed file and registers it as pending.  Takes
+/* Reserves the id of a parsed file (at most n_files of them) and
+ * registers it as pending.  Takes
  * ownership of `parsed` (its arena) and of `bytes`, the malloc'd buffer its
  * source points into, also on failure.  *id and *existed as
  * pv_store_reserve.  PV_OK or PV_E_DB; after a failure the ingest can

@@ -83,6 +83,8 @@ enum {
     STMT_COMMIT,
     STMT_ROLLBACK,
     STMT_FIND_SHA,
+    STMT_SEQ_ROW,
+    STMT_SEQ_TAKE,
     STMT_INSERT_PROFILE,
     STMT_INSERT_BLOB,
     STMT_INSERT_FUNCTION,
@@ -123,11 +125,20 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_FIND_SHA] = "SELECT id FROM profile WHERE sha256 = :sha256",
+    /* AUTOINCREMENT keeps the highest id ever given in sqlite_sequence, a
+     * table SQLite lets us write: taking ids moves it on by n. */
+    [STMT_SEQ_ROW] =
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'profile', 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'profile')",
+    [STMT_SEQ_TAKE] =
+        "UPDATE sqlite_sequence SET seq = max(seq, (SELECT coalesce(max(id), 0) FROM profile)) "
+        "+ :n WHERE name = 'profile' RETURNING seq",
+    /* A NULL :id is AUTOINCREMENT's next one. */
     [STMT_INSERT_PROFILE] =
-        "INSERT INTO profile (name, origin, format, writer, dialect, marshal_version, "
+        "INSERT INTO profile (id, name, origin, format, writer, dialect, marshal_version, "
         "size, sha256, loaded_at, parse_ms, store_ms, total_calls, prim_calls, total_tt, "
         "n_funcs, n_caller_only, n_edges, warnings) "
-        "VALUES (:name, :origin, :format, :writer, :dialect, :marshal_version, "
+        "VALUES (:id, :name, :origin, :format, :writer, :dialect, :marshal_version, "
         ":size, :sha256, :loaded_at, :parse_ms, 0, :total_calls, :prim_calls, :total_tt, "
         ":n_funcs, :n_caller_only, :n_edges, :warnings)",
     [STMT_INSERT_BLOB] = "INSERT INTO profile_blob (profile_id, bytes) VALUES (:id, :bytes)",
@@ -526,8 +537,9 @@ static char *join_warnings(const pv_profile *p)
     return out;
 }
 
+/* The profile's summary row, under id `want` (0: the next free one). */
 static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src,
-                          int64_t *id, pv_err *err)
+                          int64_t want, int64_t *id, pv_err *err)
 {
     static const char what[] = "storing the profile";
     sqlite3_stmt *st = get_stmt(s, STMT_INSERT_PROFILE, what, err);
@@ -535,6 +547,10 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
         return PV_E_DB;
     char *warnings = join_warnings(p);
     binder b = bind_start(st);
+    if (want)
+        bind_int(&b, want);
+    else
+        bind_null(&b);
     bind_text(&b, src->name);
     bind_text(&b, src->origin);
     bind_text(&b, p->format);
@@ -669,8 +685,38 @@ int pv_store_begin(pv_store *s, pv_err *err)
     return run(s, STMT_BEGIN_WRITE, "starting to store a profile", err);
 }
 
-int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int64_t *id,
-                     int *existed, pv_err *err)
+int pv_store_take_ids(pv_store *s, size_t n, int64_t *first, pv_err *err)
+{
+    static const char what[] = "taking profile ids";
+    *first = 0;
+    int rc = run(s, STMT_BEGIN_WRITE, what, err);
+    if (rc == PV_OK)
+        rc = run(s, STMT_SEQ_ROW, what, err);
+    sqlite3_stmt *st = rc == PV_OK ? get_stmt(s, STMT_SEQ_TAKE, what, err) : NULL;
+    if (st) {
+        binder b = bind_start(st);
+        bind_int(&b, (int64_t)n);
+        rc = b.rc == SQLITE_OK ? step_row(s, st, what, err) : bind_exec(s, &b, what, err);
+        if (rc == PV_OK) {
+            *first = sqlite3_column_int64(st, 0) - (int64_t)n + 1;
+            finish(st);
+        } else if (rc == PV_E_NOTFOUND) {
+            rc = pv_err_set(err, PV_E_DB, "%s: no sequence row", what);
+        }
+    } else if (rc == PV_OK) {
+        rc = PV_E_DB;
+    }
+    if (rc == PV_OK)
+        rc = run(s, STMT_COMMIT, what, err);
+    if (rc != PV_OK) {
+        rollback(s);
+        *first = 0;
+    }
+    return rc;
+}
+
+int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int64_t want,
+                     int64_t *id, int *existed, pv_err *err)
 {
     assert(!sqlite3_get_autocommit(s->db));
     *existed = 0;
@@ -685,7 +731,7 @@ int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int
     if (rc != PV_E_NOTFOUND)
         return rc;
     pv_err_clear(err);
-    return insert_profile(s, p, src, id, err);
+    return insert_profile(s, p, src, want, id, err);
 }
 
 int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source *src,
@@ -730,7 +776,7 @@ int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
     int rc = pv_store_begin(s, err);
     if (rc != PV_OK)
         return rc;
-    rc = pv_store_reserve(s, p, src, id, existed, err);
+    rc = pv_store_reserve(s, p, src, 0, id, existed, err);
     if (rc == PV_OK && !*existed)
         rc = pv_store_fill(s, *id, p, src, err);
     if (rc == PV_OK)

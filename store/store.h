@@ -62,9 +62,11 @@ int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
  *   pv_store_begin    opens a write transaction; it holds SQLite's write
  *                     lock, so no other connection or process writes
  *                     until it ends (they wait up to the busy timeout);
- *   pv_store_reserve  gives a profile its id and its summary row, or, when
- *                     the same bytes are stored already, returns that id
- *                     with *existed = 1 (then do not fill it);
+ *   pv_store_reserve  gives a profile its summary row under id `want`
+ *                     (one of pv_store_take_ids', or 0 for the next free
+ *                     id), or, when the same bytes are stored already,
+ *                     returns that id with *existed = 1 (then do not fill
+ *                     it);
  *   pv_store_fill     writes the rest: the bytes, functions and edges, and
  *                     store_ms (how long the fill took);
  *   pv_store_commit   makes every profile of the transaction visible at
@@ -74,12 +76,20 @@ int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
  * and `src` must stay valid until the fill returns.  All return PV_OK or
  * PV_E_DB; after any failure call pv_store_rollback. */
 int pv_store_begin(pv_store *s, pv_err *err);
-int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int64_t *id,
-                     int *existed, pv_err *err);
+int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int64_t want,
+                     int64_t *id, int *existed, pv_err *err);
 int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source *src,
                   pv_err *err);
 int pv_store_commit(pv_store *s, pv_err *err);
 void pv_store_rollback(pv_store *s);
+
+/* Takes n profile ids, *first .. *first + n - 1, in a transaction of its
+ * own that commits at once (call it outside pv_store_begin's): no
+ * profile will get them but the caller's, even if the caller's
+ * transaction is rolled back or its process dies.  Ids are never reused
+ * (schema.sql), so a link printed before the commit can never show
+ * another profile.  PV_OK or PV_E_DB. */
+int pv_store_take_ids(pv_store *s, size_t n, int64_t *first, pv_err *err);
 
 /* Stops the transaction's fill or commit, from any thread: the statement
  * running now (if SQLite can still stop it) or the next step fails with
