@@ -10,6 +10,7 @@
  * stale.
  * SPDX-License-Identifier: MIT
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "api.h"
 #include "json.h"
 #include "loader.h"
+#include "xalloc.h"
 
 /* Display names of uploads: short, printable (they end up in page titles
  * and download names). */
@@ -135,6 +137,35 @@ int pv_api_profiles_delete(const pv_request *req, pv_ctx *ctx, pv_response *res)
     return res->status = 204;
 }
 
+/* pv_memo_fn: the top-level boxes of the profile's tree, printed as a JSON
+ * array.  Kept with the graph: for a 200,000-function profile they are
+ * tens of thousands of boxes, 2 MB of JSON and 50 ms to print, asked
+ * again by every page load. */
+static void *make_roots(const pv_cached *e, unsigned slot, size_t *bytes)
+{
+    const pv_graph *g = pv_cached_graph(e);
+    pv_tree t;
+    /* The whole tree one level deep: no path to miss, depth and cutoff in
+     * range, so it cannot fail. */
+    int rc = pv_tree_build(g, NULL, 0, 1, 0.0, &t, NULL);
+    assert(rc == PV_OK);
+    (void)rc;
+    cJSON *roots = cJSON_CreateArray();
+    const pv_tree_node *top = &t.nodes[0];
+    for (uint32_t i = 0; i < top->n_children; i++)
+        cJSON_AddItemToArray(roots, pv_api_tree_node(g, &t, &t.nodes[top->first_child + i], 0));
+    pv_tree_release(&t);
+    char *printed = cJSON_PrintUnformatted(roots);
+    cJSON_Delete(roots);
+    if (!printed)
+        abort();  /* out of memory, as xalloc.h would */
+    /* The memo is freed with free(), cJSON's text with cJSON_free. */
+    char *text = pv_xstrdup(printed);
+    cJSON_free(printed);
+    *bytes = strlen(text) + 1;
+    return text;
+}
+
 /* The top-level boxes of the profile's tree: what a viewer shows first. */
 static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
 {
@@ -143,20 +174,12 @@ static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
     if (rc != PV_OK)
         return rc;
     const pv_graph *g = pv_cached_graph(e);
-    pv_tree t;
-    rc = pv_tree_build(g, NULL, 0, 1, 0.0, &t, err);
-    if (rc == PV_OK) {
-        cJSON *roots = cJSON_AddArrayToObject(doc, "roots");
-        const pv_tree_node *top = &t.nodes[0];
-        for (uint32_t i = 0; i < top->n_children; i++)
-            cJSON_AddItemToArray(roots,
-                                 pv_api_tree_node(g, &t, &t.nodes[top->first_child + i], 0));
-        cJSON_AddItemToObject(doc, "n_caller_only",
-                              pv_json_int((int64_t)(g->n_funcs - pv_cached_n_entries(e))));
-        pv_tree_release(&t);
-    }
+    const char *roots = pv_cached_memo(pv_ctx_cache(ctx), e, PV_MEMO_ROOTS, make_roots);
+    cJSON_AddItemToObject(doc, "roots", cJSON_CreateRaw(roots));
+    cJSON_AddItemToObject(doc, "n_caller_only",
+                          pv_json_int((int64_t)(g->n_funcs - pv_cached_n_entries(e))));
     pv_ctx_graph_release(ctx, e);
-    return rc;
+    return PV_OK;
 }
 
 int pv_api_profiles_get(const pv_request *req, pv_ctx *ctx, pv_response *res)

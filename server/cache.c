@@ -44,8 +44,10 @@ struct pv_cached {
     size_t n_entries;           /* functions with an entry of their own */
     size_t bytes;               /* estimated size of graph and memos */
     pv_err err;                 /* FAILED: why */
-    pthread_mutex_t memo_lock;  /* serialises making memos; guards texts */
+    pthread_mutex_t memo_lock;  /* guards memo, making and texts */
+    pthread_cond_t memo_made;   /* a memo was made */
     void *memo[PV_CACHE_MEMOS];
+    uint8_t making[PV_CACHE_MEMOS];  /* a thread is making this memo */
     kept_text *texts;
     unsigned n_texts;
     pv_cached *prev, *next;     /* list, most recently used first */
@@ -87,6 +89,7 @@ static void entry_free(pv_cached *e)
         next = t->next;
         text_free(t);
     }
+    pthread_cond_destroy(&e->memo_made);
     pthread_mutex_destroy(&e->memo_lock);
     free(e);
 }
@@ -220,6 +223,7 @@ static pv_cached *entry_new(int64_t id)
     e->id = id;
     e->state = LOADING;
     pthread_mutex_init(&e->memo_lock, NULL);
+    pthread_cond_init(&e->memo_made, NULL);
     return e;
 }
 
@@ -374,9 +378,21 @@ const void *pv_cached_memo(pv_cache *c, pv_cached *e, unsigned slot, pv_memo_fn 
 {
     assert(slot < PV_CACHE_MEMOS && e->state == READY);
     pthread_mutex_lock(&e->memo_lock);
+    while (!e->memo[slot] && e->making[slot])
+        pthread_cond_wait(&e->memo_made, &e->memo_lock);
     if (!e->memo[slot]) {
+        /* Made without the lock: the first page of a big profile asks for
+         * several memos at once (its table's sort, its top-level boxes),
+         * each tens of milliseconds, and they need not wait for each
+         * other. */
+        e->making[slot] = 1;
+        pthread_mutex_unlock(&e->memo_lock);
         size_t bytes = 0;
-        e->memo[slot] = make(e, slot, &bytes);
+        void *memo = make(e, slot, &bytes);
+        pthread_mutex_lock(&e->memo_lock);
+        e->memo[slot] = memo;
+        e->making[slot] = 0;
+        pthread_cond_broadcast(&e->memo_made);
         count_bytes(c, e, (ptrdiff_t)bytes);
     }
     const void *memo = e->memo[slot];

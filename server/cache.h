@@ -28,8 +28,12 @@
 typedef struct pv_cache pv_cache;
 typedef struct pv_cached pv_cached;  /* one profile's graph and memos */
 
-/* Memo slots per graph (see pv_cached_memo). */
+/* Memo slots per graph (see pv_cached_memo), and who uses which. */
 #define PV_CACHE_MEMOS 32
+enum {
+    PV_MEMO_ORDERS = 0,   /* .. 17: the functions table's sort orders (api_functions.c) */
+    PV_MEMO_ROOTS = 18,   /* the top-level boxes, as JSON (api_profiles.c) */
+};
 
 /* A cache that evicts graphs once their estimated sizes add up to more
  * than `budget` bytes (the most recently used graph always stays). */
@@ -82,7 +86,8 @@ size_t pv_cached_n_entries(const pv_cached *e);
  * PV_CACHE_MEMOS-1) by `make` and kept as long as the graph.  `make`
  * returns a malloc'd block (freed with the graph) and its size in *bytes,
  * which counts against the budget; it runs at most once per slot, while
- * other threads asking for the same slot wait.  A slot always holds what
+ * other threads asking for the same slot wait (memos of other slots are
+ * made meanwhile).  A slot always holds what
  * the same `make` produced: callers agree on slot numbers.  Borrowed
  * result, valid while the reference is held. */
 typedef void *pv_memo_fn(const pv_cached *e, unsigned slot, size_t *bytes);
