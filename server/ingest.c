@@ -26,9 +26,12 @@
 
 #include "xalloc.h"
 
-/* The background commit's nice value: the lowest priority (19) lets it
- * run on an idle core at full speed and yields at once to anything else. */
-#define COMMIT_NICE 19
+/* The background commit's nice value.  It runs at full speed on an idle
+ * core and, against threads of nice 0, gets about a tenth of a busy one:
+ * the page and the graph go first, yet the store's write lock (which
+ * another profviz waits for, up to the busy timeout) is not held for ever
+ * on a loaded machine, as the lowest priority (19, a seventieth) could. */
+#define COMMIT_NICE 10
 
 typedef struct item {
     pv_parsed parsed;         /* released once filled and its graph built */
@@ -171,8 +174,9 @@ static void *commit_thread(void *arg)
     pv_ingest *in = arg;
     /* Storing is what the user must not wait for: while the graph is built
      * and the browser draws the first chart, on a machine with few cores,
-     * the commit takes only the CPU they leave.  (Linux keeps a nice value
-     * per thread; elsewhere this may lower the whole process, or fail.) */
+     * the commit mostly takes the CPU they leave.  (Linux keeps a nice
+     * value per thread; elsewhere this may lower the whole process, or
+     * fail, which only costs speed.) */
     setpriority(PRIO_PROCESS, (id_t)gettid(), COMMIT_NICE);
     pv_err err;
     pv_err_clear(&err);
