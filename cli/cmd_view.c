@@ -322,8 +322,8 @@ int pv_cmd_view(int argc, char **argv)
         pv_ctx_close(ctx);
         return PV_EXIT_INPUT;
     }
-    pv_ingest_commit_in_background(in, report_stored, NULL);
-
+    /* Listening before storing: a server that cannot start leaves nothing
+     * stored, and the signals the commit must not die of are blocked. */
     pv_http *h;
     int rc = pv_cli_server_start(ctx, &hopts, &h);
     if (rc != PV_EXIT_OK) {
@@ -334,6 +334,7 @@ int pv_cmd_view(int argc, char **argv)
         pv_ctx_close(ctx);
         return rc;
     }
+    pv_ingest_commit_in_background(in, report_stored, NULL);
     if (pv_http_port(h) != hopts.port && hopts.port != 0)
         fprintf(stderr, "profviz: port %u is in use; serving on %u instead\n", hopts.port,
                 pv_http_port(h));

@@ -309,6 +309,17 @@ void pv_cache_fill(pv_cache *c, pv_cached *claimed, const pv_profile *p)
     pthread_mutex_unlock(&c->lock);
 }
 
+void pv_cache_drop_claim(pv_cache *c, pv_cached *claimed)
+{
+    pv_err err;
+    pv_err_set(&err, PV_E_NOTFOUND, "profile %lld was not kept", (long long)claimed->id);
+    pthread_mutex_lock(&c->lock);
+    built(c, claimed, PV_E_NOTFOUND, &err);
+    if (--claimed->refs == 0 && !claimed->listed)
+        entry_free(claimed);
+    pthread_mutex_unlock(&c->lock);
+}
+
 void pv_cache_pin(pv_cache *c, int64_t id)
 {
     pthread_mutex_lock(&c->lock);

@@ -53,12 +53,16 @@ int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_
  * has the profile in memory (the one stored, or being stored, under
  * `id`): requests for it wait, as for any build, until pv_cache_fill.
  * Returns the claim, or NULL when the graph is cached (or being built)
- * already.  Every claim must be filled.  For a profile not yet committed,
- * pin its id first. */
+ * already.  Every claim must be filled or dropped.  For a profile not yet
+ * committed, pin its id first. */
 pv_cached *pv_cache_claim(pv_cache *c, int64_t id);
 
 /* Builds the claimed entry's graph from `p` and gives the claim back. */
 void pv_cache_fill(pv_cache *c, pv_cached *claimed, const pv_profile *p);
+
+/* Gives a claim back unfilled: requests waiting for it get PV_E_NOTFOUND,
+ * later ones read the store. */
+void pv_cache_drop_claim(pv_cache *c, pv_cached *claimed);
 
 /* While `id` is pinned its graph is never evicted: the profile is not in
  * the store yet, so a miss could not build it again.  Pin before putting,

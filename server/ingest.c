@@ -56,7 +56,7 @@ struct pv_ingest {
     pthread_cond_t changed;
     int holding;                  /* the writer is still ours */
     int abandoned;                /* pv_ingest_abandon was called while holding */
-    int graphs_built;
+    int graphs_built;             /* or dropped: the profiles are free to go */
     pv_ingest_outcome outcome;
 };
 
@@ -131,6 +131,26 @@ int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_
     return PV_OK;
 }
 
+/* The graphs are done with (built, or never to be): the background
+ * thread may free the profiles. */
+static void graphs_done(pv_ingest *in)
+{
+    pthread_mutex_lock(&in->lock);
+    in->graphs_built = 1;
+    pthread_cond_broadcast(&in->changed);
+    pthread_mutex_unlock(&in->lock);
+}
+
+static void drop_claims(pv_ingest *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->items[i].claim)
+            pv_cache_drop_claim(pv_ctx_cache(in->ctx), in->items[i].claim);
+        in->items[i].claim = NULL;
+    }
+    graphs_done(in);
+}
+
 void pv_ingest_build_graphs(pv_ingest *in)
 {
     pv_cache *cache = pv_ctx_cache(in->ctx);
@@ -143,10 +163,7 @@ void pv_ingest_build_graphs(pv_ingest *in)
         it->claim = NULL;
         it->pub.graph_ms = now_ms() - t0;
     }
-    pthread_mutex_lock(&in->lock);
-    in->graphs_built = 1;
-    pthread_cond_broadcast(&in->changed);
-    pthread_mutex_unlock(&in->lock);
+    graphs_done(in);
 }
 
 /* Writes every new file's rows and commits; on any failure nothing of the
@@ -278,9 +295,10 @@ void pv_ingest_free(pv_ingest *in)
 {
     if (!in)
         return;
-    /* Claimed entries must be filled, and the commit waits for it. */
+    /* Claims not filled yet (the server never started) are given back:
+     * no request waits for them. */
     if (!in->graphs_built)
-        pv_ingest_build_graphs(in);
+        drop_claims(in);
     if (in->started) {
         pv_ingest_wait(in);
     } else if (in->holding) {

@@ -571,10 +571,14 @@ class View(unittest.TestCase):
         port = taken.getsockname()[1]
         try:
             with tempfile.TemporaryDirectory() as tmp:
-                r = subprocess.run([PROFVIZ, "-s", "-p", str(port), "--db", os.path.join(tmp, "s.db"),
+                db = os.path.join(tmp, "s.db")
+                r = subprocess.run([PROFVIZ, "-s", "-p", str(port), "--db", db,
                                     os.path.join(DATA, "pstats", "recursion.prof")],
                                    capture_output=True, text=True, timeout=30,
                                    env=dict(os.environ, XDG_CACHE_HOME=tmp))
+                # Nothing was served, so nothing was stored.
+                with sqlite3.connect(db) as c:
+                    self.assertEqual(c.execute("SELECT count(*) FROM profile").fetchone()[0], 0)
             self.assertEqual(r.returncode, 3, r.stderr)
             self.assertEqual(r.stdout, "")
             self.assertIn("port %d on 127.0.0.1 is in use" % port, r.stderr)
