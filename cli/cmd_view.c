@@ -253,7 +253,7 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_
         }
         ok++;
     }
-    /* Files not handed over (after a failure) are the caller's to drop. */
+    /* Files not handed over (after a failure) are dropped here. */
     for (int i = 0; i < n; i++) {
         if (pf[i].path && pf[i].bytes) {
             pv_parsed_release(&pf[i].parsed);
