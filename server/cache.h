@@ -9,7 +9,11 @@
  * freed only when it has left the cache (evicted, least recently used
  * first, when the cache's total size passes its budget, or forgotten after
  * a delete) and no request holds it any more.  Concurrent requests for the
- * same profile wait for one build instead of each building their own.
+ * same profile wait for one build instead of each building their own.  A
+ * profile just parsed (ingest.c) is built from memory instead: its entry
+ * is claimed before the server answers for it, so requests wait for that
+ * build rather than read a store that does not have the profile yet, and
+ * pinned until the store has it.
  * Other derived data of a graph is kept with it and freed with it: memos
  * (the functions table's sorted indexes) and the last responses printed
  * for it (tree views: the same view asked again costs a copy).
