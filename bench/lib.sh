@@ -29,3 +29,30 @@ synth() {
     fi
     echo "$out"
 }
+
+# load_e2e RUNS FILE...: `profviz load` of each file into a new store, RUNS
+# times (process start to exit, as hyperfine would time it); prints best
+# and median ms and MB/s (10^6 bytes per second of the best run).
+load_e2e() {
+    local runs=$1 f i t0 t1 db
+    shift
+    db=$(mktemp -d)/load.db
+    for f in "$@"; do
+        local ms=()
+        for ((i = 0; i < runs; i++)); do
+            rm -f "$db" "$db-wal" "$db-shm"
+            t0=$(date +%s%N)
+            "$BUILD/cli/profviz" load -q --db "$db" "$f" >/dev/null
+            t1=$(date +%s%N)
+            ms+=($(((t1 - t0) / 1000000)))
+        done
+        printf '%s\n' "${ms[@]}" | sort -n | awk -v f="$(basename "$f")" -v bytes="$(stat -c %s "$f")" '
+            { v[NR] = $1 }
+            END {
+                med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                printf "load-e2e file=%s bytes=%d best_ms=%d median_ms=%.0f mb_s=%.1f\n",
+                    f, bytes, v[1], med, bytes / 1e6 / (v[1] / 1e3)
+            }'
+    done
+    rm -rf "$(dirname "$db")"
+}

@@ -12,6 +12,7 @@
 
 #include "ctx.h"
 #include "http.h"
+#include "ingest.h"
 #include "store.h"
 
 enum { PV_EXIT_OK = 0, PV_EXIT_USAGE = 1, PV_EXIT_INPUT = 2, PV_EXIT_SERVER = 3 };
@@ -45,10 +46,12 @@ int pv_cli_parse_uint(const char *s, unsigned max, unsigned *out);
  * it failed; returns an exit code (PV_EXIT_OK when it runs). */
 int pv_cli_server_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out);
 
-/* Serves until SIGINT or SIGTERM, then stops the server and closes the
- * context (both are freed).  `child` is a browser launcher to reap (or
- * -1); if it fails, the user is told to open `url`.  Returns PV_EXIT_OK. */
-int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pid_t child, const char *url);
+/* Serves until SIGINT or SIGTERM, then stops the server, waits for the
+ * background commit of `in` (NULL when none; a second signal abandons it)
+ * and closes the context (all are freed).  `child` is a browser launcher
+ * to reap (or -1); if it fails, the user is told to open `url`.  Returns
+ * PV_EXIT_OK. */
+int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pv_ingest *in, pid_t child, const char *url);
 
 int pv_cmd_load(int argc, char **argv);
 int pv_cmd_serve(int argc, char **argv);

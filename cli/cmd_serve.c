@@ -120,7 +120,24 @@ static pid_t reap(pid_t child, const char *url)
     return -1;
 }
 
-int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pid_t child, const char *url)
+/* Waits for the background commit after the server has stopped, telling
+ * the user when that takes a while; a second SIGINT or SIGTERM abandons
+ * it.  The ingest's own report says whether it was stored. */
+static void finish_storing(pv_ingest *in, const sigset_t *stop)
+{
+    if (pv_ingest_outcome_now(in) == PV_INGEST_RUNNING)
+        fprintf(stderr, "profviz: still storing; stopping when that is done "
+                        "(Ctrl-C again stops now, and nothing is stored)\n");
+    struct timespec tick = {0, 50 * 1000 * 1000};
+    while (pv_ingest_outcome_now(in) == PV_INGEST_RUNNING) {
+        int sig = sigtimedwait(stop, NULL, &tick);
+        if (sig == SIGINT || sig == SIGTERM)
+            pv_ingest_abandon(in);
+    }
+    pv_ingest_free(in);
+}
+
+int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pv_ingest *in, pid_t child, const char *url)
 {
     sigset_t stop;
     stop_signals(&stop);
@@ -133,6 +150,8 @@ int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pid_t child, const char *url)
         child = reap(child, url);
     }
     pv_http_stop(h);
+    if (in)
+        finish_storing(in, &stop);
     pv_ctx_close(ctx);
     fprintf(stderr, "profviz: stopped\n");
     return PV_EXIT_OK;
@@ -230,5 +249,5 @@ int pv_cmd_serve(int argc, char **argv)
     fprintf(stderr, "profviz: serving %s on %s/ (Ctrl-C stops)\n", copts.db_path, url);
     printf("%s/\n", url);
     fflush(stdout);
-    return pv_cli_server_run(h, ctx, -1, url);
+    return pv_cli_server_run(h, ctx, NULL, -1, url);
 }

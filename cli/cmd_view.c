@@ -2,10 +2,21 @@
  * files into the default store, serve them on this machine and open the
  * browser on the first one, as snakeviz does (same -H, -p, -b, -s).
  *
- * The port is 8080 unless given; when it is taken the next nine are
- * tried, then any free port, so a second viewer still starts.  The
- * browser is started in a session of its own, so the Ctrl-C that stops
- * the server does not also kill a browser it launched.
+ * The user waits for the chart, not for the store: each file is read and
+ * parsed (a damaged one is refused then, before anything is served), its
+ * id is reserved in a write transaction, its graph built in memory, and
+ * the server starts; the rows are written and committed in the background
+ * (server/ingest.c).  Ctrl-C while that runs waits for the commit to
+ * finish, and a second Ctrl-C rolls it back; a line says which.
+ *
+ * The port is 8080 unless given; when 8080 is taken the next nine are
+ * tried, then any free port, so a second viewer still starts, and a line
+ * says where it went.  A port given with -p is that port or nothing: a
+ * user who names one has an SSH tunnel, a firewall rule or a bookmark
+ * that points there, and another program (maybe another profviz, with
+ * other profiles) answering on it would mislead them.  The browser is
+ * started in a session of its own, so the Ctrl-C that stops the server
+ * does not also kill a browser it launched.
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
@@ -17,9 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "cli.h"
 #include "db.h"
+#include "ingest.h"
 #include "loader.h"
+#include "progress.h"
 #include "xalloc.h"
 
 #define DEFAULT_PORT 8080
@@ -35,12 +49,15 @@ static void usage(FILE *out)
         "\n"
         "Load profile dumps (cProfile/profile pstats files) into the store, serve\n"
         "them on this machine and open the first one in the browser. The page's URL\n"
-        "is printed on stdout (one line per file); Ctrl-C stops the server.\n"
+        "is printed on stdout (one line per file). Files are served as soon as they\n"
+        "are read and stored in the background; Ctrl-C stops the server once the\n"
+        "store has them (press it again to stop at once: then they are not stored).\n"
         "\n"
         "Options:\n"
         "  -H, --hostname ADDR address to listen on (default 127.0.0.1)\n"
-        "  -p, --port PORT     port (default %d; when taken, the next nine and then\n"
-        "                      any free port are tried; 0 picks a free one)\n"
+        "  -p, --port PORT     port (default %d: when taken, the next nine and then\n"
+        "                      any free port are tried, and a line says which; a port\n"
+        "                      given here is used or profviz stops; 0 picks a free one)\n"
         "  -b, --browser NAME  browser command to open the page with (default:\n"
         "                      $BROWSER, else xdg-open)\n"
         "  -s, --server        open no browser, just serve\n"
@@ -129,28 +146,122 @@ static pid_t open_browser(const char *browser, const char *url)
     return pid;
 }
 
-/* Loads the files through the context's writer; their ids go to ids[]
- * (0 for a file that failed).  Returns how many loaded. */
-static int load_files(pv_ctx *ctx, char **files, int n, int64_t *ids)
+/* One file read and parsed, not stored yet. */
+typedef struct parsed_file {
+    const char *path;
+    pv_parsed parsed;
+    unsigned char *bytes;
+} parsed_file;
+
+/* Reads and parses `path`, saying so when it takes over a second.  A
+ * damaged file is refused here, before anything is stored or served: the
+ * message names the file and the byte offset.  Returns 0, or -1 after
+ * printing why. */
+static int parse_file(const char *path, parsed_file *out)
 {
-    int loaded = 0;
+    pv_err err;
+    size_t len;
+    pv_progress *progress = pv_progress_begin("reading %s", path);
+    int rc = pv_read_file(path, &out->bytes, &len, &err);
+    if (rc == PV_OK)
+        rc = pv_parse_bytes(pv_base_name(path), path, out->bytes, len, &out->parsed, &err);
+    pv_progress_end(progress);
+    if (rc != PV_OK) {
+        free(out->bytes);
+        pv_err_prefix(&err, path);
+        fprintf(stderr, "profviz: %s\n", err.msg);
+        return -1;
+    }
+    char *warnings = pv_parsed_warnings(&out->parsed);
+    pv_cli_print_warnings(path, warnings);
+    free(warnings);
+    return 0;
+}
+
+/* pv_ingest_done_fn: one line per file once the background commit ends,
+ * so the user knows whether the store has it. */
+static void report_stored(void *arg, pv_ingest_outcome outcome, const pv_ingest_item *items,
+                          size_t n, const pv_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const pv_ingest_item *it = &items[i];
+        if (it->existed)
+            fprintf(stderr, "profviz: %s: already stored as profile %lld\n", it->name,
+                    (long long)it->id);
+        else if (outcome == PV_INGEST_STORED)
+            fprintf(stderr, "profviz: %s: %zu functions, %zu call edges: parsed in %.0f ms, "
+                            "graph in %.0f ms, stored in %.0f ms (profile %lld)\n",
+                    it->name, it->n_funcs, it->n_edges, it->parse_ms, it->graph_ms,
+                    it->store_ms, (long long)it->id);
+        else if (outcome == PV_INGEST_ROLLED_BACK)
+            fprintf(stderr, "profviz: %s: not stored: storing was abandoned and rolled back\n",
+                    it->name);
+        else
+            fprintf(stderr, "profviz: %s: not stored (%s); it is shown from memory until "
+                            "profviz stops\n", it->name, err->msg);
+    }
+}
+
+/* The page asks first for the profile's summary, its table and its tree
+ * (web/js/main.js), all at once.  For a big profile each costs tens of
+ * milliseconds the first time (the top-level boxes, the table's sort,
+ * printing the tree) and next to nothing afterwards, as the results are
+ * kept with the graph (cache.h).  Asking once here, while the browser is
+ * still loading the page's scripts, takes that off the first chart. */
+static void warm_first_views(pv_ctx *ctx, int64_t id)
+{
+    static const char *const paths[] = {"/api/profiles/%lld", "/api/profiles/%lld/functions",
+                                        "/api/profiles/%lld/tree"};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        char path[80];
+        snprintf(path, sizeof path, paths[i], (long long)id);
+        pv_request req = {.method = "GET", .path = path};
+        pv_response res;
+        pv_api_dispatch(&req, ctx, &res);
+        pv_response_release(&res);
+    }
+}
+
+/* Parses every file, then reserves their ids (*in, begun here) so they
+ * can be served; ids[i] is file i's profile (0 when it failed).  Returns
+ * how many can be served, or -1 when the store refused (said why). */
+static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_t *ids)
+{
+    parsed_file *pf = pv_xcalloc((size_t)n, sizeof *pf);
+    int ok = 0, failed = 0;
+    size_t n_parsed = 0;
     for (int i = 0; i < n; i++) {
-        pv_load_result res;
-        pv_err err;
-        pv_store *w = pv_ctx_writer_lock(ctx);
-        int rc = pv_load_file(w, files[i], &res, &err);
-        pv_ctx_writer_unlock(ctx);
         ids[i] = 0;
+        pf[i].path = parse_file(files[i], &pf[i]) == 0 ? files[i] : NULL;
+        n_parsed += pf[i].path != NULL;
+    }
+    pv_err err;
+    if (n_parsed && pv_ingest_begin(ctx, n_parsed, in, &err) != PV_OK) {
+        fprintf(stderr, "profviz: %s\n", err.msg);
+        failed = 1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!pf[i].path || failed)
+            continue;
+        int existed;
+        int rc = pv_ingest_add(*in, &pf[i].parsed, pf[i].bytes, &ids[i], &existed, &err);
+        pf[i].bytes = NULL;  /* the ingest's now, stored or not */
         if (rc != PV_OK) {
-            fprintf(stderr, "profviz: %s\n", err.msg);
+            fprintf(stderr, "profviz: %s: %s\n", files[i], err.msg);
+            failed = 1;
             continue;
         }
-        pv_cli_print_warnings(files[i], res.warnings);
-        free(res.warnings);
-        ids[i] = res.id;
-        loaded++;
+        ok++;
     }
-    return loaded;
+    /* Files not handed over (after a failure) are dropped here. */
+    for (int i = 0; i < n; i++) {
+        if (pf[i].path && pf[i].bytes) {
+            pv_parsed_release(&pf[i].parsed);
+            free(pf[i].bytes);
+        }
+    }
+    free(pf);
+    return failed ? -1 : ok;
 }
 
 int pv_cmd_view(int argc, char **argv)
@@ -166,7 +277,7 @@ int pv_cmd_view(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *browser = NULL;
-    int no_browser = 0, c;
+    int no_browser = 0, port_given = 0, c;
     pv_http_opts hopts = {.port = DEFAULT_PORT, .port_tries = PORT_TRIES, .any_port = 1,
                           .local_only = 1};
     while ((c = getopt_long(argc, argv, "H:p:b:sh", opts, NULL)) != -1) {
@@ -175,6 +286,10 @@ int pv_cmd_view(int argc, char **argv)
         case 'p':
             if (pv_cli_parse_uint(optarg, 65535, &hopts.port))
                 return pv_cli_usage_error("view", "-p wants a port from 0 to 65535");
+            /* The port asked for or none: see the file's comment. */
+            port_given = 1;
+            hopts.port_tries = 1;
+            hopts.any_port = 0;
             break;
         case 'b': browser = optarg; break;
         case 's': no_browser = 1; break;
@@ -191,6 +306,7 @@ int pv_cmd_view(int argc, char **argv)
     char def[4096];
     pv_ctx_opts copts = {.db_path = pv_cli_db_path(db, 1, def, sizeof def)};
     pv_ctx *ctx;
+    pv_ingest *in = NULL;
     pv_err err;
     if (!copts.db_path)
         return PV_EXIT_INPUT;
@@ -200,26 +316,39 @@ int pv_cmd_view(int argc, char **argv)
     }
     int n = argc - optind;
     int64_t *ids = pv_xcalloc((size_t)n, sizeof *ids);
-    if (load_files(ctx, argv + optind, n, ids) == 0) {
+    if (ingest_files(ctx, &in, argv + optind, n, ids) <= 0) {
         free(ids);
+        pv_ingest_free(in);
         pv_ctx_close(ctx);
         return PV_EXIT_INPUT;
     }
+    /* Listening before storing: a server that cannot start leaves nothing
+     * stored, and the signals the commit must not die of are blocked. */
     pv_http *h;
     int rc = pv_cli_server_start(ctx, &hopts, &h);
     if (rc != PV_EXIT_OK) {
+        if (port_given)
+            fprintf(stderr, "profviz: pass another port with -p, or -p 0 for any free one\n");
         free(ids);
+        pv_ingest_free(in);
         pv_ctx_close(ctx);
         return rc;
     }
+    pv_ingest_commit_in_background(in, report_stored, NULL);
+    if (pv_http_port(h) != hopts.port && hopts.port != 0)
+        fprintf(stderr, "profviz: port %u is in use; serving on %u instead\n", hopts.port,
+                pv_http_port(h));
     if (!pv_http_is_loopback(h))
         fprintf(stderr, "profviz: warning: listening on %s: anyone who can reach it can read,\n"
                         "         upload and delete profiles (profviz serve --token guards it)\n",
                 pv_http_url(h));
     char first[400] = "";
+    int64_t first_id = 0;
     for (int i = 0; i < n; i++) {
         if (!ids[i])
             continue;
+        if (!first_id)
+            first_id = ids[i];
         char url[400];
         snprintf(url, sizeof url, "%s/p/%lld", pv_http_url(h), (long long)ids[i]);
         if (!first[0])
@@ -230,5 +359,11 @@ int pv_cmd_view(int argc, char **argv)
     free(ids);
     fprintf(stderr, "profviz: serving on %s/ (Ctrl-C stops)\n", pv_http_url(h));
     pid_t child = no_browser ? -1 : open_browser(browser, first);
-    return pv_cli_server_run(h, ctx, child, first);
+    /* While the browser starts and loads the page; its first requests for
+     * a profile's graph wait for it. */
+    pv_progress *progress = pv_progress_begin("building the call graphs");
+    pv_ingest_build_graphs(in);
+    warm_first_views(ctx, first_id);
+    pv_progress_end(progress);
+    return pv_cli_server_run(h, ctx, in, child, first);
 }

@@ -36,6 +36,36 @@ size_t pv_load_memory_limit(size_t size);
 int pv_pstats_parse(const unsigned char *buf, size_t len, pv_arena *arena,
                     pv_profile *out, pv_err *err);
 
+/* A file parsed and hashed but not stored: what pv_load_bytes stores, and
+ * what the viewer serves before it is stored (server/ingest.c).  The
+ * profile lives in the struct's own arena; src borrows the caller's name,
+ * origin and bytes, which must outlive it. */
+typedef struct pv_parsed {
+    pv_arena arena;        /* owns everything in profile */
+    pv_profile profile;
+    pv_source src;         /* name, origin, bytes, size, sha256, parse_ms */
+} pv_parsed;
+
+/* Parses `len` bytes, hashing them on a second thread meanwhile.  Returns
+ * PV_OK (release *out with pv_parsed_release), PV_E_FORMAT or
+ * PV_E_TOO_BIG (past PV_LOAD_MAX_FILE or the memory cap); on error *out
+ * holds nothing. */
+int pv_parse_bytes(const char *name, const char *origin, const unsigned char *buf, size_t len,
+                   pv_parsed *out, pv_err *err);
+void pv_parsed_release(pv_parsed *p);
+
+/* The profile's warnings, newline-separated and malloc'd (the caller
+ * frees), or NULL when there are none. */
+char *pv_parsed_warnings(const pv_parsed *p);
+
+/* Reads a whole regular file into a malloc'd buffer (*buf, the caller
+ * frees).  PV_E_IO, or PV_E_TOO_BIG past PV_LOAD_MAX_FILE; the message
+ * does not name the file. */
+int pv_read_file(const char *path, unsigned char **buf, size_t *len, pv_err *err);
+
+/* The part of `path` after its last '/': a file's display name. */
+const char *pv_base_name(const char *path);
+
 typedef struct pv_load_result {
     int64_t id;           /* the stored profile */
     int existed;          /* 1: the same bytes were stored before; nothing added */
@@ -47,7 +77,7 @@ typedef struct pv_load_result {
 } pv_load_result;
 
 /* Parses and stores `len` bytes under display name `name` (origin says
- * where they came from).  Returns PV_OK, PV_E_FORMAT, PV_E_TOO_BIG (past
+ * where they came from): pv_parse_bytes, then pv_store_add.  Returns PV_OK, PV_E_FORMAT, PV_E_TOO_BIG (past
  * PV_LOAD_MAX_FILE or the memory cap) or PV_E_DB; on error nothing is
  * stored. */
 int pv_load_bytes(pv_store *s, const char *name, const char *origin,

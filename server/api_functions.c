@@ -102,10 +102,12 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
     return c ? c : cmp_int(ia, ib);
 }
 
+_Static_assert(PV_MEMO_ORDERS + 2 * N_KEYS <= PV_MEMO_ROOTS, "sort orders overlap the next memo");
+
 /* Memo slot of a key and direction. */
 static unsigned order_slot(sort_key key, int desc)
 {
-    return (unsigned)key * 2 + (unsigned)desc;
+    return PV_MEMO_ORDERS + (unsigned)key * 2 + (unsigned)desc;
 }
 
 /* pv_memo_fn: the ids of the table's rows in the slot's order. */
@@ -115,6 +117,7 @@ static void *make_order(const pv_cached *e, unsigned slot, size_t *bytes)
     uint32_t *order = pv_xmalloc((n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++)
         order[i] = (uint32_t)i;
+    slot -= PV_MEMO_ORDERS;
     sort_spec sp = {pv_cached_graph(e)->funcs, (sort_key)(slot / 2), (int)(slot % 2)};
     qsort_r(order, n, sizeof *order, cmp_rows, &sp);
     *bytes = n * sizeof *order;

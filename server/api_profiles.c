@@ -2,13 +2,16 @@
  * delete.
  *
  * Uploads and deletes go through the context's single writer connection;
- * everything else reads through the calling thread's own connection.  An
+ * everything else reads through the calling thread's own connection, or
+ * from memory for a profile still being stored (ctx.h).  An
  * upload is parsed and stored by the loader in one step, all or nothing,
  * so a rejected file leaves no trace.  After a delete the profile's
  * cached graph is dropped: ids are never reused, so nothing else can go
  * stale.
  * SPDX-License-Identifier: MIT
  */
+#include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "api.h"
 #include "json.h"
 #include "loader.h"
+#include "xalloc.h"
 
 /* Display names of uploads: short, printable (they end up in page titles
  * and download names). */
@@ -52,10 +56,9 @@ static cJSON *info_json(const pv_profile_info *info)
 int pv_api_profiles_list(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
-    pv_store *s = pv_ctx_reader(ctx, &err);
     pv_profile_info *infos;
     size_t n;
-    if (!s || pv_store_list(s, &infos, &n, &err) != PV_OK)
+    if (pv_ctx_list(ctx, &infos, &n, &err) != PV_OK)
         return pv_respond_err(res, &err);
     cJSON *doc = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(doc, "profiles");
@@ -134,6 +137,35 @@ int pv_api_profiles_delete(const pv_request *req, pv_ctx *ctx, pv_response *res)
     return res->status = 204;
 }
 
+/* pv_memo_fn: the top-level boxes of the profile's tree, printed as a JSON
+ * array.  Kept with the graph: for a 200,000-function profile they are
+ * tens of thousands of boxes, 2 MB of JSON and 50 ms to print, asked
+ * again by every page load. */
+static void *make_roots(const pv_cached *e, unsigned slot, size_t *bytes)
+{
+    const pv_graph *g = pv_cached_graph(e);
+    pv_tree t;
+    /* The whole tree one level deep: no path to miss, depth and cutoff in
+     * range, so it cannot fail. */
+    int rc = pv_tree_build(g, NULL, 0, 1, 0.0, &t, NULL);
+    assert(rc == PV_OK);
+    (void)rc;
+    cJSON *roots = cJSON_CreateArray();
+    const pv_tree_node *top = &t.nodes[0];
+    for (uint32_t i = 0; i < top->n_children; i++)
+        cJSON_AddItemToArray(roots, pv_api_tree_node(g, &t, &t.nodes[top->first_child + i], 0));
+    pv_tree_release(&t);
+    char *printed = cJSON_PrintUnformatted(roots);
+    cJSON_Delete(roots);
+    if (!printed)
+        abort();  /* out of memory, as xalloc.h would */
+    /* The memo is freed with free(), cJSON's text with cJSON_free. */
+    char *text = pv_xstrdup(printed);
+    cJSON_free(printed);
+    *bytes = strlen(text) + 1;
+    return text;
+}
+
 /* The top-level boxes of the profile's tree: what a viewer shows first. */
 static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
 {
@@ -142,35 +174,30 @@ static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
     if (rc != PV_OK)
         return rc;
     const pv_graph *g = pv_cached_graph(e);
-    pv_tree t;
-    rc = pv_tree_build(g, NULL, 0, 1, 0.0, &t, err);
-    if (rc == PV_OK) {
-        cJSON *roots = cJSON_AddArrayToObject(doc, "roots");
-        const pv_tree_node *top = &t.nodes[0];
-        for (uint32_t i = 0; i < top->n_children; i++)
-            cJSON_AddItemToArray(roots,
-                                 pv_api_tree_node(g, &t, &t.nodes[top->first_child + i], 0));
-        cJSON_AddItemToObject(doc, "n_caller_only",
-                              pv_json_int((int64_t)(g->n_funcs - pv_cached_n_entries(e))));
-        pv_tree_release(&t);
-    }
+    const char *roots = pv_cached_memo(pv_ctx_cache(ctx), e, PV_MEMO_ROOTS, make_roots);
+    cJSON_AddItemToObject(doc, "roots", cJSON_CreateRaw(roots));
+    cJSON_AddItemToObject(doc, "n_caller_only",
+                          pv_json_int((int64_t)(g->n_funcs - pv_cached_n_entries(e))));
     pv_ctx_graph_release(ctx, e);
-    return rc;
+    return PV_OK;
 }
 
 int pv_api_profiles_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
-    pv_store *s = pv_ctx_reader(ctx, &err);
     pv_profile_info info;
-    if (!s || pv_store_info(s, req->ids[0], &info, &err) != PV_OK)
+    if (pv_ctx_info(ctx, req->ids[0], &info, &err) != PV_OK)
         return pv_respond_err(res, &err);
     cJSON *doc = info_json(&info);
+    /* A profile still being stored has no store_ms yet (ctx.h). */
+    int stored = !isnan(info.store_ms);
     cJSON_AddItemToObject(doc, "dialect", pv_json_string(info.dialect));
     cJSON_AddItemToObject(doc, "marshal_version", pv_json_int(info.marshal_version));
     cJSON_AddItemToObject(doc, "sha256", pv_json_string(info.sha256));
     cJSON_AddItemToObject(doc, "parse_ms", pv_json_double(info.parse_ms));
-    cJSON_AddItemToObject(doc, "store_ms", pv_json_double(info.store_ms));
+    cJSON_AddItemToObject(doc, "store_ms",
+                          stored ? pv_json_double(info.store_ms) : cJSON_CreateNull());
+    cJSON_AddBoolToObject(doc, "stored", stored);
     cJSON_AddItemToObject(doc, "warnings", pv_api_warnings(info.warnings));
     pv_profile_info_release(&info);
     if (add_roots(doc, ctx, req->ids[0], &err) != PV_OK) {
@@ -201,16 +228,15 @@ static void safe_filename(const char *name, char *out, size_t cap)
 int pv_api_profiles_raw(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
-    pv_store *s = pv_ctx_reader(ctx, &err);
     pv_profile_info info;
     unsigned char *bytes;
     size_t len;
-    if (!s || pv_store_info(s, req->ids[0], &info, &err) != PV_OK)
+    if (pv_ctx_info(ctx, req->ids[0], &info, &err) != PV_OK)
         return pv_respond_err(res, &err);
     char filename[101];
     safe_filename(info.name, filename, sizeof filename);
     pv_profile_info_release(&info);
-    if (pv_store_raw(s, req->ids[0], &bytes, &len, &err) != PV_OK)
+    if (pv_ctx_raw(ctx, req->ids[0], &bytes, &len, &err) != PV_OK)
         return pv_respond_err(res, &err);
     snprintf(res->disposition, sizeof res->disposition, "attachment; filename=\"%s\"", filename);
     res->status = 200;

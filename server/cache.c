@@ -44,8 +44,10 @@ struct pv_cached {
     size_t n_entries;           /* functions with an entry of their own */
     size_t bytes;               /* estimated size of graph and memos */
     pv_err err;                 /* FAILED: why */
-    pthread_mutex_t memo_lock;  /* serialises making memos; guards texts */
+    pthread_mutex_t memo_lock;  /* guards memo, making and texts */
+    pthread_cond_t memo_made;   /* a memo was made */
     void *memo[PV_CACHE_MEMOS];
+    uint8_t making[PV_CACHE_MEMOS];  /* a thread is making this memo */
     kept_text *texts;
     unsigned n_texts;
     pv_cached *prev, *next;     /* list, most recently used first */
@@ -58,6 +60,8 @@ struct pv_cache {
     size_t n_listed;            /* entries in the list */
     size_t bytes;               /* sum of listed READY entries' bytes */
     size_t budget;
+    int64_t *pinned;            /* ids never evicted (pv_cache_pin), a few at most */
+    size_t n_pinned, cap_pinned;
 };
 
 pv_cache *pv_cache_new(size_t budget)
@@ -85,6 +89,7 @@ static void entry_free(pv_cached *e)
         next = t->next;
         text_free(t);
     }
+    pthread_cond_destroy(&e->memo_made);
     pthread_mutex_destroy(&e->memo_lock);
     free(e);
 }
@@ -100,6 +105,7 @@ void pv_cache_free(pv_cache *c)
     }
     pthread_cond_destroy(&c->loaded);
     pthread_mutex_destroy(&c->lock);
+    free(c->pinned);
     free(c);
 }
 
@@ -146,14 +152,23 @@ static void drop(pv_cache *c, pv_cached *e)
         entry_free(e);
 }
 
+static int is_pinned(const pv_cache *c, int64_t id)
+{
+    for (size_t i = 0; i < c->n_pinned; i++)
+        if (c->pinned[i] == id)
+            return 1;
+    return 0;
+}
+
 /* Evicts least recently used graphs until the budget holds, keeping the
- * newest one however large it is (a query needs at least that one). */
+ * newest one however large it is (a query needs at least that one) and
+ * the pinned ones (nothing could build them again). */
 static void evict(pv_cache *c)
 {
     pv_cached *e = c->tail;
     while (c->bytes > c->budget && e && e != c->head) {
         pv_cached *prev = e->prev;
-        if (e->state == READY)
+        if (e->state == READY && !is_pinned(c, e->id))
             drop(c, e);
         e = prev;
     }
@@ -181,6 +196,14 @@ static size_t graph_bytes(const pv_profile *p)
     return n;
 }
 
+/* Makes e's graph from profile p. */
+static void make_graph(pv_cached *e, const pv_profile *p)
+{
+    e->graph = pv_graph_new(p);
+    e->n_entries = p->n_entries;
+    e->bytes = sizeof *e + graph_bytes(p);
+}
+
 /* Reads profile e->id and builds its graph, without the cache lock. */
 static int build(pv_cached *e, pv_store *reader, pv_err *err)
 {
@@ -188,13 +211,48 @@ static int build(pv_cached *e, pv_store *reader, pv_err *err)
     pv_profile p;
     pv_arena_init(&arena, READ_ARENA_LIMIT);
     int rc = pv_store_read(reader, e->id, &arena, &p, err);
-    if (rc == PV_OK) {
-        e->graph = pv_graph_new(&p);
-        e->n_entries = p.n_entries;
-        e->bytes = sizeof *e + graph_bytes(&p);
-    }
+    if (rc == PV_OK)
+        make_graph(e, &p);
     pv_arena_release(&arena);
     return rc;
+}
+
+static pv_cached *entry_new(int64_t id)
+{
+    pv_cached *e = pv_xcalloc(1, sizeof *e);
+    e->id = id;
+    e->state = LOADING;
+    pthread_mutex_init(&e->memo_lock, NULL);
+    pthread_cond_init(&e->memo_made, NULL);
+    return e;
+}
+
+/* Ends a build: the entry becomes READY (or FAILED, with `err`) and the
+ * requests waiting for it go on.  Cache lock held. */
+static void built(pv_cache *c, pv_cached *e, int rc, const pv_err *err)
+{
+    e->state = rc == PV_OK ? READY : FAILED;
+    if (rc != PV_OK)
+        e->err = *err;
+    if (e->listed) {
+        if (rc == PV_OK)
+            c->bytes += e->bytes;
+        else
+            unlink_entry(c, e);  /* a later request tries again */
+    }
+    pthread_cond_broadcast(&c->loaded);
+    if (rc == PV_OK)
+        evict(c);
+}
+
+/* A new LOADING entry for `id`, listed, with one reference: its
+ * builder's.  Cache lock held. */
+static pv_cached *claim(pv_cache *c, int64_t id)
+{
+    pv_cached *e = entry_new(id);
+    e->refs = 1;
+    push_front(c, e);
+    return e;
 }
 
 int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_err *err)
@@ -209,29 +267,15 @@ int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_
         while (e->state == LOADING)
             pthread_cond_wait(&c->loaded, &c->lock);
     } else {
-        e = pv_xcalloc(1, sizeof *e);
-        e->id = id;
-        e->state = LOADING;
-        e->refs = 1;
-        pthread_mutex_init(&e->memo_lock, NULL);
-        push_front(c, e);
+        e = claim(c, id);
         pthread_mutex_unlock(&c->lock);
 
         pv_err local;
+        pv_err_clear(&local);
         int rc = build(e, reader, &local);
 
         pthread_mutex_lock(&c->lock);
-        e->state = rc == PV_OK ? READY : FAILED;
-        e->err = local;
-        if (e->listed) {
-            if (rc == PV_OK)
-                c->bytes += e->bytes;
-            else
-                unlink_entry(c, e);  /* a later request tries again */
-        }
-        pthread_cond_broadcast(&c->loaded);
-        if (rc == PV_OK)
-            evict(c);
+        built(c, e, rc, &local);
     }
     int rc = PV_OK;
     if (e->state == FAILED) {
@@ -245,6 +289,56 @@ int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_
     pthread_mutex_unlock(&c->lock);
     *out = e;
     return rc;
+}
+
+pv_cached *pv_cache_claim(pv_cache *c, int64_t id)
+{
+    pthread_mutex_lock(&c->lock);
+    pv_cached *e = find(c, id) ? NULL : claim(c, id);
+    pthread_mutex_unlock(&c->lock);
+    return e;
+}
+
+void pv_cache_fill(pv_cache *c, pv_cached *claimed, const pv_profile *p)
+{
+    make_graph(claimed, p);
+    pthread_mutex_lock(&c->lock);
+    built(c, claimed, PV_OK, NULL);
+    if (--claimed->refs == 0 && !claimed->listed)
+        entry_free(claimed);
+    pthread_mutex_unlock(&c->lock);
+}
+
+void pv_cache_drop_claim(pv_cache *c, pv_cached *claimed)
+{
+    pv_err err;
+    pv_err_set(&err, PV_E_NOTFOUND, "profile %lld was not kept", (long long)claimed->id);
+    pthread_mutex_lock(&c->lock);
+    built(c, claimed, PV_E_NOTFOUND, &err);
+    if (--claimed->refs == 0 && !claimed->listed)
+        entry_free(claimed);
+    pthread_mutex_unlock(&c->lock);
+}
+
+void pv_cache_pin(pv_cache *c, int64_t id)
+{
+    pthread_mutex_lock(&c->lock);
+    c->pinned = pv_xgrow(c->pinned, &c->cap_pinned, c->n_pinned + 1, sizeof *c->pinned);
+    c->pinned[c->n_pinned++] = id;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void pv_cache_unpin(pv_cache *c, int64_t id)
+{
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n_pinned; i++) {
+        if (c->pinned[i] == id) {
+            c->pinned[i] = c->pinned[--c->n_pinned];
+            break;
+        }
+    }
+    evict(c);
+    pthread_mutex_unlock(&c->lock);
 }
 
 void pv_cache_release(pv_cache *c, pv_cached *e)
@@ -295,9 +389,21 @@ const void *pv_cached_memo(pv_cache *c, pv_cached *e, unsigned slot, pv_memo_fn 
 {
     assert(slot < PV_CACHE_MEMOS && e->state == READY);
     pthread_mutex_lock(&e->memo_lock);
+    while (!e->memo[slot] && e->making[slot])
+        pthread_cond_wait(&e->memo_made, &e->memo_lock);
     if (!e->memo[slot]) {
+        /* Made without the lock: the first page of a big profile asks for
+         * several memos at once (its table's sort, its top-level boxes),
+         * each tens of milliseconds, and they need not wait for each
+         * other. */
+        e->making[slot] = 1;
+        pthread_mutex_unlock(&e->memo_lock);
         size_t bytes = 0;
-        e->memo[slot] = make(e, slot, &bytes);
+        void *memo = make(e, slot, &bytes);
+        pthread_mutex_lock(&e->memo_lock);
+        e->memo[slot] = memo;
+        e->making[slot] = 0;
+        pthread_cond_broadcast(&e->memo_made);
         count_bytes(c, e, (ptrdiff_t)bytes);
     }
     const void *memo = e->memo[slot];

@@ -9,7 +9,11 @@
  * freed only when it has left the cache (evicted, least recently used
  * first, when the cache's total size passes its budget, or forgotten after
  * a delete) and no request holds it any more.  Concurrent requests for the
- * same profile wait for one build instead of each building their own.
+ * same profile wait for one build instead of each building their own.  A
+ * profile just parsed (ingest.c) is built from memory instead: its entry
+ * is claimed before the server answers for it, so requests wait for that
+ * build rather than read a store that does not have the profile yet, and
+ * pinned until the store has it.
  * Other derived data of a graph is kept with it and freed with it: memos
  * (the functions table's sorted indexes) and the last responses printed
  * for it (tree views: the same view asked again costs a copy).
@@ -28,8 +32,12 @@
 typedef struct pv_cache pv_cache;
 typedef struct pv_cached pv_cached;  /* one profile's graph and memos */
 
-/* Memo slots per graph (see pv_cached_memo). */
+/* Memo slots per graph (see pv_cached_memo), and who uses which. */
 #define PV_CACHE_MEMOS 32
+enum {
+    PV_MEMO_ORDERS = 0,   /* .. 17: the functions table's sort orders (api_functions.c) */
+    PV_MEMO_ROOTS = 18,   /* the top-level boxes, as JSON (api_profiles.c) */
+};
 
 /* A cache that evicts graphs once their estimated sizes add up to more
  * than `budget` bytes (the most recently used graph always stays). */
@@ -44,6 +52,28 @@ void pv_cache_free(pv_cache *c);
  * reference.  Returns PV_E_NOTFOUND, PV_E_TOO_BIG or PV_E_DB from
  * pv_store_read; threads that waited for a failed build get its error. */
 int pv_cache_get(pv_cache *c, pv_store *reader, int64_t id, pv_cached **out, pv_err *err);
+
+/* Claims profile `id`'s entry before its graph exists, for a builder that
+ * has the profile in memory (the one stored, or being stored, under
+ * `id`): requests for it wait, as for any build, until pv_cache_fill.
+ * Returns the claim, or NULL when the graph is cached (or being built)
+ * already.  Every claim must be filled or dropped.  For a profile not yet
+ * committed, pin its id first. */
+pv_cached *pv_cache_claim(pv_cache *c, int64_t id);
+
+/* Builds the claimed entry's graph from `p` and gives the claim back. */
+void pv_cache_fill(pv_cache *c, pv_cached *claimed, const pv_profile *p);
+
+/* Gives a claim back unfilled: requests waiting for it get PV_E_NOTFOUND,
+ * later ones read the store. */
+void pv_cache_drop_claim(pv_cache *c, pv_cached *claimed);
+
+/* While `id` is pinned its graph is never evicted: the profile is not in
+ * the store yet, so a miss could not build it again.  Pin before putting,
+ * unpin once the store has it (or the server stops using it).  Pins do
+ * not nest: one pin per id. */
+void pv_cache_pin(pv_cache *c, int64_t id);
+void pv_cache_unpin(pv_cache *c, int64_t id);
 
 /* Gives back a reference from pv_cache_get.  NULL is a no-op. */
 void pv_cache_release(pv_cache *c, pv_cached *e);
@@ -64,7 +94,8 @@ size_t pv_cached_n_entries(const pv_cached *e);
  * PV_CACHE_MEMOS-1) by `make` and kept as long as the graph.  `make`
  * returns a malloc'd block (freed with the graph) and its size in *bytes,
  * which counts against the budget; it runs at most once per slot, while
- * other threads asking for the same slot wait.  A slot always holds what
+ * other threads asking for the same slot wait (memos of other slots are
+ * made meanwhile).  A slot always holds what
  * the same `make` produced: callers agree on slot numbers.  Borrowed
  * result, valid while the reference is held. */
 typedef void *pv_memo_fn(const pv_cached *e, unsigned slot, size_t *bytes);

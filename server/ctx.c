@@ -14,13 +14,21 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pending.h"
 #include "sha256.h"
 #include "xalloc.h"
 
 struct pv_ctx {
     char *db_path;
     pv_store *writer;
+    /* The writer's lock: a flag under a mutex rather than the mutex itself,
+     * so that the thread that unlocks need not be the one that locked (a
+     * background commit takes over the writer from the thread that began
+     * its transaction). */
     pthread_mutex_t writer_lock;
+    pthread_cond_t writer_free;
+    int writer_busy;
+    pv_pending *pending;           /* profiles served before their commit */
     pthread_key_t reader_key;      /* this thread's pv_store */
     pthread_mutex_t readers_lock;  /* guards readers */
     pv_store **readers;            /* every reader opened, for pv_ctx_close */
@@ -54,7 +62,9 @@ int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err)
     }
     ctx->db_path = pv_xstrdup(opts->db_path);
     pthread_mutex_init(&ctx->writer_lock, NULL);
+    pthread_cond_init(&ctx->writer_free, NULL);
     pthread_mutex_init(&ctx->readers_lock, NULL);
+    ctx->pending = pv_pending_new();
     if (pthread_key_create(&ctx->reader_key, NULL) != 0)
         abort();  /* only when the process ran out of keys */
     ctx->cache = pv_cache_new(opts->cache_bytes ? opts->cache_bytes : PV_CTX_DEFAULT_CACHE);
@@ -76,8 +86,10 @@ void pv_ctx_close(pv_ctx *ctx)
         pv_store_close(ctx->readers[i]);
     free(ctx->readers);
     pv_cache_free(ctx->cache);
+    pv_pending_free(ctx->pending);
     pv_store_close(ctx->writer);
     pthread_mutex_destroy(&ctx->readers_lock);
+    pthread_cond_destroy(&ctx->writer_free);
     pthread_mutex_destroy(&ctx->writer_lock);
     free(ctx->db_path);
     free(ctx);
@@ -102,12 +114,81 @@ pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err)
 pv_store *pv_ctx_writer_lock(pv_ctx *ctx)
 {
     pthread_mutex_lock(&ctx->writer_lock);
+    while (ctx->writer_busy)
+        pthread_cond_wait(&ctx->writer_free, &ctx->writer_lock);
+    ctx->writer_busy = 1;
+    pthread_mutex_unlock(&ctx->writer_lock);
     return ctx->writer;
 }
 
 void pv_ctx_writer_unlock(pv_ctx *ctx)
 {
+    pthread_mutex_lock(&ctx->writer_lock);
+    ctx->writer_busy = 0;
+    pthread_cond_signal(&ctx->writer_free);
     pthread_mutex_unlock(&ctx->writer_lock);
+}
+
+void pv_ctx_pending_add(pv_ctx *ctx, const pv_profile_info *info, const unsigned char *bytes,
+                        size_t len)
+{
+    pv_cache_pin(ctx->cache, info->id);
+    pv_pending_add(ctx->pending, info, bytes, len);
+}
+
+void pv_ctx_pending_done(pv_ctx *ctx, int64_t id)
+{
+    pv_pending_remove(ctx->pending, id);
+    pv_cache_unpin(ctx->cache, id);
+}
+
+int pv_ctx_info(pv_ctx *ctx, int64_t id, pv_profile_info *out, pv_err *err)
+{
+    if (pv_pending_info(ctx->pending, id, out))
+        return PV_OK;
+    pv_store *s = pv_ctx_reader(ctx, err);
+    return s ? pv_store_info(s, id, out, err) : PV_E_DB;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    int64_t x = ((const pv_profile_info *)a)->id, y = ((const pv_profile_info *)b)->id;
+    return (x < y) - (x > y);
+}
+
+int pv_ctx_list(pv_ctx *ctx, pv_profile_info **out, size_t *n, pv_err *err)
+{
+    /* The pending ones first: a profile committed after this snapshot is
+     * then in the store's list below (the commit comes before it leaves
+     * the registry), and one committed before is in both, listed once. */
+    pv_profile_info *pend;
+    size_t n_pend;
+    pv_pending_list(ctx->pending, &pend, &n_pend);
+    pv_store *s = pv_ctx_reader(ctx, err);
+    int rc = s ? pv_store_list(s, out, n, err) : PV_E_DB;
+    size_t cap = rc == PV_OK ? *n : 0;
+    for (size_t i = 0; rc == PV_OK && i < n_pend; i++) {
+        int listed = 0;
+        for (size_t j = 0; j < *n && !listed; j++)
+            listed = (*out)[j].id == pend[i].id;
+        if (listed)
+            continue;
+        *out = pv_xgrow(*out, &cap, *n + 1, sizeof **out);
+        (*out)[(*n)++] = pend[i];
+        memset(&pend[i], 0, sizeof pend[i]);  /* moved */
+    }
+    pv_profile_info_free_array(pend, n_pend);
+    if (rc == PV_OK && *n > 1)
+        qsort(*out, *n, sizeof **out, newest_first);
+    return rc;
+}
+
+int pv_ctx_raw(pv_ctx *ctx, int64_t id, unsigned char **bytes, size_t *len, pv_err *err)
+{
+    if (pv_pending_raw(ctx->pending, id, bytes, len))
+        return PV_OK;
+    pv_store *s = pv_ctx_reader(ctx, err);
+    return s ? pv_store_raw(s, id, bytes, len, err) : PV_E_DB;
 }
 
 int pv_ctx_graph(pv_ctx *ctx, int64_t id, pv_cached **out, pv_err *err)

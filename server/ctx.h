@@ -4,8 +4,10 @@
  * SQLite connections are not shared between threads (store.h): each
  * thread that serves requests gets its own read-only connection, opened on
  * its first request and closed with the context, and all writes (uploads,
- * deletes) go through one writer connection behind a mutex.  The store is
- * in WAL mode, so readers never wait for the writer.  The context knows
+ * deletes) go through one writer connection behind a lock.  The store is
+ * in WAL mode, so readers never wait for the writer.  Profiles being
+ * stored in the background are answered from memory until their commit
+ * (pending.h).  The context knows
  * nothing of HTTP; http.c and the in-process tests drive it alike.
  * Ownership: pv_ctx_open / pv_ctx_close; close only after every thread
  * that used the context has stopped using it (the daemon is stopped).
@@ -49,9 +51,26 @@ pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err);
 
 /* The writer connection, locked for the caller until pv_ctx_writer_unlock.
  * Holders do one store operation and unlock: a held lock delays every
- * other upload and delete. */
+ * other upload and delete.  The lock may be handed to another thread,
+ * which then unlocks it (a background commit, ingest.c). */
 pv_store *pv_ctx_writer_lock(pv_ctx *ctx);
 void pv_ctx_writer_unlock(pv_ctx *ctx);
+
+/* Profiles served before they are committed (pending.h): from
+ * pv_ctx_pending_add until pv_ctx_pending_done, profile info->id is
+ * answered from its summary (copied) and `bytes` (borrowed until done),
+ * and its graph stays pinned in the cache. */
+void pv_ctx_pending_add(pv_ctx *ctx, const pv_profile_info *info, const unsigned char *bytes,
+                        size_t len);
+void pv_ctx_pending_done(pv_ctx *ctx, int64_t id);
+
+/* What handlers read about stored profiles, pending ones included: as
+ * pv_store_info, pv_store_list and pv_store_raw (same ownership), through
+ * the calling thread's reader.  A pending profile's summary has store_ms
+ * NaN: it is not stored yet. */
+int pv_ctx_info(pv_ctx *ctx, int64_t id, pv_profile_info *out, pv_err *err);
+int pv_ctx_list(pv_ctx *ctx, pv_profile_info **out, size_t *n, pv_err *err);
+int pv_ctx_raw(pv_ctx *ctx, int64_t id, unsigned char **bytes, size_t *len, pv_err *err);
 
 /* The graph of profile `id` through the cache (see cache.h): a reference
  * to give back with pv_ctx_graph_release.  PV_E_NOTFOUND for an unknown

@@ -45,6 +45,7 @@ struct pv_http {
     int log;
     int loopback;
     int check_host;           /* local_only on a loopback address */
+    unsigned port;            /* bound */
     char url[320];
 };
 
@@ -402,7 +403,10 @@ static int bind_host(const char *host, const pv_http_opts *opts, int *family, in
         }
     }
     freeaddrinfo(res);
-    if (fd < 0)
+    if (fd < 0 && last == EADDRINUSE)
+        pv_err_set(err, PV_E_IO, "port %u%s on %s %s in use", opts->port,
+                   tries > 1 ? " and the ports after it" : "", host, tries > 1 ? "are" : "is");
+    else if (fd < 0)
         pv_err_set(err, PV_E_IO, "cannot listen on %s port %u%s: %s", host, opts->port,
                    tries > 1 ? " or the ports after it" : "", strerror(last));
     return fd;
@@ -459,6 +463,7 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : 0;
+    h->port = port;
     int v6 = strchr(host, ':') != NULL;
     snprintf(h->url, sizeof h->url, "http://%s%.255s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "",
              port);
@@ -477,6 +482,11 @@ void pv_http_stop(pv_http *h)
 int pv_http_is_loopback(const pv_http *h)
 {
     return h->loopback;
+}
+
+unsigned pv_http_port(const pv_http *h)
+{
+    return h->port;
 }
 
 const char *pv_http_url(const pv_http *h)

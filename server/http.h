@@ -55,6 +55,9 @@ void pv_http_stop(pv_http *h);
  * the proxy's Host, so `serve` leaves it off.) */
 int pv_http_is_loopback(const pv_http *h);
 
+/* The port actually bound: the one asked for, one after it, or any. */
+unsigned pv_http_port(const pv_http *h);
+
 /* "http://HOST:PORT" with the port actually bound (port 0 picks one) and
  * HOST as given (brackets around an IPv6 address). */
 const char *pv_http_url(const pv_http *h);

@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,6 +83,8 @@ enum {
     STMT_COMMIT,
     STMT_ROLLBACK,
     STMT_FIND_SHA,
+    STMT_SEQ_ROW,
+    STMT_SEQ_TAKE,
     STMT_INSERT_PROFILE,
     STMT_INSERT_BLOB,
     STMT_INSERT_FUNCTION,
@@ -122,11 +125,20 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_FIND_SHA] = "SELECT id FROM profile WHERE sha256 = :sha256",
+    /* AUTOINCREMENT keeps the highest id ever given in sqlite_sequence, a
+     * table SQLite lets us write: taking ids moves it on by n. */
+    [STMT_SEQ_ROW] =
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'profile', 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'profile')",
+    [STMT_SEQ_TAKE] =
+        "UPDATE sqlite_sequence SET seq = max(seq, (SELECT coalesce(max(id), 0) FROM profile)) "
+        "+ :n WHERE name = 'profile' RETURNING seq",
+    /* A NULL :id is AUTOINCREMENT's next one. */
     [STMT_INSERT_PROFILE] =
-        "INSERT INTO profile (name, origin, format, writer, dialect, marshal_version, "
+        "INSERT INTO profile (id, name, origin, format, writer, dialect, marshal_version, "
         "size, sha256, loaded_at, parse_ms, store_ms, total_calls, prim_calls, total_tt, "
         "n_funcs, n_caller_only, n_edges, warnings) "
-        "VALUES (:name, :origin, :format, :writer, :dialect, :marshal_version, "
+        "VALUES (:id, :name, :origin, :format, :writer, :dialect, :marshal_version, "
         ":size, :sha256, :loaded_at, :parse_ms, 0, :total_calls, :prim_calls, :total_tt, "
         ":n_funcs, :n_caller_only, :n_edges, :warnings)",
     [STMT_INSERT_BLOB] = "INSERT INTO profile_blob (profile_id, bytes) VALUES (:id, :bytes)",
@@ -162,6 +174,7 @@ struct pv_store {
     sqlite3 *db;
     char *path;                   /* as opened, for messages */
     sqlite3_stmt *stmt[N_STMT];   /* prepared on first use; NULL until then */
+    atomic_int interrupted;       /* pv_store_interrupt was called (any thread) */
 };
 
 /* ---- statements ------------------------------------------------------ */
@@ -297,6 +310,12 @@ static int step_row(pv_store *s, sqlite3_stmt *st, const char *what, pv_err *err
         db_error(s, err, what);
     finish(st);
     return rc == SQLITE_DONE ? PV_E_NOTFOUND : PV_E_DB;
+}
+
+/* The step pv_store_interrupt stopped. */
+static int interrupted(pv_err *err)
+{
+    return pv_err_set(err, PV_E_DB, "storing the profile: interrupted");
 }
 
 static int no_profile(int64_t id, pv_err *err)
@@ -518,8 +537,9 @@ static char *join_warnings(const pv_profile *p)
     return out;
 }
 
+/* The profile's summary row, under id `want` (0: the next free one). */
 static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src,
-                          int64_t *id, pv_err *err)
+                          int64_t want, int64_t *id, pv_err *err)
 {
     static const char what[] = "storing the profile";
     sqlite3_stmt *st = get_stmt(s, STMT_INSERT_PROFILE, what, err);
@@ -527,6 +547,10 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
         return PV_E_DB;
     char *warnings = join_warnings(p);
     binder b = bind_start(st);
+    if (want)
+        bind_int(&b, want);
+    else
+        bind_null(&b);
     bind_text(&b, src->name);
     bind_text(&b, src->origin);
     bind_text(&b, p->format);
@@ -549,14 +573,19 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     if (rc != PV_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(s->db);
+    return PV_OK;
+}
 
-    st = get_stmt(s, STMT_INSERT_BLOB, what, err);
+static int insert_blob(pv_store *s, int64_t id, const pv_source *src, pv_err *err)
+{
+    static const char what[] = "storing the profile's bytes";
+    sqlite3_stmt *st = get_stmt(s, STMT_INSERT_BLOB, what, err);
     if (!st)
         return PV_E_DB;
-    b = bind_start(st);
-    bind_int(&b, *id);
+    binder b = bind_start(st);
+    bind_int(&b, id);
     bind_blob(&b, src->bytes, src->size);
-    return bind_exec(s, &b, "storing the profile's bytes", err);
+    return bind_exec(s, &b, what, err);
 }
 
 /* Binds row i of a bulk table. */
@@ -609,6 +638,8 @@ static int insert_rows(pv_store *s, int one, int bulk, size_t n, bind_row_fn *bi
         return PV_E_DB;
     size_t i = 0;
     while (i < n) {
+        if (atomic_load(&s->interrupted))
+            return interrupted(err);
         size_t end = n - i >= BULK_ROWS ? i + BULK_ROWS : i + 1;
         binder b = bind_start(end - i == 1 ? st_one : st_bulk);
         for (; i < end; i++)
@@ -648,38 +679,110 @@ static int check_edges(const pv_profile *p, pv_err *err)
     return PV_OK;
 }
 
-int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
-                 int64_t *id, int *existed, pv_err *err)
+int pv_store_begin(pv_store *s, pv_err *err)
 {
-    assert(p->n_entries <= p->n_funcs);
-    double t0 = now_ms();
+    atomic_store(&s->interrupted, 0);
+    return run(s, STMT_BEGIN_WRITE, "starting to store a profile", err);
+}
+
+int pv_store_take_ids(pv_store *s, size_t n, int64_t *first, pv_err *err)
+{
+    static const char what[] = "taking profile ids";
+    *first = 0;
+    int rc = run(s, STMT_BEGIN_WRITE, what, err);
+    if (rc == PV_OK)
+        rc = run(s, STMT_SEQ_ROW, what, err);
+    sqlite3_stmt *st = rc == PV_OK ? get_stmt(s, STMT_SEQ_TAKE, what, err) : NULL;
+    if (st) {
+        binder b = bind_start(st);
+        bind_int(&b, (int64_t)n);
+        rc = b.rc == SQLITE_OK ? step_row(s, st, what, err) : bind_exec(s, &b, what, err);
+        if (rc == PV_OK) {
+            *first = sqlite3_column_int64(st, 0) - (int64_t)n + 1;
+            finish(st);
+        } else if (rc == PV_E_NOTFOUND) {
+            rc = pv_err_set(err, PV_E_DB, "%s: no sequence row", what);
+        }
+    } else if (rc == PV_OK) {
+        rc = PV_E_DB;
+    }
+    if (rc == PV_OK)
+        rc = run(s, STMT_COMMIT, what, err);
+    if (rc != PV_OK) {
+        rollback(s);
+        *first = 0;
+    }
+    return rc;
+}
+
+int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int64_t want,
+                     int64_t *id, int *existed, pv_err *err)
+{
+    assert(!sqlite3_get_autocommit(s->db));
     *existed = 0;
     *id = 0;
     int rc = check_edges(p, err);
-    if (rc != PV_OK)
-        return rc;
-    rc = run(s, STMT_BEGIN_WRITE, "starting to store a profile", err);
-    if (rc != PV_OK)
-        return rc;
-    rc = pv_store_find_sha(s, src->sha256, id, err);
+    if (rc == PV_OK)
+        rc = pv_store_find_sha(s, src->sha256, id, err);
     if (rc == PV_OK) {
         *existed = 1;
-    } else if (rc == PV_E_NOTFOUND) {
-        pv_err_clear(err);
-        rc = insert_profile(s, p, src, id, err);
-        if (rc == PV_OK)
-            rc = insert_rows(s, STMT_INSERT_FUNCTION, STMT_INSERT_FUNCTIONS, p->n_funcs,
-                             bind_function, *id, p, "storing functions", err);
-        if (rc == PV_OK)
-            rc = insert_rows(s, STMT_INSERT_EDGE, STMT_INSERT_EDGES, p->n_edges, bind_edge,
-                             *id, p, "storing caller->callee edges", err);
-        if (rc == PV_OK)
-            rc = set_store_ms(s, *id, now_ms() - t0, err);
+        return PV_OK;
     }
+    if (rc != PV_E_NOTFOUND)
+        return rc;
+    pv_err_clear(err);
+    return insert_profile(s, p, src, want, id, err);
+}
+
+int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source *src,
+                  pv_err *err)
+{
+    assert(p->n_entries <= p->n_funcs && !sqlite3_get_autocommit(s->db));
+    double t0 = now_ms();
+    int rc = insert_blob(s, id, src, err);
     if (rc == PV_OK)
-        rc = run(s, STMT_COMMIT, "committing the profile", err);
+        rc = insert_rows(s, STMT_INSERT_FUNCTION, STMT_INSERT_FUNCTIONS, p->n_funcs,
+                         bind_function, id, p, "storing functions", err);
+    if (rc == PV_OK)
+        rc = insert_rows(s, STMT_INSERT_EDGE, STMT_INSERT_EDGES, p->n_edges, bind_edge, id, p,
+                         "storing caller->callee edges", err);
+    if (rc == PV_OK)
+        rc = set_store_ms(s, id, now_ms() - t0, err);
+    return rc;
+}
+
+int pv_store_commit(pv_store *s, pv_err *err)
+{
+    if (atomic_load(&s->interrupted))
+        return interrupted(err);
+    return run(s, STMT_COMMIT, "committing the profile", err);
+}
+
+void pv_store_rollback(pv_store *s)
+{
+    rollback(s);
+    atomic_store(&s->interrupted, 0);
+}
+
+void pv_store_interrupt(pv_store *s)
+{
+    atomic_store(&s->interrupted, 1);
+    sqlite3_interrupt(s->db);
+}
+
+int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
+                 int64_t *id, int *existed, pv_err *err)
+{
+    int rc = pv_store_begin(s, err);
+    if (rc != PV_OK)
+        return rc;
+    rc = pv_store_reserve(s, p, src, 0, id, existed, err);
+    if (rc == PV_OK && !*existed)
+        rc = pv_store_fill(s, *id, p, src, err);
+    if (rc == PV_OK)
+        rc = pv_store_commit(s, err);
     if (rc != PV_OK) {
-        rollback(s);
+        pv_store_rollback(s);
         *id = 0;
     }
     return rc;

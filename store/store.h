@@ -5,7 +5,9 @@
  * keeps every profile's original bytes, its functions and its
  * caller->callee edges, and the indexes that make callers-of and
  * callees-of lookups fast.  A pv_store is one connection with its own
- * cached prepared statements: use one per thread, never share one.
+ * cached prepared statements: use it from one thread at a time (it may be
+ * handed from one thread to another), never from two at once;
+ * pv_store_interrupt is the one call another thread may make.
  * Ownership: whoever calls pv_store_open calls pv_store_close; strings
  * returned inside result structs are owned by the struct and freed by its
  * _release function; pv_store_close(NULL) is a no-op.
@@ -50,9 +52,50 @@ int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
 
 /* Stores a parsed profile and its source in one transaction: all of it or
  * nothing.  If a profile with the same sha256 exists, stores nothing and
- * returns its id with *existed = 1.  Returns PV_OK or PV_E_DB. */
+ * returns its id with *existed = 1.  Returns PV_OK or PV_E_DB.  It is
+ * pv_store_begin, _reserve, _fill and _commit below in one call. */
 int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
                  int64_t *id, int *existed, pv_err *err);
+
+/* Storing in steps, so that a profile can be served before it is stored
+ * (server/ingest.c):
+ *   pv_store_begin    opens a write transaction; it holds SQLite's write
+ *                     lock, so no other connection or process writes
+ *                     until it ends (they wait up to the busy timeout);
+ *   pv_store_reserve  gives a profile its summary row under id `want`
+ *                     (one of pv_store_take_ids', or 0 for the next free
+ *                     id), or, when the same bytes are stored already,
+ *                     returns that id with *existed = 1 (then do not fill
+ *                     it);
+ *   pv_store_fill     writes the rest: the bytes, functions and edges, and
+ *                     store_ms (how long the fill took);
+ *   pv_store_commit   makes every profile of the transaction visible at
+ *                     once; pv_store_rollback forgets them all.
+ * Until the commit no other connection sees any of it, and a crash leaves
+ * nothing of it: a store never holds half a profile.  The pointers of `p`
+ * and `src` must stay valid until the fill returns.  All return PV_OK or
+ * PV_E_DB; after any failure call pv_store_rollback. */
+int pv_store_begin(pv_store *s, pv_err *err);
+int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int64_t want,
+                     int64_t *id, int *existed, pv_err *err);
+int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source *src,
+                  pv_err *err);
+int pv_store_commit(pv_store *s, pv_err *err);
+void pv_store_rollback(pv_store *s);
+
+/* Takes n profile ids, *first .. *first + n - 1, in a transaction of its
+ * own that commits at once (call it outside pv_store_begin's): no
+ * profile will get them but the caller's, even if the caller's
+ * transaction is rolled back or its process dies.  Ids are never reused
+ * (schema.sql), so a link printed before the commit can never show
+ * another profile.  PV_OK or PV_E_DB. */
+int pv_store_take_ids(pv_store *s, size_t n, int64_t *first, pv_err *err);
+
+/* Stops the transaction's fill or commit, from any thread: the statement
+ * running now (if SQLite can still stop it) or the next step fails with
+ * PV_E_DB ("interrupted"), and the owner then rolls back.  A commit that
+ * had already finished stays.  The next pv_store_begin forgets it. */
+void pv_store_interrupt(pv_store *s);
 
 /* Deletes a profile and everything derived from it.  PV_E_NOTFOUND when
  * there is no such id. */

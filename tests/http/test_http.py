@@ -12,8 +12,11 @@ would and checks, against the printed URL:
 - idle half-sent requests do not hold up other clients;
 - uploads and reads from 8 threads at once, with no error;
 - tokens (--token, --read-token);
-- `profviz -s -p 0 FILE` prints a working URL and stops cleanly on SIGINT,
-  and a taken port makes it move to another.
+- `profviz -s -p 0 FILE` prints a working URL and stops cleanly on SIGINT;
+  a port asked for with -p and taken stops it, the default port taken
+  makes it move to another and say so; Ctrl-C while the file is being
+  stored in the background waits for the commit, twice rolls it back, and
+  a kill leaves the whole profile or nothing.
 """
 import http.client
 import json
@@ -22,6 +25,7 @@ import re
 import select
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -560,16 +564,44 @@ class View(unittest.TestCase):
         finally:
             self.assertEqual(s.stop(signal.SIGINT)[0], 0)
 
-    def test_a_taken_port_moves_the_viewer_to_another(self):
+    def test_a_port_asked_for_and_taken_stops_the_viewer(self):
         taken = socket.socket()
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         try:
-            s = self.view("-s", "-p", str(port))
-            self.assertNotEqual(s.port, port)
-            self.assertEqual(s.request("GET", "/")[0], 200)
-            self.assertEqual(s.stop(signal.SIGINT)[0], 0)
+            with tempfile.TemporaryDirectory() as tmp:
+                db = os.path.join(tmp, "s.db")
+                r = subprocess.run([PROFVIZ, "-s", "-p", str(port), "--db", db,
+                                    os.path.join(DATA, "pstats", "recursion.prof")],
+                                   capture_output=True, text=True, timeout=30,
+                                   env=dict(os.environ, XDG_CACHE_HOME=tmp))
+                # Nothing was served, so nothing was stored.
+                with sqlite3.connect(db) as c:
+                    self.assertEqual(c.execute("SELECT count(*) FROM profile").fetchone()[0], 0)
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertEqual(r.stdout, "")
+            self.assertIn("port %d on 127.0.0.1 is in use" % port, r.stderr)
+            self.assertIn("-p 0", r.stderr)
+        finally:
+            taken.close()
+
+    def test_the_default_port_taken_moves_the_viewer_and_says_so(self):
+        # 8080 is taken: by this test, or already by someone else.
+        taken = socket.socket()
+        try:
+            taken.bind(("127.0.0.1", 8080))
+            taken.listen()
+        except OSError:
+            pass
+        try:
+            s = self.view("-s")
+            try:
+                self.assertNotEqual(s.port, 8080)
+                self.assertEqual(s.request("GET", "/")[0], 200)
+                self.assertIn("port 8080 is in use; serving on %d instead" % s.port, s.stderr())
+            finally:
+                self.assertEqual(s.stop(signal.SIGINT)[0], 0)
         finally:
             taken.close()
 
@@ -594,6 +626,92 @@ class View(unittest.TestCase):
         r = subprocess.run([PROFVIZ, "no-such-command-or-file"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 1)
         self.assertIn("neither a command nor a file", r.stderr)
+
+    def big_profile(self):
+        """The largest profile at hand, so that storing it takes a while."""
+        shared = os.path.join(os.environ.get("PV_SHARED", ""), "corpus", "big_50k.prof")
+        return shared if os.path.exists(shared) else os.path.join(DATA, "pstats",
+                                                                  "real_pydoc.prof")
+
+    def start_viewer(self, db, path):
+        proc = subprocess.Popen([PROFVIZ, "-s", "-p", "0", "--db", db, path],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=dict(os.environ, XDG_CACHE_HOME=os.path.dirname(db)))
+        url = read_line(proc.stdout, 60).strip()
+        m = re.fullmatch(r"http://127\.0\.0\.1:\d+/p/(\d+)", url)
+        if not m:
+            proc.kill()
+            raise AssertionError("no URL: %r %r" % (url, proc.communicate()[1]))
+        return proc, int(m.group(1))
+
+    def store_counts(self, db):
+        """(profiles, bytes, functions, edges) rows, and the profile's own
+        counts (n_funcs + n_caller_only, n_edges) when there is one."""
+        with sqlite3.connect(db) as c:
+            rows = tuple(c.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                         for t in ("profile", "profile_blob", "function", "edge"))
+            own = c.execute("SELECT n_funcs + n_caller_only, n_edges FROM profile").fetchall()
+        return rows, own
+
+    def assert_whole_or_nothing(self, db):
+        """The store holds the whole profile or nothing of it; returns
+        whether it holds it."""
+        rows, own = self.store_counts(db)
+        if rows[0] == 0:
+            self.assertEqual(rows, (0, 0, 0, 0))
+            return False
+        self.assertEqual(rows[:2], (1, 1))
+        self.assertEqual(rows[2:], own[0])
+        return True
+
+    def test_ctrl_c_while_storing_finishes_and_twice_rolls_back_saying_which(self):
+        big = self.big_profile()
+        for presses in (1, 2):
+            with tempfile.TemporaryDirectory() as tmp:
+                db = os.path.join(tmp, "s.db")
+                proc, pid = self.start_viewer(db, big)
+                proc.send_signal(signal.SIGINT)
+                seen = ""
+                if presses == 2:
+                    # A second press, as a user's, after the first is taken
+                    # (signals sent at once would merge into one).
+                    while "still storing" not in seen:
+                        line = read_line(proc.stderr, 30)
+                        if not line:
+                            break
+                        seen += line
+                    proc.send_signal(signal.SIGINT)
+                _, err = proc.communicate(timeout=60)
+                err = seen + err.decode()
+                self.assertEqual(proc.returncode, 0, err)
+                self.assertIn("profviz: stopped", err)
+                stored = self.assert_whole_or_nothing(db)
+                if stored:
+                    self.assertIn("stored in", err)
+                    self.assertIn("(profile %d)" % pid, err)
+                else:
+                    self.assertIn("not stored: storing was abandoned and rolled back", err)
+                if presses == 1:
+                    self.assertTrue(stored, err)
+
+    def test_a_viewer_killed_while_storing_leaves_all_or_nothing(self):
+        big = self.big_profile()
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "s.db")
+            proc, pid = self.start_viewer(db, big)
+            proc.kill()
+            proc.communicate()
+            stored = self.assert_whole_or_nothing(db)
+            # A later start finds the store whole and stores (or finds) it.
+            proc, again = self.start_viewer(db, big)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 0, err)
+            self.assertTrue(self.assert_whole_or_nothing(db))
+            if stored:
+                self.assertEqual(again, pid)
+            else:
+                self.assertGreater(again, pid)
 
     @unittest.skipUnless(socket.has_ipv6, "no IPv6")
     def test_ipv6_loopback(self):

@@ -1,7 +1,9 @@
 /* test_store.c — the SQLite store: exact round trips (NaN, inf, int64
  * extremes, WTF-8, code objects, caller-only functions, count edges, a
  * 50,000-function profile), deduplication by SHA-256, all-or-nothing
- * adds, deletes that leave no row behind, read-only and schema-version
+ * adds (also in steps: nothing visible before the commit, an interrupt or
+ * a process dying mid-transaction leaves nothing), deletes that leave no
+ * row behind, read-only and schema-version
  * refusals, query plans, list order, raw bytes.
  * Where the API cannot show what is in the file (rows left behind, a
  * store written by another version, a plan) the tests open it with
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -384,6 +387,18 @@ START_TEST(store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_not
 }
 END_TEST
 
+/* No row of any profile anywhere in the store file, seen by a connection
+ * of its own. */
+static void assert_no_rows(const char *path)
+{
+    static const char *const counts[] = {
+        "SELECT count(*) FROM profile", "SELECT count(*) FROM profile_blob",
+        "SELECT count(*) FROM function", "SELECT count(*) FROM edge",
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        ck_assert_msg(sql_int(path, counts[i]) == 0, "%s: not 0", counts[i]);
+}
+
 /* Adds `p`, which must fail with PV_E_DB and a message containing
  * `reason`, then checks that no row of it is anywhere in the store. */
 static void assert_add_fails_cleanly(pv_store *s, const char *path, const pv_profile *p,
@@ -401,12 +416,7 @@ static void assert_add_fails_cleanly(pv_store *s, const char *path, const pv_pro
     ck_assert_uint_eq(count_profiles(s), 0);
     int64_t found;
     ck_assert_int_eq(pv_store_find_sha(s, src.sha256, &found, NULL), PV_E_NOTFOUND);
-    static const char *const counts[] = {
-        "SELECT count(*) FROM profile", "SELECT count(*) FROM profile_blob",
-        "SELECT count(*) FROM function", "SELECT count(*) FROM edge",
-    };
-    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
-        ck_assert_msg(sql_int(path, counts[i]) == 0, "%s: not 0", counts[i]);
+    assert_no_rows(path);
 }
 
 START_TEST(store_failed_add_leaves_nothing_behind)
@@ -718,6 +728,149 @@ START_TEST(store_round_trips_a_large_profile)
 }
 END_TEST
 
+/* Takes an id, begins, reserves and fills `p` on `s` without committing;
+ * returns the id. */
+static int64_t reserve_and_fill(pv_store *s, const pv_profile *p, const pv_source *src)
+{
+    pv_err err = {0};
+    int64_t first = -1, id = -1;
+    int existed = -1;
+    ck_assert_msg(pv_store_take_ids(s, 1, &first, &err) == PV_OK, "take: %s", err.msg);
+    ck_assert_int_gt(first, 0);
+    ck_assert_msg(pv_store_begin(s, &err) == PV_OK, "begin: %s", err.msg);
+    ck_assert_msg(pv_store_reserve(s, p, src, first, &id, &existed, &err) == PV_OK,
+                  "reserve: %s", err.msg);
+    ck_assert_int_eq(existed, 0);
+    ck_assert_int_eq(id, first);
+    ck_assert_msg(pv_store_fill(s, id, p, src, &err) == PV_OK, "fill: %s", err.msg);
+    return id;
+}
+
+START_TEST(store_steps_show_nothing_to_others_until_the_commit)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_arena a;
+    pv_arena_init(&a, ARENA_LIMIT);
+    pv_profile p = synthetic_profile(&a, 5000, 12000);
+    pv_store *w = open_ok(t.path, 0);
+    pv_store *r = open_ok(t.path, PV_STORE_READONLY);
+    pv_source src = source_of("steps.prof", "steps", 5);
+    int64_t id = reserve_and_fill(w, &p, &src);
+
+    /* The writer sees its own rows; the reader and a third connection
+     * see none of them. */
+    pv_profile_info info;
+    ck_assert_int_eq(pv_store_info(w, id, &info, NULL), PV_OK);
+    pv_profile_info_release(&info);
+    ck_assert_int_eq(pv_store_info(r, id, &info, NULL), PV_E_NOTFOUND);
+    ck_assert_uint_eq(count_profiles(r), 0);
+    assert_no_rows(t.path);
+
+    /* The same bytes reserved again in the transaction are that profile. */
+    int64_t again;
+    int existed;
+    ck_assert_int_eq(pv_store_reserve(w, &p, &src, 0, &again, &existed, NULL), PV_OK);
+    ck_assert_int_eq(existed, 1);
+    ck_assert_int_eq(again, id);
+
+    pv_err err = {0};
+    ck_assert_msg(pv_store_commit(w, &err) == PV_OK, "commit: %s", err.msg);
+    assert_reads_back(r, id, &p);
+    ck_assert_int_eq(pv_store_info(r, id, &info, NULL), PV_OK);
+    ck_assert(info.store_ms >= 0);
+    pv_profile_info_release(&info);
+    pv_store_close(r);
+    pv_store_close(w);
+    pv_arena_release(&a);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_interrupted_commit_rolls_back_and_the_next_add_works)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_arena a;
+    pv_arena_init(&a, ARENA_LIMIT);
+    pv_profile p = synthetic_profile(&a, 5000, 12000);
+    pv_store *w = open_ok(t.path, 0);
+    pv_source src = source_of("stop.prof", "stop", 4);
+
+    /* Interrupted after the fill: the commit is refused. */
+    int64_t id = reserve_and_fill(w, &p, &src);
+    pv_store_interrupt(w);
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_commit(w, &err), PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "interrupted"), "message: %s", err.msg);
+    pv_store_rollback(w);
+    assert_no_rows(t.path);
+
+    /* Interrupted before the fill: the fill stops at its first batch. */
+    ck_assert_int_eq(pv_store_begin(w, NULL), PV_OK);
+    int existed;
+    int64_t second;
+    ck_assert_int_eq(pv_store_reserve(w, &p, &src, 0, &second, &existed, NULL), PV_OK);
+    pv_store_interrupt(w);
+    ck_assert_int_eq(pv_store_fill(w, second, &p, &src, &err), PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "interrupted"), "message: %s", err.msg);
+    pv_store_rollback(w);
+    assert_no_rows(t.path);
+
+    /* An interrupt belongs to the transaction it stopped.  The id taken
+     * for the rolled-back profile is never given again. */
+    int64_t third = add_ok(w, &p, &src);
+    ck_assert_int_gt(third, id);
+    assert_reads_back(w, third, &p);
+    pv_store_close(w);
+    pv_arena_release(&a);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_process_dying_mid_transaction_leaves_nothing)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_arena a;
+    pv_arena_init(&a, ARENA_LIMIT);
+    /* Big enough that the fill spills pages to the WAL before the commit
+     * (the page cache holds 8 MiB). */
+    pv_profile p = synthetic_profile(&a, 50000, 140000);
+    pv_source src = source_of("crash.prof", "crash", 5);
+    pv_store_close(open_ok(t.path, 0));
+    int pipefd[2];
+    ck_assert_int_eq(pipe(pipefd), 0);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        /* No commit, no close: as if killed mid-commit. */
+        pv_store *w = open_ok(t.path, 0);
+        int64_t id = reserve_and_fill(w, &p, &src);
+        _exit(write(pipefd[1], &id, sizeof id) == sizeof id ? 0 : 1);
+    }
+    int64_t lost = 0;
+    ck_assert_int_eq(read(pipefd[0], &lost, sizeof lost), sizeof lost);
+    close(pipefd[0]);
+    close(pipefd[1]);
+    int status;
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_no_rows(t.path);
+
+    /* The next start stores the whole profile, under another id: the
+     * dead process's was printed, maybe opened, and stays its own. */
+    pv_store *s = open_ok(t.path, 0);
+    ck_assert_uint_eq(count_profiles(s), 0);
+    int64_t id = add_ok(s, &p, &src);
+    ck_assert_int_gt(id, lost);
+    assert_reads_back(s, id, &p);
+    pv_store_close(s);
+    pv_arena_release(&a);
+    tmp_cleanup(&t);
+}
+END_TEST
+
 Suite *pv_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -738,6 +891,9 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_raw_returns_the_exact_bytes);
     tcase_add_test(tc, store_read_stops_at_the_arena_limit);
     tcase_add_test(tc, store_round_trips_a_large_profile);
+    tcase_add_test(tc, store_steps_show_nothing_to_others_until_the_commit);
+    tcase_add_test(tc, store_interrupted_commit_rolls_back_and_the_next_add_works);
+    tcase_add_test(tc, store_process_dying_mid_transaction_leaves_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
