@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { treeFromView } from '../../web/js/model/tree.js';
 import { layoutIcicle } from '../../web/js/layout/icicle.js';
 import {
-  TAU, canvasAngle, hitTest, labelFitsArc, labelFitsDisc, layoutSunburst, pixelToPolar, polarToPixel, ringRadii,
+  TAU, canvasAngle, hitTest, layoutSunburst, pixelToPolar, polarToPixel, ringRadii,
 } from '../../web/js/layout/sunburst.js';
 import { box, fixtureJson, randomView, rng, wholeView } from './support.js';
 
@@ -151,16 +151,4 @@ test('hit-testing agrees with a brute-force polar search, misses give -1', () =>
     assert.equal(hitTest(arcs, vp.cx, vp.cy, vp), 0, 'the centre is the zoom root');
     assert.equal(hitTest(arcs, NaN, 0, vp), -1);
   }
-});
-
-test('a label fits along an arc when the arc is at least as long as the text', () => {
-  // A quarter circle at radius 100 is 157.08 px long.
-  assert.equal(labelFitsArc(157, 0, Math.PI / 2, 100), true);
-  assert.equal(labelFitsArc(158, 0, Math.PI / 2, 100), false);
-  assert.equal(labelFitsArc(150, 0, Math.PI / 2, 100, 4), false, 'padding at both ends');
-  assert.equal(labelFitsArc(140, 0, Math.PI / 2, 100, 4), true);
-  assert.equal(labelFitsArc(10, 1, 1, 100), false, 'an empty arc holds nothing');
-  assert.equal(labelFitsArc(0, 1, 1.001, 100), true);
-  assert.equal(labelFitsDisc(39, { ringWidth: 20 }, 0), true);
-  assert.equal(labelFitsDisc(39, { ringWidth: 20 }, 1), false);
 });

@@ -10,7 +10,7 @@
 // draw.
 
 import { TAU, canvasAngle } from '../layout/sunburst.js';
-import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle } from './boxes.js';
+import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle, lineOffset } from './boxes.js';
 import { measurer } from './labels.js';
 
 // Sizes the canvas to cssWidth x cssHeight CSS pixels at `dpr` device
@@ -116,12 +116,12 @@ export function paintBoxes(ctx, scene, boxesOf) {
     for (const { label } of group) {
       ctx.textAlign = label.align;
       if (label.angle === 0) {
-        ctx.fillText(label.text, label.x, label.y);
+        label.lines.forEach((line, j) => ctx.fillText(line, label.x, label.y + lineOffset(label, j)));
       } else {
         ctx.save();
         ctx.translate(label.x, label.y);
         ctx.rotate(label.angle);
-        ctx.fillText(label.text, 0, 0);
+        label.lines.forEach((line, j) => ctx.fillText(line, 0, lineOffset(label, j)));
         ctx.restore();
       }
     }
