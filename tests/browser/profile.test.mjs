@@ -77,7 +77,9 @@ test('hovering a box shows its details; the legend explains colours and hatching
     // recursion.prof has estimated boxes (is_odd under is_even): hatched.
     const legend = await text(page, '#legend');
     assert.ok(legend !== null, 'no #legend');
-    assert.match(legend, /Hatched boxes: estimated time/);
+    assert.match(legend, /Hatched boxes and “≈” times are estimates/);
+    // How much of the time drawn is exact, as a whole percentage.
+    assert.match(legend, /Exact: [0-9]{1,3}% of the time drawn/);
     const swatches = await page.evaluate(() => document.querySelectorAll('#legend li').length);
     assert.ok(swatches >= 1, 'no package listed in #legend');
   }));
@@ -271,19 +273,33 @@ test('the depth and cutoff selects redraw and go into the URL', T, (t) => h.with
   await until(page, 'cutoff=0 in the URL', () => new URLSearchParams(location.search).get('cutoff'), (v) => v === '0');
   // wide.prof: hub's 5000 tiny children are one "(5000 smaller)" box at
   // cutoff 0.001; at 0 they are 5000 boxes of a quarter pixel each, drawn
-  // as one band that is no box to hover.
-  await waitChart(page);
-  const band = await canvasPoint(page, 5, 2.5 * wide.rowHeight);
+  // as one band, whose hover says what it stands for.
+  const atZero = await waitChart(page);
+  const band = await canvasPoint(page, 5, 2.5 * atZero.rowHeight);
   await hoverAt(page, band);
-  await until(page, 'no hover panel over the band of thin boxes', () => document.getElementById('hover').hidden, (v) => v === true);
+  const said = await until(page, 'the hover panel of the band of thin boxes', () => {
+    const el = document.getElementById('hover');
+    return el.hidden ? null : el.textContent;
+  }, (v) => v !== null && /5,000 boxes under half a pixel each/.test(v));
+  assert.match(said, /[0-9.]+ (s|ms|µs) in all \([0-9.]+% of total\), under hub\. Click to zoom into it and see them\./);
+  await shot('band hover');
   const pixel = await page.evaluate((y) => {
     const c = document.getElementById('chart-canvas');
     const dpr = c.width / c.clientWidth;
     return [...c.getContext('2d').getImageData(Math.round(5 * dpr), Math.round(y * dpr), 1, 1).data];
-  }, 2.5 * wide.rowHeight);
+  }, 2.5 * atZero.rowHeight);
   assert.notDeepEqual(pixel.slice(0, 3), [255, 255, 255], 'the band is drawn where the boxes are');
   await expectDrawn(page, 'wide.prof without cutoff');
   await shot('wide cutoff 0');
+  // A click on the band zooms into hub, where they are still too thin: the
+  // panel says so, and where to find them.
+  const [hub] = await largestChildPath(page, h.id('wide.prof'));
+  await page.mouse.click(band.x, band.y);
+  const zoomed = await waitChart(page, { root: String(hub) }, 'the zoom into hub after a click on the band');
+  const inside = await canvasPoint(page, 5, 1.5 * zoomed.rowHeight);
+  await hoverAt(page, inside);
+  await until(page, 'the band\'s panel at hub\'s own zoom', () => document.getElementById('hover').textContent,
+    (v) => /5,000 boxes under half a pixel each/.test(v) && /Too thin to draw even at this zoom: the table lists them/.test(v));
 }));
 
 test('a click on a "(N smaller)" box lowers the cutoff to show them', T, (t) => h.withPage(t, async (page, { shot }) => {
