@@ -7,9 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
+import { formatDuration } from '../../web/js/layout/format.js';
+import { percent } from '../../web/js/layout/notes.js';
 import {
-  api, canvasPixels, canvasPoint, chart, crumbs, expectDrawn, expectPage, firstChildPoint, hoverAt, goto,
-  largestChildPath, openProfile, pageUrl, sleep, text, until, waitChart, waitDownload, waitTable, zoomFirstChild,
+  api, canvasPixels, canvasPoint, chart, chartText, crumbs, expectDrawn, expectPage, firstChildPoint, hoverAt, goto,
+  isShown, largestChildPath, openProfile, pageUrl, recordChartText, sleep, text, until, waitChart, waitDownload, waitTable,
+  zoomFirstChild,
 } from './pages.mjs';
 
 // recursion.prof: 11 functions, recursion and estimated boxes; wide.prof: one
@@ -344,3 +347,124 @@ test('switching profiles in one tab keeps nothing of the last one', T, (t) => h.
   assert.equal(c.root, '');
   assert.equal((await chart(page)).view, 'icicle');
 }));
+
+// The time a box shows for a tree box of the API (render/labels.js).
+const boxTime = (b) => `${b.exact ? '' : '≈ '}${formatDuration(b.time)}`;
+
+test('boxes say their name and their time, on two lines in rows that use the window', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    await recordChartText(page);
+    const c = await openProfile(page, h.url('recursion.prof'));
+    // 5 levels in a 900 px window: rows of 40 px, not 20.
+    assert.ok(c.rowHeight >= 36, `data-row-height is ${c.rowHeight}`);
+    const top = await api(page, `/api/profiles/${h.id('recursion.prof')}/tree?depth=2`);
+    const main = top.root.children[0];
+    const fib = main.children[0];
+    const texts = await until(page, 'main\'s label in the chart', () => [...window.__chartText], (v) => v.includes(main.name));
+    // Name over time: the time is the next line written.
+    for (const b of [main, fib]) {
+      const k = texts.indexOf(b.name);
+      assert.ok(k >= 0, `${b.name} is written: ${JSON.stringify(texts.slice(0, 12))}`);
+      assert.equal(texts[k + 1], boxTime(b), `${b.name}'s time`);
+    }
+    assert.ok(texts.includes(boxTime(top.root)), 'the whole profile\'s time');
+    // The chart fits the window with the legend under it.
+    const fits = await page.evaluate(() => document.getElementById('legend').getBoundingClientRect().bottom <= window.innerHeight);
+    assert.ok(fits, 'the legend is in the window with the chart');
+    await shot('times in boxes');
+  }));
+
+test('the sunburst fits the window, as the window changes too', T, (t) => h.withPage(t, async (page, { shot }) => {
+  await recordChartText(page);
+  for (const [w, hgt] of [[1280, 900], [1400, 900], [1000, 700]]) {
+    await page.setViewport({ width: w, height: hgt, deviceScaleFactor: 1 });
+    await goto(page, h.url('real_pydoc.prof', 'view=sunburst'));
+    await expectPage(page, 'profile');
+    const c = await waitChart(page, { view: 'sunburst' });
+    assert.ok(c.ringWidth > 0, `data-ring-width is ${c.ringWidth}`);
+    const box = await page.evaluate(() => {
+      const r = document.getElementById('chart-canvas').getBoundingClientRect();
+      return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, right: r.right, width: r.width, height: r.height, innerWidth, innerHeight };
+    });
+    assert.ok(box.bottom <= box.innerHeight, `${w}x${hgt}: the disc ends at ${box.bottom}, the window at ${box.innerHeight}`);
+    assert.ok(box.right <= box.innerWidth, `${w}x${hgt}: within the width`);
+    assert.ok(box.height >= 320, `${w}x${hgt}: a disc of ${box.height} px`);
+    await expectDrawn(page, `the sunburst at ${w}x${hgt}`);
+    await shot(`sunburst ${w}x${hgt}`);
+  }
+  // Resizing the window resizes the disc, without a reload.
+  const before = (await chart(page)).ringWidth;
+  await page.setViewport({ width: 1400, height: 1000, deviceScaleFactor: 1 });
+  await until(page, 'a larger disc after the window grew', () => Number(document.getElementById('chart-canvas').dataset.ringWidth),
+    (r) => r > before);
+  const texts = await chartText(page);
+  assert.ok(texts.some((s) => /^(≈ )?[0-9.]+ (s|ms|µs)$/.test(s)), `times in the rings: ${JSON.stringify(texts.slice(0, 10))}`);
+}));
+
+test('keyboard shortcuts work without clicking the chart, not while typing, and the page says so', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const id = h.id('recursion.prof');
+    await openProfile(page, h.url('recursion.prof'));
+    assert.ok(await isShown(page, '#keys-hint'), 'the shortcuts are written on the page');
+    const hint = await text(page, '#keys-hint');
+    for (const key of ['Enter', 'Backspace', 'Esc', 'icicle', 'sunburst', 'search']) assert.ok(hint.includes(key), `the hint names ${key}`);
+    assert.equal(await page.evaluate(() => document.activeElement === document.body), true, 'nothing focused yet');
+    await page.keyboard.press('s');
+    await waitChart(page, { view: 'sunburst' }, 'the sunburst after "s", the focus nowhere');
+    await page.keyboard.press('i');
+    await waitChart(page, { view: 'icicle' }, 'the icicle after "i"');
+    const one = await largestChildPath(page, id);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitChart(page, { root: one.join(',') }, 'the zoom after ArrowDown, Enter');
+    await until(page, 'the hover panel of the keyboard\'s box', () => !document.getElementById('hover').hidden, (v) => v);
+    await page.keyboard.press('Backspace');
+    await waitChart(page, { root: '' }, 'the zoom out after Backspace');
+    // After a click elsewhere (a toolbar button keeps the focus), letters still work.
+    await page.click('#view-sunburst');
+    await page.click('#view-icicle');
+    await page.keyboard.press('s');
+    await waitChart(page, { view: 'sunburst' }, '"s" with the focus on a button');
+    await page.keyboard.press('i');
+    await waitChart(page, { view: 'icicle' });
+    // Typing in the search box is typing.
+    await page.focus('#search');
+    await page.keyboard.type('is');
+    await sleep(300);
+    assert.equal((await chart(page)).view, 'icicle', '"s" typed into the search box switches nothing');
+    assert.equal(await page.$eval('#search', (e) => e.value), 'is');
+    await page.keyboard.press('Backspace');
+    assert.equal((await chart(page)).root, '', 'Backspace in the box edits the box');
+    assert.equal(await page.$eval('#search', (e) => e.value), 'i');
+    await shot('typing');
+  }));
+
+test('a search\'s share: exact for one function, an estimate within bounds for several', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const id = h.id('recursion.prof');
+    await openProfile(page, h.url('recursion.prof'));
+    const total = (await api(page, `/api/profiles/${id}/tree?depth=1`)).root.time;
+    const one = (await api(page, `/api/profiles/${id}/functions?q=ackermann`)).rows;
+    assert.equal(one.length, 1, 'the fixture has one ackermann');
+    await page.type('#search', 'ackermann');
+    const exact = `${percent(Math.min(1, one[0].ct / total))} of total time (the cumtime of ackermann, the one function that matches)`;
+    await until(page, `#search-share to say ${exact}`, () => document.getElementById('search-share').textContent, (v) => v === exact);
+    await shot('one function');
+    // cyc_a, cyc_b, cyc_c call each other: several functions.
+    const rows = (await api(page, `/api/profiles/${id}/functions?q=CYC_`)).rows;
+    assert.equal(rows.length, 3);
+    const lo = Math.max(...rows.map((r) => r.ct)) / total;
+    const hi = Math.min(1, rows.reduce((sum, r) => sum + r.ct, 0) / total);
+    await page.click('#search', { clickCount: 3 });
+    await page.type('#search', 'CYC_');
+    const said = await until(page, '#search-share with bounds', () => document.getElementById('search-share').textContent,
+      (v) => /^≈ /.test(v));
+    const m = /^≈ ([0-9.]+)% of total time \(between ([0-9.]+)% and ([0-9.]+)%/.exec(said);
+    assert.ok(m, said);
+    assert.equal(`${m[2]}%`, percent(lo));
+    assert.equal(`${m[3]}%`, percent(hi));
+    assert.ok(Number(m[1]) >= Number(m[2]) && Number(m[1]) <= Number(m[3]), said);
+    await page.click('#search', { clickCount: 3 });
+    await page.type('#search', 'no-such-function');
+    await until(page, '#search-share for no match', () => document.getElementById('search-share').textContent, (v) => v === 'no function matches');
+  }));
