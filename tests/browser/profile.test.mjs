@@ -468,3 +468,50 @@ test('a search\'s share: exact for one function, an estimate within bounds for s
     await page.type('#search', 'no-such-function');
     await until(page, '#search-share for no match', () => document.getElementById('search-share').textContent, (v) => v === 'no function matches');
   }));
+
+test('a view the server capped says so above the chart, and shows no blank levels below the cap', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    // The server's side of the cap (docs/api.md's `capped`) stood in for:
+    // the top view of recursion.prof is cut at depth 2, its boxes there
+    // flagged `more`, as a server over its 100,000 boxes answers.
+    const id = h.id('recursion.prof');
+    const D = 2;
+    await page.setRequestInterception(true);
+    page.on('request', async (req) => {
+      const url = new URL(req.url());
+      if (url.pathname !== `/api/profiles/${id}/tree` || url.searchParams.has('path')) {
+        req.continue();
+        return;
+      }
+      const view = await (await fetch(req.url())).json();
+      const cut = (b, d) => ({ ...b, more: b.more || (d === D && b.children.length > 0), children: d === D ? [] : b.children.map((c) => cut(c, d + 1)) });
+      req.respond({
+        status: 200, contentType: 'application/json',
+        body: JSON.stringify({ ...view, root: cut(view.root, 0), capped: { max_boxes: 100000, depth: D } }),
+      });
+    });
+    const c = await openProfile(page, h.url('recursion.prof'));
+    const notice = await until(page, '#cap-notice shown', () => {
+      const el = document.getElementById('cap-notice');
+      return el.hidden ? null : el.textContent;
+    }, (v) => v !== null);
+    assert.equal(notice, 'Showing 2 of 10 levels: this view has more than 100,000 boxes — zoom in or raise the cutoff to see deeper.');
+    const height = await page.evaluate(() => document.getElementById('chart-canvas').getBoundingClientRect().height);
+    assert.equal(height, (D + 1) * c.rowHeight, 'as many rows as levels loaded: none blank below them');
+    // Hovering a box at the cap that calls others says its own time is not
+    // known: main's first child with children, found from the real view.
+    const real = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/profiles/${id}/tree?depth=3&path=`);
+    const main = real.root.children[0];
+    const j = main.children.findIndex((b) => b.children.length > 0);
+    assert.ok(j >= 0, 'main calls something that calls something');
+    const before = main.children.slice(0, j).reduce((sum, b) => sum + b.time, 0);
+    const x = ((before + main.children[j].time / 2) / real.root.time) * (await page.evaluate(() => document.getElementById('chart-canvas').clientWidth));
+    await hoverAt(page, await canvasPoint(page, x, (D + 0.5) * c.rowHeight));
+    await until(page, 'the panel of a box at the cap', () => document.getElementById('hover').textContent,
+      (v) => /at most .* \(the calls below it are not loaded: zoom in for them\)/.test(v));
+    await shot('capped');
+    // Zoomed in, the view (fetched rooted there, not cut) is whole again.
+    const one = await largestChildPath(page, id);
+    await zoomFirstChild(page, one.join(','));
+    await until(page, '#cap-notice hidden in an uncapped view', () => document.getElementById('cap-notice').hidden, (v) => v);
+  }));

@@ -5,7 +5,7 @@
 // band that stands for boxes not drawn one by one (store's hoverBand), it
 // says what they are and how to see them.
 
-import { EXACT, CALLS_EXACT, SMALLER } from '../model/tree.js';
+import { EXACT, CALLS_EXACT, MORE, SMALLER } from '../model/tree.js';
 import { formatDuration } from '../layout/format.js';
 import { bandNote, percent } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
@@ -32,7 +32,12 @@ export function createHoverPanel(panel, { store, canvas }) {
     }
     rows.push(line('time', `${formatDuration(tree.time[n])} · ${percent(tree.time[n] / total)} of total`
       + (parent >= 0 ? ` · ${percent(tree.time[n] / tree.time[parent])} of parent` : '')));
-    rows.push(line('self', formatDuration(tree.self[n])));
+    // Below a box whose callees were not fetched (the view's depth, or the
+    // server's cap), what its shown children leave is an upper bound on
+    // its own time, not its own time.
+    rows.push(line('self', tree.has(n, MORE) && !tree.has(n, SMALLER)
+      ? `at most ${formatDuration(tree.self[n])} (the calls below it are not loaded: zoom in for them)`
+      : formatDuration(tree.self[n])));
     if (n > 0 && !tree.has(n, SMALLER)) {
       const calls = tree.calls[n];
       const text = tree.has(n, CALLS_EXACT) ? String(calls) : `≈ ${Number.isInteger(calls) ? calls : calls.toFixed(1)}`;
