@@ -82,7 +82,8 @@ export function hatchPattern(ctx, color) {
 }
 
 // Paints a chart, boxesOf(scene, measure) giving its drawings (boxes.js),
-// and returns how many boxes it drew.  Fills go first, then hatching over them, labels, and outlines on top.
+// and returns how many it drew (boxes and bands).  Fills go first, then
+// hatching over them, labels (one or two lines each), and outlines on top.
 // Each pass draws one path per style (colour and fading) rather than one
 // per box, and the font is set once: a frame costs a few dozen fill()
 // calls, not one per box.
