@@ -85,7 +85,7 @@ export const UNLOADED_LABEL = 'not loaded';
 // while a search is on, since no one box of them can be said to match.
 export function boxDrawer(scene, measure) {
   const { tree, colors, theme, marks, searching } = scene;
-  const hatch = THEMES[theme].hatch;
+  const t = THEMES[theme];
   const outlines = OUTLINES[theme];
   // A slot narrower than an em holds no more than a name of a character
   // or two, and no cut one (MIN_LABEL_CHARS and an ellipsis): it gets no
@@ -95,7 +95,6 @@ export function boxDrawer(scene, measure) {
   const roomy = (slot) => slot !== null && slot.maxWidth >= em;
   const labelAt = (slot, lines) => (lines.length === 0 ? null
     : { lines, x: slot.x, y: slot.y, angle: slot.angle, align: slot.align, lineHeight });
-  const t = THEMES[theme];
   const box = (node, shape, slot) => {
     const style = boxStyle(tree, colors, node, theme);
     const mark = marks === null ? 0 : marks[node];
@@ -106,7 +105,7 @@ export function boxDrawer(scene, measure) {
       shape,
       fill: style.fill,
       text: style.text,
-      hatch: style.hatch ? hatch : null,
+      hatch: style.hatch ? t.hatch : null,
       faded: searching && (mark & MATCH) === 0,
       outline: (mark & FOCUS) !== 0 ? outlines[FOCUS] : (mark & HOVER_SAME) !== 0 ? outlines[HOVER_SAME] : null,
       label: labelAt(slot, lines),

@@ -38,11 +38,12 @@ export function paintIcicle(ctx, scene) {
 export function icicleBoxes(scene, measure) {
   const { rects, viewport: vp, width, height } = scene;
   const draw = boxDrawer(scene, measure);
+  const em = fontPx(scene.font);
+  // Where the label of a box (or band) of w x h pixels at (left, top) goes.
   const slotIn = (left, top, w, h) => {
     const lines = linesThatFit(h, em);
     return lines > 0 ? { x: left + LABEL_PAD, y: top + h / 2, angle: 0, align: 'left', maxWidth: w - 2 * LABEL_PAD, lines } : null;
   };
-  const em = fontPx(scene.font);
   const out = [];
   if (!(vp.width > 0 && vp.rowHeight > 0)) return out;
   const first = Math.max(0, Math.floor(-vp.y / vp.rowHeight));

@@ -91,7 +91,8 @@ function labelSlot(shape, vp, em) {
   const { r0, r1, a0, a1 } = shape;
   if (r0 === 0 && isFullCircle(shape)) {
     // Across the disc: the chord at the top (and bottom) edge of the text,
-    // half an em from the middle for one line, a line and a half for two.
+    // half an em from the middle for one line, about a line's height for
+    // two.
     const lineHeight = em * LINE_SPACING;
     const lines = r1 >= 2 * lineHeight ? 2 : 1;
     const edge = lines === 2 ? lineHeight : em / 2;

@@ -3,10 +3,9 @@
 // Steps are named as the boxes are (built-ins by their short names), with
 // the full name in the tooltip.
 
-import { shortName } from '../layout/names.js';
 import { zoomSteps } from '../layout/navigate.js';
 import { functionLabel } from '../layout/table.js';
-import { visibleText } from '../layout/text.js';
+import { boxLabel } from '../render/labels.js';
 import { element } from './dom.js';
 
 export function createBreadcrumb(nav, { store, zoom }) {
@@ -19,7 +18,7 @@ export function createBreadcrumb(nav, { store, zoom }) {
     const steps = zoomSteps(tree, at, state.root);
     const buttons = steps.map(({ node: n, path }, i) => {
       const b = element('button', {
-        type: 'button', className: 'crumb', textContent: visibleText(n === 0 ? tree.name(n) : shortName(tree.file(n), tree.name(n))),
+        type: 'button', className: 'crumb', textContent: boxLabel(tree, n),
         title: n === 0 ? 'The whole profile' : functionLabel(tree.file(n), tree.line[n], tree.name(n)),
       });
       if (i === steps.length - 1) b.setAttribute('aria-current', 'true');
