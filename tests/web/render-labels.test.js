@@ -117,12 +117,14 @@ function bruteFitEnd(text, maxWidth, measure) {
     if (measure(ELLIPSIS + text.slice(k)) > maxWidth) continue;
     const end = text.slice(k);
     const sep = end.search(/[._]/);
-    return sep >= 0 && end.length - sep - 1 >= 3 ? ELLIPSIS + end.slice(sep + 1) : ELLIPSIS + end;
+    if (sep < 0) return ELLIPSIS + end;
+    const rest = end.slice(sep + 1);
+    return ELLIPSIS + ([...rest].length >= 3 ? rest : end.slice(sep));
   }
   return '';
 }
 
-test('a name cut at its start keeps the longest end that fits, from a word when it can', () => {
+test('a name cut at its start keeps the longest end that fits, from a word', () => {
   const random = rng(42);
   for (let trial = 0; trial < 2000; trial++) {
     const measure = randomMeasure(random);
@@ -140,6 +142,7 @@ test('a name cut at its start keeps the longest end that fits, from a word when 
   assert.equal(fitLabel('_find_and_load_unlocked', 80, measure, 'end'), '…unlocked');
   assert.equal(fitLabel('_find_and_load', 70, measure, 'end'), '…and_load');
   assert.equal(fitLabel('math.sin', 40, measure, 'end'), '…sin', 'no dot after the ellipsis');
+  assert.equal(fitLabel('build_field_17', 42, measure, 'end'), '…_17', 'no piece of a word');
   assert.equal(fitLabel('😀😀😀', 14, measure, 'end'), '…😀');
   assert.equal(fitLabel('😀😀😀', 13, measure, 'end'), '');
 });

@@ -104,8 +104,8 @@ export function labelLines(tree, i, maxWidth, lines, measure, shared = null) {
 // The longest part of text, with an ellipsis where it is cut, whose
 // measured width is at most maxWidth: its start (keep 'start') or its end
 // (keep 'end', the ellipsis first); '' when not even one character and the
-// ellipsis fit.  An end starts at a word when it can: "…unlocked", not
-// "…d_unlocked"; "…sin", not "…h.sin".  A cut never splits a surrogate
+// ellipsis fit.  An end starts at a word: "…unlocked", not "…d_unlocked";
+// "…sin", not "…h.sin"; "…_17", not "…ld_17".  A cut never splits a surrogate
 // pair, which would leave half a character to draw.
 export function fitLabel(text, maxWidth, measure, keep = 'start') {
   if (text === '' || !(maxWidth > 0)) return '';
@@ -133,11 +133,14 @@ export function fitLabel(text, maxWidth, measure, keep = 'start') {
   return keep === 'start' ? best : fromWord(best);
 }
 
-// A word separator inside a cut end ("…d_unlocked") starts it instead
-// ("…unlocked"), when a few characters are left after it.
+// A cut end starts at a word, not in one: the piece of a word before the
+// first separator goes ("…d_unlocked" -> "…unlocked"), and the separator
+// too when a few characters are left after it ("…ld_17" -> "…_17").
 function fromWord(piece) {
-  const m = /^…[^._]*[._](?=[^]{3})/.exec(piece);
-  return m === null ? piece : ELLIPSIS + piece.slice(m[0].length);
+  const m = /^…([^._]*)([._])/.exec(piece);
+  if (m === null) return piece;
+  const rest = piece.slice(m[0].length);
+  return ELLIPSIS + ([...rest].length >= 3 ? rest : m[2] + rest);
 }
 
 // fitLabel, or '' when the cut would keep fewer than MIN_LABEL_CHARS
