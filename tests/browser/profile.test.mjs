@@ -447,7 +447,7 @@ test('a search\'s share: exact for one function, an estimate within bounds for s
     const one = (await api(page, `/api/profiles/${id}/functions?q=ackermann`)).rows;
     assert.equal(one.length, 1, 'the fixture has one ackermann');
     await page.type('#search', 'ackermann');
-    const exact = `${percent(Math.min(1, one[0].ct / total))} of total time (the cumtime of ackermann, the one function that matches)`;
+    const exact = `${percent(Math.min(1, one[0].ct / total))} of total time (ackermann's cumtime)`;
     await until(page, `#search-share to say ${exact}`, () => document.getElementById('search-share').textContent, (v) => v === exact);
     await shot('one function');
     // cyc_a, cyc_b, cyc_c call each other: several functions.
@@ -459,7 +459,7 @@ test('a search\'s share: exact for one function, an estimate within bounds for s
     await page.type('#search', 'CYC_');
     const said = await until(page, '#search-share with bounds', () => document.getElementById('search-share').textContent,
       (v) => /^≈ /.test(v));
-    const m = /^≈ ([0-9.]+)% of total time \(between ([0-9.]+)% and ([0-9.]+)%/.exec(said);
+    const m = /^≈ ([0-9.]+)% of total time \(between ([0-9.]+)% and ([0-9.]+)%; 3 functions\)$/.exec(said);
     assert.ok(m, said);
     assert.equal(`${m[2]}%`, percent(lo));
     assert.equal(`${m[3]}%`, percent(hi));

@@ -71,7 +71,7 @@ test('several: the chart\'s share within the bounds; a new query drops the old a
   api.pending.shift()();
   await settle();
   // The chart's top-most matches hold 0.86 s (8.6%), under the largest ct.
-  assert.deepEqual(store.get().searchShare, { kind: 'estimate', share: 4.24 / 10, lo: 4.24 / 10, hi: 5.24 / 10 });
+  assert.deepEqual(store.get().searchShare, { kind: 'estimate', share: 4.24 / 10, lo: 4.24 / 10, hi: 5.24 / 10, count: 2 });
   store.set({ search: '' });
   await settle();
   assert.equal(store.get().searchShare, null);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { treeFromView } from '../../web/js/model/tree.js';
 import { asciiLower, matchedFunctions, searchShare, searchTree } from '../../web/js/model/search.js';
-import { searchNote } from '../../web/js/layout/notes.js';
+import { searchNote, searchTitle } from '../../web/js/layout/notes.js';
 import { box, fixtureJson, rng, wholeView } from './support.js';
 
 test('an empty query matches nothing and shares nothing', () => {
@@ -85,7 +85,8 @@ test('one matching function: its cumtime\'s share, exactly, whatever the chart s
   for (const chart of [0, 0.0039, 0.03, 1]) {
     assert.deepEqual(searchShare(f, chart, 0.046), { kind: 'exact', share: 0.0195 / 0.046, name: 'f0' });
   }
-  assert.equal(searchNote(searchShare(f, 0, 0.046)), '42.4% of total time (the cumtime of f0, the one function that matches)');
+  assert.equal(searchNote(searchShare(f, 0, 0.046)), "42.4% of total time (f0's cumtime)");
+  assert.match(searchTitle(searchShare(f, 0, 0.046)), /^One function matches: its cumulative time over the profile's total/);
   // A cumtime over the total (a root function, in real dumps) is all of it.
   assert.equal(searchShare(matchedFunctions(page([2])), 0, 1.5).share, 1);
   assert.deepEqual(searchShare(matchedFunctions(page([])), 0.5, 1), { kind: 'none' });
@@ -97,12 +98,13 @@ test('several functions: the chart\'s figure held within max(ct) and the sum of 
   const f = matchedFunctions(page([0.5, 0.25, 0.125]));
   assert.equal(f.largest, 0.5);
   assert.equal(f.sum, 0.875);
-  assert.deepEqual(searchShare(f, 0.6, 1), { kind: 'estimate', share: 0.6, lo: 0.5, hi: 0.875 });
-  assert.deepEqual(searchShare(f, 0.1, 1), { kind: 'estimate', share: 0.5, lo: 0.5, hi: 0.875 }, 'at least the largest');
-  assert.deepEqual(searchShare(f, 0.95, 1), { kind: 'estimate', share: 0.875, lo: 0.5, hi: 0.875 }, 'at most the sum');
-  assert.deepEqual(searchShare(f, 0.3, 0.6), { kind: 'estimate', share: 0.5 / 0.6, lo: 0.5 / 0.6, hi: 1 }, 'never over 100%');
+  assert.deepEqual(searchShare(f, 0.6, 1), { kind: 'estimate', share: 0.6, lo: 0.5, hi: 0.875, count: 3 });
+  assert.deepEqual(searchShare(f, 0.1, 1), { kind: 'estimate', share: 0.5, lo: 0.5, hi: 0.875, count: 3 }, 'at least the largest');
+  assert.deepEqual(searchShare(f, 0.95, 1), { kind: 'estimate', share: 0.875, lo: 0.5, hi: 0.875, count: 3 }, 'at most the sum');
+  assert.deepEqual(searchShare(f, 0.3, 0.6), { kind: 'estimate', share: 0.5 / 0.6, lo: 0.5 / 0.6, hi: 1, count: 3 }, 'never over 100%');
   assert.equal(searchNote(searchShare(f, 0.6, 1)),
-    '≈ 60.0% of total time (between 50.0% and 87.5%: several functions, calls nested in each other count once)');
+    '≈ 60.0% of total time (between 50.0% and 87.5%; 3 functions)');
+  assert.match(searchTitle(searchShare(f, 0.6, 1)), /^3 functions match\. Their share is at least the largest one's cumulative time and at most the sum/);
   // More matches than the page holds: each of the rest counts as much as
   // the page's last, so the bound still holds.
   const many = matchedFunctions(page([0.4, 0.1, 0.01], 10));

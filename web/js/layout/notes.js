@@ -18,12 +18,22 @@ export function percent(share) {
 }
 
 // The search's line beside the box (model/search.js's searchShare), or ''
-// while its figures are not in.
+// while its figures are not in: short, since it sits in the toolbar;
+// searchTitle says how the figure was had.
 export function searchNote(share) {
   if (share === null) return '';
   if (share.kind === 'none') return 'no function matches';
-  if (share.kind === 'exact') return `${percent(share.share)} of total time (the cumtime of ${visibleText(share.name)}, the one function that matches)`;
-  return `≈ ${percent(share.share)} of total time (between ${percent(share.lo)} and ${percent(share.hi)}: several functions, calls nested in each other count once)`;
+  if (share.kind === 'exact') return `${percent(share.share)} of total time (${visibleText(share.name)}'s cumtime)`;
+  return `≈ ${percent(share.share)} of total time (between ${percent(share.lo)} and ${percent(share.hi)}; ${formatCount(share.count)} functions)`;
+}
+
+// The tooltip of the search's line.
+export function searchTitle(share) {
+  if (share === null || share.kind === 'none') return '';
+  if (share.kind === 'exact') return 'One function matches: its cumulative time over the profile\'s total, as pstats gives it.';
+  return `${formatCount(share.count)} functions match. Their share is at least the largest one's cumulative time and at most the sum of `
+    + 'all of theirs (calls nested in each other are counted once in the true figure); the estimate is the chart\'s matching '
+    + 'boxes, each stretch of time counted once, held within those bounds.';
 }
 
 // "exact: 97% of the time drawn", from the time of the exact boxes drawn

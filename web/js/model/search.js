@@ -83,7 +83,8 @@ export function matchedFunctions(page) {
 // The share of the total time `total` the matches of a query stand for
 // (functions: matchedFunctions): { kind: 'none' } when no function
 // matches; { kind: 'exact', share, name } for one function, its cumtime
-// over the total; { kind: 'estimate', share, lo, hi } for several, with lo
+// over the total; { kind: 'estimate', share, lo, hi, count } for `count`
+// functions, with lo
 // and hi the bounds the cumtimes give and share the chart's figure
 // (chartTime, the top-most matching boxes) held within them.  Shares are
 // fractions, at most 1.
@@ -93,7 +94,7 @@ export function searchShare(functions, chartTime, total) {
   const lo = of(functions.largest);
   if (functions.count === 1) return { kind: 'exact', share: lo, name: functions.name };
   const hi = Math.max(lo, of(functions.sum));
-  return { kind: 'estimate', share: Math.min(hi, Math.max(lo, of(chartTime))), lo, hi };
+  return { kind: 'estimate', share: Math.min(hi, Math.max(lo, of(chartTime))), lo, hi, count: functions.count };
 }
 
 function usable(t) {

@@ -2,7 +2,7 @@
 // downloads.  Each control writes one key of the store and shows what the
 // store holds, so a URL, Back/Forward or a key press moves them too.
 
-import { searchNote } from '../layout/notes.js';
+import { searchNote, searchTitle } from '../layout/notes.js';
 import { CUTOFFS, DEPTHS } from '../state/url-state.js';
 import { shortcutScope } from './keys.js';
 
@@ -58,6 +58,7 @@ export function createToolbar(el, { store, onExport }) {
     cutoff.value = String(state.cutoff);
     if (document.activeElement !== search) search.value = state.search;
     share.textContent = state.search === '' ? '' : searchNote(state.searchShare);
+    share.title = state.search === '' ? '' : searchTitle(state.searchShare);
   }
   store.subscribe(render);
   render(store.get());
