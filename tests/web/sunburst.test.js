@@ -1,11 +1,11 @@
-// layout/sunburst.js: angles, rings, culling, polar hit-testing, label fit.
+// layout/sunburst.js: angles, rings, culling, polar hit-testing, bands.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { treeFromView } from '../../web/js/model/tree.js';
 import { layoutIcicle } from '../../web/js/layout/icicle.js';
 import {
-  TAU, canvasAngle, hitTest, layoutSunburst, pixelToPolar, polarToPixel, ringRadii,
+  TAU, canvasAngle, hitBand, hitTest, layoutSunburst, pixelToPolar, polarToPixel, ringRadii,
 } from '../../web/js/layout/sunburst.js';
 import { box, fixtureJson, randomView, rng, wholeView } from './support.js';
 
@@ -151,4 +151,23 @@ test('hit-testing agrees with a brute-force polar search, misses give -1', () =>
     assert.equal(hitTest(arcs, vp.cx, vp.cy, vp), 0, 'the centre is the zoom root');
     assert.equal(hitTest(arcs, NaN, 0, vp), -1);
   }
+});
+
+test('bands are the icicle\'s, in angles, and hit where they lie', () => {
+  // hub (all of it) has a 0.5 child and 400 tiny ones after it.
+  const tiny = Array.from({ length: 400 }, (_, i) => box(i + 3, 0.00125));
+  const tree = treeFromView(wholeView({ ...box(null, 1, [box(1, 1, [box(2, 0.5), ...tiny])]), name: '(all)', file: '' }));
+  const arcs = layoutSunburst(tree, 0, { minAngle: TAU / 500 });
+  const rects = layoutIcicle(tree, 0, { minWidth: 1 / 500 });
+  assert.equal(arcs.runs.count, 1);
+  for (const key of ['kind', 'parent', 'boxes', 'time']) assert.deepEqual(arcs.runs[key], rects.runs[key], key);
+  assert.deepEqual(arcs.runs.ring, rects.runs.row);
+  assert.ok(Math.abs(arcs.runs.a0[0] - Math.PI) < 1e-9 && Math.abs(arcs.runs.a1[0] - TAU) < 1e-9);
+  assert.equal(arcs.runs.boxes[0], 400);
+  const vp = { cx: 100, cy: 100, ringWidth: 20 };
+  // Ring 2 at 9 o'clock (three quarters round): the band; at 3 o'clock: the 0.5 child.
+  assert.equal(hitBand(arcs, 100 - 50, 100, vp), 0);
+  assert.equal(hitTest(arcs, 100 - 50, 100, vp), -1);
+  assert.equal(hitBand(arcs, 100 + 50, 100, vp), -1);
+  assert.equal(arcs.node[hitTest(arcs, 100 + 50, 100, vp)], 2);
 });
