@@ -154,7 +154,7 @@ export function shadeIndex(file, line, name) {
 }
 
 // Hues for packages in order of importance: each takes the free hue
-// nearest its own (colorIndex), the nearer one clockwise on a tie,
+// nearest its own (colorIndex), the next one up the palette on a tie,
 // preferring hues with no taken neighbour while there are any.  Returns a
 // Map package -> palette index, -1 once the palette is used up.  Each
 // package's hue depends only on those before it, so a list extended at its
@@ -178,7 +178,7 @@ export function assignHues(packages) {
 
 // A function's package, one packageOf per file (built-ins, which share the
 // file "~", per name).
-export function packageReader(tree) {
+function packageReader(tree) {
   const byFile = new Map();
   return (i) => {
     const key = tree.file(i) === '~' ? `~${tree.name(i)}` : tree.file(i);
@@ -212,13 +212,17 @@ export function viewColors(tree, root, levels) {
   const hues = assignHues([...ranked, ...[...outside].sort()]);
   const hue = new Int8Array(tree.size);
   const shade = new Uint8Array(tree.size);
+  const shadeOf = new Map();  // function id -> shade: one hash per function
   for (let i = 0; i < tree.size; i++) {
-    if (tree.fid[i] < 0) {
+    const fid = tree.fid[i];
+    if (fid < 0) {
       hue[i] = -1;
       continue;
     }
     hue[i] = hues.get(packageAt(i));
-    shade[i] = shadeIndex(tree.file(i), tree.line[i], tree.name(i));
+    let s = shadeOf.get(fid);
+    if (s === undefined) shadeOf.set(fid, (s = shadeIndex(tree.file(i), tree.line[i], tree.name(i))));
+    shade[i] = s;
   }
   return { hue, shade, packages: ranked.map((label) => ({ label, index: hues.get(label), time: area.get(label) })) };
 }

@@ -6,7 +6,7 @@
 // alone.  Built-ins are named by what tells them apart (layout/names.js:
 // "math.sin", not "<built-in method math.sin>"), and a name that still has
 // to be cut loses what it repeats of the others on screen: one that starts
-// as another one does keeps its end ("…load_unlocked" and "…and_load" tell
+// as another one does keeps its end ("…unlocked" and "…and_load" tell
 // _find_and_load_unlocked and _find_and_load apart where "_find_and_lo…"
 // twice would not; "…sin", "…cos", "…sqrt"), while a name like no other
 // keeps its start, which reads better ("build_r…").  A box's own words
