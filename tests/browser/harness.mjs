@@ -9,6 +9,8 @@
 // What a test gets:
 // - a server: `profviz view -s -p 0 --db TMP/profiles.db FILE...` (no browser
 //   of its own, any free port), with h.url(id, query) / h.id('recursion.prof');
+//   or, given `serve: [ARGS]` (tokens), the files stored with `profviz load`
+//   and `profviz serve -p 0 --db TMP/profiles.db ARGS...` serving them;
 // - a page in a browser context of its own (fresh cache and storage), 1280x900;
 // - problems collected while it runs: uncaught page errors, console errors
 //   (CSP violations are console errors), dialogs (alert, confirm, ...), server
@@ -35,7 +37,7 @@
 // handlers kill both and remove the temporary directories, and close() checks
 // /proc for any process still naming the browser's directory.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -190,17 +192,30 @@ async function withTimeout(promise, ms, what) {
 // The server.
 
 // Starts `profviz view -s -p 0 --db TMP/profiles.db FILE...` and waits for its
-// URLs, one per file, in the order given.  Resolves to
-// {origin, urls, ids, pid, binary, dir, stderr(), stop()}.
-export async function startProfviz(files, { binary = profvizPath(), timeoutMs = 60000 } = {}) {
+// URLs, one per file, in the order given.  With `serve` (arguments for
+// `profviz serve`, such as tokens), stores the files with `profviz load`
+// first, then starts `profviz serve -p 0 --db TMP/profiles.db SERVE...` and
+// waits for its URL.  Resolves to {origin, urls, ids, pid, binary, dir,
+// stderr(), stop()}.
+export async function startProfviz(files, { binary = profvizPath(), timeoutMs = 60000, serve = null } = {}) {
   installHandlers();
   for (const f of files) {
     if (!fs.existsSync(f)) throw new Error(`no profile at ${f}`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profviz-browser-'));
-  const args = ['view', '-s', '-p', '0', '--db', path.join(dir, 'profiles.db'), ...files];
+  const db = path.join(dir, 'profiles.db');
   const env = { ...process.env, XDG_CACHE_HOME: dir };
   delete env.BROWSER;
+  let stored = [];
+  if (serve !== null) {
+    const load = spawnSync(binary, ['load', '-q', '--db', db, ...files], { env, encoding: 'utf8', timeout: timeoutMs });
+    stored = load.stdout.split('\n').filter((l) => /^[0-9]+$/.test(l.trim())).map(Number);
+    if (load.status !== 0 || stored.length !== files.length) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`profviz load ${files.join(' ')}: status ${load.status}, ids ${JSON.stringify(stored)}\n${load.stderr}`);
+    }
+  }
+  const args = serve === null ? ['view', '-s', '-p', '0', '--db', db, ...files] : ['serve', '-p', '0', '--db', db, ...serve];
   // setpriv (util-linux, always on Debian) makes the kernel send SIGTERM to
   // profviz when node dies, however it dies.
   const setpriv = '/usr/bin/setpriv';
@@ -269,12 +284,18 @@ export async function startProfviz(files, { binary = profvizPath(), timeoutMs = 
         const line = out.slice(0, nl).trim();
         out = out.slice(nl + 1);
         const m = /^(https?:\/\/[^/\s]+)\/p\/([0-9]+)$/.exec(line);
+        const served = serve !== null ? /^(https?:\/\/[^/\s]+)\/$/.exec(line) : null;
+        if (served) {
+          server.origin = served[1];
+          server.ids.push(...stored);
+          server.urls.push(...stored.map((id) => `${served[1]}/p/${id}`));
+        }
         if (!m) continue;
         server.origin = m[1];
         server.urls.push(line);
         server.ids.push(Number(m[2]));
       }
-      if (server.urls.length === files.length) {
+      if (server.origin !== null && server.urls.length === files.length) {
         clearTimeout(timer);
         resolve(server);
       }
@@ -442,9 +463,10 @@ function slug(s) {
   return String(s).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'x';
 }
 
-// Registers before/after hooks that start profviz on `files` and Chromium,
-// and returns the handle the tests use.
-export function setupBrowserTests(moduleUrl, { files }) {
+// Registers before/after hooks that start profviz on `files` (with `serve`:
+// profviz serve with those arguments, see startProfviz) and Chromium, and
+// returns the handle the tests use.
+export function setupBrowserTests(moduleUrl, { files, serve = null }) {
   const base = path.basename(fileURLToPath(moduleUrl)).replace(/\.test\.mjs$/, '');
   const artifacts = path.join(artifactsRoot(), base);
   const h = {
@@ -469,7 +491,7 @@ export function setupBrowserTests(moduleUrl, { files }) {
   before(async () => {
     fs.rmSync(artifacts, { recursive: true, force: true });
     fs.mkdirSync(artifacts, { recursive: true });
-    h.server = await startProfviz(files);
+    h.server = await startProfviz(files, { serve });
     h.chromium = await launchChromium();
   }, { timeout: 120000 });
 

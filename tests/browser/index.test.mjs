@@ -97,3 +97,24 @@ test('an unknown profile shows an error message, not a blank page', T, (t) =>
     assert.equal(seen.kind, 'error', 'the error did not stay');
     await shot('unknown profile');
   }, { allow: [HTTP_ERROR] }));
+
+test('uploading a file stored before says so and links to it, opening nothing', T, (t) => h.withPage(t, async (page, { shot }) => {
+  await goto(page, `${h.origin}/`);
+  await expectPage(page, 'index');
+  const before = (await api(page, '/api/profiles')).profiles.length;
+  // recursion.prof is one of the server's own: the same bytes again.
+  await (await page.$('#upload-file')).uploadFile(fixture('recursion.prof'));
+  const said = await until(page, 'the upload status to say the profile was already stored', () => {
+    const s = document.getElementById('upload-status');
+    return s.dataset.kind === 'existed' ? { text: s.textContent, links: [...s.querySelectorAll('a')].map((a) => a.getAttribute('href')) } : null;
+  }, (v) => v !== null);
+  assert.match(said.text, /recursion\.prof was already stored here, as profile [0-9]+: nothing was added/);
+  assert.deepEqual(said.links, [`/p/${h.id('recursion.prof')}`]);
+  assert.equal(new URL(page.url()).pathname, '/', 'nothing opened');
+  assert.equal((await api(page, '/api/profiles')).profiles.length, before, 'nothing stored');
+  await shot('already stored');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#upload-status a')]);
+  await expectPage(page, 'profile');
+  await waitChart(page);
+  assert.equal(new URL(page.url()).pathname, `/p/${h.id('recursion.prof')}`);
+}));

@@ -6,10 +6,15 @@
 //   #chart-canvas            data-state ('loading' | 'ready'), data-root (fids,
 //                            comma-separated, '' at the top), data-view,
 //                            data-boxes, data-row-height (icicle row, CSS px)
+//                            or data-ring-width (sunburst ring, CSS px)
+//   #search-share            the search's share of time; #keys-hint the
+//                            shortcuts; #cap-notice a view the server cut short
 //   #breadcrumb .crumb       one per level, the last aria-current="true"
 //   #table[data-state]       'loading' | 'ready'; #stats th[data-sort],
 //                            tbody tr[data-fid]; #butterfly .callers/.callees
-//   #profiles tr[data-id]    the index page's list; #upload-file, #drop
+//   #profiles tr[data-id]    the index page's list; #upload-file, #drop;
+//                            #upload-status[data-kind=existed] a duplicate;
+//                            #token-form[data-reason] 'missing' | 'refused'
 //
 // Waits poll from node (every 100 ms) so that a timeout can say what was
 // last seen, not only what was awaited.
@@ -86,6 +91,7 @@ function readChart() {
     view: c.dataset.view ?? null,
     boxes: c.dataset.boxes === undefined ? null : Number(c.dataset.boxes),
     rowHeight: c.dataset.rowHeight === undefined ? null : Number(c.dataset.rowHeight),
+    ringWidth: c.dataset.ringWidth === undefined ? null : Number(c.dataset.ringWidth),
   };
 }
 
@@ -150,6 +156,36 @@ export async function expectDrawn(page, what, minShare = 0.01) {
       `differ from the background, ${px.colors} colour(s); wanted at least ${(minShare * 100).toFixed(1)}%`);
   }
   return px;
+}
+
+// Makes the pages opened from now on in this tab remember the text the
+// chart's last frame wrote (fillText on #chart-canvas; a frame starts with
+// its background, a fillRect of the whole canvas).  Canvas text is pixels
+// to the page; this is how a test reads what the boxes say.  Call before
+// goto().
+export function recordChartText(page) {
+  return page.evaluateOnNewDocument(() => {
+    const proto = CanvasRenderingContext2D.prototype;
+    const { fillText, fillRect } = proto;
+    window.__chartText = [];
+    let frame = [];
+    proto.fillRect = function (x, y, w, h) {
+      if (this.canvas.id === 'chart-canvas' && x === 0 && y === 0) {
+        frame = [];
+        window.__chartText = frame;
+      }
+      return fillRect.call(this, x, y, w, h);
+    };
+    proto.fillText = function (text, ...rest) {
+      if (this.canvas.id === 'chart-canvas') frame.push(String(text));
+      return fillText.call(this, text, ...rest);
+    };
+  });
+}
+
+// The text of the chart's last frame (recordChartText).
+export function chartText(page) {
+  return page.evaluate(() => [...window.__chartText]);
 }
 
 // A point of the canvas (CSS px from its top left corner) in page coordinates,

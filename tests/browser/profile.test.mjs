@@ -7,9 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
+import { formatDuration } from '../../web/js/layout/format.js';
+import { percent } from '../../web/js/layout/notes.js';
 import {
-  api, canvasPixels, canvasPoint, chart, crumbs, expectDrawn, expectPage, firstChildPoint, hoverAt, goto,
-  largestChildPath, openProfile, pageUrl, sleep, text, until, waitChart, waitDownload, waitTable, zoomFirstChild,
+  api, canvasPixels, canvasPoint, chart, chartText, crumbs, expectDrawn, expectPage, firstChildPoint, hoverAt, goto,
+  isShown, largestChildPath, openProfile, pageUrl, recordChartText, sleep, text, until, waitChart, waitDownload, waitTable,
+  zoomFirstChild,
 } from './pages.mjs';
 
 // recursion.prof: 11 functions, recursion and estimated boxes; wide.prof: one
@@ -77,7 +80,9 @@ test('hovering a box shows its details; the legend explains colours and hatching
     // recursion.prof has estimated boxes (is_odd under is_even): hatched.
     const legend = await text(page, '#legend');
     assert.ok(legend !== null, 'no #legend');
-    assert.match(legend, /Hatched boxes: estimated time/);
+    assert.match(legend, /Hatched boxes and “≈” times are estimates/);
+    // How much of the time drawn is exact, as a whole percentage.
+    assert.match(legend, /Exact: [0-9]{1,3}% of the time drawn/);
     const swatches = await page.evaluate(() => document.querySelectorAll('#legend li').length);
     assert.ok(swatches >= 1, 'no package listed in #legend');
   }));
@@ -271,19 +276,33 @@ test('the depth and cutoff selects redraw and go into the URL', T, (t) => h.with
   await until(page, 'cutoff=0 in the URL', () => new URLSearchParams(location.search).get('cutoff'), (v) => v === '0');
   // wide.prof: hub's 5000 tiny children are one "(5000 smaller)" box at
   // cutoff 0.001; at 0 they are 5000 boxes of a quarter pixel each, drawn
-  // as one band that is no box to hover.
-  await waitChart(page);
-  const band = await canvasPoint(page, 5, 2.5 * wide.rowHeight);
+  // as one band, whose hover says what it stands for.
+  const atZero = await waitChart(page);
+  const band = await canvasPoint(page, 5, 2.5 * atZero.rowHeight);
   await hoverAt(page, band);
-  await until(page, 'no hover panel over the band of thin boxes', () => document.getElementById('hover').hidden, (v) => v === true);
+  const said = await until(page, 'the hover panel of the band of thin boxes', () => {
+    const el = document.getElementById('hover');
+    return el.hidden ? null : el.textContent;
+  }, (v) => v !== null && /5,000 boxes under half a pixel each/.test(v));
+  assert.match(said, /[0-9.]+ (s|ms|µs) in all \([0-9.]+% of total\), under hub\. Click to zoom into it and see them\./);
+  await shot('band hover');
   const pixel = await page.evaluate((y) => {
     const c = document.getElementById('chart-canvas');
     const dpr = c.width / c.clientWidth;
     return [...c.getContext('2d').getImageData(Math.round(5 * dpr), Math.round(y * dpr), 1, 1).data];
-  }, 2.5 * wide.rowHeight);
+  }, 2.5 * atZero.rowHeight);
   assert.notDeepEqual(pixel.slice(0, 3), [255, 255, 255], 'the band is drawn where the boxes are');
   await expectDrawn(page, 'wide.prof without cutoff');
   await shot('wide cutoff 0');
+  // A click on the band zooms into hub, where they are still too thin: the
+  // panel says so, and where to find them.
+  const [hub] = await largestChildPath(page, h.id('wide.prof'));
+  await page.mouse.click(band.x, band.y);
+  const zoomed = await waitChart(page, { root: String(hub) }, 'the zoom into hub after a click on the band');
+  const inside = await canvasPoint(page, 5, 1.5 * zoomed.rowHeight);
+  await hoverAt(page, inside);
+  await until(page, 'the band\'s panel at hub\'s own zoom', () => document.getElementById('hover').textContent,
+    (v) => /5,000 boxes under half a pixel each/.test(v) && /Too thin to draw even at this zoom: the table lists them/.test(v));
 }));
 
 test('a click on a "(N smaller)" box lowers the cutoff to show them', T, (t) => h.withPage(t, async (page, { shot }) => {
@@ -328,3 +347,171 @@ test('switching profiles in one tab keeps nothing of the last one', T, (t) => h.
   assert.equal(c.root, '');
   assert.equal((await chart(page)).view, 'icicle');
 }));
+
+// The time a box shows for a tree box of the API (render/labels.js).
+const boxTime = (b) => `${b.exact ? '' : '≈ '}${formatDuration(b.time)}`;
+
+test('boxes say their name and their time, on two lines in rows that use the window', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    await recordChartText(page);
+    const c = await openProfile(page, h.url('recursion.prof'));
+    // 5 levels in a 900 px window: rows of 40 px, not 20.
+    assert.ok(c.rowHeight >= 36, `data-row-height is ${c.rowHeight}`);
+    const top = await api(page, `/api/profiles/${h.id('recursion.prof')}/tree?depth=2`);
+    const main = top.root.children[0];
+    const fib = main.children[0];
+    const texts = await until(page, 'main\'s label in the chart', () => [...window.__chartText], (v) => v.includes(main.name));
+    // Name over time: the time is the next line written.
+    for (const b of [main, fib]) {
+      const k = texts.indexOf(b.name);
+      assert.ok(k >= 0, `${b.name} is written: ${JSON.stringify(texts.slice(0, 12))}`);
+      assert.equal(texts[k + 1], boxTime(b), `${b.name}'s time`);
+    }
+    assert.ok(texts.includes(boxTime(top.root)), 'the whole profile\'s time');
+    // The chart fits the window with the legend under it.
+    const fits = await page.evaluate(() => document.getElementById('legend').getBoundingClientRect().bottom <= window.innerHeight);
+    assert.ok(fits, 'the legend is in the window with the chart');
+    await shot('times in boxes');
+  }));
+
+test('the sunburst fits the window, as the window changes too', T, (t) => h.withPage(t, async (page, { shot }) => {
+  await recordChartText(page);
+  for (const [w, hgt] of [[1280, 900], [1400, 900], [1000, 700]]) {
+    await page.setViewport({ width: w, height: hgt, deviceScaleFactor: 1 });
+    await goto(page, h.url('real_pydoc.prof', 'view=sunburst'));
+    await expectPage(page, 'profile');
+    const c = await waitChart(page, { view: 'sunburst' });
+    assert.ok(c.ringWidth > 0, `data-ring-width is ${c.ringWidth}`);
+    const box = await page.evaluate(() => {
+      const r = document.getElementById('chart-canvas').getBoundingClientRect();
+      return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, right: r.right, width: r.width, height: r.height, innerWidth, innerHeight };
+    });
+    assert.ok(box.bottom <= box.innerHeight, `${w}x${hgt}: the disc ends at ${box.bottom}, the window at ${box.innerHeight}`);
+    assert.ok(box.right <= box.innerWidth, `${w}x${hgt}: within the width`);
+    assert.ok(box.height >= 320, `${w}x${hgt}: a disc of ${box.height} px`);
+    await expectDrawn(page, `the sunburst at ${w}x${hgt}`);
+    await shot(`sunburst ${w}x${hgt}`);
+  }
+  // Resizing the window resizes the disc, without a reload.
+  const before = (await chart(page)).ringWidth;
+  await page.setViewport({ width: 1400, height: 1000, deviceScaleFactor: 1 });
+  await until(page, 'a larger disc after the window grew', () => Number(document.getElementById('chart-canvas').dataset.ringWidth),
+    (r) => r > before);
+  const texts = await chartText(page);
+  assert.ok(texts.some((s) => /^(≈ )?[0-9.]+ (s|ms|µs)$/.test(s)), `times in the rings: ${JSON.stringify(texts.slice(0, 10))}`);
+}));
+
+test('keyboard shortcuts work without clicking the chart, not while typing, and the page says so', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const id = h.id('recursion.prof');
+    await openProfile(page, h.url('recursion.prof'));
+    assert.ok(await isShown(page, '#keys-hint'), 'the shortcuts are written on the page');
+    const hint = await text(page, '#keys-hint');
+    for (const key of ['Enter', 'Backspace', 'Esc', 'icicle', 'sunburst', 'search']) assert.ok(hint.includes(key), `the hint names ${key}`);
+    assert.equal(await page.evaluate(() => document.activeElement === document.body), true, 'nothing focused yet');
+    await page.keyboard.press('s');
+    await waitChart(page, { view: 'sunburst' }, 'the sunburst after "s", the focus nowhere');
+    await page.keyboard.press('i');
+    await waitChart(page, { view: 'icicle' }, 'the icicle after "i"');
+    const one = await largestChildPath(page, id);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitChart(page, { root: one.join(',') }, 'the zoom after ArrowDown, Enter');
+    await until(page, 'the hover panel of the keyboard\'s box', () => !document.getElementById('hover').hidden, (v) => v);
+    await page.keyboard.press('Backspace');
+    await waitChart(page, { root: '' }, 'the zoom out after Backspace');
+    // After a click elsewhere (a toolbar button keeps the focus), letters still work.
+    await page.click('#view-sunburst');
+    await page.click('#view-icicle');
+    await page.keyboard.press('s');
+    await waitChart(page, { view: 'sunburst' }, '"s" with the focus on a button');
+    await page.keyboard.press('i');
+    await waitChart(page, { view: 'icicle' });
+    // Typing in the search box is typing.
+    await page.focus('#search');
+    await page.keyboard.type('is');
+    await sleep(300);
+    assert.equal((await chart(page)).view, 'icicle', '"s" typed into the search box switches nothing');
+    assert.equal(await page.$eval('#search', (e) => e.value), 'is');
+    await page.keyboard.press('Backspace');
+    assert.equal((await chart(page)).root, '', 'Backspace in the box edits the box');
+    assert.equal(await page.$eval('#search', (e) => e.value), 'i');
+    await shot('typing');
+  }));
+
+test('a search\'s share: exact for one function, an estimate within bounds for several', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    const id = h.id('recursion.prof');
+    await openProfile(page, h.url('recursion.prof'));
+    const total = (await api(page, `/api/profiles/${id}/tree?depth=1`)).root.time;
+    const one = (await api(page, `/api/profiles/${id}/functions?q=ackermann`)).rows;
+    assert.equal(one.length, 1, 'the fixture has one ackermann');
+    await page.type('#search', 'ackermann');
+    const exact = `${percent(Math.min(1, one[0].ct / total))} of total time (ackermann's cumtime)`;
+    await until(page, `#search-share to say ${exact}`, () => document.getElementById('search-share').textContent, (v) => v === exact);
+    await shot('one function');
+    // cyc_a, cyc_b, cyc_c call each other: several functions.
+    const rows = (await api(page, `/api/profiles/${id}/functions?q=CYC_`)).rows;
+    assert.equal(rows.length, 3);
+    const lo = Math.max(...rows.map((r) => r.ct)) / total;
+    const hi = Math.min(1, rows.reduce((sum, r) => sum + r.ct, 0) / total);
+    await page.click('#search', { clickCount: 3 });
+    await page.type('#search', 'CYC_');
+    const said = await until(page, '#search-share with bounds', () => document.getElementById('search-share').textContent,
+      (v) => /^≈ /.test(v));
+    const m = /^≈ ([0-9.]+)% of total time \(between ([0-9.]+)% and ([0-9.]+)%; 3 functions\)$/.exec(said);
+    assert.ok(m, said);
+    assert.equal(`${m[2]}%`, percent(lo));
+    assert.equal(`${m[3]}%`, percent(hi));
+    assert.ok(Number(m[1]) >= Number(m[2]) && Number(m[1]) <= Number(m[3]), said);
+    await page.click('#search', { clickCount: 3 });
+    await page.type('#search', 'no-such-function');
+    await until(page, '#search-share for no match', () => document.getElementById('search-share').textContent, (v) => v === 'no function matches');
+  }));
+
+test('a view the server capped says so above the chart, and shows no blank levels below the cap', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    // The server's side of the cap (docs/api.md's `capped`) stood in for:
+    // the top view of recursion.prof is cut at depth 2, its boxes there
+    // flagged `more`, as a server over its 100,000 boxes answers.
+    const id = h.id('recursion.prof');
+    const D = 2;
+    await page.setRequestInterception(true);
+    page.on('request', async (req) => {
+      const url = new URL(req.url());
+      if (url.pathname !== `/api/profiles/${id}/tree` || url.searchParams.has('path')) {
+        req.continue();
+        return;
+      }
+      const view = await (await fetch(req.url())).json();
+      const cut = (b, d) => ({ ...b, more: b.more || (d === D && b.children.length > 0), children: d === D ? [] : b.children.map((c) => cut(c, d + 1)) });
+      req.respond({
+        status: 200, contentType: 'application/json',
+        body: JSON.stringify({ ...view, root: cut(view.root, 0), capped: { max_boxes: 100000, depth: D } }),
+      });
+    });
+    const c = await openProfile(page, h.url('recursion.prof'));
+    const notice = await until(page, '#cap-notice shown', () => {
+      const el = document.getElementById('cap-notice');
+      return el.hidden ? null : el.textContent;
+    }, (v) => v !== null);
+    assert.equal(notice, 'Showing 2 of 10 levels: this view has more than 100,000 boxes — zoom in or raise the cutoff to see deeper.');
+    const height = await page.evaluate(() => document.getElementById('chart-canvas').getBoundingClientRect().height);
+    assert.equal(height, (D + 1) * c.rowHeight, 'as many rows as levels loaded: none blank below them');
+    // Hovering a box at the cap that calls others says its own time is not
+    // known: main's first child with children, found from the real view.
+    const real = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/profiles/${id}/tree?depth=3&path=`);
+    const main = real.root.children[0];
+    const j = main.children.findIndex((b) => b.children.length > 0);
+    assert.ok(j >= 0, 'main calls something that calls something');
+    const before = main.children.slice(0, j).reduce((sum, b) => sum + b.time, 0);
+    const x = ((before + main.children[j].time / 2) / real.root.time) * (await page.evaluate(() => document.getElementById('chart-canvas').clientWidth));
+    await hoverAt(page, await canvasPoint(page, x, (D + 0.5) * c.rowHeight));
+    await until(page, 'the panel of a box at the cap', () => document.getElementById('hover').textContent,
+      (v) => /at most .* \(the calls below it are not loaded: zoom in for them\)/.test(v));
+    await shot('capped');
+    // Zoomed in, the view (fetched rooted there, not cut) is whole again.
+    const one = await largestChildPath(page, id);
+    await zoomFirstChild(page, one.join(','));
+    await until(page, '#cap-notice hidden in an uncapped view', () => document.getElementById('cap-notice').hidden, (v) => v);
+  }));

@@ -72,3 +72,15 @@ test('a token given once is sent as a bearer token until it is cleared', async (
   await api.remove(2);
   assert.deepEqual(fetchImpl.seen.map((s) => s.init.headers.Authorization), [undefined, 'Bearer s3cret', undefined]);
 });
+
+test('a 401 says whether a token was missing or the one sent was refused', async () => {
+  const storage = memoryStorage();
+  const api = createApi({ fetchImpl: fakeFetch(() => json(401, { error: "reading profiles needs 'Authorization: Bearer TOKEN'" })), storage });
+  await assert.rejects(api.profiles(), (e) => e.status === 401 && e.tokenSent === false
+    && e.message === "This server needs a token (the server says: reading profiles needs 'Authorization: Bearer TOKEN')");
+  api.setToken('wrong');
+  await assert.rejects(api.profiles(), (e) => e.status === 401 && e.tokenSent === true
+    && e.message === "The token given was refused (the server says: reading profiles needs 'Authorization: Bearer TOKEN')");
+  const other = createApi({ fetchImpl: fakeFetch(() => json(404, { error: 'no such profile' })), storage });
+  await assert.rejects(other.profile(3), (e) => e.status === 404 && e.tokenSent === false && e.message === 'no such profile');
+});

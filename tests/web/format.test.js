@@ -1,8 +1,8 @@
-// layout/format.js: counts, byte sizes, dates.
+// layout/format.js: times, counts, byte sizes, dates.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dateFromUnix, formatBytes, formatCount } from '../../web/js/layout/format.js';
+import { dateFromUnix, formatBytes, formatCount, formatDuration } from '../../web/js/layout/format.js';
 
 test('counts are grouped by threes', () => {
   const cases = [
@@ -32,4 +32,17 @@ test('Unix seconds become a Date, anything else null', () => {
   assert.equal(dateFromUnix(0).getTime(), 0);
   assert.equal(dateFromUnix(1.5).getTime(), 1500);
   for (const bad of [NaN, Infinity, null, undefined, '1732712345', 1e16]) assert.equal(dateFromUnix(bad), null, String(bad));
+});
+
+test('times: three significant digits in the largest unit that keeps them at 1 or more', () => {
+  const cases = [
+    [0.0864316, '86.4 ms'], [1.5, '1.50 s'], [1.172, '1.17 s'], [0.526, '526 ms'], [0.08, '80.0 ms'],
+    [1234567.891, '1234568 s'], [999.4, '999 s'], [999.6, '1000 s'], [0, '0 s'], [-0, '0 s'], [-2.5, '-2.50 s'],
+    [0.0005, '500 µs'], [0.000499, '499 µs'], [2.6699e-5, '26.7 µs'], [7.81e-7, '781 ns'], [1e-9, '1.00 ns'],
+    // Rounding up to 1000 of a unit moves to the next one.
+    [0.0009996, '1.00 ms'], [0.9996, '1.00 s'], [9.9996e-7, '1.00 µs'],
+    [1e-12, '1.00e-12 s'], [5e-324, '4.94e-324 s'],
+    ['nan', 'nan'], ['inf', 'inf'], ['-inf', '-inf'], [NaN, 'nan'], [null, 'nan'],
+  ];
+  for (const [x, want] of cases) assert.equal(formatDuration(x), want, String(x));
 });

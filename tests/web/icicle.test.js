@@ -2,8 +2,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { treeFromView } from '../../web/js/model/tree.js';
-import { hitTest, layoutIcicle, pixelToUnit, rectToPixels } from '../../web/js/layout/icicle.js';
+import { MORE, SMALLER, treeFromView } from '../../web/js/model/tree.js';
+import {
+  RUN_THIN, RUN_UNLOADED, hitBand, hitTest, layoutIcicle, pixelToUnit, rectToPixels,
+} from '../../web/js/layout/icicle.js';
 import { box, fixtureJson, randomView, rng, wholeView } from './support.js';
 
 const EPS = 1e-12;
@@ -223,31 +225,92 @@ test('adjacent boxes share their pixel edge: no gaps, no overlaps', () => {
   }
 });
 
+const usable = (t) => (t > 0 && t < Infinity ? t : 0);
+
 test('runs of culled siblings become bands covering exactly their width, clear of the boxes', () => {
   for (const [label, tree] of [...realTrees(), ...randomTrees(5, 40)]) {
     for (const minWidth of [0.1, 0.01, 1 / 1920]) {
       const all = layoutIcicle(tree, 0);
       const culled = layoutIcicle(tree, 0, { minWidth });
       const shown = rectOf(culled);
-      // The children culled for their own width (not for a culled parent).
-      let expected = 0;
+      // The children culled for their own width (not for a culled parent),
+      // by parent: their width, how many boxes they stand for, their time.
+      const expected = new Map();
       for (let k = 0; k < all.count; k++) {
         const n = all.node[k];
-        if (n !== 0 && !shown.has(n) && shown.has(tree.parent[n])) expected += all.x1[k] - all.x0[k];
+        if (n === 0 || shown.has(n) || !shown.has(tree.parent[n])) continue;
+        const e = expected.get(tree.parent[n]) ?? { width: 0, boxes: 0, time: 0 };
+        e.width += all.x1[k] - all.x0[k];
+        e.boxes += tree.has(n, SMALLER) ? tree.nMerged[n] : 1;
+        e.time += usable(tree.time[n]);
+        expected.set(tree.parent[n], e);
       }
-      let got = 0;
-      const { thin } = culled;
-      for (let i = 0; i < thin.count; i++) {
-        assert.ok(thin.x1[i] > thin.x0[i], `${label}: band ${i} has width`);
-        got += thin.x1[i] - thin.x0[i];
-        const r = thin.row[i];
+      const got = new Map();
+      const { runs } = culled;
+      for (let i = 0; i < runs.count; i++) {
+        assert.ok(runs.x1[i] > runs.x0[i], `${label}: band ${i} has width`);
+        const r = runs.row[i];
         for (let k = culled.rowStart[r]; k < culled.rowStart[r + 1]; k++) {
-          assert.ok(thin.x1[i] <= culled.x0[k] || thin.x0[i] >= culled.x1[k], `${label}: band ${i} overlaps box ${culled.node[k]}`);
+          assert.ok(runs.x1[i] <= culled.x0[k] || runs.x0[i] >= culled.x1[k], `${label}: band ${i} overlaps box ${culled.node[k]}`);
+        }
+        // Under its parent, one row down.
+        const p = shown.get(runs.parent[i]);
+        assert.ok(p !== undefined && culled.row[p] === r - 1, `${label}: band ${i} lies under its parent`);
+        assert.ok(runs.x0[i] >= culled.x0[p] - EPS && runs.x1[i] <= culled.x1[p] + EPS);
+        if (runs.kind[i] !== RUN_THIN) continue;
+        const g = got.get(runs.parent[i]) ?? { width: 0, boxes: 0, time: 0 };
+        g.width += runs.x1[i] - runs.x0[i];
+        g.boxes += runs.boxes[i];
+        g.time += runs.time[i];
+        got.set(runs.parent[i], g);
+      }
+      for (const [parent, e] of expected) {
+        const g = got.get(parent) ?? { width: 0, boxes: 0, time: 0 };
+        assert.ok(Math.abs(g.width - e.width) < 1e-9, `${label} min ${minWidth}: bands ${g.width}, culled ${e.width}`);
+        assert.equal(g.boxes, e.boxes, `${label}: the boxes a band stands for`);
+        assert.ok(Math.abs(g.time - e.time) <= 1e-9 * Math.max(1, e.time), `${label}: their time`);
+      }
+      assert.equal([...got.keys()].filter((p) => !expected.has(p)).length, 0, `${label}: no band without culled boxes`);
+      // Bands of a row are sorted and disjoint, so the binary search finds them.
+      for (let r = 0; r + 1 < runs.rowStart.length; r++) {
+        for (let i = runs.rowStart[r]; i < runs.rowStart[r + 1]; i++) {
+          assert.equal(runs.row[i], r);
+          if (i > runs.rowStart[r]) assert.ok(runs.x0[i] >= runs.x1[i - 1] - EPS, `${label}: row ${r} sorted`);
         }
       }
-      assert.ok(Math.abs(got - expected) < 1e-9, `${label} min ${minWidth}: bands ${got}, culled ${expected}`);
     }
   }
+});
+
+test('below a box whose children were not fetched, a band says so instead of blank self time', () => {
+  // f1 (10 s) was fetched with one child, f2 (4 s), and `more`: 6 s of it
+  // are unknown.  f3 (5 s) has all its children; f4 (2 s) none, at the
+  // bottom of what is drawn.
+  const f1 = box(1, 10, [box(2, 4)], { more: true });
+  const f3 = box(3, 5, [box(5, 3)]);
+  const f4 = box(4, 2, [], { more: true });
+  const tree = treeFromView(wholeView({ ...box(null, 17, [f1, f3, f4]), name: '(all)', file: '' }));
+  const rects = layoutIcicle(tree, 0, { maxDepth: 2 });
+  const { runs } = rects;
+  const unloaded = Array.from({ length: runs.count }, (_, i) => i).filter((i) => runs.kind[i] === RUN_UNLOADED);
+  // f1's and f4's rest, row 2; none for f3, which has its children (its
+  // 2 s uncovered are self time); none below row 2, the last.
+  assert.deepEqual(unloaded.map((i) => tree.name(runs.parent[i])), ['f1', 'f4']);
+  const [a, b] = unloaded;
+  assert.equal(runs.row[a], 2);
+  assert.ok(Math.abs(runs.x0[a] - 4 / 17) < EPS && Math.abs(runs.x1[a] - 10 / 17) < EPS);
+  assert.equal(runs.time[a], 6);
+  assert.ok(Math.abs(runs.x0[b] - 15 / 17) < EPS && Math.abs(runs.x1[b] - 1) < EPS);
+  assert.equal(runs.time[b], 2);
+  assert.ok(tree.has(runs.parent[b], MORE));
+  assert.equal(layoutIcicle(tree, 0, { maxDepth: 1 }).runs.count, 0, 'nothing below the last row drawn');
+  // Hit-testing finds them, and only them.
+  const vp = { x: 0, y: 0, width: 1700, rowHeight: 20 };
+  assert.equal(hitBand(rects, 500, 50, vp), a);
+  assert.equal(hitTest(rects, 500, 50, vp), -1);
+  assert.equal(hitBand(rects, 1600, 50, vp), b);
+  assert.equal(hitBand(rects, 100, 50, vp), -1, 'f2 is a box');
+  assert.equal(hitBand(rects, 1200, 50, vp), -1, 'f3 has no band, its self time is blank');
 });
 
 test('5000 calls too thin to draw one by one are one band of their whole width', () => {
@@ -255,7 +318,14 @@ test('5000 calls too thin to draw one by one are one band of their whole width',
   const view = wholeView({ ...box(null, 1, [box(1, 1, tiny)]), name: '(all)', file: '' });
   const rects = layoutIcicle(treeFromView(view), 0, { minWidth: 1 / 1000 });
   assert.equal(rects.count, 2);
-  assert.equal(rects.thin.count, 1);
-  assert.equal(rects.thin.row[0], 2);
-  assert.ok(Math.abs(rects.thin.x1[0] - rects.thin.x0[0] - 0.5) < 1e-9);
+  assert.equal(rects.runs.count, 1);
+  assert.equal(rects.runs.kind[0], RUN_THIN);
+  assert.equal(rects.runs.row[0], 2);
+  assert.ok(Math.abs(rects.runs.x1[0] - rects.runs.x0[0] - 0.5) < 1e-9);
+  assert.equal(rects.runs.boxes[0], 5000);
+  assert.ok(Math.abs(rects.runs.time[0] - 0.5) < 1e-9);
+  // The band is hit where the boxes are, a pixel it covers says which.
+  const vp = { x: 0, y: 0, width: 1000, rowHeight: 20 };
+  assert.equal(hitBand(rects, 250, 45, vp), 0);
+  assert.equal(hitBand(rects, 750, 45, vp), -1, 'f1\'s self time');
 });

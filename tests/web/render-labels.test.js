@@ -3,9 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { treeFromView } from '../../web/js/model/tree.js';
-import { ELLIPSIS, boxLabel, boxText, fitLabel, fontPx, measurer } from '../../web/js/render/labels.js';
+import {
+  ELLIPSIS, LINE_SPACING, boxLabel, boxText, boxTime, fitLabel, fontPx, labelLines, linesThatFit, measurer, sharedStarts,
+  sharedStartsOf,
+} from '../../web/js/render/labels.js';
 import { fakeContext, measureText } from './fake-canvas.js';
-import { fixtureJson, rng } from './support.js';
+import { box, fixtureJson, rng, wholeView } from './support.js';
 
 // A measure with its own width per code unit (as a proportional font has
 // per character), counting its calls.
@@ -102,6 +105,91 @@ test('a box shows at least three characters of a cut name, or nothing', () => {
   assert.equal(boxText('😀😀😀😀😀', 27, measure), '');
 });
 
+// What fitLabel(text, w, measure, 'end') must return, by trying every cut
+// from the longest, then starting at a word when a word starts inside it.
+function bruteFitEnd(text, maxWidth, measure) {
+  if (text === '' || !(maxWidth > 0)) return '';
+  if (measure(text) <= maxWidth) return text;
+  for (let k = 1; k < text.length; k++) {
+    const high = text.charCodeAt(k - 1);
+    const low = text.charCodeAt(k);
+    if (high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) continue;
+    if (measure(ELLIPSIS + text.slice(k)) > maxWidth) continue;
+    const end = text.slice(k);
+    const sep = end.search(/[._]/);
+    if (sep < 0) return ELLIPSIS + end;
+    const rest = end.slice(sep + 1);
+    return ELLIPSIS + ([...rest].length >= 3 ? rest : end.slice(sep));
+  }
+  return '';
+}
+
+test('a name cut at its start keeps the longest end that fits, from a word', () => {
+  const random = rng(42);
+  for (let trial = 0; trial < 2000; trial++) {
+    const measure = randomMeasure(random);
+    const text = randomText(random, random.int(60));
+    const maxWidth = random() * 400 - 20;
+    const label = fitLabel(text, maxWidth, measure, 'end');
+    assert.equal(label, bruteFitEnd(text, maxWidth, measure), `${JSON.stringify(text)} in ${maxWidth}`);
+    if (label !== '') assert.ok(measure(label) <= maxWidth);
+    if (label !== text && label !== '') {
+      assert.ok(label.startsWith(ELLIPSIS) && text.endsWith(label.slice(1)));
+      assert.ok(!hasLoneSurrogate(label), 'a surrogate pair is never cut in half');
+    }
+  }
+  const measure = measureText;
+  assert.equal(fitLabel('_find_and_load_unlocked', 80, measure, 'end'), '…unlocked');
+  assert.equal(fitLabel('_find_and_load', 70, measure, 'end'), '…and_load');
+  assert.equal(fitLabel('math.sin', 40, measure, 'end'), '…sin', 'no dot after the ellipsis');
+  assert.equal(fitLabel('build_field_17', 42, measure, 'end'), '…_17', 'no piece of a word');
+  assert.equal(fitLabel('😀😀😀', 14, measure, 'end'), '…😀');
+  assert.equal(fitLabel('😀😀😀', 13, measure, 'end'), '');
+});
+
+test('names that start alike lose their start when cut, names like no other keep it', () => {
+  assert.deepEqual([...sharedStarts(['math.sin', 'math.cos', 'main', 'build_report', 'math.sin'])].sort(), ['math.cos', 'math.sin']);
+  assert.deepEqual([...sharedStarts(['_find_and_load', '_find_and_load_unlocked', 'exec'])].sort(),
+    ['_find_and_load', '_find_and_load_unlocked']);
+  assert.deepEqual([...sharedStarts(['abc', 'abd', 'x'])], [], 'three characters in common are a word, not a repeat');
+  assert.deepEqual([...sharedStarts([])], []);
+  // In a tree: built-ins by their short names, each function once.
+  const kids = ['<built-in method math.sin>', '<built-in method math.cos>', '<built-in method builtins.len>']
+    .map((name, k) => box(k + 1, 1, [], { name, file: '~', line: 0 }));
+  const tree = treeFromView(wholeView({ ...box(null, 4, [...kids, box(9, 1, [], { name: 'build_report' })]), name: '(all)', file: '' }));
+  const nodes = Array.from({ length: tree.size }, (_, i) => i);
+  const shared = sharedStartsOf(tree, nodes);
+  assert.deepEqual([...shared].sort(), ['math.cos', 'math.sin']);
+  const [sin, , len, report] = tree.children(0);
+  assert.deepEqual(labelLines(tree, sin, 35, 1, measureText, shared), ['…sin'], 'the repeated "math." goes');
+  assert.deepEqual(labelLines(tree, report, 56, 1, measureText, shared), ['build_r…'], 'a name like no other keeps its start');
+  assert.deepEqual(labelLines(tree, len, 100, 1, measureText, shared), [`len ${boxTime(tree, len)}`]);
+});
+
+test('a box says its name and time on two lines, one, or its name alone, as its room allows', () => {
+  const tree = treeFromView(wholeView({
+    ...box(null, 1.172, [box(1, 0.526, [], { name: 'build_report' }), box(2, 0.08, [], { name: 'noop', exact: false })]),
+    name: '(all)', file: '',
+  }));
+  const [report, noop] = tree.children(0);
+  const m = measureText;  // 7 px a character
+  assert.equal(boxTime(tree, report), '526 ms');
+  assert.equal(boxTime(tree, noop), '≈ 80.0 ms', 'an estimate says so');
+  assert.deepEqual(labelLines(tree, report, 200, 2, m), ['build_report', '526 ms']);
+  assert.deepEqual(labelLines(tree, report, 200, 1, m), ['build_report 526 ms']);
+  assert.deepEqual(labelLines(tree, report, 100, 1, m), ['build_report'], 'no room for the time beside it');
+  assert.deepEqual(labelLines(tree, report, 84, 2, m), ['build_report', '526 ms']);
+  assert.deepEqual(labelLines(tree, report, 50, 2, m), ['build_…', '526 ms'], 'a time is whole or not there');
+  assert.deepEqual(labelLines(tree, report, 35, 2, m), ['buil…'], 'the time does not fit');
+  assert.deepEqual(labelLines(tree, report, 20, 2, m), [], 'no room for a name, no label');
+  assert.deepEqual(labelLines(tree, 0, 200, 1, m), ['(all) 1.17 s']);
+  // How many lines a box holds: two at 2 × 1.25 em and two pixels.
+  assert.equal(linesThatFit(2 * 12 * LINE_SPACING + 2, 12), 2);
+  assert.equal(linesThatFit(2 * 12 * LINE_SPACING + 1.9, 12), 1);
+  assert.equal(linesThatFit(12, 12), 1);
+  assert.equal(linesThatFit(11.9, 12), 0);
+});
+
 test('a box label is its name, as it is, hostile or synthetic', () => {
   const tree = treeFromView(fixtureJson('hostile-tree.json'));
   const names = Array.from({ length: tree.size }, (_, i) => boxLabel(tree, i));
@@ -109,6 +197,8 @@ test('a box label is its name, as it is, hostile or synthetic', () => {
   for (const name of ['</script><img src=x onerror=alert(1)>', 'name\nwith\tcontrol', '-2+3 \udcff', 'constructor', '(3 smaller)']) {
     assert.ok(names.includes(name), JSON.stringify(name));
   }
+  // Built-ins by their short names (layout/names.js).
+  assert.ok(names.includes('len') && names.includes('list.append'));
   const top = treeFromView(fixtureJson('compileall-top.json'));
   const smaller = Array.from({ length: top.size }, (_, i) => i).filter((i) => top.nMerged[i] > 0);
   assert.ok(smaller.length > 0);

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { EXACT, treeFromView } from '../../web/js/model/tree.js';
 import { layoutIcicle, rectToPixels } from '../../web/js/layout/icicle.js';
 import { TAU, layoutSunburst } from '../../web/js/layout/sunburst.js';
-import { THEMES, boxStyle, treeColors } from '../../web/js/colors.js';
-import { FADED_ALPHA, GAP, LABEL_PAD, background } from '../../web/js/render/boxes.js';
+import { THEMES, boxStyle, viewColors } from '../../web/js/colors.js';
+import { FADED_ALPHA, GAP, LABEL_PAD, UNLOADED_LABEL, background } from '../../web/js/render/boxes.js';
 import { frameScheduler, hatchPattern, sizeCanvas } from '../../web/js/render/canvas.js';
 import { icicleBoxes, paintIcicle } from '../../web/js/render/icicle-paint.js';
 import { FOCUS, HOVER_SAME, MATCH } from '../../web/js/render/marks.js';
 import { paintSunburst, sunburstBoxes } from '../../web/js/render/sunburst-paint.js';
-import { ELLIPSIS } from '../../web/js/render/labels.js';
+import { ELLIPSIS, LINE_SPACING, boxLabel, boxTime } from '../../web/js/render/labels.js';
 import { fakeCanvas, fakeContext, measureText } from './fake-canvas.js';
 import { box, fixtureJson, randomView, rng, wholeView } from './support.js';
 
@@ -29,7 +29,7 @@ function trees(seed, count) {
 function icicleScene(tree, extra = {}) {
   return {
     tree, rects: layoutIcicle(tree, 0), viewport: { x: 0, y: 0, width: 1000, rowHeight: 20 }, width: 1000, height: 300,
-    colors: treeColors(tree), theme: 'light', marks: null, searching: false, font: FONT, ...extra,
+    colors: viewColors(tree, 0, 1000), theme: 'light', marks: null, searching: false, font: FONT, ...extra,
   };
 }
 
@@ -52,6 +52,33 @@ function expectedRects(scene) {
     if (right - left >= 0.5 && bottom - top >= 0.5) out.set(`${left} ${top}`, { node: scene.rects.node[k], left, top, right, bottom });
   }
   return out;
+}
+
+// The bands a scene must show (the layout's runs), the same way, keyed
+// alike, with node -1 and their kind.
+function expectedBands(scene) {
+  const out = new Map();
+  const { runs } = scene.rects;
+  for (let i = 0; i < runs.count; i++) {
+    const vp = scene.viewport;
+    const left = Math.max(0, vp.x + runs.x0[i] * vp.width);
+    const top = Math.max(0, vp.y + runs.row[i] * vp.rowHeight);
+    const right = Math.min(scene.width, vp.x + runs.x1[i] * vp.width);
+    const bottom = Math.min(scene.height, vp.y + (runs.row[i] + 1) * vp.rowHeight);
+    if (right - left >= 0.5 && bottom - top >= 0.5) out.set(`${left} ${top}`, { node: -1, kind: runs.kind[i], left, top, right, bottom });
+  }
+  return out;
+}
+
+// What a label line may say in box `node`: its name whole or cut at
+// either end (labels.js), its time, or both on one line.
+function labelOf(tree, node, text) {
+  if (node < 0) return text === UNLOADED_LABEL || (text.endsWith(ELLIPSIS) && UNLOADED_LABEL.startsWith(text.slice(0, -1)));
+  const name = boxLabel(tree, node);
+  const time = boxTime(tree, node);
+  return text === name || text === time || text === `${name} ${time}`
+    || (text.endsWith(ELLIPSIS) && name.startsWith(text.slice(0, -1)))
+    || (text.startsWith(ELLIPSIS) && name.endsWith(text.slice(1)));
 }
 
 const isPattern = (style) => typeof style === 'object';
@@ -99,9 +126,16 @@ test('icicle: every box on the canvas is filled once, in its colour, and nothing
         const scene = { ...base, viewport };
         const ctx = paint(paintIcicle, scene);
         const expected = expectedRects(scene);
+        const bands = expectedBands(scene);
         const seen = new Set();
         for (const r of pathRects(ctx, 'box')) {
           const key = `${r.x} ${r.y}`;
+          if (bands.has(key) && !expected.has(key)) {
+            assert.equal(r.style, THEMES[theme].neutral, `${label}: a band is neutral`);
+            assert.ok(inside(r, bands.get(key)));
+            seen.add(key);
+            continue;
+          }
           const b = expected.get(key);
           assert.ok(b !== undefined, `${label}: a fill at (${r.x}, ${r.y}) that is no visible box`);
           assert.ok(!seen.has(key), `${label}: box ${b.node} filled twice`);
@@ -112,8 +146,8 @@ test('icicle: every box on the canvas is filled once, in its colour, and nothing
           const spare = (size) => (size > 2 * GAP ? size - GAP : size);
           assert.ok(Math.abs(r.w - spare(b.right - b.left)) < 1e-9 && Math.abs(r.h - spare(b.bottom - b.top)) < 1e-9, `${label}: gap`);
         }
-        assert.equal(seen.size, expected.size, `${label}: every visible box is filled`);
-        assert.equal(ctx.drawn, expected.size, `${label}: and counted`);
+        assert.equal(seen.size, expected.size + bands.size, `${label}: every visible box and band is filled`);
+        assert.equal(ctx.drawn, expected.size + bands.size, `${label}: and counted`);
         const bg = ctx.ops.filter((o) => o.op === 'fillRect');
         assert.deepEqual(bg.map((o) => [o.style, o.x, o.y, o.w, o.h]), [[background(theme), 0, 0, scene.width, scene.height]]);
       }
@@ -134,14 +168,13 @@ test('icicle: nothing is drawn outside the canvas, and labels stay in their boxe
         assert.equal(r.kind, 'rect');
         assert.ok(inside(r, canvasBox), `${label}: ${r.x}, ${r.y}, ${r.w}, ${r.h}`);
       }
-      const expected = [...expectedRects(scene).values()];
+      const expected = [...expectedRects(scene).values(), ...expectedBands(scene).values()];
       for (const t of ctx.ops.filter((o) => o.op === 'fillText')) {
         assert.equal(t.align, 'left');
         const b = expected.find((e) => t.x > e.left && t.x < e.right && t.y > e.top && t.y < e.bottom);
         assert.ok(b !== undefined, `${label}: label ${JSON.stringify(t.text)} in no box`);
         assert.ok(t.x + measureText(t.text) <= b.right - LABEL_PAD, `${label}: ${JSON.stringify(t.text)} wider than its box`);
-        const name = tree.name(b.node);
-        assert.ok(t.text === name || (t.text.endsWith(ELLIPSIS) && name.startsWith(t.text.slice(0, -1))), `${t.text} of ${name}`);
+        assert.ok(labelOf(tree, b.node, t.text), `${label}: ${JSON.stringify(t.text)} in box ${b.node}`);
       }
     }
   }
@@ -153,9 +186,15 @@ test('icicle: names reach fillText as they are, hostile ones too', () => {
   const texts = ctx.ops.filter((o) => o.op === 'fillText').map((o) => o.text);
   const names = ['</script><img src=x onerror=alert(1)>', 'name\nwith\tcontrol', '-2+3 \udcff', 'constructor', '(all)', '(3 smaller)'];
   for (const name of names) {
-    assert.ok(texts.includes(name), JSON.stringify(name));
+    assert.ok(texts.some((t) => t === name || t.startsWith(`${name} `)), JSON.stringify(name));
   }
-  assert.equal(texts.length, tree.size, 'at this width every box has its whole name');
+  // One line a box: its whole name, and its time where that fits too.
+  const lines = texts.filter((t) => t !== UNLOADED_LABEL);
+  assert.equal(lines.length, tree.size, 'at this width every box has a label');
+  for (let i = 0; i < tree.size; i++) {
+    const name = boxLabel(tree, i);
+    assert.ok(lines.includes(`${name} ${boxTime(tree, i)}`) || lines.includes(name), `box ${i}: its whole name`);
+  }
   assert.ok(ctx.ops.filter((o) => o.op === 'fillText').every((o) => o.font === FONT && o.style === THEMES.light.text));
 });
 
@@ -211,18 +250,19 @@ test('icicle: while searching, boxes that do not match are faded', () => {
     for (let i = 0; i < tree.size; i++) marks[i] = random() < 0.3 ? MATCH : 0;
     const scene = icicleScene(tree, { marks, searching: true, width: 4000, viewport: { x: 0, y: 0, width: 4000, rowHeight: 20 } });
     const ctx = paint(paintIcicle, scene);
-    const expected = expectedRects(scene);
+    const expected = new Map([...expectedBands(scene), ...expectedRects(scene)]);
+    const matching = (node) => node >= 0 && (marks[node] & MATCH) !== 0;
     let faded = 0;
     for (const r of [...pathRects(ctx, 'box'), ...pathRects(ctx, 'hatch')]) {
       const b = expected.get(`${r.x} ${r.y}`);
-      assert.equal(r.alpha, marks[b.node] & MATCH ? 1 : FADED_ALPHA, `${label}: box ${b.node}`);
+      assert.equal(r.alpha, matching(b.node) ? 1 : FADED_ALPHA, `${label}: box ${b.node}`);
       if (r.alpha < 1) faded++;
     }
     for (const t of ctx.ops.filter((o) => o.op === 'fillText')) {
       const node = [...expected.values()].find((e) => t.x > e.left && t.x < e.right && t.y > e.top && t.y < e.bottom).node;
-      assert.equal(t.alpha, marks[node] & MATCH ? 1 : FADED_ALPHA);
+      assert.equal(t.alpha, matching(node) ? 1 : FADED_ALPHA);
     }
-    assert.ok(faded > 0 || [...expected.values()].every((b) => marks[b.node] & MATCH));
+    assert.ok(faded > 0 || [...expected.values()].every((b) => matching(b.node)));
     const quiet = paint(paintIcicle, { ...scene, searching: false });
     assert.ok(quiet.ops.every((o) => o.alpha === 1), 'no search, no fading, whatever the marks');
   }
@@ -283,13 +323,13 @@ function sectors(ctx, pass) {
 function sunburstScene(tree, extra = {}) {
   return {
     tree, arcs: layoutSunburst(tree, 0), viewport: { cx: 400, cy: 300, ringWidth: 40 }, width: 800, height: 600,
-    colors: treeColors(tree), theme: 'light', marks: null, searching: false, font: FONT, ...extra,
+    colors: viewColors(tree, 0, 1000), theme: 'light', marks: null, searching: false, font: FONT, ...extra,
   };
 }
 
 // The arc a painted sector is, found by its ring and start angle.
-function arcOfSector(scene, s) {
-  const { arcs, viewport: vp } = scene;
+function arcOfSector(scene, s, arcs = scene.arcs) {
+  const { viewport: vp } = scene;
   const ring = s.full ? Math.round((s.r1 + GAP) / vp.ringWidth) - 1 : Math.round(s.r0 / vp.ringWidth);
   const a0 = s.full ? 0 : s.start + Math.PI / 2;
   for (let k = arcs.ringStart[ring]; k < arcs.ringStart[ring + 1]; k++) {
@@ -298,14 +338,25 @@ function arcOfSector(scene, s) {
   return -1;
 }
 
+// The band (the layout's runs) a painted sector is, or -1.
+function bandOfSector(scene, s) {
+  return arcOfSector(scene, s, scene.arcs.runs);
+}
+
 test('sunburst: every arc longer than a pixel is filled once, in its colour; thinner ones are left out', () => {
   for (const [label, tree] of trees(60, 15)) {
     for (const theme of ['light', 'dark']) {
       const scene = sunburstScene(tree, { theme });
       const ctx = paint(paintSunburst, scene);
       const seen = new Set();
+      let bands = 0;
       for (const s of sectors(ctx, 'box')) {
         const k = arcOfSector(scene, s);
+        if (k < 0 && bandOfSector(scene, s) >= 0) {
+          assert.equal(s.style, THEMES[theme].neutral, `${label}: a band is neutral`);
+          bands++;
+          continue;
+        }
         assert.ok(k >= 0, `${label}: a sector that is no arc`);
         assert.ok(!seen.has(k), `${label}: arc ${k} filled twice`);
         seen.add(k);
@@ -320,7 +371,7 @@ test('sunburst: every arc longer than a pixel is filled once, in its colour; thi
         if (length >= 1) assert.ok(seen.has(k), `${label}: arc ${k}, ${length} px long, is drawn`);
         if (length < 0.4) assert.ok(!seen.has(k), `${label}: arc ${k}, ${length} px long, is not`);
       }
-      assert.equal(ctx.drawn, seen.size, `${label}: arcs counted`);
+      assert.equal(ctx.drawn, seen.size + bands, `${label}: arcs and bands counted`);
       const hatched = sectors(ctx, 'hatch').map((s) => arcs.node[arcOfSector(scene, s)]);
       const estimated = [...seen].map((k) => arcs.node[k]).filter((n) => !tree.has(n, EXACT));
       assert.deepEqual(hatched.sort((a, b) => a - b), estimated.sort((a, b) => a - b), `${label}: hatching`);
@@ -328,9 +379,9 @@ test('sunburst: every arc longer than a pixel is filled once, in its colour; thi
   }
 });
 
-// The arc under a pixel, by its angle and radius.
-function arcAt(scene, x, y) {
-  const { arcs, viewport: vp } = scene;
+// The arc (or band, of arcs.runs) under a pixel, by its angle and radius.
+function arcAt(scene, x, y, arcs = scene.arcs) {
+  const { viewport: vp } = scene;
   let angle = Math.atan2(x - vp.cx, vp.cy - y);
   if (angle < 0) angle += TAU;
   const ring = Math.floor(Math.hypot(x - vp.cx, y - vp.cy) / vp.ringWidth);
@@ -343,32 +394,46 @@ test('sunburst: labels read upright, fit their ring and sit in their arc', () =>
   for (const [label, tree] of trees(61, 15)) {
     const scene = sunburstScene(tree, { viewport: { cx: 400, cy: 300, ringWidth: 90 } });
     const ctx = paint(paintSunburst, scene);
-    for (const t of ctx.ops.filter((o) => o.op === 'fillText')) {
+    const texts = ctx.ops.filter((o) => o.op === 'fillText');
+    // A label's lines are written about one point, the middle of the block:
+    // the turned frame's origin, or on the disc the canvas point itself.
+    const lines = new Map();
+    for (const t of texts) {
+      const [, , , , e, f] = t.transform;
+      const key = e === 0 && f === 0 ? 'disc' : `${e} ${f}`;
+      lines.set(key, (lines.get(key) ?? 0) + 1);
+    }
+    for (const t of texts) {
       assert.equal(t.align, 'center');
-      // Where the text's anchor lands on the canvas, and its direction.
-      const [a, b, c, d, e, f] = t.transform;
-      const x = a * t.x + c * t.y + e;
-      const y = b * t.x + d * t.y + f;
+      const [a, b, , , e, f] = t.transform;
       const angle = Math.atan2(b, a);
       assert.ok(Math.abs(angle) <= Math.PI / 2 + 1e-9, `${label}: ${JSON.stringify(t.text)} turned ${angle}`);
-      const radius = Math.hypot(x - 400, y - 300);
-      if (radius < 1e-9) {
+      assert.ok(lines.get(e === 0 && f === 0 ? 'disc' : `${e} ${f}`) <= 2, 'two lines at most');
+      if (e === 0 && f === 0) {
+        assert.equal(t.x, 400);
+        assert.ok(Math.abs(t.y - 300) <= 12 * LINE_SPACING / 2 + 1e-9, 'across the disc, about its middle');
         assert.ok(measureText(t.text) <= 2 * 90 - 2 * LABEL_PAD, 'across the disc');
         continue;
       }
       turned++;
+      assert.equal(t.x, 0);
       assert.ok(measureText(t.text) <= 90 - GAP - 2 * LABEL_PAD, `${label}: ${JSON.stringify(t.text)} longer than the ring`);
-      // The arc is as thick as the text is high where the text starts.
-      const k = arcAt(scene, x, y);
-      const inner = scene.arcs.ring[k] * 90;
-      const thickness = (scene.arcs.a1[k] - scene.arcs.a0[k]) * (inner + LABEL_PAD);
-      assert.ok(thickness >= 12, `${label}: ${JSON.stringify(t.text)} higher than its arc is thick`);
-      // Radial: the text runs along the ray through its centre.
-      const ray = Math.atan2(y - 300, x - 400);
+      // The arc is as thick as the text block is high where the text starts.
+      const arcs = t.text === UNLOADED_LABEL ? scene.arcs.runs : scene.arcs;
+      const k = arcAt(scene, e, f, arcs);
+      const inner = arcs.ring[k] * 90;
+      const thickness = (arcs.a1[k] - arcs.a0[k]) * (inner + LABEL_PAD);
+      const n = lines.get(`${e} ${f}`);
+      assert.ok(thickness >= (n === 2 ? 2 * 12 * LINE_SPACING : 12), `${label}: ${JSON.stringify(t.text)} higher than its arc is thick`);
+      assert.ok(Math.abs(t.y) <= (n === 2 ? 12 * LINE_SPACING / 2 : 0) + 1e-9, 'lines about the middle');
+      // Radial: the block runs along the ray through its middle.
+      const ray = Math.atan2(f - 300, e - 400);
       const off = Math.abs(((angle - ray) % Math.PI) + Math.PI) % Math.PI;
       assert.ok(off < 1e-9 || Math.abs(off - Math.PI) < 1e-9, `${label}: along the ray`);
+      const radius = Math.hypot(e - 400, f - 300);
       assert.ok(Math.abs(((radius + GAP / 2) % 90) - 45) < 1e-6, `${label}: in the middle of its ring`);
     }
+    assert.ok([...lines.values()].some((n) => n === 2) || texts.length === 0 || label.startsWith('seed'), `${label}: some labels have two lines`);
   }
   assert.ok(turned > 20, 'radial labels were drawn');
 });
@@ -512,7 +577,7 @@ test('a band of thin boxes is filled in the neutral colour, faded while searchin
   const tiny = Array.from({ length: 400 }, (_, i) => box(i + 3, 0.0005));
   const tree = treeFromView(wholeView({ ...box(null, 1, [box(1, 1, [box(2, 0.5), ...tiny])]), name: '(all)', file: '' }));
   const rects = layoutIcicle(tree, 0, { minWidth: 1 / 1000 });
-  assert.equal(rects.thin.count, 1);
+  assert.equal(rects.runs.count, 1);
   for (const searching of [false, true]) {
     const ctx = paint(paintIcicle, icicleScene(tree, { rects, searching }));
     const bands = pathRects(ctx, 'box').filter((r) => r.y === 40 && r.x >= 499);
@@ -522,7 +587,7 @@ test('a band of thin boxes is filled in the neutral colour, faded while searchin
     assert.equal(bands[0].alpha, searching ? FADED_ALPHA : 1);
   }
   const arcs = layoutSunburst(tree, 0, { minAngle: TAU / 1000 });
-  assert.equal(arcs.thin.count, 1);
+  assert.equal(arcs.runs.count, 1);
   const sun = sunburstBoxes({ ...icicleScene(tree), arcs, viewport: { cx: 150, cy: 150, ringWidth: 40 }, width: 300, height: 300 }, measureText);
   const band = sun.filter((b) => b.node === -1);
   assert.equal(band.length, 1);

@@ -1,11 +1,11 @@
-// layout/sunburst.js: angles, rings, culling, polar hit-testing, label fit.
+// layout/sunburst.js: angles, rings, culling, polar hit-testing, bands.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { treeFromView } from '../../web/js/model/tree.js';
 import { layoutIcicle } from '../../web/js/layout/icicle.js';
 import {
-  TAU, canvasAngle, hitTest, labelFitsArc, labelFitsDisc, layoutSunburst, pixelToPolar, polarToPixel, ringRadii,
+  TAU, canvasAngle, hitBand, hitTest, layoutSunburst, pixelToPolar, polarToPixel, ringRadii,
 } from '../../web/js/layout/sunburst.js';
 import { box, fixtureJson, randomView, rng, wholeView } from './support.js';
 
@@ -153,14 +153,21 @@ test('hit-testing agrees with a brute-force polar search, misses give -1', () =>
   }
 });
 
-test('a label fits along an arc when the arc is at least as long as the text', () => {
-  // A quarter circle at radius 100 is 157.08 px long.
-  assert.equal(labelFitsArc(157, 0, Math.PI / 2, 100), true);
-  assert.equal(labelFitsArc(158, 0, Math.PI / 2, 100), false);
-  assert.equal(labelFitsArc(150, 0, Math.PI / 2, 100, 4), false, 'padding at both ends');
-  assert.equal(labelFitsArc(140, 0, Math.PI / 2, 100, 4), true);
-  assert.equal(labelFitsArc(10, 1, 1, 100), false, 'an empty arc holds nothing');
-  assert.equal(labelFitsArc(0, 1, 1.001, 100), true);
-  assert.equal(labelFitsDisc(39, { ringWidth: 20 }, 0), true);
-  assert.equal(labelFitsDisc(39, { ringWidth: 20 }, 1), false);
+test('bands are the icicle\'s, in angles, and hit where they lie', () => {
+  // hub (all of it) has a 0.5 child and 400 tiny ones after it.
+  const tiny = Array.from({ length: 400 }, (_, i) => box(i + 3, 0.00125));
+  const tree = treeFromView(wholeView({ ...box(null, 1, [box(1, 1, [box(2, 0.5), ...tiny])]), name: '(all)', file: '' }));
+  const arcs = layoutSunburst(tree, 0, { minAngle: TAU / 500 });
+  const rects = layoutIcicle(tree, 0, { minWidth: 1 / 500 });
+  assert.equal(arcs.runs.count, 1);
+  for (const key of ['kind', 'parent', 'boxes', 'time']) assert.deepEqual(arcs.runs[key], rects.runs[key], key);
+  assert.deepEqual(arcs.runs.ring, rects.runs.row);
+  assert.ok(Math.abs(arcs.runs.a0[0] - Math.PI) < 1e-9 && Math.abs(arcs.runs.a1[0] - TAU) < 1e-9);
+  assert.equal(arcs.runs.boxes[0], 400);
+  const vp = { cx: 100, cy: 100, ringWidth: 20 };
+  // Ring 2 at 9 o'clock (three quarters round): the band; at 3 o'clock: the 0.5 child.
+  assert.equal(hitBand(arcs, 100 - 50, 100, vp), 0);
+  assert.equal(hitTest(arcs, 100 - 50, 100, vp), -1);
+  assert.equal(hitBand(arcs, 100 + 50, 100, vp), -1);
+  assert.equal(arcs.node[hitTest(arcs, 100 + 50, 100, vp)], 2);
 });

@@ -59,3 +59,17 @@ export function randomView(random, { maxDepth = 6, maxChildren = 6, exact = fals
   const root = grow(1 + random() * 10, 0);
   return wholeView({ ...root, id: null, name: '(all)', file: '', line: 0 });
 }
+
+// A tree where functions come back below themselves, as the API will send
+// it once it expands a function already on the path (recursion, exec under
+// exec): (all) -> exec (3) -> <module> (7) -> exec (3) -> main (9) -> exec
+// (3), and (all) -> <module> (7) beside it.  Ids on a path repeat: 3,7,3,9.
+export function repeatedView() {
+  const named = (id, time, children, name, extra = {}) => box(id, time, children, { name, ...extra });
+  const innerExec = named(3, 1, [], 'exec', { more: true });
+  const main = named(9, 4, [innerExec], 'main');
+  const exec2 = named(3, 5, [main], 'exec');
+  const module = named(7, 6, [exec2], '<module>');
+  const exec1 = named(3, 8, [module], 'exec');
+  return wholeView({ ...box(null, 10, [exec1, named(7, 2, [], '<module>')]), name: '(all)', file: '' });
+}

@@ -2,7 +2,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COLUMNS, csvCell, formatCalls, formatTime, functionLabel, rowsToCsv, tableRow } from '../../web/js/layout/table.js';
+import { formatDuration } from '../../web/js/layout/format.js';
+import { COLUMNS, csvCell, formatCalls, functionLabel, rowsToCsv, tableRow } from '../../web/js/layout/table.js';
 import { SORTS } from '../../web/js/state/url-state.js';
 import { fixture, fixtureJson } from './support.js';
 
@@ -26,14 +27,24 @@ test('rows read as Python\'s pstats prints them', () => {
       const want = expected.get(cells.location);
       assert.ok(want, `${functions}: pstats lists ${cells.location}`);
       assert.equal(cells.ncalls, want.ncalls, cells.location);
-      // Ours keep digits where pstats shows 0.000; rounded to its three
-      // decimals they are the same number.
+      // Ours are three significant digits with a unit where pstats has
+      // three decimals of seconds: the same time within both roundings.
       for (const key of ['tottime', 'tpercall', 'cumtime', 'cpercall']) {
-        assert.equal(Number(cells[key]).toFixed(3), want[key], `${cells.location} ${key}: ${cells[key]}`);
+        const ours = seconds(cells[key]);
+        const theirs = Number(want[key]);
+        assert.ok(Math.abs(ours - theirs) <= 0.0005 + 0.005 * Math.abs(theirs), `${cells.location} ${key}: ${cells[key]} vs ${want[key]}`);
       }
     }
   }
 });
+
+// A cell's time back in seconds: "526 ms" -> 0.526.
+const SCALE = { s: 1, ms: 1e-3, 'µs': 1e-6, ns: 1e-9 };
+function seconds(cell) {
+  const m = /^(-?[0-9.e+-]+) (s|ms|µs|ns)$/.exec(cell);
+  assert.ok(m, `a time with its unit: ${JSON.stringify(cell)}`);
+  return Number(m[1]) * SCALE[m[2]];
+}
 
 test('ncalls is "nc/cc" only when recursion makes them differ', () => {
   assert.equal(formatCalls(8501, 11), '8501/11');
@@ -55,27 +66,29 @@ test('built-ins read {name}, everything else file:line(name)', () => {
   assert.equal(functionLabel('a.py', 2, '</script><img src=x onerror=alert(1)>'), 'a.py:2(</script><img src=x onerror=alert(1)>)');
 });
 
-test('times: three decimals like pstats, three digits when smaller', () => {
-  const cases = [
-    [0.0864316, '0.086'], [1.5, '1.500'], [1234567.891, '1234567.891'], [0, '0.000'], [-2.5, '-2.500'],
-    [0.0005, '0.001'], [0.000499, '0.000499'], [2.6699e-5, '0.0000267'], [1e-9, '1.00e-9'], [5e-324, '4.94e-324'],
-    ['nan', 'nan'], ['inf', 'inf'], ['-inf', '-inf'], [NaN, 'nan'], [null, 'nan'],
-  ];
-  for (const [x, want] of cases) assert.equal(formatTime(x), want, String(x));
+test('every time cell is a number and its unit, as everywhere on the page', () => {
+  for (const name of ['recursion-functions.json', 'compileall-functions.json']) {
+    for (const row of fixtureJson(name).rows) {
+      const cells = tableRow(row);
+      for (const key of ['tottime', 'tpercall', 'cumtime', 'cpercall']) {
+        if (cells[key] !== '') assert.match(cells[key], /^-?[0-9]+(\.[0-9]+)? (s|ms|µs|ns)$/, `${cells.location} ${key}`);
+      }
+    }
+  }
 });
 
 test('per-call cells are blank for a function never called', () => {
   const [empty] = fixtureJson('edge-functions.json').rows.filter((r) => r.nc === 0);
-  assert.deepEqual(tableRow(empty), { ncalls: '0', tottime: '0.000', tpercall: '', cumtime: '0.000', cpercall: '', location: ':0()' });
+  assert.deepEqual(tableRow(empty), { ncalls: '0', tottime: '0 s', tpercall: '', cumtime: '0 s', cpercall: '', location: ':0()' });
   const fib = fixtureJson('recursion-functions.json').rows.find((r) => r.name === 'fib');
   const cells = tableRow(fib);
   assert.equal(cells.ncalls, '8501/11');
-  assert.equal(cells.tpercall, formatTime(fib.tt / 8501), 'tottime per call: over all calls');
-  assert.equal(cells.cpercall, formatTime(fib.ct / 11), 'cumtime per call: over primitive calls');
-  assert.equal(cells.cpercall, '0.008');
+  assert.equal(cells.tpercall, formatDuration(fib.tt / 8501), 'tottime per call: over all calls');
+  assert.equal(cells.cpercall, formatDuration(fib.ct / 11), 'cumtime per call: over primitive calls');
+  assert.equal(cells.cpercall, '7.86 ms');
   // "nan" and "inf" times from damaged profiles.
   const nan = fixtureJson('nan-functions.json').rows.map(tableRow);
-  assert.deepEqual(nan.map((c) => [c.tottime, c.cumtime, c.tpercall]), [['nan', 'inf', 'nan'], ['-2.500', '0.000', '-2.500']]);
+  assert.deepEqual(nan.map((c) => [c.tottime, c.cumtime, c.tpercall]), [['nan', 'inf', 'nan'], ['-2.50 s', '0 s', '-2.50 s']]);
 });
 
 test('every column sorts by a key the API knows', () => {

@@ -2,14 +2,15 @@
 // wires them together.  No logic of its own beyond that wiring: each view
 // reads the store and sets what its user changed (state/store.js).
 
-import { formatCount } from './layout/format.js';
-import { formatTime } from './layout/table.js';
+import { formatCount, formatDuration } from './layout/format.js';
+import { capNotice } from './layout/notes.js';
 import { visibleText } from './layout/text.js';
 import { createApi } from './model/api.js';
 import { searchTree } from './model/search.js';
 import { createStore } from './state/store.js';
 import { parseUrlState } from './state/url-state.js';
 import { syncUrl } from './state/url-sync.js';
+import { createSearchLoader } from './state/search-loader.js';
 import { createTreeLoader } from './state/tree-loader.js';
 import { createBreadcrumb } from './ui/breadcrumb.js';
 import { createButterflyView } from './ui/butterfly-view.js';
@@ -49,9 +50,9 @@ function startProfile(initial) {
   const store = createStore({
     ...initial,
     theme: dark.matches ? 'dark' : 'light',
-    tree: null, treeState: 'loading', treeError: '', notice: '',
-    hover: null, pointer: null, focus: null,
-    matches: null, searchResult: null,
+    tree: null, treeState: 'loading', treeError: '', treeCapped: null, notice: '',
+    hover: null, hoverBand: null, pointer: null, focus: null, drawn: null,
+    matches: null, searchResult: null, searchShare: null,
     filter: '', selected: null,
   });
   dark.addEventListener('change', () => store.set({ theme: dark.matches ? 'dark' : 'light' }));
@@ -65,7 +66,7 @@ function startProfile(initial) {
     $('title').textContent = visibleText(name);
     // formatCount, not toLocaleString: the first toLocaleString() loads
     // the locale data, 60 ms before the chart could be drawn.
-    $('summary').textContent = `${formatCount(p.n_funcs)} functions · ${formatCount(p.total_calls)} calls · ${formatTime(p.total_tt)} s`;
+    $('summary').textContent = `${formatCount(p.n_funcs)} functions · ${formatCount(p.total_calls)} calls · ${formatDuration(p.total_tt)}`;
     const raw = $('raw');
     raw.href = `/api/profiles/${profile}/raw`;
     raw.hidden = false;
@@ -122,6 +123,18 @@ function startProfile(initial) {
     }
   });
 
+  // A view the server cut short says so above the chart, for as long as it
+  // is shown.
+  const capped = $('cap-notice');
+  store.subscribe((state) => {
+    const c = state.treeCapped;
+    const text = c !== null && state.treeState === 'ready' && c.root === state.root.join(',') && c.depth === state.depth
+      ? capNotice(c.cap, state.depth) : '';
+    if (capped.textContent === text) return;
+    capped.textContent = text;
+    capped.hidden = text === '';
+  });
+
   // One line says what is going on: loading, an error, or a notice.
   const say = (state) => {
     if (state.treeState === 'error') showMessage('error', `Could not load the chart: ${state.treeError}`);
@@ -134,6 +147,7 @@ function startProfile(initial) {
   });
   say(store.get());
   createTreeLoader(store, api).start();
+  createSearchLoader(store, api).start();
 }
 
 const initial = parseUrlState(window.location.search, window.location.pathname);

@@ -15,8 +15,9 @@
 //   +----------------------+-------+-+---+
 //   |   child A            |   B   |c|      row 1   width of a child =
 //   +-------------+--+-----+--+----+ +              its time / zoom root time
-//   |   A.1       |  |   B.1  |             row 2   (gaps: self time, or boxes
-//   +-------------+  +--------+                     culled as too thin)
+//   |   A.1       |  |   B.1  |             row 2   (gaps: self time; boxes
+//   +-------------+  +--------+                     too thin to draw and what
+//                                                   was not fetched: bands)
 //   |<- vp.x ->|<------- vp.width -------->|
 //
 // Children sit left to right in the model's order (largest first, the
@@ -35,10 +36,12 @@
 // blow up the box [a, b] of row d to the full width W, use
 // width = W / (b - a), x = -a * width, y = -d * rowHeight.
 
-// rects: { count, node, x0, x1, row, rowStart, thin } — node[k] is the tree
-// node of rectangle k; x0[k] < x1[k] within [0, 1]; row[k] its depth below
-// the zoom root; rowStart has one entry per row plus the end; thin holds the
-// runs of culled boxes (thinRuns below).
+import { MORE, SMALLER } from '../model/tree.js';
+
+// rects: { count, node, x0, x1, row, rowStart, runs } — node[k] is the
+// tree node of rectangle k; x0[k] < x1[k] within [0, 1]; row[k] its depth
+// below the zoom root; rowStart has one entry per row plus the end; runs
+// holds the bands that stand for boxes not drawn one by one (see below).
 //
 // options.maxDepth: rows shown below the zoom root (default: all).
 // options.minWidth: a box narrower than this, in unit space, is culled with
@@ -53,7 +56,7 @@ export function layoutIcicle(tree, root, { maxDepth = Infinity, minWidth = 0 } =
   node[0] = root;
   x1[0] = 1;
   let count = 1;
-  const thin = [];  // x0, x1, row of each run of culled siblings
+  const runs = [];  // kind, x0, x1, row, parent, boxes, time of each band
 
   // The output doubles as the breadth-first queue.
   for (let k = 0; k < count; k++) {
@@ -64,26 +67,40 @@ export function layoutIcicle(tree, root, { maxDepth = Infinity, minWidth = 0 } =
     const scale = (x1[k] - x0[k]) / Math.max(usable(tree.time[n]), sum);
     if (!(scale < Infinity)) continue;  // no time to share out (0 / 0)
     let x = x0[k];
-    let runStart = -1;  // left edge of the run of culled siblings before x
+    let run = null;  // the run of culled siblings before x: { x0, boxes, time }
+    const endRun = (at) => {
+      if (run !== null) runs.push(RUN_THIN, run.x0, at, row[k] + 1, n, run.boxes, run.time);
+      run = null;
+    };
+    let covered = 0;
     for (let c = n + 1; c < tree.end[n]; c = tree.end[c]) {
-      const w = usable(tree.time[c]) * scale;
+      const t = usable(tree.time[c]);
+      const w = t * scale;
+      covered += t;
       const a = x;
       // min(): rounding must not carry the last child past its parent.
       x = Math.min(x + w, x1[k]);
       if (!(x > a)) continue;
       if (w < minWidth) {
-        if (runStart < 0) runStart = a;
+        run ??= { x0: a, boxes: 0, time: 0 };
+        run.boxes += tree.has(c, SMALLER) ? tree.nMerged[c] : 1;
+        run.time += t;
         continue;
       }
-      if (runStart >= 0) thin.push(runStart, a, row[k] + 1);
-      runStart = -1;
+      endRun(a);
       node[count] = c;
       x0[count] = a;
       x1[count] = x;
       row[count] = row[k] + 1;
       count++;
     }
-    if (runStart >= 0) thin.push(runStart, x, row[k] + 1);
+    endRun(x);
+    // What the fetched levels left out of a box (MORE) is unknown, not its
+    // self time: the rest of its width below it is a band that says so.
+    const rest = usable(tree.time[n]) - covered;
+    if (tree.has(n, MORE) && !tree.has(n, SMALLER) && x1[k] - x >= minWidth && x1[k] > x && rest > 0) {
+      runs.push(RUN_UNLOADED, x, x1[k], row[k] + 1, n, 0, rest);
+    }
   }
 
   const rows = row[count - 1] + 1;
@@ -99,22 +116,47 @@ export function layoutIcicle(tree, root, { maxDepth = Infinity, minWidth = 0 } =
     x1: x1.subarray(0, count),
     row: row.subarray(0, count),
     rowStart,
-    thin: thinRuns(thin),
+    runs: bands(runs, rows + 1),
   };
 }
 
-// Runs of neighbouring boxes each too thin to draw can still add up to a
-// visible width (5000 calls of a few microseconds each): each run is kept as
-// one band, so the time shows where it is rather than reading as the
-// parent's self time.  Bands are for drawing only: they hold no node and
-// are not hit.  { count, x0, x1, row }.
-function thinRuns(flat) {
-  const count = flat.length / 3;
-  const out = { count, x0: new Float64Array(count), x1: new Float64Array(count), row: new Int32Array(count) };
+// Two kinds of band stand for boxes that are not drawn one by one:
+// - RUN_THIN: neighbouring boxes each too thin to draw, which can still add
+//   up to a visible width (5000 calls of a few microseconds each); the run is
+//   one band, so the time shows where it is rather than reading as the
+//   parent's self time;
+// - RUN_UNLOADED: below a box whose children the fetched view left out
+//   (MORE: the levels asked for, or the server's cap, stopped there), the
+//   width its loaded children do not cover; blank, it would read as the
+//   box's self time, which it may not be.
+// runs: { count, kind, x0, x1, row, parent, boxes, time, rowStart }: band i
+// lies on row[i] in [x0[i], x1[i]), under tree node parent[i], and stands
+// for boxes[i] boxes (a "(N smaller)" box counts N; 0 for RUN_UNLOADED)
+// worth time[i] seconds.  Bands of a row are sorted by x and disjoint, as
+// rectangles are (each parent's bands lie inside it, after its drawn
+// children or between them), and rowStart[r] .. rowStart[r + 1] are row r's,
+// so findSpan hit-tests them too.
+export const RUN_THIN = 0;
+export const RUN_UNLOADED = 1;
+
+function bands(flat, rows) {
+  const count = flat.length / 7;
+  const out = {
+    count, kind: new Uint8Array(count), x0: new Float64Array(count), x1: new Float64Array(count), row: new Int32Array(count),
+    parent: new Int32Array(count), boxes: new Float64Array(count), time: new Float64Array(count), rowStart: new Int32Array(rows + 1),
+  };
   for (let i = 0; i < count; i++) {
-    out.x0[i] = flat[3 * i];
-    out.x1[i] = flat[3 * i + 1];
-    out.row[i] = flat[3 * i + 2];
+    out.kind[i] = flat[7 * i];
+    out.x0[i] = flat[7 * i + 1];
+    out.x1[i] = flat[7 * i + 2];
+    out.row[i] = flat[7 * i + 3];
+    out.parent[i] = flat[7 * i + 4];
+    out.boxes[i] = flat[7 * i + 5];
+    out.time[i] = flat[7 * i + 6];
+  }
+  for (let i = 0, r = 0; r <= rows; r++) {
+    while (i < count && out.row[i] < r) i++;
+    out.rowStart[r] = i;
   }
   return out;
 }
@@ -143,6 +185,12 @@ export function pixelToUnit(px, py, viewport) {
     x: (px - viewport.x) / viewport.width,
     row: Math.floor((py - viewport.y) / viewport.rowHeight),
   };
+}
+
+// The index of the band (rects.runs) under pixel (px, py), or -1.
+export function hitBand(rects, px, py, viewport) {
+  const { x, row } = pixelToUnit(px, py, viewport);
+  return findSpan(rects.runs.rowStart, rects.runs.x0, rects.runs.x1, row, x);
 }
 
 // The index of the rectangle under pixel (px, py), or -1.  Rectangles are

@@ -25,10 +25,11 @@ import { findSpan, layoutIcicle } from './icicle.js';
 
 export const TAU = 2 * Math.PI;
 
-// arcs: { count, node, a0, a1, ring, ringStart, thin } — node[k] is the tree
-// node of arc k; 0 <= a0[k] < a1[k] <= 2π; ring[k] its depth below the zoom
-// root; ringStart[r] .. ringStart[r + 1] is ring r sorted by angle; thin
-// { count, a0, a1, ring } the runs of culled arcs (layout/icicle.js).
+// arcs: { count, node, a0, a1, ring, ringStart, runs } — node[k] is the
+// tree node of arc k; 0 <= a0[k] < a1[k] <= 2π; ring[k] its depth below the
+// zoom root; ringStart[r] .. ringStart[r + 1] is ring r sorted by angle;
+// runs the bands of layout/icicle.js in angles: { count, kind, a0, a1,
+// ring, parent, boxes, time, ringStart }.
 //
 // options.maxDepth: rings shown around the centre (default: all).
 // options.minAngle: an arc thinner than this many radians is culled with
@@ -43,8 +44,12 @@ export function layoutSunburst(tree, root, { maxDepth = Infinity, minAngle = 0 }
     a1: rects.x1.map((x) => x * TAU),
     ring: rects.row,
     ringStart: rects.rowStart,
-    thin: { count: rects.thin.count, a0: rects.thin.x0.map((x) => x * TAU), a1: rects.thin.x1.map((x) => x * TAU), ring: rects.thin.row },
+    runs: polarRuns(rects.runs),
   };
+}
+
+function polarRuns({ x0, x1, row, rowStart, ...rest }) {
+  return { ...rest, a0: x0.map((x) => x * TAU), a1: x1.map((x) => x * TAU), ring: row, ringStart: rowStart };
 }
 
 // viewport: { cx, cy, ringWidth } in pixels: the centre and the width of
@@ -73,22 +78,16 @@ export function canvasAngle(angle) {
   return angle - Math.PI / 2;
 }
 
+// The index of the band (arcs.runs) under pixel (px, py), or -1.
+export function hitBand(arcs, px, py, viewport) {
+  const { angle, radius } = pixelToPolar(px, py, viewport);
+  return findSpan(arcs.runs.ringStart, arcs.runs.a0, arcs.runs.a1, Math.floor(radius / viewport.ringWidth), angle);
+}
+
 // The index of the arc under pixel (px, py), or -1.  Arcs are half-open in
 // angle, [a0, a1), and in radius, so a pixel on a shared edge belongs to
 // exactly one of them.
 export function hitTest(arcs, px, py, viewport) {
   const { angle, radius } = pixelToPolar(px, py, viewport);
   return findSpan(arcs.ringStart, arcs.a0, arcs.a1, Math.floor(radius / viewport.ringWidth), angle);
-}
-
-// Does a label of the measured width (pixels, from measureText) fit when
-// written along the arc [a0, a1] at this radius, with `padding` pixels free
-// at each end?  Text bent along an arc is as long as the arc.
-export function labelFitsArc(textWidth, a0, a1, radius, padding = 0) {
-  return (a1 - a0) * radius >= textWidth + 2 * padding;
-}
-
-// Does a label fit straight across the centre disc?
-export function labelFitsDisc(textWidth, viewport, padding = 0) {
-  return 2 * viewport.ringWidth >= textWidth + 2 * padding;
 }

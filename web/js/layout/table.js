@@ -6,31 +6,22 @@
 // Python's pstats prints it and snakeviz shows it, because that is what
 // people compare against: ncalls "nc/cc" when recursion makes them differ,
 // per-call columns blank for a function never called, builtins as {name}.
+// Times are written as everywhere on the page (format.js's formatDuration:
+// three significant digits with their unit), not as pstats' "%.3f".
 
 import { apiNumber } from '../model/number.js';
+import { formatDuration } from './format.js';
 import { visibleText } from './text.js';
 
 // key: the cell's name in tableRow(); sort: the API's `sort` value.
 export const COLUMNS = Object.freeze([
   { key: 'ncalls', label: 'ncalls', sort: 'calls', title: 'Calls: all / primitive (not recursive), shown as one number when equal' },
-  { key: 'tottime', label: 'tottime', sort: 'tottime', title: 'Time spent in the function itself, not in functions it called (seconds)' },
+  { key: 'tottime', label: 'tottime', sort: 'tottime', title: 'Time spent in the function itself, not in functions it called' },
   { key: 'tpercall', label: 'percall', sort: 'tpercall', title: 'tottime divided by all calls' },
-  { key: 'cumtime', label: 'cumtime', sort: 'cumtime', title: 'Time spent in the function and everything it called (seconds)' },
+  { key: 'cumtime', label: 'cumtime', sort: 'cumtime', title: 'Time spent in the function and everything it called' },
   { key: 'cpercall', label: 'percall', sort: 'cpercall', title: 'cumtime divided by primitive calls' },
   { key: 'location', label: 'filename:lineno(function)', sort: 'file', title: 'Where the function is defined; {name} is a built-in' },
 ].map(Object.freeze));
-
-// Seconds as pstats prints them (%.3f), except that a time too small to show
-// at three decimals keeps three significant digits instead of reading
-// "0.000": a profile of many fast calls would otherwise be a column of zeros.
-export function formatTime(seconds) {
-  const t = apiNumber(seconds);
-  if (Number.isNaN(t)) return 'nan';
-  if (t === Infinity) return 'inf';
-  if (t === -Infinity) return '-inf';
-  if (t === 0 || Math.abs(t) >= 0.0005) return t.toFixed(3);
-  return t.toPrecision(3);
-}
 
 export function formatCalls(nc, cc) {
   return nc === cc ? String(nc) : `${nc}/${cc}`;
@@ -48,16 +39,16 @@ export function functionLabel(file, line, name) {
 
 // A per-call time: blank for no calls, as pstats prints it.
 function perCall(time, calls) {
-  return calls === 0 ? '' : formatTime(apiNumber(time) / calls);
+  return calls === 0 ? '' : formatDuration(apiNumber(time) / calls);
 }
 
 // The text of each cell of one API row, keyed as in COLUMNS.
 export function tableRow(row) {
   return {
     ncalls: formatCalls(row.nc, row.cc),
-    tottime: formatTime(row.tt),
+    tottime: formatDuration(row.tt),
     tpercall: perCall(row.tt, row.nc),
-    cumtime: formatTime(row.ct),
+    cumtime: formatDuration(row.ct),
     cpercall: perCall(row.ct, row.cc),
     location: functionLabel(row.file, row.line, row.name),
   };
@@ -89,7 +80,7 @@ export function csvCell(value) {
   if (typeof value === 'number' && Number.isFinite(value)) {
     s = String(value);
   } else {
-    s = typeof value === 'number' ? formatTime(value) : typeof value === 'string' ? value : '';
+    s = typeof value === 'number' ? formatDuration(value) : typeof value === 'string' ? value : '';
     if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   }
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -14,10 +14,13 @@
 // (sessionStorage) and sent as `Authorization: Bearer`.
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, { tokenSent = false } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;  // HTTP status, 0 when the server could not be reached
+    // Whether the request carried a token: a 401 then means that token was
+    // refused, not that one was missing.
+    this.tokenSent = tokenSent;
   }
 }
 
@@ -49,7 +52,10 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
     if (!res.ok) {
       const why = json !== null && typeof json === 'object' && typeof json.error === 'string'
         ? json.error : `HTTP ${res.status}`;
-      throw new ApiError(res.status, res.status === 401 ? `${why}: this server needs a token` : why);
+      if (res.status !== 401) throw new ApiError(res.status, why);
+      // The server says the same either way; the page knows which it was.
+      throw new ApiError(401, t ? `The token given was refused (the server says: ${why})`
+        : `This server needs a token (the server says: ${why})`, { tokenSent: Boolean(t) });
     }
     if (json === null || typeof json !== 'object') throw new ApiError(res.status, `${url}: the server's answer is not JSON`);
     return json;

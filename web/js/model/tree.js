@@ -141,6 +141,17 @@ export function graftView(tree, view) {
   return build(new Kept(0), tree, kidsOf);
 }
 
+// The server's `capped` field of a view (docs/api.md): null when it showed
+// every level asked for (false, or a server without the field), else
+// { maxBoxes, depth }: it stopped expanding below `depth` levels under the
+// view root because the view would hold more than maxBoxes boxes.
+export function readCapped(view) {
+  const c = view?.capped;
+  if (c === null || typeof c !== 'object') return null;
+  const ok = (v) => Number.isSafeInteger(v) && v >= 0;
+  return ok(c.max_boxes) && ok(c.depth) ? { maxBoxes: c.max_boxes, depth: c.depth } : null;
+}
+
 function pathIds(view) {
   if (view === null || typeof view !== 'object') throw new TypeError('not a tree view');
   const path = view.path ?? [];

@@ -5,8 +5,9 @@
 // on screen, and colour, hatching, fading, outlines and label text are
 // decided here once rather than in each backend.
 //
-// A drawing is { node, shape, fill, text, hatch, faded, outline, label }:
-//   node     the tree node
+// A drawing is { node, band, shape, fill, text, hatch, faded, outline, label }:
+//   node     the tree node, or -1 for a band (layout/icicle.js's runs)
+//   band     for a band, its kind (RUN_THIN, RUN_UNLOADED), else -1
 //   shape    { kind: 'rect', x, y, w, h }, or
 //            { kind: 'sector', cx, cy, r0, r1, a0, a1 } with angles as in
 //            layout/sunburst.js (0 at 12 o'clock, clockwise); in CSS
@@ -17,14 +18,18 @@
 //   faded    drawn at FADED_ALPHA: a search is on and the box does not match
 //   outline  { color, width } or null: a frame of that width just inside
 //            the shape
-//   label    { text, x, y, angle, align } or null: text vertically centred
-//            on (x, y), turned by `angle` radians about it (clockwise, as
-//            canvas rotate() turns), starting at x or centred on it
-//            (align 'left' or 'center')
+//   label    { lines, x, y, angle, align, lineHeight } or null: one or two
+//            lines of text (labels.js: the name, and the time when there
+//            is room), as a block vertically centred on (x, y), lineHeight
+//            pixels from one line's middle to the next; turned by `angle`
+//            radians about (x, y) (clockwise, as canvas rotate() turns),
+//            each line starting at x or centred on it (align 'left' or
+//            'center')
 
 import { THEMES, boxStyle } from '../colors.js';
+import { RUN_UNLOADED } from '../layout/icicle.js';
 import { TAU } from '../layout/sunburst.js';
-import { boxLabel, boxText, fontPx } from './labels.js';
+import { LINE_SPACING, boxText, fontPx, labelLines } from './labels.js';
 import { FOCUS, HOVER_SAME, MATCH } from './marks.js';
 
 // The chart background, also what shows through the gaps between boxes.
@@ -68,40 +73,58 @@ export const HATCH = Object.freeze({
   lines: Object.freeze([[0, 6, 6, 0], [-1, 1, 1, -1], [5, 7, 7, 5]].map(Object.freeze)),
 });
 
-// A function (node, shape, slot) -> drawing for one scene.  slot is where a
-// label could go, { x, y, angle, align, maxWidth }, or null when the box
-// has no room for text; the label is the box's name fitted to maxWidth.
+// What a band below a box whose children were not fetched says.
+export const UNLOADED_LABEL = 'not loaded';
+
+// The drawers of one scene: box(node, shape, slot) and band(kind, shape,
+// slot) -> drawing.  slot is where a label could go, { x, y, angle, align,
+// maxWidth, lines }, or null when there is no room for text; a box's label
+// is labels.js's labelLines, at most `lines` of them, each fitted to
+// maxWidth.  A band of thin boxes is the neutral colour with no label, no
+// node to name; a band of what was not fetched says so.  Bands are faded
+// while a search is on, since no one box of them can be said to match.
 export function boxDrawer(scene, measure) {
   const { tree, colors, theme, marks, searching } = scene;
-  const hatch = THEMES[theme].hatch;
+  const t = THEMES[theme];
   const outlines = OUTLINES[theme];
   // A slot narrower than an em holds no more than a name of a character
   // or two, and no cut one (MIN_LABEL_CHARS and an ellipsis): it gets no
   // label, and costs no measuring.
   const em = fontPx(scene.font);
-  return (node, shape, slot) => {
+  const lineHeight = em * LINE_SPACING;
+  const roomy = (slot) => slot !== null && slot.maxWidth >= em;
+  const labelAt = (slot, lines) => (lines.length === 0 ? null
+    : { lines, x: slot.x, y: slot.y, angle: slot.angle, align: slot.align, lineHeight });
+  const box = (node, shape, slot) => {
     const style = boxStyle(tree, colors, node, theme);
     const mark = marks === null ? 0 : marks[node];
-    const text = slot === null || !(slot.maxWidth >= em) ? '' : boxText(boxLabel(tree, node), slot.maxWidth, measure);
+    const lines = roomy(slot) ? labelLines(tree, node, slot.maxWidth, slot.lines, measure, scene.shared ?? null) : [];
     return {
       node,
+      band: -1,
       shape,
       fill: style.fill,
       text: style.text,
-      hatch: style.hatch ? hatch : null,
+      hatch: style.hatch ? t.hatch : null,
       faded: searching && (mark & MATCH) === 0,
       outline: (mark & FOCUS) !== 0 ? outlines[FOCUS] : (mark & HOVER_SAME) !== 0 ? outlines[HOVER_SAME] : null,
-      label: text === '' ? null : { text, x: slot.x, y: slot.y, angle: slot.angle, align: slot.align },
+      label: labelAt(slot, lines),
     };
   };
+  const band = (kind, shape, slot) => {
+    const text = kind === RUN_UNLOADED && roomy(slot) ? boxText(UNLOADED_LABEL, slot.maxWidth, measure, 'start') : '';
+    return {
+      node: -1, band: kind, shape, fill: t.neutral, text: t.text, hatch: null, faded: searching, outline: null,
+      label: labelAt(slot, text === '' ? [] : [text]),
+    };
+  };
+  return { box, band };
 }
 
-// A band of neighbouring boxes each too thin to draw (the layouts' thin
-// runs): the neutral colour, no label, no node to name; faded while a
-// search is on, since no one box of it can be said to match.
-export function bandDrawing(scene, shape) {
-  const t = THEMES[scene.theme];
-  return { node: -1, shape, fill: t.neutral, text: t.text, hatch: null, faded: scene.searching, outline: null, label: null };
+// Where line j of a label sits, in pixels below the label's (x, y) in its
+// own turned frame: the lines as a block centred there.
+export function lineOffset(label, j) {
+  return (j - (label.lines.length - 1) / 2) * label.lineHeight;
 }
 
 // A shape moved inwards by d pixels on every side, or to its middle when

@@ -10,7 +10,7 @@
 // draw.
 
 import { TAU, canvasAngle } from '../layout/sunburst.js';
-import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle } from './boxes.js';
+import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle, lineOffset } from './boxes.js';
 import { measurer } from './labels.js';
 
 // Sizes the canvas to cssWidth x cssHeight CSS pixels at `dpr` device
@@ -82,7 +82,8 @@ export function hatchPattern(ctx, color) {
 }
 
 // Paints a chart, boxesOf(scene, measure) giving its drawings (boxes.js),
-// and returns how many boxes it drew.  Fills go first, then hatching over them, labels, and outlines on top.
+// and returns how many it drew (boxes and bands).  Fills go first, then
+// hatching over them, labels (one or two lines each), and outlines on top.
 // Each pass draws one path per style (colour and fading) rather than one
 // per box, and the font is set once: a frame costs a few dozen fill()
 // calls, not one per box.
@@ -116,12 +117,12 @@ export function paintBoxes(ctx, scene, boxesOf) {
     for (const { label } of group) {
       ctx.textAlign = label.align;
       if (label.angle === 0) {
-        ctx.fillText(label.text, label.x, label.y);
+        label.lines.forEach((line, j) => ctx.fillText(line, label.x, label.y + lineOffset(label, j)));
       } else {
         ctx.save();
         ctx.translate(label.x, label.y);
         ctx.rotate(label.angle);
-        ctx.fillText(label.text, 0, 0);
+        label.lines.forEach((line, j) => ctx.fillText(line, 0, lineOffset(label, j)));
         ctx.restore();
       }
     }

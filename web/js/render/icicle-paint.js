@@ -19,15 +19,16 @@
 //   +--------------+ +-------+ +
 //   +------+ +--+ +--+ ...
 
-import { GAP, LABEL_PAD, MIN_PX, bandDrawing, boxDrawer } from './boxes.js';
+import { GAP, LABEL_PAD, MIN_PX, boxDrawer } from './boxes.js';
 import { paintBoxes } from './canvas.js';
-import { fontPx } from './labels.js';
+import { fontPx, linesThatFit } from './labels.js';
 
 // scene: { tree, rects (layoutIcicle), viewport { x, y, width, rowHeight },
-// width, height (the canvas, CSS pixels), colors (treeColors), theme
-// ('light' | 'dark'), marks (marks.js: Uint8Array of tree.size, or null),
-// searching (boolean), font (CSS, in px: '12px system-ui') }.  Returns the
-// number of boxes drawn.
+// width, height (the canvas, CSS pixels), colors (colors.js's viewColors),
+// theme ('light' | 'dark'), marks (marks.js: Uint8Array of tree.size, or
+// null), searching (boolean), font (CSS, in px: '12px system-ui'), shared
+// (optional: labels.js's sharedStarts of the names on screen) }.  Returns
+// the number of boxes (and bands) drawn.
 export function paintIcicle(ctx, scene) {
   return paintBoxes(ctx, scene, icicleBoxes);
 }
@@ -38,6 +39,11 @@ export function icicleBoxes(scene, measure) {
   const { rects, viewport: vp, width, height } = scene;
   const draw = boxDrawer(scene, measure);
   const em = fontPx(scene.font);
+  // Where the label of a box (or band) of w x h pixels at (left, top) goes.
+  const slotIn = (left, top, w, h) => {
+    const lines = linesThatFit(h, em);
+    return lines > 0 ? { x: left + LABEL_PAD, y: top + h / 2, angle: 0, align: 'left', maxWidth: w - 2 * LABEL_PAD, lines } : null;
+  };
   const out = [];
   if (!(vp.width > 0 && vp.rowHeight > 0)) return out;
   const first = Math.max(0, Math.floor(-vp.y / vp.rowHeight));
@@ -56,18 +62,19 @@ export function icicleBoxes(scene, measure) {
       const right = Math.min(width, vp.x + rects.x1[k] * vp.width);
       if (!(right - left >= MIN_PX)) continue;
       const w = withGap(right - left);
-      const slot = h >= em ? { x: left + LABEL_PAD, y: top + h / 2, angle: 0, align: 'left', maxWidth: w - 2 * LABEL_PAD } : null;
-      out.push(draw(rects.node[k], { kind: 'rect', x: left, y: top, w, h }, slot));
+      out.push(draw.box(rects.node[k], { kind: 'rect', x: left, y: top, w, h }, slotIn(left, top, w, h)));
     }
   }
-  const thin = rects.thin;
-  for (let i = 0; i < thin.count; i++) {
-    const top = Math.max(0, vp.y + thin.row[i] * vp.rowHeight);
-    const bottom = Math.min(height, vp.y + (thin.row[i] + 1) * vp.rowHeight);
-    const left = Math.max(0, vp.x + thin.x0[i] * vp.width);
-    const right = Math.min(width, vp.x + thin.x1[i] * vp.width);
+  const { runs } = rects;
+  for (let i = 0; i < runs.count; i++) {
+    const top = Math.max(0, vp.y + runs.row[i] * vp.rowHeight);
+    const bottom = Math.min(height, vp.y + (runs.row[i] + 1) * vp.rowHeight);
+    const left = Math.max(0, vp.x + runs.x0[i] * vp.width);
+    const right = Math.min(width, vp.x + runs.x1[i] * vp.width);
     if (!(bottom - top >= MIN_PX && right - left >= MIN_PX)) continue;
-    out.push(bandDrawing(scene, { kind: 'rect', x: left, y: top, w: withGap(right - left), h: withGap(bottom - top) }));
+    const w = withGap(right - left);
+    const h = withGap(bottom - top);
+    out.push(draw.band(runs.kind[i], { kind: 'rect', x: left, y: top, w, h }, slotIn(left, top, w, h)));
   }
   return out;
 }

@@ -22,19 +22,20 @@
 // thick as the text is high, at the label's inner end.  The centre disc
 // holds its label straight across.
 
-import { TAU, canvasAngle, labelFitsArc, polarToPixel } from '../layout/sunburst.js';
-import { GAP, LABEL_PAD, MIN_PX, bandDrawing, boxDrawer, isFullCircle } from './boxes.js';
+import { TAU, canvasAngle, polarToPixel } from '../layout/sunburst.js';
+import { GAP, LABEL_PAD, MIN_PX, boxDrawer, isFullCircle } from './boxes.js';
 import { paintBoxes } from './canvas.js';
 import { visibleSpans } from './icicle-paint.js';
-import { fontPx } from './labels.js';
+import { LINE_SPACING, fontPx, linesThatFit } from './labels.js';
 
 const IDENTITY = Object.freeze({ a0: 0, a1: TAU, ring0: 0 });
 
 // scene: { tree, arcs (layoutSunburst), viewport { cx, cy, ringWidth },
 // transform ({ a0, a1, ring0 }, optional), width, height (the canvas, CSS
-// pixels), colors (treeColors), theme ('light' | 'dark'), marks (marks.js:
-// Uint8Array of tree.size, or null), searching (boolean), font (CSS, in
-// px) }.  Returns the number of arcs drawn.
+// pixels), colors (colors.js's viewColors), theme ('light' | 'dark'),
+// marks (marks.js: Uint8Array of tree.size, or null), searching (boolean),
+// font (CSS, in px), shared (optional, as for the icicle) }.  Returns the
+// number of arcs (and bands) drawn.
 export function paintSunburst(ctx, scene) {
   return paintBoxes(ctx, scene, sunburstBoxes);
 }
@@ -72,14 +73,14 @@ export function sunburstBoxes(scene, measure) {
     const { from, to } = visibleSpans(arcs.ringStart, arcs.a0, arcs.a1, r, transform.a0, transform.a1);
     for (let j = from; j < to; j++) {
       const shape = sector(r, arcs.a0[j], arcs.a1[j]);
-      if (shape !== null) out.push(draw(arcs.node[j], shape, labelSlot(shape, vp, em)));
+      if (shape !== null) out.push(draw.box(arcs.node[j], shape, labelSlot(shape, vp, em)));
     }
   }
-  const thin = arcs.thin;
-  for (let i = 0; i < thin.count; i++) {
-    if (thin.ring[i] < first || beyond(thin.ring[i]) || !(thin.a1[i] > transform.a0 && thin.a0[i] < transform.a1)) continue;
-    const shape = sector(thin.ring[i], thin.a0[i], thin.a1[i]);
-    if (shape !== null) out.push(bandDrawing(scene, shape));
+  const { runs } = arcs;
+  for (let i = 0; i < runs.count; i++) {
+    if (runs.ring[i] < first || beyond(runs.ring[i]) || !(runs.a1[i] > transform.a0 && runs.a0[i] < transform.a1)) continue;
+    const shape = sector(runs.ring[i], runs.a0[i], runs.a1[i]);
+    if (shape !== null) out.push(draw.band(runs.kind[i], shape, labelSlot(shape, vp, em)));
   }
   return out;
 }
@@ -89,15 +90,22 @@ export function sunburstBoxes(scene, measure) {
 function labelSlot(shape, vp, em) {
   const { r0, r1, a0, a1 } = shape;
   if (r0 === 0 && isFullCircle(shape)) {
-    // Across the disc: the chord at the text's top and bottom edges.
-    const chord = 2 * Math.sqrt(r1 * r1 - (em / 2) ** 2);
-    return { x: vp.cx, y: vp.cy, angle: 0, align: 'center', maxWidth: chord - 2 * LABEL_PAD };
+    // Across the disc: the chord at the top (and bottom) edge of the text,
+    // half an em from the middle for one line, about a line's height for
+    // two.
+    const lineHeight = em * LINE_SPACING;
+    const lines = r1 >= 2 * lineHeight ? 2 : 1;
+    const edge = lines === 2 ? lineHeight : em / 2;
+    const chord = 2 * Math.sqrt(Math.max(0, r1 * r1 - edge * edge));
+    return { x: vp.cx, y: vp.cy, angle: 0, align: 'center', maxWidth: chord - 2 * LABEL_PAD, lines };
   }
-  if (!labelFitsArc(em, a0, a1, r0 + LABEL_PAD)) return null;
+  // The arc is as thick as the text block is high where the text starts.
+  const lines = linesThatFit((a1 - a0) * (r0 + LABEL_PAD), em);
+  if (lines === 0) return null;
   const mid = (a0 + a1) / 2;
   const { x, y } = polarToPixel(mid, (r0 + r1) / 2, vp);
   // The ray's direction, outwards; on the left half (beyond ±90°) it would
   // read upside down, so the text turns round and reads inwards.
   const ray = canvasAngle(mid);
-  return { x, y, angle: ray > Math.PI / 2 ? ray - Math.PI : ray, align: 'center', maxWidth: r1 - r0 - 2 * LABEL_PAD };
+  return { x, y, angle: ray > Math.PI / 2 ? ray - Math.PI : ray, align: 'center', maxWidth: r1 - r0 - 2 * LABEL_PAD, lines };
 }

@@ -9,9 +9,10 @@
 // and must arrive as text.
 
 import { EXACT } from '../model/tree.js';
+import { RUN_THIN, RUN_UNLOADED } from '../layout/icicle.js';
 import { polarToPixel } from '../layout/sunburst.js';
-import { formatTime } from '../layout/table.js';
-import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle } from './boxes.js';
+import { formatDuration } from '../layout/format.js';
+import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle, lineOffset } from './boxes.js';
 import { icicleBoxes } from './icicle-paint.js';
 import { sunburstBoxes } from './sunburst-paint.js';
 import { visibleText } from '../layout/text.js';
@@ -68,13 +69,17 @@ function svgDocument(scene, boxes) {
 // is all that matters).
 function boxElement(tree, b, hatches) {
   const fade = b.faded ? ` opacity="${FADED_ALPHA}"` : '';
-  const parts = [`<g><title>${xmlEscape(titleOf(tree, b.node))}</title>`, shapeElement(b.shape, `fill="${b.fill}"${fade}`)];
+  const parts = [`<g><title>${xmlEscape(titleOf(tree, b))}</title>`, shapeElement(b.shape, `fill="${b.fill}"${fade}`)];
   if (b.hatch !== null) parts.push(shapeElement(b.shape, `fill="url(#${hatches.get(b.hatch)})"${fade}`));
   if (b.label !== null) {
-    const { text, x, y, angle, align } = b.label;
+    // Each line placed in the label's own frame and turned with it about
+    // (x, y), as the canvas translates, rotates and writes.
+    const { lines, x, y, angle, align } = b.label;
     const turn = angle === 0 ? '' : ` transform="rotate(${num((angle * 180) / Math.PI)} ${num(x)} ${num(y)})"`;
-    parts.push(`<text x="${num(x)}" y="${num(y)}" fill="${b.text}" text-anchor="${align === 'left' ? 'start' : 'middle'}"`
-      + ` dominant-baseline="central"${turn}${fade}>${xmlEscape(text)}</text>`);
+    lines.forEach((line, j) => {
+      parts.push(`<text x="${num(x)}" y="${num(y + lineOffset(b.label, j))}" fill="${b.text}" text-anchor="${align === 'left' ? 'start' : 'middle'}"`
+        + ` dominant-baseline="central"${turn}${fade}>${xmlEscape(line)}</text>`);
+    });
   }
   if (b.outline !== null) {
     // A frame, as on the canvas: the shape less the shape inset.
@@ -85,14 +90,16 @@ function boxElement(tree, b, hatches) {
   return parts.join('');
 }
 
-// What a hover over the box says: name, file:line (none for built-ins and
-// synthetic boxes, which have no file) and time; a band of thin boxes
-// (node -1) has no one name.
-function titleOf(tree, i) {
-  if (i < 0) return 'boxes each too thin to draw: zoom in to see them';
+// What a hover over drawing b says: name, file:line (none for built-ins
+// and synthetic boxes, which have no file) and time; a band has no one
+// name, and says what it stands for.
+function titleOf(tree, b) {
+  const i = b.node;
+  if (b.band === RUN_THIN) return 'boxes each too thin to draw: zoom in to see them';
+  if (b.band === RUN_UNLOADED) return 'not loaded: what this view did not fetch below the box above';
   const lines = [visibleText(tree.name(i))];
   if (tree.fid[i] >= 0 && tree.file(i) !== '~') lines.push(visibleText(`${tree.file(i)}:${tree.line[i]}`));
-  lines.push(`${formatTime(tree.time[i])} s${tree.has(i, EXACT) ? '' : ' (estimated)'}`);
+  lines.push(`${formatDuration(tree.time[i])}${tree.has(i, EXACT) ? '' : ' (estimated)'}`);
   return lines.join('\n');
 }
 

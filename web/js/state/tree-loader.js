@@ -3,7 +3,10 @@
 // holds already covers the view and, when not, asks the API for just that
 // view and grafts it in (model/tree.js).  The result goes back into the
 // store as `tree` (a Tree), `treeState` ('loading' | 'ready' | 'error') and
-// `treeError` (a message or '').
+// `treeError` (a message or ''), and, for the view last fetched, whether
+// the server stopped expanding it short of the depth asked for: `treeCapped`,
+// { root, depth, cap } (root the zoom path joined by commas, depth the
+// levels asked for, cap model/tree.js's readCapped) or null.
 //
 // Why "only what the view shows": the server cuts a 100k-function profile
 // to the boxes above the cutoff and the depth asked for, so a view is a few
@@ -13,7 +16,7 @@
 // A newer view supersedes an older one still on its way: the older request
 // is aborted, and its answer, if it comes anyway, is dropped.
 
-import { graftView, treeFromView } from '../model/tree.js';
+import { graftView, readCapped, treeFromView } from '../model/tree.js';
 
 export function createTreeLoader(store, api) {
   let controller = null;
@@ -44,7 +47,10 @@ export function createTreeLoader(store, api) {
       tree = tree === null ? treeFromView(view) : graftView(tree, view);
       heldFor = `${profile}/${cutoff}`;
       controller = null;
-      store.set({ tree, treeState: 'ready', treeError: '' });
+      const cap = readCapped(view);
+      store.set({
+        tree, treeState: 'ready', treeError: '', treeCapped: cap === null ? null : { root: root.join(','), depth, cap },
+      });
     } catch (e) {
       if (e?.name === 'AbortError' || controller !== mine) return;
       controller = null;

@@ -102,15 +102,15 @@ function parseProfile(pathname) {
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
-// Function ids are 0 .. n-1 and a path never holds one twice (the API
-// answers 404), so anything else is not a path.
+// Function ids are 0 .. n-1, so anything else is not a path.  An id may
+// come back further down (recursion, exec under exec: root=3,7,3,9), so
+// repeats are kept as they are.
 function parseRoot(text) {
   if (text === null || text === '') return [];
   const parts = text.split(',');
   if (parts.length > MAX_ROOT_STEPS || !parts.every((p) => /^[0-9]{1,16}$/.test(p))) return [];
   const ids = parts.map(Number);
-  if (!ids.every(Number.isSafeInteger) || new Set(ids).size !== ids.length) return [];
-  return ids;
+  return ids.every(Number.isSafeInteger) ? ids : [];
 }
 
 function parseSearch(text) {

@@ -11,7 +11,8 @@
 // The captions say so, because "tottime 0.4 s" next to a caller's name reads
 // as the caller's time otherwise.
 
-import { formatCalls, formatTime, functionLabel, tableRow } from '../layout/table.js';
+import { formatDuration } from '../layout/format.js';
+import { formatCalls, functionLabel, tableRow } from '../layout/table.js';
 import { readFunction } from '../model/functions.js';
 import { element } from './dom.js';
 import { visibleText } from '../layout/text.js';
@@ -94,8 +95,8 @@ export function createButterflyView(container, { api, store, onNavigate }) {
       : label;
     figures.replaceChildren(
       ...figure('ncalls', formatCalls(fn.nc, fn.cc)),
-      ...figure('tottime', `${formatTime(fn.tt)} s`),
-      ...figure('cumtime', `${formatTime(fn.ct)} s`),
+      ...figure('tottime', formatDuration(fn.tt)),
+      ...figure('cumtime', formatDuration(fn.ct)),
     );
     callers.fill(fn.callers, 'no callers: called from the top level');
     callees.fill(fn.callees, 'no callees');

@@ -4,38 +4,45 @@
 //
 // What it keeps to itself is only what a frame needs: the layout of the
 // current picture (recomputed when the tree, root, depth, chart or size
-// change, never per frame), the colours of the tree's boxes, and a zoom
+// change, never per frame), the colours of the view's boxes, and a zoom
 // animation in progress (layout/zoom.js: one layout, a moving window).
-// Everything a user changes goes through the store.
+// Everything a user changes goes through the store; what the picture at
+// rest shows (its packages and hues, how much of its time is exact) goes
+// there too, as `drawn`, for the legend.
+//
+// The chart is as large as the window lets it be (layout/fit.js): rows
+// share the height below the chart's top, the sunburst's disc fits it.
 //
 // The canvas says what it shows in data- attributes (state, root, view,
-// boxes, row height): the browser tests and the benchmark read them, and
-// they cost nothing.
+// boxes, row height or ring width): the browser tests and the benchmark
+// read them, and they cost nothing.
 
-import { layoutIcicle, hitTest as hitIcicle } from '../layout/icicle.js';
-import { layoutSunburst, hitTest as hitSunburst } from '../layout/sunburst.js';
+import { hitBand as hitIcicleBand, hitTest as hitIcicle, layoutIcicle } from '../layout/icicle.js';
+import { hitBand as hitSunburstBand, hitTest as hitSunburst, layoutSunburst } from '../layout/sunburst.js';
+import { availableHeight, chartSize } from '../layout/fit.js';
+import { nextBox } from '../layout/navigate.js';
 import {
   IDENTITY, ZOOM_MS, commonAncestor, ease, icicleViewport, lerpWindow, sunburstTransform, windowOf,
 } from '../layout/zoom.js';
-import { treeColors } from '../colors.js';
+import { viewColors } from '../colors.js';
 import { SMALLER } from '../model/tree.js';
 import { paintIcicle } from '../render/icicle-paint.js';
 import { paintSunburst } from '../render/sunburst-paint.js';
-import { FOCUS, HOVER_SAME, MATCH } from '../render/marks.js';
+import { sharedStartsOf } from '../render/labels.js';
+import { exactTime } from '../render/legend.js';
+import { markBoxes } from '../render/marks.js';
 import { frameScheduler, sizeCanvas } from '../render/canvas.js';
+import { shortcutScope } from './keys.js';
 
-export const ROW_HEIGHT = 20;
 // The cutoff one step finer (state/url-state.js's CUTOFFS).
 const LOWER_CUTOFF = new Map([[0.01, 0.001], [0.001, 0]]);
 const FONT = '12px system-ui, sans-serif';
-// The sunburst's largest diameter: beyond it rings only get wider.
-const MAX_DISC = 760;
 
 export function createChartView(canvas, { store, zoom }) {
-  let picture = null;     // { key, tree, top, rects, arcs, width, height, ... } of the last layout
-  let animation = null;   // { from, to, start, top, maxDepth } while zooming
-  let colors = null;      // palette index per node of colorsFor
-  let colorsFor = null;
+  let picture = null;     // { key, tree, top, rects | arcs, width, height, levels, rowHeight | ringWidth, colors, shared }
+  let animation = null;   // { from, to, start, topPath, maxDepth, span } while zooming
+  let colorsKey = null;   // [tree, root node, levels] of `colors`
+  let colors = null;
   let marks = null;
   let marksKey = null;
   const schedule = frameScheduler(draw);
@@ -44,11 +51,12 @@ export function createChartView(canvas, { store, zoom }) {
     return state.tree ? state.tree.findPath(state.root) : -1;
   }
 
-  // Levels shown below `top`: `rows`, or fewer when the tree below it is
-  // shallower, so that the icicle leaves no empty band and the sunburst's
-  // rings fill its disc.
+  // The size of the picture of the view rooted at node `top`: levels shown
+  // below it are `depth`, or fewer when the tree below it is shallower, so
+  // that the icicle leaves no empty band and the sunburst's rings fill its
+  // disc; the rest follows from the room the window leaves (layout/fit.js).
   let deepest = { tree: null, top: -1, levels: 0 };
-  function size(state, top, rows) {
+  function size(state, top) {
     const width = Math.max(200, canvas.parentElement.clientWidth);
     const tree = state.tree;
     if (deepest.tree !== tree || deepest.top !== top) {
@@ -56,13 +64,13 @@ export function createChartView(canvas, { store, zoom }) {
       for (let i = top; i < tree.end[top]; i++) levels = Math.max(levels, tree.depth[i] - tree.depth[top]);
       deepest = { tree, top, levels };
     }
-    const levels = Math.min(rows, deepest.levels);
-    if (state.view === 'sunburst') return { width, height: Math.min(width, MAX_DISC), levels };
-    return { width, height: (levels + 1) * ROW_HEIGHT, levels };
+    const levels = Math.min(state.depth, deepest.levels);
+    const chartTop = canvas.parentElement.getBoundingClientRect().top + window.scrollY;
+    return { levels, ...chartSize(state.view, width, availableHeight(window.innerHeight, chartTop), levels) };
   }
 
   function sunburstViewport(pic) {
-    return { cx: pic.width / 2, cy: pic.height / 2, ringWidth: Math.min(pic.width, pic.height) / 2 / (pic.levels + 1) };
+    return { cx: pic.width / 2, cy: pic.height / 2, ringWidth: pic.ringWidth };
   }
 
   // The layout for a picture rooted at `top`, `rows` deep, for a window
@@ -76,36 +84,42 @@ export function createChartView(canvas, { store, zoom }) {
     return { rects: layoutIcicle(tree, top, { maxDepth: rows, minWidth: (span * 0.5) / dims.width }) };
   }
 
+  // The colours of the view being shown (or zoomed to): the same for every
+  // frame of a zoom, so no box changes colour on the way.
+  function colorsOf(tree, at, levels) {
+    if (!colorsKey || colorsKey[0] !== tree || colorsKey[1] !== at || colorsKey[2] !== levels) {
+      colors = viewColors(tree, at, levels);
+      colorsKey = [tree, at, levels];
+    }
+    return colors;
+  }
+
   function currentPicture(state) {
     const tree = state.tree;
     const top = animation ? tree?.findPath(animation.topPath) ?? -1 : rootNode(state);
     if (!tree || top < 0) return null;
     const rows = animation ? animation.maxDepth : state.depth;
-    // Sized for the view being zoomed to, so the canvas keeps its height
-    // through the animation.
-    const to = rootNode(state);
-    const dims = size(state, to >= 0 ? to : top, state.depth);
+    // Sized and coloured for the view being zoomed to, so the canvas keeps
+    // its size through the animation.
+    const to = rootNode(state) >= 0 ? rootNode(state) : top;
+    const dims = size(state, to);
     const span = animation ? animation.span : 1;
     const key = [tree, top, rows, span, state.view, dims.width, dims.height, dims.levels];
     if (picture && picture.key.every((v, i) => v === key[i])) return picture;
-    picture = { key, tree, ...dims, ...layout(state, tree, top, rows, span, dims) };
+    const shape = layout(state, tree, top, rows, span, dims);
+    picture = {
+      key, tree, top, ...dims, ...shape, colors: colorsOf(tree, to, dims.levels),
+      shared: sharedStartsOf(tree, (shape.rects ?? shape.arcs).node),
+    };
     return picture;
   }
 
   function marksFor(state, tree) {
     const key = [tree, state.hover, state.focus, state.matches];
-    if (marks && marksKey.every((v, i) => v === key[i])) return marks;
-    marks = new Uint8Array(tree.size);
-    if (state.matches && state.matches.length === tree.size) {
-      for (let i = 0; i < tree.size; i++) if (state.matches[i]) marks[i] |= MATCH;
+    if (!marks || !marksKey.every((v, i) => v === key[i])) {
+      marks = markBoxes(tree, state);
+      marksKey = key;
     }
-    const hovered = state.hover ?? -1;
-    if (hovered >= 0 && hovered < tree.size && tree.fid[hovered] >= 0) {
-      const fid = tree.fid[hovered];
-      for (let i = 0; i < tree.size; i++) if (tree.fid[i] === fid) marks[i] |= HOVER_SAME;
-    }
-    if (state.focus !== null && state.focus < tree.size) marks[state.focus] |= FOCUS;
-    marksKey = key;
     return marks;
   }
 
@@ -115,10 +129,16 @@ export function createChartView(canvas, { store, zoom }) {
     const pic = currentPicture(state);
     canvas.dataset.view = state.view;
     canvas.dataset.root = state.root.join(',');
-    canvas.dataset.rowHeight = String(ROW_HEIGHT);
     if (!pic) {
       canvas.dataset.state = 'loading';
       return;
+    }
+    if (pic.rects) {
+      canvas.dataset.rowHeight = String(pic.rowHeight);
+      delete canvas.dataset.ringWidth;
+    } else {
+      canvas.dataset.ringWidth = String(pic.ringWidth);
+      delete canvas.dataset.rowHeight;
     }
     const ctx = sizeCanvas(canvas, pic.width, pic.height, globalThis.devicePixelRatio || 1);
     const win = animation ? lerpWindow(animation.from, animation.to, ease((now - animation.start) / ZOOM_MS)) : IDENTITY;
@@ -127,24 +147,25 @@ export function createChartView(canvas, { store, zoom }) {
     if (animation) {
       canvas.dataset.state = 'loading';
       schedule();
-    } else {
-      canvas.dataset.state = state.treeState === 'ready' && rootNode(state) >= 0 ? 'ready' : 'loading';
+      return;
+    }
+    canvas.dataset.state = state.treeState === 'ready' && rootNode(state) >= 0 ? 'ready' : 'loading';
+    // The legend describes the picture at rest.
+    if (state.drawn?.picture !== pic) {
+      const nodes = (pic.rects ?? pic.arcs).node;
+      store.set({ drawn: { picture: pic, packages: pic.colors.packages, time: exactTime(pic.tree, nodes) } });
     }
   }
 
   // What the painters (and render/svg.js) draw: picture `pic` seen through
   // window `win`.
   function sceneOf(state, pic, win) {
-    if (colorsFor !== pic.tree) {
-      colors = treeColors(pic.tree);
-      colorsFor = pic.tree;
-    }
     const base = {
-      tree: pic.tree, width: pic.width, height: pic.height, colors, theme: state.theme, font: FONT,
+      tree: pic.tree, width: pic.width, height: pic.height, colors: pic.colors, shared: pic.shared, theme: state.theme, font: FONT,
       marks: marksFor(state, pic.tree), searching: state.search !== '',
     };
     return pic.rects
-      ? { kind: 'icicle', ...base, rects: pic.rects, viewport: icicleViewport(win, pic.width, ROW_HEIGHT) }
+      ? { kind: 'icicle', ...base, rects: pic.rects, viewport: icicleViewport(win, pic.width, pic.rowHeight) }
       : { kind: 'sunburst', ...base, arcs: pic.arcs, transform: sunburstTransform(win), viewport: sunburstViewport(pic) };
   }
 
@@ -154,7 +175,7 @@ export function createChartView(canvas, { store, zoom }) {
     const top = commonAncestor(tree, from, to);
     const below = Math.max(tree.depth[from], tree.depth[to]) - tree.depth[top];
     const maxDepth = state.depth + below;
-    const dims = size(state, to, state.depth);
+    const dims = size(state, to);
     const wide = layout(state, tree, top, maxDepth, 1, dims);
     const w0 = from === top ? IDENTITY : windowOf(wide.rects ?? wide.arcs, from);
     const w1 = to === top ? IDENTITY : windowOf(wide.rects ?? wide.arcs, to);
@@ -167,20 +188,39 @@ export function createChartView(canvas, { store, zoom }) {
     };
   }
 
-  // The node under the pointer, in the store's tree: the picture of that
-  // tree, not the last one drawn, which may show a tree just replaced (its
-  // node numbers mean other boxes in the new one).
+  // What is under the pointer, in the store's tree: { node } for a box,
+  // { band } for a band (the layout's runs: index, with the picture), or
+  // null.  The picture of the store's tree, not the last one drawn, which
+  // may show a tree just replaced (its node numbers mean other boxes in the
+  // new one).
   function hit(event) {
-    if (animation) return -1;
+    if (animation) return null;
     const pic = currentPicture(store.get());
-    if (!pic) return -1;
+    if (!pic) return null;
     const r = canvas.getBoundingClientRect();
     const x = event.clientX - r.left;
     const y = event.clientY - r.top;
-    const k = pic.rects
-      ? hitIcicle(pic.rects, x, y, icicleViewport(IDENTITY, pic.width, ROW_HEIGHT))
-      : hitSunburst(pic.arcs, x, y, sunburstViewport(pic));
-    return k < 0 ? -1 : (pic.rects ?? pic.arcs).node[k];
+    if (pic.rects) {
+      const vp = icicleViewport(IDENTITY, pic.width, pic.rowHeight);
+      const k = hitIcicle(pic.rects, x, y, vp);
+      if (k >= 0) return { node: pic.rects.node[k] };
+      const b = hitIcicleBand(pic.rects, x, y, vp);
+      return b >= 0 ? { band: bandOf(pic, pic.rects.runs, b) } : null;
+    }
+    const vp = sunburstViewport(pic);
+    const k = hitSunburst(pic.arcs, x, y, vp);
+    if (k >= 0) return { node: pic.arcs.node[k] };
+    const b = hitSunburstBand(pic.arcs, x, y, vp);
+    return b >= 0 ? { band: bandOf(pic, pic.arcs.runs, b) } : null;
+  }
+
+  // A band as the hover panel describes it (layout/notes.js's bandNote).
+  function bandOf(pic, runs, b) {
+    const parent = runs.parent[b];
+    return {
+      kind: runs.kind[b], boxes: runs.boxes[b], time: runs.time[b], total: pic.tree.time[0],
+      parent, zoomable: parent !== pic.top,
+    };
   }
 
   // What clicking (or Enter on) node n does: zoom into it, out of the
@@ -202,64 +242,82 @@ export function createChartView(canvas, { store, zoom }) {
     if (path !== null) zoom(path);
   }
 
+  // Whether a click on what `at` is under does anything (the pointer says).
+  function clickable(at) {
+    if (at === null) return false;
+    if (at.band) return at.band.zoomable;
+    return !(store.get().tree.has(at.node, SMALLER) && !LOWER_CUTOFF.has(store.get().cutoff));
+  }
+
   canvas.addEventListener('mousemove', (e) => {
-    const n = hit(e);
-    store.set({ hover: n < 0 ? null : n, pointer: n < 0 ? null : { x: e.clientX, y: e.clientY } });
-    const inert = n < 0 || (store.get().tree.has(n, SMALLER) && !LOWER_CUTOFF.has(store.get().cutoff));
-    canvas.style.cursor = inert ? '' : 'pointer';
+    const at = hit(e);
+    const pointer = at === null ? null : { x: e.clientX, y: e.clientY };
+    store.set({ hover: at?.node ?? null, hoverBand: at?.band ?? null, pointer });
+    canvas.style.cursor = clickable(at) ? 'pointer' : '';
   });
-  canvas.addEventListener('mouseleave', () => store.set({ hover: null, pointer: null }));
+  canvas.addEventListener('mouseleave', () => store.set({ hover: null, hoverBand: null, pointer: null }));
   canvas.addEventListener('click', (e) => {
-    const n = hit(e);
-    if (n >= 0) {
-      store.set({ focus: n });
-      zoomInto(n);
+    const at = hit(e);
+    if (at === null) return;
+    if (at.band) {
+      // A band zooms into the box it lies under, where its boxes are wider
+      // (or, for what was not fetched, get fetched).
+      if (at.band.zoomable) zoomInto(at.band.parent);
+      return;
     }
+    store.set({ focus: at.node });
+    zoomInto(at.node);
   });
 
-  // Arrow keys walk the boxes drawn; the focus starts at the zoom root.
-  canvas.addEventListener('keydown', (e) => {
+  // The shortcuts, from anywhere on the page but a field (ui/keys.js):
+  // arrows walk the boxes drawn (the focus starts at the zoom root), Enter
+  // zooms in, Backspace or Escape out, i and s switch the chart.  A walk
+  // moves the keyboard focus to the chart, which shows the hover panel of
+  // the box it is on.
+  document.addEventListener('keydown', (e) => {
+    const scope = shortcutScope(e, canvas);
     const state = store.get();
     const tree = state.tree;
-    if (!tree || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (scope === 'none' || !tree) return;
+    if (e.key === 'i' || e.key === 's') {
+      store.set({ view: e.key === 'i' ? 'icicle' : 'sunburst' });
+      e.preventDefault();
+      return;
+    }
+    if (scope !== 'all') return;
     const top = rootNode(state);
     const at = state.focus !== null && state.focus < tree.size ? state.focus : top;
-    const pic = currentPicture(state);
-    const shown = (n) => n >= 0 && pic !== null && (pic.rects ?? pic.arcs).node.includes(n);
-    let next = null;
-    switch (e.key) {
-      case 'ArrowDown': next = tree.end[at] > at + 1 ? at + 1 : null; break;
-      case 'ArrowUp': next = at !== top ? tree.parent[at] : null; break;
-      case 'ArrowLeft': case 'ArrowRight': {
-        if (at === top) break;
-        const sibs = tree.children(tree.parent[at]);
-        const i = sibs.indexOf(at) + (e.key === 'ArrowLeft' ? -1 : 1);
-        next = i >= 0 && i < sibs.length ? sibs[i] : null;
-        break;
-      }
-      case 'Enter': zoomInto(at); break;
-      case 'Backspace': case 'Escape':
-        if (state.root.length > 0) zoom(state.root.slice(0, -1));
-        break;
-      case 'i': store.set({ view: 'icicle' }); break;
-      case 's': store.set({ view: 'sunburst' }); break;
-      default: return;
+    if (e.key === 'Enter') {
+      if (at >= 0) zoomInto(at);
+    } else if (e.key === 'Backspace' || e.key === 'Escape') {
+      if (state.root.length > 0) zoom(state.root.slice(0, -1));
+    } else if (e.key.startsWith('Arrow')) {
+      const pic = currentPicture(state);
+      if (top < 0 || pic === null) return;
+      const drawn = (pic.rects ?? pic.arcs).node;
+      const next = nextBox(tree, top, at, e.key, (n) => drawn.includes(n));
+      canvas.focus({ preventScroll: true });
+      if (next !== null) store.set({ focus: next });
+    } else {
+      return;
     }
     e.preventDefault();
-    if (next !== null && shown(next)) store.set({ focus: next });
   });
 
   store.subscribe((state, prev) => {
-    if (state.tree !== prev.tree) store.set({ hover: null, focus: null });
+    if (state.tree !== prev.tree) store.set({ hover: null, hoverBand: null, focus: null });
     if (state.root !== prev.root && state.tree && prev.tree === state.tree) {
       const from = prev.tree.findPath(prev.root);
       const to = state.tree.findPath(state.root);
       if (from >= 0 && to >= 0 && from !== to) animateZoom(state, state.tree, from, to);
     }
     if (state.view !== prev.view) animation = null;
+    if (state.drawn !== prev.drawn && Object.keys(state).every((k) => k === 'drawn' || state[k] === prev[k])) return;
     schedule();
   });
+  // The width follows the page's; the height the window's.
   new ResizeObserver(() => schedule()).observe(canvas.parentElement);
+  window.addEventListener('resize', () => schedule());
   schedule();
 
   return {

@@ -1,14 +1,15 @@
 // The panel beside the pointer (or the keyboard's focus box) that says
 // what a box is: the function, where it lives, its time on this path as
 // seconds and shares, its calls, and whether those figures are in the
-// profile or estimated (with the bounds that hold the true time).
+// profile or estimated (with the bounds that hold the true time).  Over a
+// band that stands for boxes not drawn one by one (store's hoverBand), it
+// says what they are and how to see them.
 
-import { EXACT, CALLS_EXACT, SMALLER } from '../model/tree.js';
-import { formatTime } from '../layout/table.js';
+import { EXACT, CALLS_EXACT, MORE, SMALLER } from '../model/tree.js';
+import { formatDuration } from '../layout/format.js';
+import { bandNote, percent } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
 import { element } from './dom.js';
-
-const percent = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(x < 0.001 ? 3 : 1)}%` : '–');
 
 export function createHoverPanel(panel, { store, canvas }) {
   panel.hidden = true;
@@ -29,9 +30,14 @@ export function createHoverPanel(panel, { store, canvas }) {
       rows.push(line('', `${file}:${tree.line[n]}`, 'where'));
       if (cut > 0) rows.push(line('directory', file.slice(0, cut)));
     }
-    rows.push(line('time', `${formatTime(tree.time[n])} s · ${percent(tree.time[n] / total)} of total`
+    rows.push(line('time', `${formatDuration(tree.time[n])} · ${percent(tree.time[n] / total)} of total`
       + (parent >= 0 ? ` · ${percent(tree.time[n] / tree.time[parent])} of parent` : '')));
-    rows.push(line('self', `${formatTime(tree.self[n])} s`));
+    // Below a box whose callees were not fetched (the view's depth, or the
+    // server's cap), what its shown children leave is an upper bound on
+    // its own time, not its own time.
+    rows.push(line('self', tree.has(n, MORE) && !tree.has(n, SMALLER)
+      ? `at most ${formatDuration(tree.self[n])} (the calls below it are not loaded: zoom in for them)`
+      : formatDuration(tree.self[n])));
     if (n > 0 && !tree.has(n, SMALLER)) {
       const calls = tree.calls[n];
       const text = tree.has(n, CALLS_EXACT) ? String(calls) : `≈ ${Number.isInteger(calls) ? calls : calls.toFixed(1)}`;
@@ -39,8 +45,13 @@ export function createHoverPanel(panel, { store, canvas }) {
     }
     rows.push(tree.has(n, EXACT)
       ? line('', 'exact: these figures are in the profile', 'exact')
-      : line('', `estimate: the true time lies between ${formatTime(tree.lo[n])} s and ${formatTime(tree.hi[n])} s`, 'estimate'));
+      : line('', `estimate: the true time lies between ${formatDuration(tree.lo[n])} and ${formatDuration(tree.hi[n])}`, 'estimate'));
     return rows;
+  }
+
+  function describeBand(tree, band) {
+    const { title, detail } = bandNote(band, visibleText(tree.name(band.parent)), band.zoomable);
+    return [element('div', { className: 'name', textContent: title }), line('', detail)];
   }
 
   function place(state) {
@@ -48,11 +59,12 @@ export function createHoverPanel(panel, { store, canvas }) {
     // The focus box has a panel only while the keyboard moves it: after a
     // click the pointer's own hover says enough.
     const n = state.hover ?? (canvas.matches(':focus-visible') ? state.focus : null);
-    if (!tree || n === null || n >= tree.size) {
+    const band = state.hoverBand ?? null;
+    if (!tree || (band === null && (n === null || n >= tree.size)) || (band !== null && band.parent >= tree.size)) {
       panel.hidden = true;
       return;
     }
-    panel.replaceChildren(...describe(tree, n));
+    panel.replaceChildren(...(band !== null ? describeBand(tree, band) : describe(tree, n)));
     panel.hidden = false;
     // Beside the pointer, flipped to stay inside the window; for the
     // keyboard, below the chart's top-left corner.
@@ -67,7 +79,8 @@ export function createHoverPanel(panel, { store, canvas }) {
   }
 
   store.subscribe((state, prev) => {
-    if (state.hover !== prev.hover || state.pointer !== prev.pointer || state.focus !== prev.focus || state.tree !== prev.tree) place(state);
+    if (state.hover !== prev.hover || state.hoverBand !== prev.hoverBand || state.pointer !== prev.pointer
+      || state.focus !== prev.focus || state.tree !== prev.tree) place(state);
   });
   canvas.addEventListener('blur', () => place(store.get()));
 }

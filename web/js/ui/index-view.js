@@ -7,10 +7,15 @@
 // Tokens (docs/api.md): GET /api/server says which ones the server wants
 // before anything fails.  A read token that is missing or refused (401)
 // hides the list behind the form; a write token is asked for only where an
-// upload or delete needs it, so a read-only visitor is not bothered.
+// upload or delete needs it, so a read-only visitor is not bothered.  The
+// form says whether a token is missing or the one given was refused (a 401
+// after sending one: model/api.js's tokenSent), and #token-form's
+// data-reason says which: 'missing' or 'refused'.
+//
+// An upload of a file stored before (the same bytes: the API answers 200
+// with "existed": true) opens nothing: the page says so and links to it.
 
-import { formatTime } from '../layout/table.js';
-import { dateFromUnix, formatBytes, formatCount } from '../layout/format.js';
+import { dateFromUnix, formatBytes, formatCount, formatDuration } from '../layout/format.js';
 import { readProfiles, readServer, uploadName } from '../model/profiles.js';
 import { element } from './dom.js';
 import { visibleText } from '../layout/text.js';
@@ -20,7 +25,7 @@ const COLUMNS = [
   { label: 'writer', title: 'The profiler that wrote the file, as far as the file tells' },
   { label: 'loaded', title: 'When it was stored here' },
   { label: 'size', title: 'Size of the file', num: true },
-  { label: 'total time (s)', title: 'The sum of every function\'s own time (seconds)', num: true },
+  { label: 'total time', title: 'The sum of every function\'s own time', num: true },
   { label: 'functions', num: true },
   { label: '', title: '' },
 ];
@@ -78,12 +83,12 @@ export function createIndexView(container, { api, onOpen }) {
       server = readServer(await api.server(mine.signal));
       if (server.reads === 'token' && !api.hasToken()) {
         showList([]);
-        askToken('This server needs a token to show its profiles.');
+        askToken('missing', 'This server needs a token to show its profiles.');
         listStatus.textContent = '';
       } else {
         const profiles = readProfiles(await api.profiles(mine.signal));
         showList(profiles);
-        if (server.uploads === 'token' && !api.hasToken()) askToken('Uploading and deleting on this server need a token.');
+        if (server.uploads === 'token' && !api.hasToken()) askToken('missing', 'Uploading and deleting on this server need a token.');
         else tokenForm.hidden = true;
         if (profiles.length > 0) listStatus.textContent = '';
         else listStatus.replaceChildren('No profiles yet: run ', element('code', { textContent: 'profviz FILE' }),
@@ -95,9 +100,9 @@ export function createIndexView(container, { api, onOpen }) {
       showList([]);
       if (error?.status === 401) {
         // The token we sent, if any, is wrong: forget it.
-        const refused = api.hasToken();
         api.setToken(null);
-        askToken(refused ? 'That token was refused. This server needs a token.' : 'This server needs a token.');
+        if (error.tokenSent) askToken('refused', 'That token was refused: this server needs another one to show its profiles. Check it and try again.');
+        else askToken('missing', 'This server needs a token to show its profiles.');
         listStatus.textContent = '';
       } else {
         listStatus.textContent = messageOf(error);
@@ -108,8 +113,10 @@ export function createIndexView(container, { api, onOpen }) {
     }
   }
 
-  function askToken(why) {
+  // reason: 'missing' or 'refused'.
+  function askToken(reason, why) {
     tokenWhy.textContent = why;
+    tokenForm.dataset.reason = reason;
     tokenForm.hidden = false;
   }
 
@@ -137,7 +144,7 @@ export function createIndexView(container, { api, onOpen }) {
       element('td', { textContent: p.writer }),
       element('td', {}, [when]),
       element('td', { className: 'num', textContent: formatBytes(p.size) }),
-      element('td', { className: 'num', textContent: p.totalTime === null ? '' : formatTime(p.totalTime) }),
+      element('td', { className: 'num', textContent: p.totalTime === null ? '' : formatDuration(p.totalTime) }),
       element('td', { className: 'num', textContent: p.functions === null ? '' : formatCount(p.functions) }),
       actions,
     ]);
@@ -158,10 +165,18 @@ export function createIndexView(container, { api, onOpen }) {
     }
   }
 
-  // A 401 on a write: the token given (if any) is only good for reading, or
-  // none was given.  The read token keeps working, so it is not forgotten.
+  // A 401 on a write: none was given, or the one given is not the write
+  // token.  A read token keeps working for reading, so it is kept when
+  // reads need one; otherwise a refused token is good for nothing.
   function writeRefused(error) {
-    if (error?.status === 401) askToken('Uploading and deleting on this server need its write token.');
+    if (error?.status !== 401) return;
+    if (!error.tokenSent) {
+      askToken('missing', 'Uploading and deleting on this server need a token.');
+      return;
+    }
+    if (server?.reads !== 'token') api.setToken(null);
+    askToken('refused', 'That token was refused for uploading and deleting: they need this server\'s write token.');
+    drop.hidden = !canWrite();
   }
 
   async function upload(file) {
@@ -169,11 +184,18 @@ export function createIndexView(container, { api, onOpen }) {
     uploading = true;
     fileInput.disabled = true;
     drop.classList.add('busy');
+    delete uploadStatus.dataset.kind;
     uploadStatus.textContent = `Uploading ${file.name} (${formatBytes(file.size)})…`;
     try {
       const answer = await api.upload(file, uploadName(file.name));
       const id = answer?.id;
       if (!(Number.isSafeInteger(id) && id > 0)) throw new TypeError('The server took the file but did not say where it is');
+      if (answer.existed === true) {
+        uploadStatus.dataset.kind = 'existed';
+        uploadStatus.replaceChildren(`${file.name} was already stored here, as profile ${id}: nothing was added. `,
+          element('a', { href: `/p/${id}`, textContent: 'Open it' }), '.');
+        return;
+      }
       uploadStatus.textContent = `Opening ${file.name}…`;
       onOpen(`/p/${id}`);
     } catch (error) {

@@ -1,32 +1,38 @@
-// The legend under the chart: which colour is which package (for the boxes
-// under the zoom root, largest first) and what the hatching means.
+// The legend under the chart: which hue is which package (for the boxes of
+// the picture at rest, largest first), what the hatching means and how much
+// of the time drawn is exact (the chart view's `drawn` in the store).
 
-import { THEMES, treeColors } from '../colors.js';
+import { THEMES } from '../colors.js';
 import { legendEntries } from '../render/legend.js';
+import { exactNote } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
 import { element } from './dom.js';
 
-const ENTRIES = 8;
-
 export function createLegendView(el, { store }) {
   const list = element('ul');
-  const hatch = element('p', { className: 'hatch-note' }, [element('span', { className: 'swatch hatched' }), 'Hatched boxes: estimated time. The profile records calls per caller, not per call path, so where a function is reached along several paths its time on each is an estimate (hover for the bounds).']);
+  const exact = element('strong', { className: 'exact-share' });
+  const hatch = element('p', { className: 'hatch-note' }, [
+    element('span', { className: 'swatch hatched' }),
+    element('span', {}, [exact, ' Hatched boxes and “≈” times are estimates: the profile records calls per caller, not per call path, so where a function is reached along several paths its time on each is estimated (hover for the bounds).']),
+  ]);
   el.replaceChildren(list, hatch);
 
   function render(state) {
-    const tree = state.tree;
-    const at = tree ? tree.findPath(state.root) : -1;
-    if (at < 0) return;
+    const drawn = state.drawn;
+    if (!drawn) return;
     const palette = THEMES[state.theme];
-    const items = legendEntries(tree, treeColors(tree), at, ENTRIES).map((entry) => {
+    const items = legendEntries(drawn.packages).map((entry) => {
       const swatch = element('span', { className: 'swatch' });
       swatch.style.background = entry.index < 0 ? palette.neutral : palette.palette[entry.index];
       const text = visibleText(entry.label);
-      return element('li', {}, [swatch, element('span', { textContent: text, title: text })]);
+      const title = entry.index < 0 ? `${entry.packages} more packages, in greys` : text;
+      return element('li', {}, [swatch, element('span', { textContent: text, title })]);
     });
     list.replaceChildren(...items);
+    const note = exactNote(drawn.time);
+    exact.textContent = note === '' ? '' : `${note[0].toUpperCase()}${note.slice(1)}.`;
   }
   store.subscribe((state, prev) => {
-    if (state.tree !== prev.tree || state.root !== prev.root || state.theme !== prev.theme) render(state);
+    if (state.drawn !== prev.drawn || state.theme !== prev.theme) render(state);
   });
 }

@@ -2,7 +2,9 @@
 // downloads.  Each control writes one key of the store and shows what the
 // store holds, so a URL, Back/Forward or a key press moves them too.
 
+import { searchNote, searchTitle } from '../layout/notes.js';
 import { CUTOFFS, DEPTHS } from '../state/url-state.js';
+import { shortcutScope } from './keys.js';
 
 const CUTOFF_LABELS = new Map([[0.001, '1/1000'], [0.01, '1/100'], [0, 'none']]);
 // Typing in the search box redraws the chart: wait for a pause first.
@@ -42,9 +44,7 @@ export function createToolbar(el, { store, onExport }) {
 
   // "/" focuses the search from anywhere but a text field, as on GitHub.
   document.addEventListener('keydown', (e) => {
-    const t = e.target;
-    const typing = t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
-    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    if (e.key === '/' && shortcutScope(e, null) !== 'none') {
       e.preventDefault();
       search.focus();
       search.select();
@@ -57,12 +57,8 @@ export function createToolbar(el, { store, onExport }) {
     depth.value = String(state.depth);
     cutoff.value = String(state.cutoff);
     if (document.activeElement !== search) search.value = state.search;
-    if (state.search === '') {
-      share.textContent = '';
-    } else if (state.searchResult) {
-      const { count, share: s } = state.searchResult;
-      share.textContent = count === 0 ? 'no box matches' : `${(100 * s).toFixed(1)}% of total time`;
-    }
+    share.textContent = state.search === '' ? '' : searchNote(state.searchShare);
+    share.title = state.search === '' ? '' : searchTitle(state.searchShare);
   }
   store.subscribe(render);
   render(store.get());

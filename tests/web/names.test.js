@@ -1,0 +1,41 @@
+// layout/names.js: what a built-in's name says, and the short name a box
+// shows for it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { builtinParts, shortName } from '../../web/js/layout/names.js';
+
+test('built-ins are named by what tells them apart', () => {
+  const cases = [
+    ['<built-in method math.sin>', 'math.sin', 'math'],
+    ['<built-in method math.cos>', 'math.cos', 'math'],
+    ['<built-in method builtins.exec>', 'exec', 'builtins'],
+    ['<built-in method builtins.len>', 'len', 'builtins'],
+    ['<built-in method posix.stat>', 'posix.stat', 'posix'],
+    ['<built-in method _abc._abc_subclasscheck>', '_abc._abc_subclasscheck', '_abc'],
+    ["<method 'append' of 'list' objects>", 'list.append', 'builtins'],
+    ["<method 'read' of '_io.BufferedReader' objects>", 'BufferedReader.read', '_io'],
+    ["<method 'disable' of '_lsprof.Profiler' objects>", 'Profiler.disable', '_lsprof'],
+    ['<built-in method __new__ of type object at 0x7f9b3065ea00>', 'type.__new__', 'builtins'],
+    ['<built-in function len>', 'len', 'builtins'],
+    ['<built-in method fromkeys>', 'fromkeys', 'builtins'],
+    // Python 2's names.
+    ['<time.sleep>', 'time.sleep', 'time'],
+    ['<len>', 'len', 'builtins'],
+    ['<__builtin__.len>', 'len', '__builtin__'],
+  ];
+  for (const [name, label, module] of cases) {
+    assert.deepEqual(builtinParts(name), { label, module }, name);
+    assert.equal(shortName('~', name), label, name);
+  }
+});
+
+test('names of Python code, and names no rule knows, are kept as they are', () => {
+  for (const name of ['<module>', '<lambda>', 'build_report', '<built-in method math.sin>', '']) {
+    assert.equal(shortName('slow.py', name), name, 'a file of Python code');
+  }
+  for (const name of ['</script><img src=x onerror=alert(1)>', '', 'plain words', "<method 'x' of 'y'>", '<built-in method a b>']) {
+    assert.equal(shortName('~', name), name, JSON.stringify(name));
+    assert.equal(builtinParts(name).module, 'builtins');
+  }
+});

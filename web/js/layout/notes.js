@@ -1,0 +1,77 @@
+// The sentences the page says about the chart, as pure functions of the
+// figures: the search's share of time, how much of the drawn time is
+// exact, the server's cap on boxes, and what a band of boxes not drawn one
+// by one stands for.  Kept apart from the views so that the wording and its
+// arithmetic are tested without a DOM.
+
+import { RUN_THIN } from './icicle.js';
+import { formatCount, formatDuration } from './format.js';
+import { visibleText } from './text.js';
+
+// A share (0..1) as a percentage with one decimal: "42.4%".  A share that
+// is not 0 never reads "0.0%", nor one short of 1 "100.0%".
+export function percent(share) {
+  if (!Number.isFinite(share)) return '–';
+  if (share > 0 && share < 0.0005) return '< 0.1%';
+  if (share < 1 && share >= 0.9995) return '> 99.9%';
+  return `${(100 * share).toFixed(1)}%`;
+}
+
+// The search's line beside the box (model/search.js's searchShare), or ''
+// while its figures are not in: short, since it sits in the toolbar;
+// searchTitle says how the figure was had.
+export function searchNote(share) {
+  if (share === null) return '';
+  if (share.kind === 'none') return 'no function matches';
+  if (share.kind === 'exact') return `${percent(share.share)} of total time (${visibleText(share.name)}'s cumtime)`;
+  return `≈ ${percent(share.share)} of total time (between ${percent(share.lo)} and ${percent(share.hi)}; ${formatCount(share.count)} functions)`;
+}
+
+// The tooltip of the search's line.
+export function searchTitle(share) {
+  if (share === null || share.kind === 'none') return '';
+  if (share.kind === 'exact') return 'One function matches: its cumulative time over the profile\'s total, as pstats gives it.';
+  return `${formatCount(share.count)} functions match. Their share is at least the largest one's cumulative time and at most the sum of `
+    + 'all of theirs (calls nested in each other are counted once in the true figure); the estimate is the chart\'s matching '
+    + 'boxes, each stretch of time counted once, held within those bounds.';
+}
+
+// "exact: 97% of the time drawn", from the time of the exact boxes drawn
+// and of all of them; '' when nothing with time is drawn.  Rounded down,
+// so that a chart with any estimate never says 100%.
+export function exactNote({ exact, total }) {
+  if (!(total > 0 && total < Infinity)) return '';
+  const share = Math.min(1, Math.max(0, exact / total));
+  const whole = Math.floor(100 * share);
+  return `exact: ${share > 0 && whole === 0 ? '< 1' : whole}% of the time drawn`;
+}
+
+// The notice for a view the server stopped expanding (the tree's `capped`,
+// model/tree.js's readCapped): '' when it did not.  depth: the levels asked
+// for.
+export function capNotice(capped, depth) {
+  if (capped === null) return '';
+  const boxes = formatCount(capped.maxBoxes);
+  return `Showing ${capped.depth} of ${depth} levels: this view has more than ${boxes} boxes — zoom in or raise the cutoff to see deeper.`;
+}
+
+// What a band (layout/icicle.js's runs) stands for, for the hover panel:
+// { title, detail }.  band: { kind, boxes, time, total }, parentName the
+// function it lies under, zoomable whether clicking it zooms into that
+// function (it is not the view root already).
+export function bandNote({ kind, boxes, time, total }, parentName, zoomable) {
+  const share = total > 0 ? ` (${percent(time / total)} of total)` : '';
+  if (kind === RUN_THIN) {
+    const many = boxes === 1 ? '1 box' : `${formatCount(boxes)} boxes`;
+    return {
+      title: `${many} under half a pixel each`,
+      detail: `${formatDuration(time)} in all${share}, under ${parentName}. `
+        + (zoomable ? 'Click to zoom into it and see them.' : 'Too thin to draw even at this zoom: the table lists them.'),
+    };
+  }
+  return {
+    title: 'not loaded',
+    detail: `Up to ${formatDuration(time)}${share} below ${parentName} that this view did not fetch: the calls below it, or its own time. `
+      + (zoomable ? 'Click to zoom into it and load them.' : ''),
+  };
+}
