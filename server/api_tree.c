@@ -4,7 +4,7 @@
  * The tree itself is tree.c's (pv_tree_build, from the cached graph);
  * this file reads the view's parameters and prints what the view holds:
  * the path from the top to the view root, then the view root and its
- * subtree.  A box is {"id", "name", "file", "line", "time", "self",
+ * subtree, and whether the box limit left levels out ("capped").  A box is {"id", "name", "file", "line", "time", "self",
  * "calls", "exact", "lo", "hi", "n_merged", "children"}; the synthetic
  * root above the top level and the "(N smaller)" boxes have "id": null.
  * SPDX-License-Identifier: MIT
@@ -128,6 +128,13 @@ static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t pat
         for (size_t i = 0; i < t.path_len; i++)
             cJSON_AddItemToArray(steps, pv_api_tree_node(g, &t, &t.path[i], 0));
         cJSON_AddItemToObject(doc, "root", pv_api_tree_node(g, &t, &t.nodes[0], 1));
+        if (t.capped) {
+            cJSON *cap = cJSON_AddObjectToObject(doc, "capped");
+            cJSON_AddItemToObject(cap, "max_boxes", pv_json_int(PV_TREE_MAX_NODES));
+            cJSON_AddItemToObject(cap, "depth", pv_json_int(t.shown_depth));
+        } else {
+            cJSON_AddFalseToObject(doc, "capped");
+        }
         pv_tree_release(&t);
         pv_respond_json(res, 200, doc);
         pv_cached_keep_text(pv_ctx_cache(ctx), e, key, res->body, res->len);

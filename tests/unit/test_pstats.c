@@ -132,7 +132,7 @@ static void collect(const char *dir)
         size_t n = strlen(e->d_name);
         if (n < 6 || strcmp(e->d_name + n - 5, ".prof") != 0)
             continue;
-        char path[1024], oracle[1100];
+        char path[1300], oracle[1400];  /* a directory path and a file name */
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (strncmp(e->d_name, "bad_", 4) == 0) {
             if (!has_file(bad, n_bad, e->d_name) && n_bad < MAX_FILES)
