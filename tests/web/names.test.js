@@ -30,8 +30,16 @@ test('built-ins are named by what tells them apart', () => {
   }
 });
 
+test('a module body is named by its module', () => {
+  assert.equal(shortName('/usr/lib/python3.11/compileall.py', '<module>'), 'compileall <module>');
+  assert.equal(shortName('<string>', '<module>'), '<string> <module>');
+  assert.equal(shortName('<frozen ntpath>', '<module>'), '<frozen ntpath> <module>');
+  assert.equal(shortName('/usr/lib/python3.11/json/__init__.py', '<module>'), 'json <module>');
+  assert.equal(shortName('C:\\app\\main.pyw', '<module>'), 'main <module>');
+});
+
 test('names of Python code, and names no rule knows, are kept as they are', () => {
-  for (const name of ['<module>', '<lambda>', 'build_report', '<built-in method math.sin>', '']) {
+  for (const name of ['<lambda>', 'build_report', '<built-in method math.sin>', '']) {
     assert.equal(shortName('slow.py', name), name, 'a file of Python code');
   }
   for (const name of ['</script><img src=x onerror=alert(1)>', '', 'plain words', "<method 'x' of 'y'>", '<built-in method a b>']) {

@@ -42,7 +42,20 @@ function moduleOf(dotted) {
   return cut > 0 ? dotted.slice(0, cut) : 'builtins';
 }
 
-// The name a box shows for a function of `file` named `name`.
+// The name a box shows for a function of `file` named `name`.  A module
+// body is named by its module: under `python -m cProfile` a column of
+// "<module>" boxes (the script, runpy's "<string>", every import) says
+// nothing until it says which ("compileall <module>").
 export function shortName(file, name) {
-  return file === '~' ? builtinParts(name).label : name;
+  if (file === '~') return builtinParts(name).label;
+  if (name === '<module>') {
+    const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+    const stem = base.replace(/\.pyw?$/, '');
+    if (stem === '__init__') {
+      const dir = file.slice(0, file.length - base.length - 1);
+      return `${dir.slice(Math.max(dir.lastIndexOf('/'), dir.lastIndexOf('\\')) + 1) || stem} <module>`;
+    }
+    return `${stem} <module>`;
+  }
+  return name;
 }

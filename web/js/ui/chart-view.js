@@ -305,7 +305,14 @@ export function createChartView(canvas, { store, zoom }) {
   });
 
   store.subscribe((state, prev) => {
-    if (state.tree !== prev.tree) store.set({ hover: null, hoverBand: null, focus: null });
+    if (state.tree !== prev.tree) {
+      // A view grafted in (a zoom that needed deeper levels) keeps the
+      // keyboard's box: the same path in the new tree.
+      const path = prev.tree && state.focus !== null && state.focus < prev.tree.size
+        ? prev.tree.pathTo(state.focus) : null;
+      const kept = path ? state.tree.findPath(path) : -1;
+      store.set({ hover: null, hoverBand: null, focus: kept >= 0 ? kept : null });
+    }
     if (state.root !== prev.root && state.tree && prev.tree === state.tree) {
       const from = prev.tree.findPath(prev.root);
       const to = state.tree.findPath(state.root);
