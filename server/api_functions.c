@@ -245,6 +245,25 @@ static cJSON *edges_json(const pv_graph *g, const pv_gedge *edges, uint32_t n)
     return arr;
 }
 
+static int by_ct_desc(const void *a, const void *b)
+{
+    const pv_gedge *x = a, *y = b;
+    if (x->ct != y->ct)
+        return x->ct < y->ct ? 1 : -1;
+    return (x->other > y->other) - (x->other < y->other);
+}
+
+/* A function's callees, largest ct first (the graph keeps file order). */
+static cJSON *callees_json(const pv_graph *g, const pv_gfunc *f)
+{
+    pv_gedge *sorted = pv_xmalloc((f->n_callees ? f->n_callees : 1) * sizeof *sorted);
+    memcpy(sorted, g->callees + f->callees_at, f->n_callees * sizeof *sorted);
+    qsort(sorted, f->n_callees, sizeof *sorted, by_ct_desc);
+    cJSON *arr = edges_json(g, sorted, f->n_callees);
+    free(sorted);
+    return arr;
+}
+
 int pv_api_functions_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
@@ -262,7 +281,7 @@ int pv_api_functions_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
     cJSON *doc = row_json(g, (uint32_t)fid);
     cJSON_AddBoolToObject(doc, "caller_only", (size_t)fid >= pv_cached_n_entries(e));
     cJSON_AddItemToObject(doc, "callers", edges_json(g, g->callers + f->callers_at, f->n_callers));
-    cJSON_AddItemToObject(doc, "callees", edges_json(g, g->callees + f->callees_at, f->n_callees));
+    cJSON_AddItemToObject(doc, "callees", callees_json(g, f));
     size_t len;
     uint32_t *path = pv_hot_path(g, (uint32_t)fid, &len);
     if (path) {

@@ -23,12 +23,6 @@ double pv_finite_or_zero(double v)
     return isfinite(v) ? v : 0.0;
 }
 
-static int by_ct_desc(const void *a, const void *b)
-{
-    double x = ((const pv_gedge *)a)->ct, y = ((const pv_gedge *)b)->ct;
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
 static void copy_strings(pv_graph *g, const pv_profile *p)
 {
     size_t n = 0;
@@ -51,8 +45,7 @@ static void copy_strings(pv_graph *g, const pv_profile *p)
 static pv_gedge make_edge(const pv_profile *p, const pv_edge *e, uint32_t other)
 {
     pv_gedge ge = {.other = other, .is_count = e->is_count, .nc = e->nc, .cc = e->cc,
-                   .ct = pv_finite_or_zero(e->ct), .tt = pv_finite_or_zero(e->tt),
-                   .host = PV_GROUP_ANY};
+                   .ct = pv_finite_or_zero(e->ct), .tt = pv_finite_or_zero(e->tt)};
     ge.disjoint = !e->is_count && e->cc == e->nc;
     if (e->is_count) {
         const pv_func *c = &p->funcs[e->callee];
@@ -88,13 +81,8 @@ static void build_edges(pv_graph *g, const pv_profile *p)
         g->callees[at_callee] = make_edge(p, pe, pe->callee);
         g->callers[at_caller] = make_edge(p, pe, pe->caller);
         g->callees[at_callee].twin = at_caller;
+        g->callers[at_caller].twin = at_callee;
     }
-    /* Sorting moves callee edges: their callers-list twins follow. */
-    for (size_t i = 0; i < n; i++)
-        qsort(g->callees + g->funcs[i].callees_at, g->funcs[i].n_callees, sizeof *g->callees,
-              by_ct_desc);
-    for (size_t e = 0; e < p->n_edges; e++)
-        g->callers[g->callees[e].twin].twin = (uint32_t)e;
 }
 
 /* Tarjan's algorithm with an explicit stack of (function, next edge). */
@@ -199,6 +187,8 @@ void pv_graph_free(pv_graph *g)
     free(g->funcs);
     free(g->callees);
     free(g->callers);
+    free(g->place);
+    free(g->groups);
     free(g->tops);
     free(g->strings);
     free(g);

@@ -32,22 +32,28 @@ typedef struct pv_gedge {
     int64_t nc, cc;         /* calls along the edge, primitive ones among them */
     double ct;              /* callee's cumulative time during these calls, s */
     double tt;              /* callee's own time during these calls, s */
-    /* In callee lists, where the edge's calls are made: `host` is the one
-     * group of the caller that makes all of them when the data proves it
-     * (PV_GROUP_ANY otherwise); `wsum` sums `avail` over the groups that
-     * may make them, and `nsum` their calls, to share the edge out among
-     * those; `rsum` their room (INFINITY when one's calls nest), what they
-     * can hold at most.  (A self-call's sums leave out the group F->F: an
-     * F called by F makes none of ct(F->F).) */
+} pv_gedge;
+
+/* Where the calls of a callee edge are made (pv_graph.place, indexed like
+ * pv_graph.callees): `host` is the one group of the caller that makes all
+ * of them when the data proves it (PV_GROUP_ANY otherwise); over the
+ * groups that may make them, `wsum` sums their avail and `nsum` their
+ * calls, to share the edge out by, and `rsum` their room (INFINITY when
+ * one's calls nest), what they can hold at most.  (A self-call's sums
+ * leave out the group F->F: an F called by F makes none of ct(F->F).) */
+typedef struct pv_gplace {
     uint32_t host;
     double wsum, rsum, nsum;
-    /* In caller lists, the group of the callee this edge defines: `room`,
-     * the most time one of its calls' children can hold (for a disjoint
-     * group: all its children's time, less the single calls proven to be
-     * among them); `avail`, its children's time less those calls, the
-     * weight an unplaced edge's time is shared by. */
+} pv_gplace;
+
+/* The group a caller edge defines (pv_graph.groups, indexed like
+ * pv_graph.callers): `room`, the most time one of its calls' children can
+ * hold (for a disjoint group: all its children's time, less the single
+ * calls proven to be among them); `avail`, its children's time less those
+ * calls, the weight an unplaced edge's time is shared by. */
+typedef struct pv_ggroup {
     double room, avail;
-} pv_gedge;
+} pv_ggroup;
 
 typedef struct pv_gfunc {
     const char *file, *name;  /* WTF-8, owned by the graph */
@@ -69,9 +75,11 @@ typedef struct pv_gfunc {
 typedef struct pv_graph {
     pv_gfunc *funcs;        /* in profile order */
     size_t n_funcs;
-    pv_gedge *callees;      /* per function, sorted by ct descending */
+    pv_gedge *callees;      /* per function, in file order of the callees' entries */
     pv_gedge *callers;      /* per function, in file order */
     size_t n_edges;
+    pv_gplace *place;       /* per callee edge */
+    pv_ggroup *groups;      /* per caller edge */
     uint32_t *tops;         /* functions with a top-level box, by top_time descending */
     size_t n_tops;
     double total_tt;        /* the profile's total_tt */

@@ -37,12 +37,12 @@
 
 double pv_graph_group_room(const pv_graph *g, uint32_t f, uint32_t grp)
 {
-    return grp == PV_GROUP_TOP ? g->funcs[f].top_room : g->callers[grp].room;
+    return grp == PV_GROUP_TOP ? g->funcs[f].top_room : g->groups[grp].room;
 }
 
 double pv_graph_group_avail(const pv_graph *g, uint32_t f, uint32_t grp)
 {
-    return grp == PV_GROUP_TOP ? g->funcs[f].top_avail : g->callers[grp].avail;
+    return grp == PV_GROUP_TOP ? g->funcs[f].top_avail : g->groups[grp].avail;
 }
 
 double pv_graph_group_calls(const pv_graph *g, uint32_t f, uint32_t grp)
@@ -58,8 +58,8 @@ static int is_piece(const pv_gedge *e)
 int pv_graph_edge_in_group(const pv_graph *g, uint32_t ei, uint32_t grp)
 {
     const pv_gedge *e = &g->callees[ei];
-    if (e->host != PV_GROUP_ANY)
-        return e->host == grp;
+    if (g->place[ei].host != PV_GROUP_ANY)
+        return g->place[ei].host == grp;
     uint32_t f = g->callers[e->twin].other;
     double room = pv_graph_group_room(g, f, grp);
     if (is_piece(e))
@@ -76,29 +76,38 @@ int pv_graph_edge_in_group(const pv_graph *g, uint32_t ei, uint32_t grp)
  * does worse. */
 double pv_graph_edge_share(const pv_graph *g, uint32_t ei, uint32_t grp)
 {
-    const pv_gedge *e = &g->callees[ei];
-    if (e->host != PV_GROUP_ANY)
-        return e->host == grp;
-    uint32_t f = g->callers[e->twin].other;
-    double by_time = e->wsum > 0 ? pv_graph_group_avail(g, f, grp) / e->wsum : 0.0;
-    double by_calls = e->nsum > 0 ? pv_graph_group_calls(g, f, grp) / e->nsum : 0.0;
+    const pv_gplace *pl = &g->place[ei];
+    if (pl->host != PV_GROUP_ANY)
+        return pl->host == grp;
+    uint32_t f = g->callers[g->callees[ei].twin].other;
+    double by_time = pl->wsum > 0 ? pv_graph_group_avail(g, f, grp) / pl->wsum : 0.0;
+    double by_calls = pl->nsum > 0 ? pv_graph_group_calls(g, f, grp) / pl->nsum : 0.0;
     return 0.5 * (by_time + by_calls);
 }
 
 /* Room and avail of every group before any placement. */
 static void init_groups(pv_graph *g)
 {
-    for (size_t k = 0; k < g->n_edges; k++) {
-        pv_gedge *e = &g->callers[k];
-        const pv_gfunc *callee = &g->funcs[g->callees[e->twin].other];
-        double children = fmax(0.0, e->ct - e->tt);
-        /* Nested calls: tt holds the own time of all of them, ct the time
-         * of the outermost ones only; their share of tt is by calls. */
-        e->avail = e->disjoint || e->nc <= 0 ? children
-                   : fmax(0.0, e->ct - e->tt * (double)e->cc / (double)e->nc);
-        /* Nested calls: one call's children fit in the edge's ct; a bare
-         * count bounds nothing but by the callee's whole ct. */
-        e->room = e->is_count ? pv_finite_or_zero(callee->ct) : e->disjoint ? children : e->ct;
+    size_t n = g->n_edges ? g->n_edges : 1;
+    g->groups = pv_xmalloc(n * sizeof *g->groups);
+    g->place = pv_xmalloc(n * sizeof *g->place);
+    for (size_t k = 0; k < g->n_edges; k++)
+        g->place[k] = (pv_gplace){.host = PV_GROUP_ANY};
+    for (size_t i = 0; i < g->n_funcs; i++) {
+        const pv_gfunc *callee = &g->funcs[i];
+        for (uint32_t k = callee->callers_at; k < callee->callers_at + callee->n_callers; k++) {
+            const pv_gedge *e = &g->callers[k];
+            pv_ggroup *gr = &g->groups[k];
+            double children = fmax(0.0, e->ct - e->tt);
+            /* Nested calls: tt holds the own time of all of them, ct the
+             * time of the outermost ones only; their share of tt is by
+             * calls. */
+            gr->avail = e->disjoint || e->nc <= 0 ? children
+                        : fmax(0.0, e->ct - e->tt * (double)e->cc / (double)e->nc);
+            /* Nested calls: one call's children fit in the edge's ct; a
+             * bare count bounds nothing but by the callee's whole ct. */
+            gr->room = e->is_count ? pv_finite_or_zero(callee->ct) : e->disjoint ? children : e->ct;
+        }
     }
     for (size_t i = 0; i < g->n_funcs; i++) {
         pv_gfunc *f = &g->funcs[i];
@@ -147,13 +156,13 @@ static void place_pieces(pv_graph *g, const pv_gfunc *f, group *gs, size_t n_gs,
     for (int pass = 0, moved = 1; moved && pass < MAX_PASSES; pass++) {
         moved = 0;
         for (size_t k = 0; k < n_pieces; k++) {
-            pv_gedge *e = &g->callees[pieces[k]];
-            if (e->host != PV_GROUP_ANY)
+            const pv_gedge *e = &g->callees[pieces[k]];
+            if (g->place[pieces[k]].host != PV_GROUP_ANY)
                 continue;
             uint32_t host = only_candidate(g, pieces[k], gs, n_gs);
             if (host == PV_GROUP_ANY)
                 continue;
-            e->host = host;
+            g->place[pieces[k]].host = host;
             moved = 1;
             for (size_t j = 0; j < n_gs; j++)
                 if (gs[j].id == host) {
@@ -165,6 +174,22 @@ static void place_pieces(pv_graph *g, const pv_gfunc *f, group *gs, size_t n_gs,
     }
 }
 
+/* Sums over the groups that may make an edge's calls. */
+typedef struct sums {
+    double avail, calls, room;
+    size_t n;
+    uint32_t only;  /* the group, when n == 1 */
+} sums;
+
+static void add_group(sums *s, const pv_graph *g, const pv_gfunc *f, const group *gr)
+{
+    s->avail += *gr->avail;
+    s->calls += pv_graph_group_calls(g, (uint32_t)(f - g->funcs), gr->id);
+    s->room += gr->disjoint ? *gr->room : INFINITY;
+    s->only = gr->id;
+    s->n++;
+}
+
 /* A self-call F->F made by an F that F called runs inside another F->F
  * call, so none of ct(F->F) is that group's: it shares none of it. */
 static int self_group(const pv_graph *g, const pv_gedge *e, uint32_t grp)
@@ -173,37 +198,45 @@ static int self_group(const pv_graph *g, const pv_gedge *e, uint32_t grp)
            g->callers[grp].other == e->other;
 }
 
-/* For each edge without a host, the sums over the groups that may make
- * its calls: of avail (wsum, to share the edge by) and of room (rsum,
- * INFINITY when one of them nests: what the others can hold, for a lower
- * bound).  A hub too big to check group by group gets every group. */
+/* Hosts of the edges of several calls that one group alone has room for,
+ * and for each edge without a host the sums over the groups that may make
+ * its calls: of avail and calls (wsum, nsum: to share the edge by) and of
+ * room (rsum, INFINITY when one of them nests: what the others can hold,
+ * for a lower bound).  Every group with room may make an edge of several
+ * calls, so those sums are the same for all of them but a self-call's;
+ * a piece's depend on its size. */
 static void share_out(pv_graph *g, const pv_gfunc *f, const group *gs, size_t n_gs)
 {
-    double all_avail = 0.0, all_room = 0.0, all_calls = 0.0;
+    sums roomy = {0}, all = {0};
     for (size_t j = 0; j < n_gs; j++) {
-        all_avail += *gs[j].avail;
-        all_calls += pv_graph_group_calls(g, (uint32_t)(f - g->funcs), gs[j].id);
-        all_room += gs[j].disjoint ? *gs[j].room : INFINITY;
+        add_group(&all, g, f, &gs[j]);
+        if (*gs[j].room > g->eps)
+            add_group(&roomy, g, f, &gs[j]);
     }
     int each = (size_t)f->n_callees * n_gs <= MAX_PLACEMENT_WORK;
     for (uint32_t k = 0; k < f->n_callees; k++) {
-        pv_gedge *e = &g->callees[f->callees_at + k];
-        if (e->host != PV_GROUP_ANY)
+        uint32_t ei = f->callees_at + k;
+        const pv_gedge *e = &g->callees[ei];
+        pv_gplace *pl = &g->place[ei];
+        if (pl->host != PV_GROUP_ANY)
             continue;
-        if (!each) {
-            e->wsum = all_avail;
-            e->rsum = all_room;
-            e->nsum = all_calls;
-            continue;
-        }
-        e->wsum = e->rsum = e->nsum = 0.0;
-        for (size_t j = 0; j < n_gs; j++)
-            if (pv_graph_edge_in_group(g, f->callees_at + k, gs[j].id) &&
-                !self_group(g, e, gs[j].id)) {
-                e->wsum += *gs[j].avail;
-                e->nsum += pv_graph_group_calls(g, (uint32_t)(f - g->funcs), gs[j].id);
-                e->rsum += gs[j].disjoint ? *gs[j].room : INFINITY;
+        sums s = {0};
+        if (!each || e->ct <= g->eps) {
+            s = all;
+        } else if (!is_piece(e) && e->other != (uint32_t)(f - g->funcs)) {
+            s = roomy;
+            if (s.n == 1) {
+                pl->host = s.only;
+                continue;
             }
+        } else {
+            for (size_t j = 0; j < n_gs; j++)
+                if (pv_graph_edge_in_group(g, ei, gs[j].id) && !self_group(g, e, gs[j].id))
+                    add_group(&s, g, f, &gs[j]);
+        }
+        pl->wsum = s.avail;
+        pl->nsum = s.calls;
+        pl->rsum = s.room;
     }
 }
 
@@ -221,23 +254,18 @@ void pv_graph_place_calls(pv_graph *g)
         size_t n_gs = 0;
         gs = pv_xgrow(gs, &cap_gs, f->n_callers + 1, sizeof *gs);
         for (uint32_t k = 0; k < f->n_callers; k++) {
-            pv_gedge *e = &g->callers[f->callers_at + k];
-            gs[n_gs++] = (group){f->callers_at + k, e->disjoint, &e->room, &e->avail};
+            uint32_t at = f->callers_at + k;
+            gs[n_gs++] = (group){at, g->callers[at].disjoint, &g->groups[at].room,
+                                 &g->groups[at].avail};
         }
         if (f->top_nc > 0 || f->is_top)
             gs[n_gs++] = (group){PV_GROUP_TOP, 1, &f->top_room, &f->top_avail};
         if (n_gs == 1) {
             for (uint32_t k = 0; k < f->n_callees; k++)
-                g->callees[f->callees_at + k].host = gs[0].id;
+                g->place[f->callees_at + k].host = gs[0].id;
         } else if (n_gs > 1) {
             pieces = pv_xgrow(pieces, &cap_pieces, f->n_callees, sizeof *pieces);
             place_pieces(g, f, gs, n_gs, pieces);
-            if ((size_t)f->n_callees * n_gs <= MAX_PLACEMENT_WORK)
-                for (uint32_t k = 0; k < f->n_callees; k++) {
-                    pv_gedge *e = &g->callees[f->callees_at + k];
-                    if (e->host == PV_GROUP_ANY && !is_piece(e))
-                        e->host = only_candidate(g, f->callees_at + k, gs, n_gs);
-                }
         }
         share_out(g, f, gs, n_gs);
     }

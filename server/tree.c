@@ -214,7 +214,8 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
         settle(g, &c);
         return c;
     }
-    int here = e->host == p->grp;
+    const pv_gplace *pl = &g->place[ei];
+    int here = pl->host == p->grp;
     if (p->whole && here && e->disjoint) {
         c.time = c.lo = c.hi = e->ct;
         c.calls = (double)e->nc;
@@ -225,7 +226,7 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
     double room = pv_graph_group_room(g, (uint32_t)p->func, p->grp) +
                   (here && is_piece(e) ? e->ct : 0.0);
     double x_lo = here ? e->ct
-                  : e->disjoint && gf.disjoint ? fmax(0.0, e->ct - (e->rsum - room)) : 0.0;
+                  : e->disjoint && gf.disjoint ? fmax(0.0, e->ct - (pl->rsum - room)) : 0.0;
     c.hi = fmin(p->hi, repeated ? INFINITY : e->ct);
     if (gf.disjoint)
         c.hi = fmin(c.hi, room);
