@@ -21,7 +21,8 @@
  *   - An edge whose calls only one group has room for is that group's.
  *
  * A function with one group makes every call in it.  The rest is shared
- * out in tree.c by what the groups have left (avail), and bounded by it.
+ * out among the groups that may make it (pv_graph_edge_share: by what they
+ * have left, avail, and by their calls) and bounded by their room.
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>

@@ -231,14 +231,13 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
     if (gf.disjoint)
         c.hi = fmin(c.hi, room);
     c.lo = gf.disjoint ? fmax(0.0, x_lo - (gf.hi - p->lo)) : 0.0;
-    double share = pv_graph_edge_share(g, ei, p->grp);
     if (repeated) {
         c.time = p->time * seen->time_ratio;
         c.calls = p->calls * seen->calls_ratio;
     } else {
         /* With the pair not above it, the box's calls are among those
          * not inside another F->C call: ct's calls, cc of them. */
-        double phi = share_of_group(p, &gf);
+        double share = pv_graph_edge_share(g, ei, p->grp), phi = share_of_group(p, &gf);
         c.time = e->ct * share * phi;
         c.calls = (double)e->cc * share * phi;
     }
