@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "term.h"
 #include "db.h"
 #include "loader.h"
 
@@ -33,7 +34,7 @@ void pv_cli_print_warnings(const char *path, const char *warnings)
     for (const char *w = warnings; w && *w;) {
         const char *nl = strchr(w, '\n');
         int n = nl ? (int)(nl - w) : (int)strlen(w);
-        fprintf(stderr, "profviz: warning: %s: %.*s\n", path, n, w);
+        pv_term_println(stderr, "profviz: warning: %s: %.*s", path, n, w);
         w = nl ? nl + 1 : NULL;
     }
 }
@@ -63,29 +64,32 @@ int pv_cmd_load(int argc, char **argv)
         return PV_EXIT_INPUT;
     int status = PV_EXIT_OK, tty = isatty(STDERR_FILENO);
     for (int i = optind; i < argc; i++) {
+        char *name = pv_term_safe(argv[i]);
         if (tty && !quiet)
-            fprintf(stderr, "loading %s ...\r", argv[i]);
+            fprintf(stderr, "loading %s ...\r", name);
         pv_load_result res;
         pv_err err;
         int rc = pv_load_file(store, argv[i], &res, &err);
         if (tty && !quiet)
             fprintf(stderr, "\033[K");
         if (rc != PV_OK) {
-            fprintf(stderr, "profviz: %s\n", err.msg);
+            pv_term_println(stderr, "profviz: %s", err.msg);
             status = PV_EXIT_INPUT;
+            free(name);
             continue;
         }
         pv_cli_print_warnings(argv[i], res.warnings);
         if (quiet)
             printf("%lld\n", (long long)res.id);
         else if (res.existed)
-            printf("%lld\t%s: already stored (%zu functions)\n", (long long)res.id, argv[i],
+            printf("%lld\t%s: already stored (%zu functions)\n", (long long)res.id, name,
                    res.n_funcs);
         else
             printf("%lld\t%s: %zu functions, %zu call edges, parsed in %.0f ms, stored in %.0f ms\n",
-                   (long long)res.id, argv[i], res.n_funcs, res.n_edges, res.parse_ms,
+                   (long long)res.id, name, res.n_funcs, res.n_edges, res.parse_ms,
                    res.store_ms);
         free(res.warnings);
+        free(name);
     }
     pv_store_close(store);
     return status;

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "term.h"
 
 #define DEFAULT_PORT 8080
 
@@ -102,7 +103,7 @@ int pv_cli_server_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out)
     pthread_sigmask(SIG_BLOCK, stop_signals(&stop), NULL);
     pv_err err;
     if (pv_http_start(ctx, opts, out, &err) != PV_OK) {
-        fprintf(stderr, "profviz: %s\n", err.msg);
+        pv_term_println(stderr, "profviz: %s", err.msg);
         return err.code == PV_E_USAGE ? PV_EXIT_USAGE : PV_EXIT_SERVER;
     }
     return PV_EXIT_OK;
@@ -230,7 +231,7 @@ int pv_cmd_serve(int argc, char **argv)
     pv_ctx *ctx;
     pv_err err;
     if (pv_ctx_open(&copts, &ctx, &err) != PV_OK) {
-        fprintf(stderr, "profviz: %s\n", err.msg);
+        pv_term_println(stderr, "profviz: %s", err.msg);
         return PV_EXIT_SERVER;
     }
     pv_http *h;

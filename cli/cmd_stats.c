@@ -16,6 +16,7 @@
 #include "db.h"
 #include "json.h"
 #include "loader.h"
+#include "term.h"
 #include "xalloc.h"
 
 /* Sort keys, named as pstats names them (sort_stats). */
@@ -66,9 +67,8 @@ static void std_name(const pv_func *f, char *buf, size_t cap)
     }
 }
 
-/* Turns U+DC80..U+DCFF back into the raw bytes they stand for, in place:
- * a terminal gets the file name's original bytes, as Python prints a name
- * it decoded with surrogateescape. */
+/* Turns U+DC80..U+DCFF back into the raw bytes they stand for, in place,
+ * so pv_term_safe shows the bytes the file name held ("caf\xe9"). */
 static void unescape_bytes(char *s)
 {
     unsigned char *in = (unsigned char *)s, *out = in;
@@ -133,7 +133,9 @@ static void print_table(const pv_profile *p, const pv_profile_info *info, sort_k
     time_t t = (time_t)info->loaded_at;
     char when[64];
     strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", localtime(&t));
-    printf("%s    %s\n\n", when, info->name);
+    char *file = pv_term_safe(info->name);
+    printf("%s    %s\n\n", when, file);
+    free(file);
     printf("         %" PRId64 " function calls", p->total_calls);
     if (p->total_calls != p->prim_calls)
         printf(" (%" PRId64 " primitive calls)", p->prim_calls);
@@ -170,7 +172,9 @@ static void print_table(const pv_profile *p, const pv_profile_info *info, sort_k
             print_f8(f->ct / (double)f->cc);
         std_name(f, name, sizeof name);
         unescape_bytes(name);
-        printf("%s\n", name);
+        char *safe = pv_term_safe(name);
+        printf("%s\n", safe);
+        free(safe);
     }
     printf("\n\n");
     free(order);
@@ -268,7 +272,7 @@ int64_t pv_cli_resolve_profile(pv_store *store, const char *arg)
         pv_load_result res;
         pv_err err;
         if (pv_load_file(store, arg, &res, &err) != PV_OK) {
-            fprintf(stderr, "profviz: %s\n", err.msg);
+            pv_term_println(stderr, "profviz: %s", err.msg);
             return -1;
         }
         pv_cli_print_warnings(arg, res.warnings);
@@ -280,7 +284,7 @@ int64_t pv_cli_resolve_profile(pv_store *store, const char *arg)
     long long id = strtoll(arg, &end, 10);
     if (*arg && !*end && !errno && id > 0)
         return id;
-    fprintf(stderr, "profviz: %s: no such file, and not a profile id\n", arg);
+    pv_term_println(stderr, "profviz: %s: no such file, and not a profile id", arg);
     return -1;
 }
 
@@ -328,10 +332,10 @@ int pv_cmd_stats(int argc, char **argv)
     pv_err err;
     pv_arena_init(&arena, (size_t)1 << 34);
     if (id > 0 && pv_store_info(store, id, &info, &err) != PV_OK) {
-        fprintf(stderr, "profviz: profile %lld: %s\n", (long long)id, err.msg);
+        pv_term_println(stderr, "profviz: profile %lld: %s", (long long)id, err.msg);
     } else if (id > 0) {
         if (pv_store_read(store, id, &arena, &p, &err) != PV_OK) {
-            fprintf(stderr, "profviz: profile %lld: %s\n", (long long)id, err.msg);
+            pv_term_println(stderr, "profviz: profile %lld: %s", (long long)id, err.msg);
         } else if (json) {
             char *text = stats_json(&p, &info);
             puts(text);

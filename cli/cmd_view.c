@@ -30,6 +30,7 @@
 
 #include "api.h"
 #include "cli.h"
+#include "term.h"
 #include "db.h"
 #include "ingest.h"
 #include "loader.h"
@@ -169,7 +170,7 @@ static int parse_file(const char *path, parsed_file *out)
     if (rc != PV_OK) {
         free(out->bytes);
         pv_err_prefix(&err, path);
-        fprintf(stderr, "profviz: %s\n", err.msg);
+        pv_term_println(stderr, "profviz: %s", err.msg);
         return -1;
     }
     char *warnings = pv_parsed_warnings(&out->parsed);
@@ -186,19 +187,19 @@ static void report_stored(void *arg, pv_ingest_outcome outcome, const pv_ingest_
     for (size_t i = 0; i < n; i++) {
         const pv_ingest_item *it = &items[i];
         if (it->existed)
-            fprintf(stderr, "profviz: %s: already stored as profile %lld\n", it->name,
+            pv_term_println(stderr, "profviz: %s: already stored as profile %lld", it->name,
                     (long long)it->id);
         else if (outcome == PV_INGEST_STORED)
-            fprintf(stderr, "profviz: %s: %zu functions, %zu call edges: parsed in %.0f ms, "
-                            "graph in %.0f ms, stored in %.0f ms (profile %lld)\n",
+            pv_term_println(stderr, "profviz: %s: %zu functions, %zu call edges: parsed in "
+                                    "%.0f ms, graph in %.0f ms, stored in %.0f ms (profile %lld)",
                     it->name, it->n_funcs, it->n_edges, it->parse_ms, it->graph_ms,
                     it->store_ms, (long long)it->id);
         else if (outcome == PV_INGEST_ROLLED_BACK)
-            fprintf(stderr, "profviz: %s: not stored: storing was abandoned and rolled back\n",
+            pv_term_println(stderr, "profviz: %s: not stored: storing was abandoned and rolled back",
                     it->name);
         else
-            fprintf(stderr, "profviz: %s: not stored (%s); it is shown from memory until "
-                            "profviz stops\n", it->name, err->msg);
+            pv_term_println(stderr, "profviz: %s: not stored (%s); it is shown from memory until "
+                                    "profviz stops", it->name, err->msg);
     }
 }
 
@@ -237,7 +238,7 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_
     }
     pv_err err;
     if (n_parsed && pv_ingest_begin(ctx, n_parsed, in, &err) != PV_OK) {
-        fprintf(stderr, "profviz: %s\n", err.msg);
+        pv_term_println(stderr, "profviz: %s", err.msg);
         failed = 1;
     }
     for (int i = 0; i < n; i++) {
@@ -247,7 +248,7 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_
         int rc = pv_ingest_add(*in, &pf[i].parsed, pf[i].bytes, &ids[i], &existed, &err);
         pf[i].bytes = NULL;  /* the ingest's now, stored or not */
         if (rc != PV_OK) {
-            fprintf(stderr, "profviz: %s: %s\n", files[i], err.msg);
+            pv_term_println(stderr, "profviz: %s: %s", files[i], err.msg);
             failed = 1;
             continue;
         }
@@ -311,7 +312,7 @@ int pv_cmd_view(int argc, char **argv)
     if (!copts.db_path)
         return PV_EXIT_INPUT;
     if (pv_ctx_open(&copts, &ctx, &err) != PV_OK) {
-        fprintf(stderr, "profviz: %s\n", err.msg);
+        pv_term_println(stderr, "profviz: %s", err.msg);
         return PV_EXIT_INPUT;
     }
     int n = argc - optind;

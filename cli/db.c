@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "term.h"
 int pv_cli_default_db(char *buf, size_t cap)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
@@ -62,12 +63,12 @@ static void set_aside_stale_cache(const char *path)
         snprintf(from, sizeof from, "%s%s", path, suffixes[i]);
         snprintf(side, sizeof side, "%s%s", aside, suffixes[i]);
         if (rename(from, side) != 0 && errno != ENOENT) {
-            fprintf(stderr, "profviz: cannot move %s aside: %s\n", from, strerror(errno));
+            pv_term_println(stderr, "profviz: cannot move %s aside: %s", from, strerror(errno));
             return;
         }
     }
-    fprintf(stderr, "profviz: the cache %s came from another profviz version; it is kept as %s "
-                    "and a new one starts\n", path, aside);
+    pv_term_println(stderr, "profviz: the cache %s came from another profviz version; it is kept "
+                            "as %s and a new one starts", path, aside);
 }
 
 const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
@@ -81,7 +82,7 @@ const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
         path = buf;
     }
     if (create && make_parent_dirs(path) != 0) {
-        fprintf(stderr, "profviz: cannot create the folder of %s: %s\n", path, strerror(errno));
+        pv_term_println(stderr, "profviz: cannot create the folder of %s: %s", path, strerror(errno));
         return NULL;
     }
     if (create && path == buf)
@@ -98,7 +99,7 @@ pv_store *pv_cli_open_store(const char *path, int flags)
     pv_store *s = NULL;
     pv_err err;
     if (pv_store_open(path, flags, &s, &err) != PV_OK) {
-        fprintf(stderr, "profviz: %s\n", err.msg);
+        pv_term_println(stderr, "profviz: %s", err.msg);
         return NULL;
     }
     return s;

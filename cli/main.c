@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "pv_version.h"
+#include "term.h"
 
 static const pv_command commands[] = {
     {"load", "store profile dumps and print their ids", pv_cmd_load},
@@ -46,9 +47,9 @@ int pv_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "profviz%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    pv_term_vprintln(stderr, fmt, ap);  /* it may quote an argument */
     va_end(ap);
-    fprintf(stderr, "\nTry 'profviz %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    fprintf(stderr, "Try 'profviz %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return PV_EXIT_USAGE;
 }
 

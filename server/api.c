@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "json.h"
+#include "term.h"
 #include "xalloc.h"
 
 enum {
@@ -289,7 +290,7 @@ int pv_respond_err(pv_response *res, const pv_err *err)
     case PV_E_TOO_BIG: return pv_respond_error(res, 413, "%s", err->msg);
     default:
         /* The details (paths, SQLite's words) are for the operator. */
-        fprintf(stderr, "profviz: %s: %s\n", pv_err_name(err->code), err->msg);
+        pv_term_println(stderr, "profviz: %s: %s", pv_err_name(err->code), err->msg);
         return pv_respond_error(res, 500, "internal error (%s); see the server's log",
                                 pv_err_name(err->code));
     }

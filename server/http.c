@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "term.h"
 #include "xalloc.h"
 
 #define DEFAULT_TIMEOUT_S 60   /* long enough for a browser's keep-alive */
@@ -140,17 +141,12 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
     }
 }
 
-/* Prints "METHOD PATH STATUS TIME" with the client's bytes made
- * harmless for a terminal. */
+/* Prints "METHOD PATH STATUS TIME": the method and path are the
+ * client's bytes, shown safe for a terminal. */
 static void log_request(const char *method, const char *path, int status, int sent, double t0)
 {
-    char safe[201];
-    size_t n = 0;
-    for (const char *p = path; *p && n < sizeof safe - 1; p++)
-        safe[n++] = (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f ? *p : '?';
-    safe[n] = '\0';
-    fprintf(stderr, "%.10s %s %d %.1f ms%s\n", method, safe, status, now_ms() - t0,
-            sent ? "" : " (not sent: connection closed)");
+    pv_term_println(stderr, "%.20s %.200s %d %.1f ms%s", method, path, status, now_ms() - t0,
+                    sent ? "" : " (not sent: connection closed)");
 }
 
 /* Queues `res` with the headers every response carries; the body passes
@@ -323,8 +319,9 @@ static void on_log(void *cls, const char *fmt, va_list ap)
     pv_http *h = cls;
     if (!h->log)
         return;
+    /* libmicrohttpd's messages may quote what a client sent. */
     fputs("profviz: http: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    pv_term_vprintln(stderr, fmt, ap);
 }
 
 /* ---- binding --------------------------------------------------------- */

@@ -7,11 +7,15 @@ Usage: test_cli.py PROFVIZ DATA_DIR
 - a damaged file gets exit status 2 and one line on stderr naming the file,
   the byte offset and what was wrong, and the store stays unchanged;
 - loading the same bytes twice returns the same id;
-- --json is valid JSON with the oracle's fields.
+- --json is valid JSON with the oracle's fields;
+- names and file names holding terminal controls are printed as text;
+- what cannot be a store (--db '', a read-only store) or a profile (a FIFO)
+  is refused with a message, and a store on a read-only mount is read.
 """
 import glob
 import io
 import json
+import marshal
 import os
 import re
 import pstats
@@ -26,10 +30,17 @@ SORTS = ["cumulative", "tottime", "calls", "pcalls", "name", "file", "line", "st
 
 
 def run(*args):
-    # profviz prints undecodable file-name bytes as the bytes themselves,
-    # which surrogateescape turns back into the str Python's pstats holds.
     return subprocess.run([PROFVIZ, *args], capture_output=True, text=True,
                           encoding="utf-8", errors="surrogateescape")
+
+
+def term_safe(text):
+    """What profviz prints for pstats' text: the bytes a file name held that
+    were not UTF-8 (surrogateescape's U+DC80..U+DCFF) as \\xNN, C0
+    controls other than newline likewise."""
+    return "".join("\\x%02x" % (ord(c) - 0xDC00) if 0xDC80 <= ord(c) <= 0xDCFF
+                   else "\\x%02x" % ord(c) if (ord(c) < 0x20 and c != "\n") or c == "\x7f"
+                   else c for c in text)
 
 
 def py3_dumps():
@@ -71,7 +82,7 @@ class Cli(unittest.TestCase):
                 except TypeError:  # pstats cannot order a code object against a str
                     continue
                 # pstats shows a code object's repr, memory address included.
-                want = re.sub(r" at 0x[0-9a-f]+,", ",", buf.getvalue().split("\n", 1)[1])
+                want = term_safe(re.sub(r" at 0x[0-9a-f]+,", ",", buf.getvalue().split("\n", 1)[1]))
                 got = run("stats", "--db", self.db, "--sort", key, path)
                 self.assertEqual(got.returncode, 0, got.stderr)
                 self.assertEqual(got.stdout.split("\n", 1)[1], want, "%s --sort %s" % (path, key))
@@ -150,6 +161,30 @@ class Cli(unittest.TestCase):
         got = run("stats", "--db", self.db, "9999")
         self.assertEqual(got.returncode, 2)
         self.assertIn("profile 9999", got.stderr)
+
+    def test_terminal_controls_in_names_are_printed_as_text(self):
+        # A title-setting OSC in the file's name, colour and bell in the
+        # profile's names, a right-to-left override.
+        path = os.path.join(self.tmp.name, "run\x1b]0;pwned\x07.prof")
+        with open(path, "wb") as f:
+            marshal.dump({("/src/\x1b[31mred.py", 1, "f\x07\u202eg"): (1, 1, 0.5, 0.5, {})}, f)
+        got = run("stats", "--db", self.db, path)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        for stream in (got.stdout, got.stderr):
+            self.assertNotIn("\x1b", stream)
+            self.assertNotIn("\x07", stream)
+            self.assertNotIn("\u202e", stream)
+        self.assertIn("/src/\\x1b[31mred.py:1(f\\x07\u27e8U+202E\u27e9g)", got.stdout)
+        # A damaged file's error names it the same way.
+        with open(path, "wb") as f:
+            f.write(b"\x1b[2J not a profile")
+        got = run("load", "--db", self.db, path)
+        self.assertEqual(got.returncode, 2)
+        self.assertNotIn("\x1b", got.stderr)
+        self.assertIn("run\\x1b]0;pwned\\x07.prof", got.stderr)
+        got = run("stats", "--db", self.db, "--sort", "\x1b[2Jbogus", "x")
+        self.assertEqual(got.returncode, 1)
+        self.assertIn("'\\x1b[2Jbogus'", got.stderr)
 
 
 if __name__ == "__main__":

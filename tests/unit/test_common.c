@@ -1,12 +1,14 @@
 /* test_common.c — the arena's limit and alignment, pv_err formatting,
- * embedded-asset lookup. */
+ * embedded-asset lookup, terminal escaping. */
 #include <check.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "asset.h"
 #include "err.h"
+#include "term.h"
 
 Suite *pv_common_suite(void);
 
@@ -85,6 +87,46 @@ START_TEST(asset_find_uses_the_sorted_table)
 }
 END_TEST
 
+static void expect_term(const char *in, size_t len, const char *want)
+{
+    char *got = pv_term_escape(in, len);
+    ck_assert_str_eq(got, want);
+    free(got);
+}
+
+START_TEST(term_escape_shows_controls_as_text)
+{
+    /* The title-setting sequence of the issue, a bell, DEL, NUL, newline. */
+    expect_term("\x1b]0;pwned\a GET", 14, "\\x1b]0;pwned\\x07 GET");
+    expect_term("a\x7f" "b\0c\n", 6, "a\\x7fb\\x00c\\x0a");
+    /* C1 controls as UTF-8 (U+009B is CSI) and as lone bytes. */
+    expect_term("x\xc2\x9b" "31m", 6, "x\xe2\x9f\xa8U+009B\xe2\x9f\xa9" "31m");
+    expect_term("\x9b" "31m", 4, "\\x9b31m");
+}
+END_TEST
+
+START_TEST(term_escape_names_bidi_controls_and_bad_utf8)
+{
+    /* RIGHT-TO-LEFT OVERRIDE and FIRST STRONG ISOLATE. */
+    expect_term("a\xe2\x80\xae" "b\xe2\x81\xa8", 8,
+                "a\xe2\x9f\xa8U+202E\xe2\x9f\xa9" "b\xe2\x9f\xa8U+2068\xe2\x9f\xa9");
+    /* Invalid: a lone continuation, an overlong '/', a surrogate, a cut
+     * sequence at the end. */
+    expect_term("\x80\xc0\xaf\xed\xb3\xa9\xe2\x82", 8,
+                "\\x80\\xc0\\xaf\\xed\\xb3\\xa9\\xe2\\x82");
+}
+END_TEST
+
+START_TEST(term_escape_keeps_ordinary_text)
+{
+    const char *ok = "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\xa5 C:\\dir\\f.py:12(<lambda>)";
+    expect_term(ok, strlen(ok), ok);
+    char *empty = pv_term_safe(NULL);
+    ck_assert_str_eq(empty, "");
+    free(empty);
+}
+END_TEST
+
 Suite *pv_common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -93,6 +135,9 @@ Suite *pv_common_suite(void)
     tcase_add_test(tc, arena_refuses_beyond_its_limit);
     tcase_add_test(tc, arena_strndup_copies_and_terminates);
     tcase_add_test(tc, err_formats_prefixes_and_clears);
+    tcase_add_test(tc, term_escape_shows_controls_as_text);
+    tcase_add_test(tc, term_escape_names_bidi_controls_and_bad_utf8);
+    tcase_add_test(tc, term_escape_keeps_ordinary_text);
     tcase_add_test(tc, asset_find_uses_the_sorted_table);
     suite_add_tcase(s, tc);
     return s;
