@@ -21,13 +21,16 @@
 #include "term.h"
 
 #define DEFAULT_PORT 8080
+#define MAX_ALLOW_HOSTS 32  /* a proxy's names, a few DNS aliases */
 
 static void usage(FILE *out)
 {
     fprintf(out,
         "Usage: profviz serve [--db PATH] [-H ADDR] [-p PORT] [--token SECRET]\n"
-        "                     [--read-token SECRET] [--max-upload BYTES]\n"
-        "                     [--max-header BYTES] [--threads N] [--cache-mb N] [-q]\n"
+        "                     [--read-token SECRET] [--allow-host NAME]...\n"
+        "                     [--max-upload BYTES] [--max-header BYTES]\n"
+        "                     [--max-conns N] [--max-conns-per-ip N]\n"
+        "                     [--header-timeout SECONDS] [--threads N] [--cache-mb N] [-q]\n"
         "\n"
         "Serve a store of profiles to a team: the web page, the JSON API, and\n"
         "uploads (POST /api/profiles; see README.md and docs/api.md). The URL is\n"
@@ -42,15 +45,24 @@ static void usage(FILE *out)
         "                      (default: $PROFVIZ_TOKEN)\n"
         "  --read-token SECRET reading the API needs this token or --token's\n"
         "                      (default: $PROFVIZ_READ_TOKEN)\n"
+        "  --allow-host NAME   answer requests for Host NAME (or NAME:PORT), as a\n"
+        "                      reverse proxy or DNS name sends it; repeatable. Other\n"
+        "                      names get 403 (addresses and localhost always work).\n"
+        "                      Beyond loopback, serve needs this or --token.\n"
         "  --max-upload BYTES  largest upload (default 256M; suffixes K, M, G)\n"
         "  --max-header BYTES  largest request line plus headers (default 32K)\n"
+        "  --max-conns N       open connections at once (default %u)\n"
+        "  --max-conns-per-ip N  connections one client address may hold (default\n"
+        "                      %u; loopback clients, a local proxy's, are exempt)\n"
+        "  --header-timeout SECONDS  a request's headers must arrive within this\n"
+        "                      (default %u; an idle keep-alive connection closes then)\n"
         "  --threads N         worker threads (default: twice the CPUs, at least 4)\n"
         "  --cache-mb N        memory for profiles' call graphs (default 512)\n"
         "  -q, --quiet         no line per request on stderr\n"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 stopped by a signal, 1 usage error, 3 the server failed.\n",
-        DEFAULT_PORT);
+        DEFAULT_PORT, PV_HTTP_MAX_CONNS, PV_HTTP_MAX_CONNS_PER_IP, PV_HTTP_HEADER_TIMEOUT);
 }
 
 int pv_cli_parse_bytes(const char *s, size_t *out)
@@ -161,7 +173,7 @@ int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pv_ingest *in, pid_t child, const
 int pv_cmd_serve(int argc, char **argv)
 {
     enum { OPT_DB = 256, OPT_TOKEN, OPT_READ_TOKEN, OPT_MAX_UPLOAD, OPT_MAX_HEADER, OPT_THREADS,
-           OPT_CACHE };
+           OPT_CACHE, OPT_ALLOW_HOST, OPT_MAX_CONNS, OPT_MAX_CONNS_PER_IP, OPT_HEADER_TIMEOUT };
     static const struct option opts[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"hostname", required_argument, NULL, 'H'},
@@ -172,6 +184,10 @@ int pv_cmd_serve(int argc, char **argv)
         {"max-header", required_argument, NULL, OPT_MAX_HEADER},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"cache-mb", required_argument, NULL, OPT_CACHE},
+        {"allow-host", required_argument, NULL, OPT_ALLOW_HOST},
+        {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
+        {"max-conns-per-ip", required_argument, NULL, OPT_MAX_CONNS_PER_IP},
+        {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -181,6 +197,8 @@ int pv_cmd_serve(int argc, char **argv)
                          .read_token = getenv("PROFVIZ_READ_TOKEN")};
     pv_http_opts hopts = {.port = DEFAULT_PORT, .log = 1};
     unsigned cache_mb = 0;
+    const char *allow[MAX_ALLOW_HOSTS];  /* argv strings; the server copies them */
+    hopts.allow_hosts = allow;
     int c;
     while ((c = getopt_long(argc, argv, "H:p:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -209,6 +227,29 @@ int pv_cmd_serve(int argc, char **argv)
             if (pv_cli_parse_uint(optarg, 1 << 20, &cache_mb) || cache_mb == 0)
                 return pv_cli_usage_error("serve", "--cache-mb wants a size in MiB");
             break;
+        case OPT_ALLOW_HOST:
+            if (hopts.n_allow_hosts == MAX_ALLOW_HOSTS)
+                return pv_cli_usage_error("serve", "at most %d --allow-host names",
+                                          MAX_ALLOW_HOSTS);
+            if (!*optarg || strpbrk(optarg, "/ \t"))
+                return pv_cli_usage_error("serve", "--allow-host wants a host name such as "
+                                                "profviz.example or profviz.example:8443");
+            allow[hopts.n_allow_hosts++] = optarg;
+            break;
+        case OPT_MAX_CONNS:
+            if (pv_cli_parse_uint(optarg, 1 << 20, &hopts.max_conns) || hopts.max_conns == 0)
+                return pv_cli_usage_error("serve", "--max-conns wants a count of at least 1");
+            break;
+        case OPT_MAX_CONNS_PER_IP:
+            if (pv_cli_parse_uint(optarg, 1 << 20, &hopts.max_conns_per_ip) ||
+                hopts.max_conns_per_ip == 0)
+                return pv_cli_usage_error("serve", "--max-conns-per-ip wants a count of at least 1");
+            break;
+        case OPT_HEADER_TIMEOUT:
+            if (pv_cli_parse_uint(optarg, 3600, &hopts.header_timeout_s) ||
+                hopts.header_timeout_s == 0)
+                return pv_cli_usage_error("serve", "--header-timeout wants seconds from 1 to 3600");
+            break;
         case 'q': hopts.log = 0; break;
         case 'h': usage(stdout); return PV_EXIT_OK;
         default: return pv_cli_usage_error("serve", "bad option");
@@ -223,6 +264,9 @@ int pv_cmd_serve(int argc, char **argv)
     if (copts.read_token && !copts.token)
         return pv_cli_usage_error("serve", "--read-token needs --token too");
     copts.cache_bytes = (size_t)cache_mb << 20;
+    /* With a token a page of another site cannot change anything; without
+     * one, a server others can reach must know the names it answers to. */
+    hopts.hosts = copts.token ? PV_HOSTS_OPEN_BEYOND_LOOPBACK : PV_HOSTS_NAMED_BEYOND_LOOPBACK;
 
     char def[4096];
     copts.db_path = pv_cli_db_path(db, 1, def, sizeof def);
@@ -247,7 +291,18 @@ int pv_cmd_serve(int argc, char **argv)
                 "         can upload and delete profiles. Pass --token SECRET (and\n"
                 "         --read-token to guard reading too).\n",
                 url);
-    fprintf(stderr, "profviz: serving %s on %s/ (Ctrl-C stops)\n", copts.db_path, url);
+    if (!pv_http_checks_host(h))
+        fprintf(stderr, "profviz: answering requests for any Host name (changes need the "
+                        "token); --allow-host NAME limits them to the names clients use\n");
+    else if (hopts.n_allow_hosts)
+        fprintf(stderr, "profviz: answering requests for addresses, localhost and the %zu "
+                        "--allow-host name%s\n", hopts.n_allow_hosts,
+                hopts.n_allow_hosts > 1 ? "s" : "");
+    fprintf(stderr, "profviz: at most %u connections, %u per client address (loopback "
+                    "exempt), headers within %u s\n", pv_http_max_conns(h),
+            hopts.max_conns_per_ip ? hopts.max_conns_per_ip : PV_HTTP_MAX_CONNS_PER_IP,
+            hopts.header_timeout_s ? hopts.header_timeout_s : PV_HTTP_HEADER_TIMEOUT);
+    pv_term_println(stderr, "profviz: serving %s on %s/ (Ctrl-C stops)", copts.db_path, url);
     printf("%s/\n", url);
     fflush(stdout);
     return pv_cli_server_run(h, ctx, NULL, -1, url);

@@ -279,8 +279,7 @@ int pv_cmd_view(int argc, char **argv)
     };
     const char *db = NULL, *browser = NULL;
     int no_browser = 0, port_given = 0, c;
-    pv_http_opts hopts = {.port = DEFAULT_PORT, .port_tries = PORT_TRIES, .any_port = 1,
-                          .local_only = 1};
+    pv_http_opts hopts = {.port = DEFAULT_PORT, .port_tries = PORT_TRIES, .any_port = 1};
     while ((c = getopt_long(argc, argv, "H:p:b:sh", opts, NULL)) != -1) {
         switch (c) {
         case 'H': hopts.host = optarg; break;

@@ -25,29 +25,51 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "guard.h"
 #include "term.h"
 #include "xalloc.h"
 
-#define DEFAULT_TIMEOUT_S 60   /* long enough for a browser's keep-alive */
-#define DEFAULT_MAX_CONNS 1000 /* well under the usual 1024 open files */
+#define DEFAULT_TIMEOUT_S 60   /* idle time of a request whose headers are in (uploads) */
 #define MIN_THREADS 4
 #define LISTEN_BACKLOG 128
 #define FIRST_BODY_BUFFER ((size_t)64 << 10)  /* doubled as a body arrives */
+/* File descriptors kept for what is not a connection: the store's
+ * connections (one per thread, with their WAL and shm), the listening
+ * socket, the epoll sets, stdio. */
+#define FD_RESERVE 128
+/* The API takes a handful of query parameters.  libmicrohttpd keeps each
+ * in the connection's header memory and, when that runs out while parsing
+ * them, neither answers nor closes (0.9.75): a request with more is
+ * refused before they are parsed. */
+#define MAX_QUERY_PARAMS 64
 
 struct pv_http {
     struct MHD_Daemon *daemon;
     pv_ctx *ctx;
+    pv_guard *guard;
     size_t max_upload;
     int log;
     int loopback;
-    int check_host;           /* local_only on a loopback address */
+    int check_host;           /* answer only the Host names host_allowed takes */
+    char **allow_hosts;       /* owned copies of opts->allow_hosts */
+    size_t n_allow_hosts;
     unsigned port;            /* bound */
+    unsigned max_conns;       /* after fitting the open-file limit */
     char url[320];
+};
+
+/* Sent with every response, libmicrohttpd's own refusals aside. */
+static const char *const security_headers[][2] = {
+    {"Content-Security-Policy", "default-src 'self'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Frame-Options", "DENY"},
 };
 
 /* What one request has gathered between calls of on_request. */
@@ -110,25 +132,50 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
     return (size_t)(out - s);
 }
 
-/* Host names a local_only server answers to (see http.h). */
-static int loopback_host(const char *host)
+/* Whether a Host header names this server (see http.h): an address (a
+ * page can only rebind a name, never an address), localhost, or a name
+ * it was told to answer to, given with or without the port. */
+static int host_allowed(const pv_http *h, const char *host)
 {
     size_t n = strlen(host);
-    const char *colon = strrchr(host, ':');
-    if (colon && host[0] != '[')
+    if (host[0] == '[') {
+        n = strcspn(host, "]");
+        char addr[INET6_ADDRSTRLEN];
+        struct in6_addr in6;
+        if (host[n] != ']' || n - 1 >= sizeof addr)
+            return 0;
+        memcpy(addr, host + 1, n - 1);
+        addr[n - 1] = '\0';
+        return inet_pton(AF_INET6, addr, &in6) == 1;
+    }
+    const char *colon = strchr(host, ':');
+    if (colon)
         n = (size_t)(colon - host);
-    else if (host[0] == '[')
-        n = strcspn(host, "]") + 1;
-    if ((n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-        (n == 5 && strncmp(host, "[::1]", 5) == 0))
+    if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
         return 1;
     char addr[16];
     struct in_addr in;
-    if (n >= sizeof addr)
-        return 0;
-    memcpy(addr, host, n);
-    addr[n] = '\0';
-    return inet_pton(AF_INET, addr, &in) == 1 && (ntohl(in.s_addr) >> 24) == 127;
+    if (n < sizeof addr) {
+        memcpy(addr, host, n);
+        addr[n] = '\0';
+        if (inet_pton(AF_INET, addr, &in) == 1)
+            return 1;
+    }
+    for (size_t i = 0; i < h->n_allow_hosts; i++) {
+        const char *name = h->allow_hosts[i];
+        if (strchr(name, ':') ? strcasecmp(name, host) == 0
+                              : strlen(name) == n && strncasecmp(name, host, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The guard's record of connection `c`. */
+static pv_guard_conn *conn_guard(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
 }
 
 /* ---- responses ------------------------------------------------------- */
@@ -167,10 +214,8 @@ static enum MHD_Result send_response(pv_http *h, struct MHD_Connection *c, reque
     }
     res->body_free = NULL;  /* libmicrohttpd frees it now */
     add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
-    add_header(r, "Content-Security-Policy", "default-src 'self'");
-    add_header(r, "X-Content-Type-Options", "nosniff");
-    add_header(r, "Referrer-Policy", "no-referrer");
-    add_header(r, "X-Frame-Options", "DENY");
+    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
+        add_header(r, security_headers[i][0], security_headers[i][1]);
     add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
                res->cache_control ? res->cache_control : "no-store");
     add_header(r, MHD_HTTP_HEADER_ETAG, res->etag);
@@ -214,8 +259,10 @@ static enum MHD_Result handle(pv_http *h, struct MHD_Connection *c, request_stat
     memset(&res, 0, sizeof res);
     if (!host && strcmp(version, MHD_HTTP_VERSION_1_1) == 0) {
         status = pv_respond_error(&res, 400, "an HTTP/1.1 request needs a Host header");
-    } else if (h->check_host && host && !loopback_host(host)) {
-        status = pv_respond_error(&res, 403, "this server answers to localhost only");
+    } else if (h->check_host && host && !host_allowed(h, host)) {
+        status = pv_respond_error(&res, 403,
+                                  "this server does not answer to the name '%.100s' (see "
+                                  "--allow-host)", host);
     } else {
         status = pv_api_dispatch(&req, h->ctx, &res);
     }
@@ -246,6 +293,47 @@ static enum MHD_Result too_large(pv_http *h, struct MHD_Connection *c, request_s
     return send_response(h, c, st, method, url, &res);
 }
 
+typedef struct framing {
+    unsigned n_length;        /* Content-Length headers */
+    const char *length;       /* the first one's value */
+    int lengths_differ;
+    const char *encoding;     /* Transfer-Encoding, when sent */
+} framing;
+
+static enum MHD_Result collect_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    framing *f = cls;
+    value = value ? value : "";
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->n_length++ == 0)
+            f->length = value;
+        else if (strcmp(f->length, value) != 0)
+            f->lengths_differ = 1;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->encoding = value;
+    }
+    return MHD_YES;
+}
+
+/* Refuses a body whose length is ambiguous or cannot be read (a proxy in
+ * front may read it otherwise and smuggle a second request in its tail),
+ * before libmicrohttpd waits for bytes it cannot frame.  Returns the
+ * status put in `res`, or 0 when the framing is fine. */
+static int check_framing(struct MHD_Connection *c, pv_response *res)
+{
+    framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_framing, &f);
+    if (f.lengths_differ)
+        return pv_respond_error(res, 400, "two different Content-Length headers");
+    if (f.encoding && f.n_length)
+        return pv_respond_error(res, 400, "both Content-Length and Transfer-Encoding");
+    if (f.encoding && strcasecmp(f.encoding, "chunked") != 0)
+        return pv_respond_error(res, 501, "Transfer-Encoding '%.40s' is not supported; send "
+                                "Content-Length or chunked", f.encoding);
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -258,6 +346,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st = pv_xcalloc(1, sizeof *st);
         st->t0 = now_ms();
         *con_cls = st;
+        pv_guard_conn *g = conn_guard(c);
+        if (g)
+            pv_guard_headers_in(h->guard, g);
+        pv_response res = {0};
+        if (check_framing(c, &res))
+            return send_response(h, c, st, method, url, &res);
         long long size = announced_body(c);
         /* Without a body the answer waits for the next call: answering
          * now would be "early", and libmicrohttpd closes the connection
@@ -306,12 +400,87 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode why)
 {
+    pv_http *h = cls;
+    pv_guard_conn *g = conn_guard(c);
+    if (g)
+        pv_guard_answered(h->guard, g);
     request_state *st = *con_cls;
     if (!st)
         return;
     free(st->body);
     free(st);
     *con_cls = NULL;
+}
+
+/* Writes a JSON error to the socket and closes it, for the one request
+ * refused before libmicrohttpd could answer it (too many query
+ * parameters): nothing has been sent on the connection since its last
+ * answer, and the few hundred bytes fit in any socket buffer. */
+static void refuse_raw(pv_http *h, struct MHD_Connection *c, const char *status,
+                       const char *json)
+{
+    const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    pv_guard_conn *g = conn_guard(c);
+    if (!fd || !g)
+        return;
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "HTTP/1.1 %s\r\nConnection: close\r\n"
+                     "Content-Type: application/json\r\nCache-Control: no-store\r\n", status);
+    for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "%s: %s\r\n", security_headers[i][0],
+                      security_headers[i][1]);
+    n += snprintf(buf + n, sizeof buf - (size_t)n, "Content-Length: %zu\r\n\r\n%s",
+                  strlen(json), json);
+    if (send(fd->connect_fd, buf, (size_t)n, MSG_NOSIGNAL) < 0 && h->log)
+        fprintf(stderr, "profviz: http: cannot send a refusal: %s\n", strerror(errno));
+    pv_guard_drop(h->guard, g);
+}
+
+/* Called with the request target as soon as the request line is in,
+ * before libmicrohttpd parses the query.  Returns the initial con_cls:
+ * NULL, as on_request expects. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    pv_http *h = cls;
+    const char *q = strchr(uri, '?');
+    size_t params = 0;
+    for (; q && *q; q++)
+        params += *q == '?' || *q == '&';
+    if (params > MAX_QUERY_PARAMS) {
+        char json[80];
+        snprintf(json, sizeof json, "{\"error\":\"more than %d query parameters\"}",
+                 MAX_QUERY_PARAMS);
+        refuse_raw(h, c, "400 Bad Request", json);
+        if (h->log)
+            pv_term_println(stderr, "%.200s 400 (%zu query parameters)", uri, params);
+    }
+    return NULL;
+}
+
+/* Admits a new connection (libmicrohttpd closes a refused one). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    pv_http *h = cls;
+    return pv_guard_admit(h->guard, addr, len) ? MHD_YES : MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    pv_http *h = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *peer =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (fd)
+            *socket_context = pv_guard_open(h->guard, fd->connect_fd,
+                                            peer ? peer->client_addr : NULL);
+    } else {
+        /* Before libmicrohttpd closes the socket. */
+        pv_guard_close(h->guard, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 static void on_log(void *cls, const char *fmt, va_list ap)
@@ -411,6 +580,50 @@ static int bind_host(const char *host, const pv_http_opts *opts, int *family, in
 
 /* ---- the daemon ------------------------------------------------------ */
 
+/* Each connection is a file descriptor, and the usual soft limit of 1024
+ * open files is below the connection limit: the soft limit is raised
+ * towards the hard one, and the connection limit lowered to what fits. */
+static unsigned fit_open_files(unsigned conns)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)conns + FD_RESERVE;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+        return conns;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur >= want)
+        return conns;
+    return rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE)
+                                        : (unsigned)(rl.rlim_cur / 2);
+}
+
+/* The Host check for the bound address (see pv_host_policy); PV_E_USAGE
+ * when a server beyond loopback has neither names nor a token. */
+static int host_policy(pv_http *h, const pv_http_opts *opts, const char *host, pv_err *err)
+{
+    h->check_host = h->loopback || opts->hosts != PV_HOSTS_OPEN_BEYOND_LOOPBACK ||
+                    opts->n_allow_hosts > 0;
+    if (!h->loopback && opts->hosts == PV_HOSTS_NAMED_BEYOND_LOOPBACK && !opts->n_allow_hosts)
+        return pv_err_set(err, PV_E_USAGE,
+                          "%s is not a loopback address: name the host names clients reach "
+                          "the server by (--allow-host NAME, repeatable), or require a token "
+                          "for changes (--token SECRET)", host);
+    h->allow_hosts = pv_xcalloc(opts->n_allow_hosts + 1, sizeof *h->allow_hosts);
+    for (size_t i = 0; i < opts->n_allow_hosts; i++)
+        h->allow_hosts[i] = pv_xstrdup(opts->allow_hosts[i]);
+    h->n_allow_hosts = opts->n_allow_hosts;
+    return PV_OK;
+}
+
+static void free_http(pv_http *h)
+{
+    for (size_t i = 0; i < h->n_allow_hosts; i++)
+        free(h->allow_hosts[i]);
+    free(h->allow_hosts);
+    free(h);
+}
+
 static unsigned default_threads(void)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -438,24 +651,37 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
     h->max_upload = opts->max_upload ? opts->max_upload : PV_HTTP_MAX_UPLOAD;
     h->log = opts->log;
     h->loopback = loopback;
-    h->check_host = loopback && opts->local_only;
+    pv_guard_opts gopts = {
+        .header_timeout_ms = 1000 * (opts->header_timeout_s ? opts->header_timeout_s
+                                                            : PV_HTTP_HEADER_TIMEOUT),
+        .per_ip = opts->max_conns_per_ip ? opts->max_conns_per_ip : PV_HTTP_MAX_CONNS_PER_IP,
+    };
+    if (host_policy(h, opts, host, err) != PV_OK || pv_guard_start(&gopts, &h->guard, err) != PV_OK) {
+        close(fd);
+        free_http(h);
+        return err ? err->code : PV_E_USAGE;
+    }
+    h->max_conns = fit_open_files(opts->max_conns ? opts->max_conns : PV_HTTP_MAX_CONNS);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
     h->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, h,
+        flags, 0, on_accept, h, on_request, h,
         MHD_OPTION_EXTERNAL_LOGGER, on_log, h,  /* first, or it misses early messages */
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
         MHD_OPTION_THREAD_POOL_SIZE, opts->threads ? opts->threads : default_threads(),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, max_header,
         MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout_s ? opts->timeout_s : DEFAULT_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_LIMIT, opts->max_conns ? opts->max_conns : DEFAULT_MAX_CONNS,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_LIMIT, h->max_conns,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!h->daemon) {
         close(fd);
-        free(h);
+        pv_guard_stop(h->guard);
+        free_http(h);
         return pv_err_set(err, PV_E_IO, "cannot start the HTTP server on %s", host);
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -473,12 +699,23 @@ void pv_http_stop(pv_http *h)
     if (!h)
         return;
     MHD_stop_daemon(h->daemon);
-    free(h);
+    pv_guard_stop(h->guard);  /* after the daemon has closed every connection */
+    free_http(h);
 }
 
 int pv_http_is_loopback(const pv_http *h)
 {
     return h->loopback;
+}
+
+int pv_http_checks_host(const pv_http *h)
+{
+    return h->check_host;
+}
+
+unsigned pv_http_max_conns(const pv_http *h)
+{
+    return h->max_conns;
 }
 
 unsigned pv_http_port(const pv_http *h)
