@@ -9,12 +9,14 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sha256.h"
 #include "xalloc.h"
@@ -136,13 +138,21 @@ int pv_read_file(const char *path, unsigned char **out, size_t *len, pv_err *err
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+     * writer, before fstat could refuse it.  Reads of a regular file
+     * ignore the flag. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return pv_err_set(err, PV_E_IO, "cannot open: %s", strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
         return pv_err_set(err, PV_E_IO, "not a regular file");
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return pv_err_set(err, PV_E_IO, "cannot open: %s", strerror(errno));
     }
     if ((uint64_t)st.st_size > PV_LOAD_MAX_FILE) {
         fclose(f);

@@ -224,6 +224,34 @@ int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t mi
                       key, (long long)min, (long long)max, v);
 }
 
+/* Whether `s` is a number as JSON (and JavaScript's String(number))
+ * writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int is_json_number(const char *s)
+{
+    s += *s == '-';
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        s += strspn(s, "0123456789");
+    else
+        return 0;
+    if (*s == '.') {
+        size_t n = strspn(++s, "0123456789");
+        if (!n)
+            return 0;
+        s += n;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        s += *s == '+' || *s == '-';
+        size_t n = strspn(s, "0123456789");
+        if (!n)
+            return 0;
+        s += n;
+    }
+    return *s == '\0';
+}
+
 int pv_query_double(const pv_request *req, const char *key, double def, double min, double max,
                     double *out, pv_err *err)
 {
@@ -232,9 +260,9 @@ int pv_query_double(const pv_request *req, const char *key, double def, double m
         *out = def;
         return PV_OK;
     }
-    /* strtod would skip leading space and accept "nan" and "inf". */
+    /* strtod alone would also take " 1", "+1", "0x1", "nan" and "inf". */
     char *end;
-    double x = *v == '-' || *v == '.' || (*v >= '0' && *v <= '9') ? strtod(v, &end) : NAN;
+    double x = is_json_number(v) ? strtod(v, &end) : NAN;
     if (isfinite(x) && *end == '\0' && x >= min && x <= max) {
         *out = x;
         return PV_OK;

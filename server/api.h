@@ -84,7 +84,8 @@ const char *pv_request_header(const pv_request *req, const char *name);
 int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t min, int64_t max,
                  int64_t *out, pv_err *err);
 
-/* The same for a finite number in [min, max]. */
+/* The same for a finite number in [min, max], written as JSON writes one
+ * ("0.001", "1e-7"; not "0x1", "+1", ".5" or " 1"). */
 int pv_query_double(const pv_request *req, const char *key, double def, double min, double max,
                     double *out, pv_err *err);
 
