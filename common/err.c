@@ -63,6 +63,7 @@ const char *pv_err_name(int code)
     case PV_E_NOTFOUND: return "not found";
     case PV_E_USAGE: return "usage error";
     case PV_E_STALE: return "store of another version";
+    case PV_E_FULL: return "store full";
     default: return "error";
     }
 }

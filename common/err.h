@@ -21,6 +21,7 @@ enum {
     PV_E_NOTFOUND = -5, /* no such profile / function */
     PV_E_USAGE = -6,    /* bad argument from the caller or the user */
     PV_E_STALE = -7,    /* a store written by another schema version */
+    PV_E_FULL = -8,     /* the disk holding the store is full */
 };
 
 typedef struct pv_err {

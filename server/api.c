@@ -316,6 +316,10 @@ int pv_respond_err(pv_response *res, const pv_err *err)
     case PV_E_USAGE:
     case PV_E_FORMAT: return pv_respond_error(res, 400, "%s", err->msg);
     case PV_E_TOO_BIG: return pv_respond_error(res, 413, "%s", err->msg);
+    case PV_E_FULL:
+        pv_term_println(stderr, "profviz: %s", err->msg);
+        return pv_respond_error(res, 507, "store full: the server's disk has no room left; "
+                                          "deleting profiles frees some");
     default:
         /* The details (paths, SQLite's words) are for the operator. */
         pv_term_println(stderr, "profviz: %s: %s", pv_err_name(err->code), err->msg);

@@ -107,8 +107,9 @@ int pv_respond_error(pv_response *res, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The error response for a failed call: PV_E_NOTFOUND 404, PV_E_USAGE and
- * PV_E_FORMAT 400, PV_E_TOO_BIG 413; store and I/O failures are logged
- * to stderr and answered 500 without their details. */
+ * PV_E_FORMAT 400, PV_E_TOO_BIG 413, PV_E_FULL 507 ("store full"); store
+ * and I/O failures are logged to stderr and answered 500 without their
+ * details. */
 int pv_respond_err(pv_response *res, const pv_err *err);
 
 /* Adds "id", "file", "line" and "name" of function `f` to object `obj`. */

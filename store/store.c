@@ -12,12 +12,16 @@
 #include "store.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "asset.h"
 #include "xalloc.h"
@@ -173,15 +177,20 @@ static const char *const stmt_sql[N_STMT] = {
 struct pv_store {
     sqlite3 *db;
     char *path;                   /* as opened, for messages */
+    char *reserve;                /* PATH-reserve with PV_STORE_RESERVE, else NULL */
     sqlite3_stmt *stmt[N_STMT];   /* prepared on first use; NULL until then */
     atomic_int interrupted;       /* pv_store_interrupt was called (any thread) */
 };
 
 /* ---- statements ------------------------------------------------------ */
 
-/* Fills err with what failed and SQLite's reason; returns PV_E_DB. */
+/* Fills err with what failed and SQLite's reason; returns PV_E_FULL when
+ * the disk is full, else PV_E_DB. */
 static int db_error(pv_store *s, pv_err *err, const char *what)
 {
+    if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_FULL)
+        return pv_err_set(err, PV_E_FULL, "store %s is full: %s: %s", s->path, what,
+                          sqlite3_errmsg(s->db));
     return pv_err_set(err, PV_E_DB, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -258,15 +267,14 @@ static void bind_blob(binder *b, const void *v, size_t n)
 }
 
 /* Steps a bound statement that returns no rows (an INSERT or UPDATE) and
- * finishes it.  PV_OK or PV_E_DB with `what` in the message. */
+ * finishes it.  PV_OK, or db_error's code with `what` in the message. */
 static int bind_exec(pv_store *s, binder *b, const char *what, pv_err *err)
 {
     assert(b->rc != SQLITE_OK || b->pos == sqlite3_bind_parameter_count(b->st));
     int rc = b->rc == SQLITE_OK ? sqlite3_step(b->st) : b->rc;
-    if (rc != SQLITE_DONE)
-        db_error(s, err, what);
+    int ret = rc == SQLITE_DONE ? PV_OK : db_error(s, err, what);
     finish(b->st);
-    return rc == SQLITE_DONE ? PV_OK : PV_E_DB;
+    return ret;
 }
 
 /* Runs a statement without parameters whose rows, if any, do not matter. */
@@ -278,10 +286,9 @@ static int run(pv_store *s, int id, const char *what, pv_err *err)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
-    if (rc != SQLITE_DONE)
-        db_error(s, err, what);
+    int ret = rc == SQLITE_DONE ? PV_OK : db_error(s, err, what);
     finish(st);
-    return rc == SQLITE_DONE ? PV_OK : PV_E_DB;
+    return ret;
 }
 
 /* The cached statement `id` with the profile id bound to its only
@@ -436,16 +443,67 @@ static int check_schema(pv_store *s, int readonly, const char *what, pv_err *err
     return PV_OK;
 }
 
+/* Makes the reserve file PV_STORE_RESERVE_BYTES long, or as long as the
+ * disk allows: a part of it still helps. */
+static void keep_reserve(pv_store *s)
+{
+    int fd = open(s->reserve, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    for (long long chunk = PV_STORE_RESERVE_BYTES; chunk >= (1 << 20); chunk /= 2) {
+        off_t at = lseek(fd, 0, SEEK_END);
+        while (at >= 0 && at < PV_STORE_RESERVE_BYTES &&
+               posix_fallocate(fd, at, (off_t)chunk) == 0)
+            at += chunk;
+        if (at >= PV_STORE_RESERVE_BYTES)
+            break;
+    }
+    close(fd);
+}
+
+/* The folder holding `path` cannot take new files (a read-only mount, no
+ * permission): SQLite could not make the -shm file a WAL reader needs. */
+static int folder_unwritable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? pv_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+                      : pv_xstrdup(".");
+    int no = access(dir, W_OK) != 0;
+    free(dir);
+    return no;
+}
+
+/* "file:PATH?immutable=1", PATH percent-encoded as a URI needs. */
+static char *immutable_uri(const char *path)
+{
+    char *uri = pv_xmalloc(strlen(path) * 3 + sizeof "file:?immutable=1"), *o = uri;
+    o += sprintf(o, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        o += *p == '%' || *p == '?' || *p == '#' || *p <= 0x20 || *p >= 0x7f
+                 ? sprintf(o, "%%%02X", *p)
+                 : sprintf(o, "%c", *p);
+    strcpy(o, "?immutable=1");
+    return uri;
+}
+
 int pv_store_open(const char *path, int flags, pv_store **out, pv_err *err)
 {
     *out = NULL;
     int readonly = (flags & PV_STORE_READONLY) != 0;
+    if (!readonly && access(path, F_OK) == 0 && access(path, W_OK) != 0)
+        return pv_err_set(err, PV_E_IO, "store %s cannot be written (%s): give it write "
+                          "permission, or pass another --db", path, strerror(errno));
     pv_store *s = pv_xcalloc(1, sizeof *s);
     s->path = pv_xstrdup(path);
-    /* NOMUTEX: a pv_store is never shared between threads (store.h). */
+    /* NOMUTEX: a pv_store is never shared between threads (store.h).
+     * Immutable: nothing can change a store nobody can write beside, and
+     * SQLite then reads it without the -shm file it could not make. */
     int oflags = SQLITE_OPEN_NOMUTEX |
                  (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    char *uri = readonly && folder_unwritable(path) ? immutable_uri(path) : NULL;
+    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags | (uri ? SQLITE_OPEN_URI : 0),
+                             NULL);
+    free(uri);
     if (rc != SQLITE_OK) {
         int code = (rc & 0xff) == SQLITE_CANTOPEN ? PV_E_IO : PV_E_DB;
         pv_err_set(err, code, "cannot open store %s: %s", path,
@@ -479,6 +537,11 @@ int pv_store_open(const char *path, int flags, pv_store **out, pv_err *err)
         pv_store_close(s);
         return ret;
     }
+    if ((flags & PV_STORE_RESERVE) && !readonly) {
+        s->reserve = pv_xmalloc(strlen(path) + sizeof "-reserve");
+        sprintf(s->reserve, "%s-reserve", path);
+        keep_reserve(s);
+    }
     *out = s;
     return PV_OK;
 }
@@ -491,6 +554,7 @@ void pv_store_close(pv_store *s)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
     free(s->path);
+    free(s->reserve);
     free(s);
 }
 
@@ -790,7 +854,7 @@ int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
 
 /* ---- deleting -------------------------------------------------------- */
 
-int pv_store_delete(pv_store *s, int64_t id, pv_err *err)
+static int delete_rows(pv_store *s, int64_t id, pv_err *err)
 {
     /* The bulk tables have no foreign keys to cascade from (schema.sql):
      * every table is cleared here, in one transaction. */
@@ -814,6 +878,29 @@ int pv_store_delete(pv_store *s, int64_t id, pv_err *err)
         rc = run(s, STMT_COMMIT, what, err);
     if (rc != PV_OK)
         rollback(s);
+    return rc;
+}
+
+int pv_store_delete(pv_store *s, int64_t id, pv_err *err)
+{
+    int rc = delete_rows(s, id, err);
+    if (rc != PV_E_FULL || !s->reserve)
+        return rc;
+    /* The disk is full: the reserve's room goes to the WAL, which the
+     * delete's pages are written to.  The pages it frees in the store are
+     * reused by the next upload, whose pages go to the WAL first: a
+     * checkpoint now lets the next write start the WAL from its beginning
+     * again, in the room it already has, instead of growing it (without
+     * waiting for readers: if one holds the WAL, the next delete tries
+     * again).  The reserve is then made again as far as space allows. */
+    unlink(s->reserve);
+    rc = delete_rows(s, id, err);
+    if (rc == PV_OK) {
+        sqlite3_busy_timeout(s->db, 0);
+        sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    }
+    keep_reserve(s);
     return rc;
 }
 

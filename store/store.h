@@ -25,14 +25,26 @@
 
 typedef struct pv_store pv_store;
 
+/* Deleting a profile rewrites the pages that held its rows; SQLite puts
+ * them in the WAL first.  A 50,000-function profile is ~15 MiB of pages. */
+#define PV_STORE_RESERVE_BYTES ((long long)32 << 20)
+
 enum {
     PV_STORE_READONLY = 1 << 0,  /* open an existing store for reading only */
+    PV_STORE_RESERVE = 1 << 1,   /* keep room for deletes on a full disk (below) */
 };
 
 /* Opens (creating if needed, unless READONLY) the store at `path`, in WAL
  * mode.  A store written by another schema version is refused with
- * PV_E_STALE and a message saying so.  Returns PV_OK, PV_E_IO, PV_E_STALE
- * or PV_E_DB. */
+ * PV_E_STALE and a message saying so.  Without READONLY, a store whose
+ * file cannot be written is refused (PV_E_IO, saying so) rather than
+ * failing at its first write.  READONLY reads a store on a read-only
+ * mount or in a folder it cannot write too (as immutable: SQLite then
+ * needs no -shm file).  With RESERVE, the store keeps a file of
+ * PV_STORE_RESERVE_BYTES beside it (PATH-reserve, made as space allows):
+ * a delete that finds the disk full gives that room to SQLite, so space
+ * can always be freed by deleting.  A write that finds the disk full
+ * fails with PV_E_FULL.  Returns PV_OK, PV_E_IO, PV_E_STALE or PV_E_DB. */
 int pv_store_open(const char *path, int flags, pv_store **out, pv_err *err);
 void pv_store_close(pv_store *s);
 
