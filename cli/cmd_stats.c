@@ -321,7 +321,10 @@ int pv_cmd_stats(int argc, char **argv)
     if (k == n_sorts)
         return pv_cli_usage_error("stats", "unknown sort key '%s'", sort);
 
-    pv_store *store = pv_cli_open_store(db, 0);
+    /* A stored profile is only read: so the store may be on a read-only
+     * mount, or another user's. */
+    int is_file = access(argv[optind], F_OK) == 0;
+    pv_store *store = pv_cli_open_store(db, is_file ? 0 : PV_STORE_READONLY);
     if (!store)
         return PV_EXIT_INPUT;
     int status = PV_EXIT_INPUT;

@@ -73,6 +73,12 @@ static void set_aside_stale_cache(const char *path)
 
 const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
 {
+    /* SQLite takes both as a temporary store, gone at exit with all
+     * that was added to it. */
+    if (path && (!*path || strcmp(path, ":memory:") == 0)) {
+        fprintf(stderr, "profviz: --db wants the path of a store file, not '%s'\n", path);
+        return NULL;
+    }
     if (!path) {
         if (pv_cli_default_db(buf, cap) != 0) {
             fprintf(stderr, "profviz: no cache folder ($XDG_CACHE_HOME and $HOME unset); "

@@ -11,8 +11,9 @@
 int pv_cli_default_db(char *buf, size_t cap);
 
 /* The store to use: `path`, or the default store when NULL (written into
- * buf), with its folder created when `create` is set.  On failure prints
- * "profviz: ..." and returns NULL. */
+ * buf), with its folder created when `create` is set.  On failure (also
+ * for "" and ":memory:", which SQLite would make a store lost at exit)
+ * prints "profviz: ..." and returns NULL. */
 const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap);
 
 /* Opens `path` (or the default store when NULL), creating its folder when
