@@ -321,10 +321,9 @@ int pv_cmd_stats(int argc, char **argv)
     if (k == n_sorts)
         return pv_cli_usage_error("stats", "unknown sort key '%s'", sort);
 
-    /* A stored profile is only read: so the store may be on a read-only
-     * mount, or another user's. */
+    /* A stored profile (an ID) is only read. */
     int is_file = access(argv[optind], F_OK) == 0;
-    pv_store *store = pv_cli_open_store(db, is_file ? 0 : PV_STORE_READONLY);
+    pv_store *store = pv_cli_open_store(db, is_file ? 0 : PV_CLI_READ_IF_UNWRITABLE);
     if (!store)
         return PV_EXIT_INPUT;
     int status = PV_EXIT_INPUT;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "term.h"
 int pv_cli_default_db(char *buf, size_t cap)
@@ -102,9 +103,11 @@ pv_store *pv_cli_open_store(const char *path, int flags)
     path = pv_cli_db_path(path, !(flags & PV_STORE_READONLY), def, sizeof def);
     if (!path)
         return NULL;
+    if ((flags & PV_CLI_READ_IF_UNWRITABLE) && access(path, F_OK) == 0 && access(path, W_OK) != 0)
+        flags |= PV_STORE_READONLY;
     pv_store *s = NULL;
     pv_err err;
-    if (pv_store_open(path, flags, &s, &err) != PV_OK) {
+    if (pv_store_open(path, flags & ~PV_CLI_READ_IF_UNWRITABLE, &s, &err) != PV_OK) {
         pv_term_println(stderr, "profviz: %s", err.msg);
         return NULL;
     }

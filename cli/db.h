@@ -16,8 +16,13 @@ int pv_cli_default_db(char *buf, size_t cap);
  * prints "profviz: ..." and returns NULL. */
 const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap);
 
+/* For pv_cli_open_store: a command that only reads opens a store that
+ * exists but cannot be written (a read-only mount, another user's) read-only. */
+enum { PV_CLI_READ_IF_UNWRITABLE = 1 << 8 };
+
 /* Opens `path` (or the default store when NULL), creating its folder when
- * needed.  On failure prints "profviz: ..." and returns NULL. */
+ * needed; `flags` are pv_store_open's and PV_CLI_READ_IF_UNWRITABLE.  On
+ * failure prints "profviz: ..." and returns NULL. */
 pv_store *pv_cli_open_store(const char *path, int flags);
 
 #endif

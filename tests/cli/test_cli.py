@@ -18,6 +18,7 @@ import json
 import marshal
 import os
 import re
+import shutil
 import pstats
 import sqlite3
 import subprocess
@@ -185,6 +186,60 @@ class Cli(unittest.TestCase):
         got = run("stats", "--db", self.db, "--sort", "\x1b[2Jbogus", "x")
         self.assertEqual(got.returncode, 1)
         self.assertIn("'\\x1b[2Jbogus'", got.stderr)
+
+    def test_what_cannot_be_a_store_or_a_profile_is_refused(self):
+        path = os.path.join(DATA, "pstats", "recursion.prof")
+        for args in (["serve", "-p", "0"], ["load"], ["stats"]):
+            for db in ("", ":memory:"):
+                got = subprocess.run([PROFVIZ, args[0], "--db", db, *args[1:],
+                                      *([] if args[0] == "serve" else [path])],
+                                     capture_output=True, text=True, timeout=30)
+                self.assertNotEqual(got.returncode, 0, (args, db))
+                self.assertIn("--db wants the path of a store file", got.stderr)
+        fifo = os.path.join(self.tmp.name, "fifo.prof")
+        os.mkfifo(fifo)
+        got = subprocess.run([PROFVIZ, "stats", "--db", self.db, fifo], capture_output=True,
+                             text=True, timeout=10)
+        self.assertEqual(got.returncode, 2)
+        self.assertIn("fifo.prof: not a regular file", got.stderr)
+
+    def test_serve_refuses_a_store_it_cannot_write(self):
+        self.assertEqual(run("load", "-q", "--db", self.db,
+                             os.path.join(DATA, "pstats", "recursion.prof")).returncode, 0)
+        os.chmod(self.db, 0o444)
+        os.chmod(self.tmp.name, 0o755)
+        # Root writes any file: the server then runs as nobody.
+        drop = (lambda: (os.setgid(65534), os.setuid(65534))) if os.geteuid() == 0 else None
+        got = subprocess.run([PROFVIZ, "serve", "--db", self.db, "-p", "0"], capture_output=True,
+                             text=True, timeout=30, preexec_fn=drop)
+        self.assertEqual(got.returncode, 3, got.stderr)
+        self.assertEqual(got.stdout, "")
+        self.assertIn("cannot be written", got.stderr)
+        # Reading it needs no writing.
+        got = subprocess.run([PROFVIZ, "stats", "--db", self.db, "-n", "1", "1"],
+                             capture_output=True, text=True, timeout=30, preexec_fn=drop)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertIn("main", got.stdout)
+
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("mount"), "mounting needs root")
+    def test_stats_reads_a_store_on_a_read_only_mount(self):
+        mnt = os.path.join(self.tmp.name, "mnt")
+        os.mkdir(mnt)
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt]).returncode:
+            self.skipTest("cannot mount a tmpfs")
+        try:
+            db = os.path.join(mnt, "s.db")
+            self.assertEqual(run("load", "-q", "--db", db,
+                                 os.path.join(DATA, "pstats", "recursion.prof")).returncode, 0)
+            subprocess.run(["mount", "-o", "remount,ro", mnt], check=True)
+            got = run("stats", "--db", db, "-n", "1", "1")
+            self.assertEqual(got.returncode, 0, got.stderr)
+            self.assertIn("8839 function calls", got.stdout)
+            got = run("load", "--db", db, os.path.join(DATA, "pstats", "wide.prof"))
+            self.assertEqual(got.returncode, 2)
+            self.assertIn("cannot be written (Read-only file system)", got.stderr)
+        finally:
+            subprocess.run(["umount", mnt])
 
 
 if __name__ == "__main__":
