@@ -37,7 +37,9 @@ static void usage(FILE *out)
         "printed on stdout; Ctrl-C (or SIGTERM) stops the server.\n"
         "\n"
         "Options:\n"
-        "  --db PATH           the store (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        "  --db PATH           the store (default: $XDG_CACHE_HOME/profviz/profiles.db);\n"
+        "                      PATH-reserve (32 MiB) beside it keeps room for deletes\n"
+        "                      when the disk is full\n"
         "  -H, --hostname ADDR address to listen on (default 127.0.0.1; 0.0.0.0 or ::\n"
         "                      for every interface)\n"
         "  -p, --port PORT     port (default %d; 0 picks a free one)\n"
@@ -243,7 +245,8 @@ int pv_cmd_serve(int argc, char **argv)
         case OPT_MAX_CONNS_PER_IP:
             if (pv_cli_parse_uint(optarg, 1 << 20, &hopts.max_conns_per_ip) ||
                 hopts.max_conns_per_ip == 0)
-                return pv_cli_usage_error("serve", "--max-conns-per-ip wants a count of at least 1");
+                return pv_cli_usage_error("serve",
+                                          "--max-conns-per-ip wants a count of at least 1");
             break;
         case OPT_HEADER_TIMEOUT:
             if (pv_cli_parse_uint(optarg, 3600, &hopts.header_timeout_s) ||

@@ -89,7 +89,8 @@ const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
         path = buf;
     }
     if (create && make_parent_dirs(path) != 0) {
-        pv_term_println(stderr, "profviz: cannot create the folder of %s: %s", path, strerror(errno));
+        pv_term_println(stderr, "profviz: cannot create the folder of %s: %s", path,
+                        strerror(errno));
         return NULL;
     }
     if (create && path == buf)

@@ -419,7 +419,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static void refuse_raw(pv_http *h, struct MHD_Connection *c, const char *status,
                        const char *json)
 {
-    const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     pv_guard_conn *g = conn_guard(c);
     if (!fd || !g)
         return;
@@ -656,7 +657,8 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
                                                             : PV_HTTP_HEADER_TIMEOUT),
         .per_ip = opts->max_conns_per_ip ? opts->max_conns_per_ip : PV_HTTP_MAX_CONNS_PER_IP,
     };
-    if (host_policy(h, opts, host, err) != PV_OK || pv_guard_start(&gopts, &h->guard, err) != PV_OK) {
+    if (host_policy(h, opts, host, err) != PV_OK ||
+        pv_guard_start(&gopts, &h->guard, err) != PV_OK) {
         close(fd);
         free_http(h);
         return err ? err->code : PV_E_USAGE;
