@@ -196,7 +196,7 @@ int pv_cmd_serve(int argc, char **argv)
     };
     const char *db = NULL;
     pv_ctx_opts copts = {.token = getenv("PROFVIZ_TOKEN"),
-                         .read_token = getenv("PROFVIZ_READ_TOKEN")};
+                         .read_token = getenv("PROFVIZ_READ_TOKEN"), .reserve = 1};
     pv_http_opts hopts = {.port = DEFAULT_PORT, .log = 1};
     unsigned cache_mb = 0;
     const char *allow[MAX_ALLOW_HOSTS];  /* argv strings; the server copies them */

@@ -55,7 +55,8 @@ int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err)
         return pv_err_set(err, PV_E_USAGE,
                           "a read token needs a write token too, or anyone could upload");
     pv_ctx *ctx = pv_xcalloc(1, sizeof *ctx);
-    int rc = pv_store_open(opts->db_path, PV_STORE_RESERVE, &ctx->writer, err);
+    int rc = pv_store_open(opts->db_path, opts->reserve ? PV_STORE_RESERVE : 0, &ctx->writer,
+                           err);
     if (rc != PV_OK) {
         free(ctx);
         return rc;

@@ -30,6 +30,7 @@ typedef struct pv_ctx_opts {
     size_t cache_bytes;      /* graph cache budget, bytes; 0: the default */
     const char *token;       /* uploads and deletes need it; NULL: open to all */
     const char *read_token;  /* API reads need it or `token`; NULL: open to all */
+    int reserve;             /* keep room for deletes on a full disk (PV_STORE_RESERVE) */
 } pv_ctx_opts;
 
 /* The graph cache budget when none is given: several 100,000-function
