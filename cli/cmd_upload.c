@@ -213,6 +213,35 @@ static int upload_file(const upload_opts *o, const char *path)
     return rc;
 }
 
+/* Checks the server and token, then uploads every file (each gets its
+ * try); returns the worst outcome. */
+static int upload_all(upload_opts *o, const char *server, const char *token, char **files,
+                      int n_files)
+{
+    pv_err err;
+    if (!server || !*server)
+        return pv_cli_usage_error("upload", "which server? Pass --server http://HOST:PORT or "
+                                            "set $PROFVIZ_SERVER");
+    if (n_files == 0)
+        return pv_cli_usage_error("upload", "no file to upload");
+    if (pv_client_url_parse(server, &o->url, &err) != PV_OK) {
+        fprintf(stderr, "profviz upload: %s\n", err.msg);
+        return PV_EXIT_USAGE;
+    }
+    if (token && *token) {
+        if (strlen(token) > 1000 || strpbrk(token, "\r\n"))
+            return pv_cli_usage_error("upload", "the token must be one line of at most 1000 bytes");
+        snprintf(o->auth, sizeof o->auth, "Authorization: Bearer %s", token);
+    }
+    int worst = PV_EXIT_OK;
+    for (int i = 0; i < n_files; i++) {
+        int one = upload_file(o, files[i]);
+        if (one > worst)
+            worst = one;
+    }
+    return worst;
+}
+
 int pv_cmd_upload(int argc, char **argv)
 {
     enum { OPT_SERVER = 256, OPT_TOKEN, OPT_LABEL, OPT_RETRIES };
@@ -227,8 +256,8 @@ int pv_cmd_upload(int argc, char **argv)
     const char *server = getenv("PROFVIZ_SERVER"), *token = getenv("PROFVIZ_TOKEN");
     upload_opts o = {.retries = DEFAULT_RETRIES};
     o.labels = pv_xcalloc((size_t)argc, sizeof *o.labels);
-    int rc = PV_EXIT_OK, c;
-    while (rc == PV_EXIT_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    int rc = PV_EXIT_OK, help = 0, c;
+    while (rc == PV_EXIT_OK && !help && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case OPT_SERVER: server = optarg; break;
         case OPT_TOKEN: token = optarg; break;
@@ -249,36 +278,14 @@ int pv_cmd_upload(int argc, char **argv)
                 rc = pv_cli_usage_error("upload", "--retries wants a count from 0 to %d",
                                         MAX_RETRIES);
             break;
-        case 'h': usage(stdout); rc = -1; break;
+        case 'h': usage(stdout); help = 1; break;
         default: rc = pv_cli_usage_error("upload", "bad option"); break;
         }
     }
-    pv_err err;
-    if (rc == PV_EXIT_OK && (!server || !*server))
-        rc = pv_cli_usage_error("upload", "which server? Pass --server http://HOST:PORT or set "
-                                          "$PROFVIZ_SERVER");
-    else if (rc == PV_EXIT_OK && optind == argc)
-        rc = pv_cli_usage_error("upload", "no file to upload");
-    else if (rc == PV_EXIT_OK && pv_client_url_parse(server, &o.url, &err) != PV_OK) {
-        fprintf(stderr, "profviz upload: %s\n", err.msg);
-        rc = PV_EXIT_USAGE;
-    } else if (rc == PV_EXIT_OK && token && *token) {
-        if (strlen(token) > 1000 || strpbrk(token, "\r\n"))
-            rc = pv_cli_usage_error("upload", "the token must be one line of at most 1000 bytes");
-        else
-            snprintf(o.auth, sizeof o.auth, "Authorization: Bearer %s", token);
-    }
-    /* Every file gets its try; the worst outcome is the exit status. */
-    int worst = PV_EXIT_OK;
-    for (int i = optind; rc == PV_EXIT_OK && i < argc; i++) {
-        int one = upload_file(&o, argv[i]);
-        if (one > worst)
-            worst = one;
-    }
-    if (rc == PV_EXIT_OK)
-        rc = worst;
+    if (rc == PV_EXIT_OK && !help)
+        rc = upload_all(&o, server, token, argv + optind, argc - optind);
     for (size_t i = 0; i < o.n_labels; i++)
         free(o.labels[i]);
     free(o.labels);
-    return rc < 0 ? PV_EXIT_OK : rc;
+    return rc;
 }

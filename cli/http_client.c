@@ -82,8 +82,9 @@ int pv_client_url_parse(const char *url, pv_client_url *out, pv_err *err)
     if (path_len >= sizeof out->prefix)
         return pv_err_set(err, PV_E_USAGE, "%.200s: the path is too long", url);
     memcpy(out->prefix, p + auth, path_len);
-    snprintf(out->base, sizeof out->base, "http://%s%s%s:%s%s", bracketed ? "[" : "", out->host,
-             bracketed ? "]" : "", out->port, out->prefix);
+    /* Links are printed under the address as the user wrote it. */
+    snprintf(out->base, sizeof out->base, "http://%s%s%s%s%s%s", bracketed ? "[" : "", out->host,
+             bracketed ? "]" : "", port ? ":" : "", port ? out->port : "", out->prefix);
     return PV_OK;
 }
 
