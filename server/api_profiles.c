@@ -225,10 +225,12 @@ int pv_api_profiles_labels(const pv_request *req, pv_ctx *ctx, pv_response *res)
     size_t i = 0;
     for (cJSON *m = doc->child; m; m = m->next, i++) {
         if (!cJSON_IsString(m) && !cJSON_IsNull(m)) {
+            /* The key is the document's: answer before freeing it. */
+            pv_respond_error(res, 400, "label %.64s: a value is a string, or null to remove it",
+                             m->string);
             free(edits);
             cJSON_Delete(doc);
-            return pv_respond_error(res, 400, "label %.64s: a value is a string, or null to "
-                                              "remove it", m->string);
+            return res->status;
         }
         edits[i] = (pv_label_arg){m->string, cJSON_IsString(m) ? m->valuestring : NULL};
     }
