@@ -56,6 +56,7 @@ int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pv_ingest *in, pid_t child, const
 int pv_cmd_load(int argc, char **argv);
 int pv_cmd_serve(int argc, char **argv);
 int pv_cmd_stats(int argc, char **argv);
+int pv_cmd_upload(int argc, char **argv);
 int pv_cmd_view(int argc, char **argv);
 
 #endif

@@ -30,7 +30,8 @@ static void usage(FILE *out)
         "                     [--read-token SECRET] [--allow-host NAME]...\n"
         "                     [--max-upload BYTES] [--max-header BYTES]\n"
         "                     [--max-conns N] [--max-conns-per-ip N]\n"
-        "                     [--header-timeout SECONDS] [--threads N] [--cache-mb N] [-q]\n"
+        "                     [--header-timeout SECONDS] [--threads N] [--cache-mb N]\n"
+        "                     [--keep-days N] [--max-store SIZE] [-q]\n"
         "\n"
         "Serve a store of profiles to a team: the web page, the JSON API, and\n"
         "uploads (POST /api/profiles; see README.md and docs/api.md). The URL is\n"
@@ -60,6 +61,13 @@ static void usage(FILE *out)
         "                      (default %u; an idle keep-alive connection closes then)\n"
         "  --threads N         worker threads (default: twice the CPUs, at least 4)\n"
         "  --cache-mb N        memory for profiles' call graphs (default 512)\n"
+        "  --keep-days N       delete unlabelled profiles stored more than N days ago\n"
+        "                      (labelled ones are kept; see --max-store)\n"
+        "  --max-store SIZE    keep the store's data under SIZE (MiB, or a K, M, G\n"
+        "                      suffix): delete the oldest unlabelled profiles, then\n"
+        "                      the oldest labelled ones. Retention never deletes a\n"
+        "                      profile in use, runs at start, after each upload and\n"
+        "                      every 10 minutes, and logs each deletion on stderr\n"
         "  -q, --quiet         no line per request on stderr\n"
         "  -h, --help          show this help\n"
         "\n"
@@ -96,6 +104,19 @@ int pv_cli_parse_uint(const char *s, unsigned max, unsigned *out)
     if (end == s || *end || *s == '-' || errno || v > max)
         return -1;
     *out = (unsigned)v;
+    return 0;
+}
+
+/* --max-store: a bare number is MiB (what a store's size is thought of
+ * in), a suffix says otherwise.  0 on success, -1 when malformed or 0. */
+static int parse_store_size(const char *s, int64_t *out)
+{
+    size_t v;
+    size_t len = strlen(s);
+    int bare = len > 0 && s[len - 1] >= '0' && s[len - 1] <= '9';
+    if (pv_cli_parse_bytes(s, &v) || v == 0 || (bare && v > (SIZE_MAX >> 20)))
+        return -1;
+    *out = (int64_t)(bare ? v << 20 : v);
     return 0;
 }
 
@@ -175,7 +196,8 @@ int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pv_ingest *in, pid_t child, const
 int pv_cmd_serve(int argc, char **argv)
 {
     enum { OPT_DB = 256, OPT_TOKEN, OPT_READ_TOKEN, OPT_MAX_UPLOAD, OPT_MAX_HEADER, OPT_THREADS,
-           OPT_CACHE, OPT_ALLOW_HOST, OPT_MAX_CONNS, OPT_MAX_CONNS_PER_IP, OPT_HEADER_TIMEOUT };
+           OPT_CACHE, OPT_ALLOW_HOST, OPT_MAX_CONNS, OPT_MAX_CONNS_PER_IP, OPT_HEADER_TIMEOUT,
+           OPT_KEEP_DAYS, OPT_MAX_STORE };
     static const struct option opts[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"hostname", required_argument, NULL, 'H'},
@@ -190,6 +212,8 @@ int pv_cmd_serve(int argc, char **argv)
         {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
         {"max-conns-per-ip", required_argument, NULL, OPT_MAX_CONNS_PER_IP},
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+        {"keep-days", required_argument, NULL, OPT_KEEP_DAYS},
+        {"max-store", required_argument, NULL, OPT_MAX_STORE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -252,6 +276,15 @@ int pv_cmd_serve(int argc, char **argv)
             if (pv_cli_parse_uint(optarg, 3600, &hopts.header_timeout_s) ||
                 hopts.header_timeout_s == 0)
                 return pv_cli_usage_error("serve", "--header-timeout wants seconds from 1 to 3600");
+            break;
+        case OPT_KEEP_DAYS:
+            if (pv_cli_parse_uint(optarg, 100000, &copts.retention.keep_days) ||
+                copts.retention.keep_days == 0)
+                return pv_cli_usage_error("serve", "--keep-days wants a count of days from 1");
+            break;
+        case OPT_MAX_STORE:
+            if (parse_store_size(optarg, &copts.retention.max_store_bytes))
+                return pv_cli_usage_error("serve", "--max-store wants a size such as 500 (MiB) or 2G");
             break;
         case 'q': hopts.log = 0; break;
         case 'h': usage(stdout); return PV_EXIT_OK;

@@ -17,6 +17,7 @@ static const pv_command commands[] = {
     {"load", "store profile dumps and print their ids", pv_cmd_load},
     {"serve", "serve a store to a team: web page, JSON API, uploads", pv_cmd_serve},
     {"stats", "print a profile's statistics table (or --json)", pv_cmd_stats},
+    {"upload", "send profiles to a profviz serve, print their links", pv_cmd_upload},
     {"view", "load files and open them in the browser (the default)", pv_cmd_view},
     {NULL, NULL, NULL},
 };

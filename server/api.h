@@ -129,6 +129,7 @@ int pv_api_profiles_list(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_profiles_upload(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_profiles_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_profiles_delete(const pv_request *req, pv_ctx *ctx, pv_response *res);
+int pv_api_profiles_labels(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_profiles_raw(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_functions_list(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_functions_get(const pv_request *req, pv_ctx *ctx, pv_response *res);

@@ -53,18 +53,79 @@ static cJSON *info_json(const pv_profile_info *info)
     return o;
 }
 
+/* A profile's labels as {"key": "value", ...}, keys in order. */
+static cJSON *labels_json(const pv_labels *l)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < l->n; i++)
+        cJSON_AddItemToObject(o, l->items[i].key, pv_json_string(l->items[i].value));
+    return o;
+}
+
+/* Every `label=key:value` query argument, split at the first ':' into
+ * `out` (pointers into `buf`, which the caller frees).  At most `max`;
+ * each within the limits of store.h.  PV_OK or PV_E_USAGE. */
+static int query_labels(const pv_request *req, size_t max, pv_label_arg *out, size_t *n,
+                        char **buf, pv_err *err)
+{
+    *n = 0;
+    size_t bytes = 0;
+    for (size_t i = 0; i < req->n_query; i++)
+        if (strcmp(req->query[i].key, "label") == 0)
+            bytes += strlen(req->query[i].value) + 1;
+    char *b = *buf = pv_xmalloc(bytes ? bytes : 1);
+    for (size_t i = 0; i < req->n_query; i++) {
+        if (strcmp(req->query[i].key, "label") != 0)
+            continue;
+        if (*n == max)
+            return pv_err_set(err, PV_E_USAGE, "at most %zu label parameters", max);
+        const char *v = req->query[i].value;
+        const char *colon = strchr(v, ':');
+        if (!colon)
+            return pv_err_set(err, PV_E_USAGE, "label '%.80s' is not key:value", v);
+        size_t len = strlen(v);
+        memcpy(b, v, len + 1);
+        b[colon - v] = '\0';
+        out[*n] = (pv_label_arg){b, b + (colon - v) + 1};
+        int rc = pv_label_check(out[*n].key, out[*n].value, err);
+        if (rc != PV_OK)
+            return rc;
+        (*n)++;
+        b += len + 1;
+    }
+    return PV_OK;
+}
+
 int pv_api_profiles_list(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
-    pv_profile_info *infos;
-    size_t n;
-    if (pv_ctx_list(ctx, &infos, &n, &err) != PV_OK)
+    pv_label_arg filters[PV_LIST_LABELS_MAX];
+    pv_list_query q = {.q = pv_request_query(req, "q"), .labels = filters};
+    char *buf = NULL;
+    int rc = query_labels(req, PV_LIST_LABELS_MAX, filters, &q.n_labels, &buf, &err);
+    if (rc == PV_OK && q.q && strlen(q.q) > PV_LIST_Q_MAX)
+        rc = pv_err_set(&err, PV_E_USAGE, "q is at most %d bytes", PV_LIST_Q_MAX);
+    if (rc == PV_OK)
+        rc = pv_query_int(req, "offset", 0, 0, INT64_MAX, &q.offset, &err);
+    if (rc == PV_OK)
+        rc = pv_query_int(req, "limit", 100, 1, 1000, &q.limit, &err);
+    pv_profile_page page;
+    if (rc == PV_OK)
+        rc = pv_ctx_query(ctx, &q, &page, &err);
+    free(buf);
+    if (rc != PV_OK)
         return pv_respond_err(res, &err);
     cJSON *doc = cJSON_CreateObject();
+    cJSON_AddItemToObject(doc, "total", pv_json_int(page.total));
+    cJSON_AddItemToObject(doc, "offset", pv_json_int(q.offset));
+    cJSON_AddItemToObject(doc, "limit", pv_json_int(q.limit));
     cJSON *arr = cJSON_AddArrayToObject(doc, "profiles");
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(arr, info_json(&infos[i]));
-    pv_profile_info_free_array(infos, n);
+    for (size_t i = 0; i < page.n; i++) {
+        cJSON *o = info_json(&page.infos[i]);
+        cJSON_AddItemToObject(o, "labels", labels_json(&page.labels[i]));
+        cJSON_AddItemToArray(arr, o);
+    }
+    pv_profile_page_release(&page);
     return pv_respond_json(res, 200, doc);
 }
 
@@ -99,19 +160,39 @@ int pv_api_profiles_upload(const pv_request *req, pv_ctx *ctx, pv_response *res)
     const char *name = upload_name(req, &err);
     if (!name)
         return pv_respond_err(res, &err);
-    if (req->body_len == 0)
+    /* Labels are checked before anything is stored. */
+    pv_label_arg labels[PV_LABELS_MAX];
+    size_t n_labels;
+    char *buf;
+    if (query_labels(req, PV_LABELS_MAX, labels, &n_labels, &buf, &err) != PV_OK) {
+        free(buf);
+        return pv_respond_err(res, &err);
+    }
+    if (req->body_len == 0) {
+        free(buf);
         return pv_respond_error(res, 400, "empty body: send the profile file's bytes as the "
                                           "request body (curl --data-binary @FILE)");
+    }
     pv_load_result lr;
     pv_profile_info info = {0};
+    pv_labels now = {0};
     pv_store *w = pv_ctx_writer_lock(ctx);
     int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, &lr, &err);
-    /* A file stored before keeps the warnings of its first load. */
+    /* A file stored before keeps the warnings of its first load, and
+     * takes the labels given now as an edit of its own. */
     if (rc == PV_OK && lr.existed)
         rc = pv_store_info(w, lr.id, &info, &err);
+    if (rc == PV_OK && n_labels > 0)
+        rc = pv_store_label_edit(w, lr.id, labels, n_labels, &err);
+    if (rc == PV_OK)
+        rc = pv_store_labels(w, lr.id, &now, &err);
     pv_ctx_writer_unlock(ctx);
+    free(buf);
+    if (rc == PV_OK && !lr.existed)
+        pv_ctx_uploaded(ctx);
     if (rc != PV_OK) {
         free(lr.warnings);  /* NULL unless the load itself succeeded */
+        pv_profile_info_release(&info);
         return pv_respond_err(res, &err);
     }
     cJSON *doc = cJSON_CreateObject();
@@ -120,9 +201,54 @@ int pv_api_profiles_upload(const pv_request *req, pv_ctx *ctx, pv_response *res)
     cJSON_AddBoolToObject(doc, "existed", lr.existed);
     cJSON_AddItemToObject(doc, "n_funcs", pv_json_int((int64_t)lr.n_funcs));
     cJSON_AddItemToObject(doc, "warnings", pv_api_warnings(lr.existed ? info.warnings : lr.warnings));
+    cJSON_AddItemToObject(doc, "labels", labels_json(&now));
+    pv_labels_release(&now);
     free(lr.warnings);
     pv_profile_info_release(&info);
     return pv_respond_json(res, lr.existed ? 200 : 201, doc);
+}
+
+int pv_api_profiles_labels(const pv_request *req, pv_ctx *ctx, pv_response *res)
+{
+    cJSON *doc = cJSON_ParseWithLength((const char *)req->body, req->body_len);
+    if (!cJSON_IsObject(doc)) {
+        cJSON_Delete(doc);
+        return pv_respond_error(res, 400, "the body is a JSON object: {\"key\": \"value\"} sets"
+                                          " a label, {\"key\": null} removes it");
+    }
+    size_t n = (size_t)cJSON_GetArraySize(doc);
+    if (n > 2 * PV_LABELS_MAX) {
+        cJSON_Delete(doc);
+        return pv_respond_error(res, 400, "at most %d edits at once", 2 * PV_LABELS_MAX);
+    }
+    pv_label_arg *edits = pv_xcalloc(n ? n : 1, sizeof *edits);
+    size_t i = 0;
+    for (cJSON *m = doc->child; m; m = m->next, i++) {
+        if (!cJSON_IsString(m) && !cJSON_IsNull(m)) {
+            /* The key is the document's: answer before freeing it. */
+            pv_respond_error(res, 400, "label %.64s: a value is a string, or null to remove it",
+                             m->string);
+            free(edits);
+            cJSON_Delete(doc);
+            return res->status;
+        }
+        edits[i] = (pv_label_arg){m->string, cJSON_IsString(m) ? m->valuestring : NULL};
+    }
+    pv_err err;
+    pv_labels now = {0};
+    pv_store *w = pv_ctx_writer_lock(ctx);
+    int rc = pv_store_label_edit(w, req->ids[0], edits, n, &err);
+    if (rc == PV_OK)
+        rc = pv_store_labels(w, req->ids[0], &now, &err);
+    pv_ctx_writer_unlock(ctx);
+    free(edits);
+    cJSON_Delete(doc);
+    if (rc != PV_OK)
+        return pv_respond_err(res, &err);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "labels", labels_json(&now));
+    pv_labels_release(&now);
+    return pv_respond_json(res, 200, out);
 }
 
 int pv_api_profiles_delete(const pv_request *req, pv_ctx *ctx, pv_response *res)
@@ -182,6 +308,23 @@ static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
     return PV_OK;
 }
 
+/* The profile's labels; none while it is still being stored (a pending
+ * profile is not in the store yet). */
+static int add_labels(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
+{
+    pv_store *s = pv_ctx_reader(ctx, err);
+    if (!s)
+        return PV_E_DB;
+    pv_labels l;
+    int rc = pv_store_labels(s, id, &l, err);
+    if (rc == PV_E_NOTFOUND)
+        rc = PV_OK;
+    if (rc == PV_OK)
+        cJSON_AddItemToObject(doc, "labels", labels_json(&l));
+    pv_labels_release(&l);
+    return rc;
+}
+
 int pv_api_profiles_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
@@ -200,7 +343,8 @@ int pv_api_profiles_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
     cJSON_AddBoolToObject(doc, "stored", stored);
     cJSON_AddItemToObject(doc, "warnings", pv_api_warnings(info.warnings));
     pv_profile_info_release(&info);
-    if (add_roots(doc, ctx, req->ids[0], &err) != PV_OK) {
+    if (add_labels(doc, ctx, req->ids[0], &err) != PV_OK ||
+        add_roots(doc, ctx, req->ids[0], &err) != PV_OK) {
         cJSON_Delete(doc);
         return pv_respond_err(res, &err);
     }

@@ -83,6 +83,10 @@ void pv_cache_release(pv_cache *c, pv_cached *e);
  * release it.  A build in progress is not kept either. */
 void pv_cache_forget(pv_cache *c, int64_t id);
 
+/* Whether profile `id`'s graph is held by a request, being built, or
+ * pinned: retention leaves such a profile alone. */
+int pv_cache_in_use(pv_cache *c, int64_t id);
+
 /* Borrowed: valid while the reference is held. */
 const pv_graph *pv_cached_graph(const pv_cached *e);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "pending.h"
 #include "sha256.h"
@@ -38,6 +39,7 @@ struct pv_ctx {
      * whatever the length or content of the guess. */
     unsigned char token[32], read_token[32];
     int has_token, has_read_token;
+    pv_retention *retention;       /* NULL unless --keep-days or --max-store */
 };
 
 static void digest(const char *s, size_t n, unsigned char out[32])
@@ -73,6 +75,10 @@ int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err)
         digest(opts->token, strlen(opts->token), ctx->token);
     if ((ctx->has_read_token = opts->read_token != NULL))
         digest(opts->read_token, strlen(opts->read_token), ctx->read_token);
+    if (pv_retention_wanted(&opts->retention)) {
+        pv_retention_pass(ctx, &opts->retention, (int64_t)time(NULL));
+        ctx->retention = pv_retention_start(ctx, &opts->retention);
+    }
     *out = ctx;
     return PV_OK;
 }
@@ -81,6 +87,7 @@ void pv_ctx_close(pv_ctx *ctx)
 {
     if (!ctx)
         return;
+    pv_retention_stop(ctx->retention);
     pthread_setspecific(ctx->reader_key, NULL);
     pthread_key_delete(ctx->reader_key);
     for (size_t i = 0; i < ctx->n_readers; i++)
@@ -151,36 +158,56 @@ int pv_ctx_info(pv_ctx *ctx, int64_t id, pv_profile_info *out, pv_err *err)
     return s ? pv_store_info(s, id, out, err) : PV_E_DB;
 }
 
-static int newest_first(const void *a, const void *b)
+/* Whether `hay` holds `needle`, ASCII case ignored (as the store's
+ * search). */
+static int holds_text(const char *hay, const char *needle)
 {
-    int64_t x = ((const pv_profile_info *)a)->id, y = ((const pv_profile_info *)b)->id;
-    return (x < y) - (x > y);
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return n == 0;
 }
 
-int pv_ctx_list(pv_ctx *ctx, pv_profile_info **out, size_t *n, pv_err *err)
+int pv_ctx_query(pv_ctx *ctx, const pv_list_query *q, pv_profile_page *out, pv_err *err)
 {
     /* The pending ones first: a profile committed after this snapshot is
-     * then in the store's list below (the commit comes before it leaves
-     * the registry), and one committed before is in both, listed once. */
+     * then in the store's page below (the commit comes before it leaves
+     * the registry), and one committed before is in both, listed once.
+     * They have no labels yet and the newest ids, so they can only match
+     * an unfiltered first page (or a search for their name). */
     pv_profile_info *pend;
     size_t n_pend;
     pv_pending_list(ctx->pending, &pend, &n_pend);
     pv_store *s = pv_ctx_reader(ctx, err);
-    int rc = s ? pv_store_list(s, out, n, err) : PV_E_DB;
-    size_t cap = rc == PV_OK ? *n : 0;
+    int rc = s ? pv_store_query(s, q, out, err) : PV_E_DB;
+    size_t n_new = 0;
     for (size_t i = 0; rc == PV_OK && i < n_pend; i++) {
-        int listed = 0;
-        for (size_t j = 0; j < *n && !listed; j++)
-            listed = (*out)[j].id == pend[i].id;
+        int listed = q->n_labels > 0 || (q->q && !holds_text(pend[i].name, q->q));
+        for (size_t j = 0; j < out->n && !listed; j++)
+            listed = out->infos[j].id == pend[i].id;
         if (listed)
             continue;
-        *out = pv_xgrow(*out, &cap, *n + 1, sizeof **out);
-        (*out)[(*n)++] = pend[i];
+        out->total++;
+        if (q->offset > 0)
+            continue;
+        /* Newest first: before every stored one. */
+        out->infos = pv_xrealloc(out->infos, (out->n + 1) * sizeof *out->infos);
+        out->labels = pv_xrealloc(out->labels, (out->n + 1) * sizeof *out->labels);
+        memmove(&out->infos[n_new + 1], &out->infos[n_new], (out->n - n_new) * sizeof *out->infos);
+        memmove(&out->labels[n_new + 1], &out->labels[n_new], (out->n - n_new) * sizeof *out->labels);
+        out->infos[n_new] = pend[i];
+        out->labels[n_new] = (pv_labels){0};
         memset(&pend[i], 0, sizeof pend[i]);  /* moved */
+        out->n++;
+        n_new++;
     }
     pv_profile_info_free_array(pend, n_pend);
-    if (rc == PV_OK && *n > 1)
-        qsort(*out, *n, sizeof **out, newest_first);
+    while (rc == PV_OK && out->n > 0 && (int64_t)out->n > q->limit) {
+        out->n--;
+        pv_profile_info_release(&out->infos[out->n]);
+        pv_labels_release(&out->labels[out->n]);
+    }
     return rc;
 }
 
@@ -214,6 +241,22 @@ pv_cache *pv_ctx_cache(pv_ctx *ctx)
 void pv_ctx_forget(pv_ctx *ctx, int64_t id)
 {
     pv_cache_forget(ctx->cache, id);
+}
+
+int pv_ctx_in_use(pv_ctx *ctx, int64_t id)
+{
+    pv_profile_info info;
+    if (pv_pending_info(ctx->pending, id, &info)) {
+        pv_profile_info_release(&info);
+        return 1;
+    }
+    return pv_cache_in_use(ctx->cache, id);
+}
+
+void pv_ctx_uploaded(pv_ctx *ctx)
+{
+    if (ctx->retention)
+        pv_retention_poke(ctx->retention);
 }
 
 /* The token of "Bearer TOKEN" (scheme case-insensitive, RFC 7235), or

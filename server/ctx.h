@@ -21,6 +21,7 @@
 
 #include "cache.h"
 #include "err.h"
+#include "retention.h"
 #include "store.h"
 
 typedef struct pv_ctx pv_ctx;
@@ -31,6 +32,7 @@ typedef struct pv_ctx_opts {
     const char *token;       /* uploads and deletes need it; NULL: open to all */
     const char *read_token;  /* API reads need it or `token`; NULL: open to all */
     int reserve;             /* keep room for deletes on a full disk (PV_STORE_RESERVE) */
+    pv_retention_opts retention;  /* all zero: keep every profile */
 } pv_ctx_opts;
 
 /* The graph cache budget when none is given: several 100,000-function
@@ -38,7 +40,8 @@ typedef struct pv_ctx_opts {
 #define PV_CTX_DEFAULT_CACHE ((size_t)512 << 20)
 
 /* Opens the store's writer connection (creating the store when needed)
- * and an empty graph cache.  A read token without a write token is
+ * and an empty graph cache.  With retention asked for, runs a pass
+ * before returning and starts the thread that runs the next ones.  A read token without a write token is
  * refused (PV_E_USAGE): reads would be guarded and writes open.  Returns
  * PV_OK or the store's PV_E_IO / PV_E_DB. */
 int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err);
@@ -66,11 +69,12 @@ void pv_ctx_pending_add(pv_ctx *ctx, const pv_profile_info *info, const unsigned
 void pv_ctx_pending_done(pv_ctx *ctx, int64_t id);
 
 /* What handlers read about stored profiles, pending ones included: as
- * pv_store_info, pv_store_list and pv_store_raw (same ownership), through
+ * pv_store_info, pv_store_query and pv_store_raw (same ownership), through
  * the calling thread's reader.  A pending profile's summary has store_ms
- * NaN: it is not stored yet. */
+ * NaN: it is not stored yet; it has no labels, and is listed on the first
+ * page of a listing without label filters. */
 int pv_ctx_info(pv_ctx *ctx, int64_t id, pv_profile_info *out, pv_err *err);
-int pv_ctx_list(pv_ctx *ctx, pv_profile_info **out, size_t *n, pv_err *err);
+int pv_ctx_query(pv_ctx *ctx, const pv_list_query *q, pv_profile_page *out, pv_err *err);
 int pv_ctx_raw(pv_ctx *ctx, int64_t id, unsigned char **bytes, size_t *len, pv_err *err);
 
 /* The graph of profile `id` through the cache (see cache.h): a reference
@@ -84,6 +88,14 @@ pv_cache *pv_ctx_cache(pv_ctx *ctx);
 
 /* Forgets what is cached about profile `id` after it was deleted. */
 void pv_ctx_forget(pv_ctx *ctx, int64_t id);
+
+/* Whether profile `id` is in use: still being stored (pending), or its
+ * graph held by a request or being built.  Retention skips it. */
+int pv_ctx_in_use(pv_ctx *ctx, int64_t id);
+
+/* Says a profile was uploaded: retention, when asked for, runs a pass
+ * soon (on its thread, not the caller's). */
+void pv_ctx_uploaded(pv_ctx *ctx);
 
 /* Whether a request with this Authorization header value (NULL when
  * absent) may write (write = 1: upload, delete) or read the API.  Tokens

@@ -1,10 +1,12 @@
 -- schema.sql — the profviz store: the only DDL, compiled into the binary.
 --
--- A store is a cache derived from profile files: when this schema changes,
--- user_version goes up and an old store is refused ("delete it"), never
--- migrated.  store.c applies this file to an empty database in one
--- transaction, after choosing 32 KiB pages (page_size has to be set before
--- WAL mode, which store.c enables first).
+-- This is version 2, the base.  A team store's uploads are its only copy
+-- of the files, so later versions are additive steps in files of their
+-- own (labels.sql, version 3) that store.c runs after this one, on a new
+-- store or on an older one it opens for writing; a store of a version no
+-- step leads from is refused ("delete it").  store.c applies this file to
+-- an empty database in one transaction, after choosing 32 KiB pages
+-- (page_size has to be set before WAL mode, which store.c enables first).
 --
 -- The bulk tables (function, edge, tree_node) carry no foreign keys: a
 -- key costs a lookup per inserted row and makes a multi-row INSERT keep a

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "asset.h"
+#include "store_internal.h"
 #include "xalloc.h"
 
 /* Generated from schema.sql by tools/embed.py (store/meson.build). */
@@ -109,11 +110,9 @@ enum {
     N_STMT
 };
 
-/* The columns row_to_info reads, in its order. */
-#define INFO_COLUMNS                                                          \
-    "id, name, origin, format, writer, dialect, sha256, warnings, size, "     \
-    "loaded_at, parse_ms, store_ms, marshal_version, total_calls, "          \
-    "prim_calls, total_tt, n_funcs, n_edges"
+/* The columns row_to_info reads, in its order (labels.c lists with them
+ * too). */
+#define INFO_COLUMNS PV_STORE_INFO_COLUMNS
 
 static const char *const stmt_sql[N_STMT] = {
     /* Takes effect only on a new, empty database, and only before WAL. */
@@ -180,7 +179,18 @@ struct pv_store {
     char *reserve;                /* PATH-reserve with PV_STORE_RESERVE, else NULL */
     sqlite3_stmt *stmt[N_STMT];   /* prepared on first use; NULL until then */
     atomic_int interrupted;       /* pv_store_interrupt was called (any thread) */
+    sqlite3_stmt *label_stmt[PV_LABEL_STMTS];  /* labels.c's catalogue, as stmt[] */
 };
+
+sqlite3 *pv_store_db(pv_store *s)
+{
+    return s->db;
+}
+
+sqlite3_stmt **pv_store_label_stmts(pv_store *s)
+{
+    return s->label_stmt;
+}
 
 /* ---- statements ------------------------------------------------------ */
 
@@ -390,8 +400,21 @@ static double now_ms(void)
 
 /* ---- open and close -------------------------------------------------- */
 
-/* The version schema.sql ends with ("PRAGMA user_version = N;"): the
- * schema file is the one place it is written down. */
+/* The schema, then the additive steps that came after it, oldest first.
+ * Each file ends by setting user_version ("PRAGMA user_version = N;"), so
+ * the files are the one place versions are written down.  Uploads to a
+ * team store are its only copy, so a new version adds to the schema in a
+ * step of its own rather than asking for a reload. */
+static const char *const schema_files[] = {"/schema.sql", "/labels.sql"};
+#define N_SCHEMA_FILES (sizeof schema_files / sizeof *schema_files)
+
+static const pv_asset *schema_file(size_t i)
+{
+    const pv_asset *a = pv_asset_find(pv_store_files, pv_store_files_count, schema_files[i]);
+    assert(a);
+    return a;
+}
+
 static int schema_version(const pv_asset *schema)
 {
     static const char key[] = "PRAGMA user_version = ";
@@ -400,18 +423,33 @@ static int schema_version(const pv_asset *schema)
     return atoi(p + sizeof key - 1);
 }
 
-/* Applies the schema to an empty database, or checks that the database
- * already has this schema version.  Two processes creating the same store
- * at once are serialised by BEGIN IMMEDIATE and the second look at
- * user_version.  `what` names the store for SQLite's messages. */
+/* Runs the schema files past version `have` (0: all of them), inside the
+ * caller's transaction. */
+static int apply_schema(pv_store *s, int64_t have, const char *what, pv_err *err)
+{
+    for (size_t i = 0; i < N_SCHEMA_FILES; i++) {
+        const pv_asset *f = schema_file(i);
+        if (schema_version(f) > have &&
+            sqlite3_exec(s->db, (const char *)f->data, NULL, NULL, NULL) != SQLITE_OK)
+            return db_error(s, err, what);
+    }
+    return PV_OK;
+}
+
+/* Applies the schema to an empty database, brings a store of an earlier
+ * version that the steps cover up to date (writable connections only), or
+ * checks that the database has this schema version.  Two processes
+ * creating or upgrading the same store at once are serialised by BEGIN
+ * IMMEDIATE and the second look at user_version.  `what` names the store
+ * for SQLite's messages. */
 static int check_schema(pv_store *s, int readonly, const char *what, pv_err *err)
 {
-    const pv_asset *schema = pv_asset_find(pv_store_files, pv_store_files_count, "/schema.sql");
-    assert(schema);
-    int want = schema_version(schema);
+    int base = schema_version(schema_file(0));
+    int want = schema_version(schema_file(N_SCHEMA_FILES - 1));
     int64_t have = 0, n_objects = 0;
     int rc = query_int(s, STMT_USER_VERSION, &have, what, err);
-    if (rc == PV_OK && have == 0 && !readonly) {
+    int upgradable = have == 0 || (have >= base && have < want);
+    if (rc == PV_OK && upgradable && !readonly) {
         rc = run(s, STMT_BEGIN_WRITE, what, err);
         if (rc == PV_OK)
             rc = query_int(s, STMT_USER_VERSION, &have, what, err);
@@ -421,9 +459,8 @@ static int check_schema(pv_store *s, int readonly, const char *what, pv_err *err
             rc = pv_err_set(err, PV_E_DB,
                             "%s is an SQLite database but not a profviz store — pass another --db",
                             s->path);
-        if (rc == PV_OK && have == 0) {
-            if (sqlite3_exec(s->db, (const char *)schema->data, NULL, NULL, NULL) != SQLITE_OK)
-                rc = db_error(s, err, what);
+        if (rc == PV_OK && (have == 0 || (have >= base && have < want))) {
+            rc = apply_schema(s, have, what, err);
             have = want;
         }
         if (rc == PV_OK)
@@ -435,6 +472,11 @@ static int check_schema(pv_store *s, int readonly, const char *what, pv_err *err
         return rc;
     if (have == 0)
         return pv_err_set(err, PV_E_DB, "store %s has no profviz schema: nothing to read", s->path);
+    if (readonly && have >= base && have < want)
+        return pv_err_set(err, PV_E_STALE,
+                          "store %s has schema version %lld; this profviz uses %d and upgrades"
+                          " it when it opens it for writing (profviz serve or load)",
+                          s->path, (long long)have, want);
     if (have != want)
         return pv_err_set(err, PV_E_STALE,
                           "store %s was written by schema version %lld; this profviz uses %d"
@@ -552,6 +594,8 @@ void pv_store_close(pv_store *s)
         return;
     for (int i = 0; i < N_STMT; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (int i = 0; i < PV_LABEL_STMTS; i++)
+        sqlite3_finalize(s->label_stmt[i]);
     sqlite3_close(s->db);
     free(s->path);
     free(s->reserve);
@@ -927,6 +971,11 @@ static void row_to_info(sqlite3_stmt *st, pv_profile_info *out)
     out->total_tt = column_time(st, 15);
     out->n_funcs = sqlite3_column_int64(st, 16);
     out->n_edges = sqlite3_column_int64(st, 17);
+}
+
+void pv_store_row_info(sqlite3_stmt *st, pv_profile_info *out)
+{
+    row_to_info(st, out);
 }
 
 int pv_store_info(pv_store *s, int64_t id, pv_profile_info *out, pv_err *err)

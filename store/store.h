@@ -145,4 +145,85 @@ int pv_store_read(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_
 /* The original bytes of profile `id`, malloc'd: the caller frees *bytes. */
 int pv_store_raw(pv_store *s, int64_t id, unsigned char **bytes, size_t *len, pv_err *err);
 
+/* ---- labels, listing and retention (labels.c) ------------------------ */
+
+/* Limits on labels (docs/api.md): a key is 1..PV_LABEL_KEY_MAX bytes of
+ * [A-Za-z0-9_.-]; a value 1..PV_LABEL_VALUE_MAX bytes of UTF-8 without
+ * control characters; a profile has at most PV_LABELS_MAX labels.  They
+ * keep a label readable in a chip on the page and in a URL. */
+#define PV_LABEL_KEY_MAX 64
+#define PV_LABEL_VALUE_MAX 256
+#define PV_LABELS_MAX 32
+/* Label filters in one list query, and bytes of its search text. */
+#define PV_LIST_LABELS_MAX 8
+#define PV_LIST_Q_MAX 1024
+
+/* A label, borrowed from the caller.  As an edit, value NULL removes the
+ * key. */
+typedef struct pv_label_arg {
+    const char *key;
+    const char *value;
+} pv_label_arg;
+
+/* A profile's labels, sorted by key.  Owns its strings; release with
+ * pv_labels_release. */
+typedef struct pv_label {
+    char *key, *value;
+} pv_label;
+typedef struct pv_labels {
+    pv_label *items;
+    size_t n;
+} pv_labels;
+void pv_labels_release(pv_labels *l);
+
+/* Whether `key` and `value` (NULL: only the key) are within the limits
+ * above: PV_OK, or PV_E_USAGE with a message for the user. */
+int pv_label_check(const char *key, const char *value, pv_err *err);
+
+/* Profile `id`'s labels: PV_OK, PV_E_NOTFOUND or PV_E_DB. */
+int pv_store_labels(pv_store *s, int64_t id, pv_labels *out, pv_err *err);
+
+/* Applies `n` edits to profile `id`'s labels in one transaction: a value
+ * sets the key (replacing its value), NULL removes it.  All or nothing:
+ * PV_E_USAGE for a label outside the limits or one too many,
+ * PV_E_NOTFOUND, PV_E_DB. */
+int pv_store_label_edit(pv_store *s, int64_t id, const pv_label_arg *edits, size_t n,
+                        pv_err *err);
+
+/* What to list: profiles whose name or any label value holds `q` (ASCII
+ * case ignored, taken literally; NULL: any) and that carry every label of
+ * `labels`, newest first, `limit` of them after skipping `offset`. */
+typedef struct pv_list_query {
+    const char *q;
+    const pv_label_arg *labels;  /* n_labels filters, each key=value exactly */
+    size_t n_labels;             /* at most PV_LIST_LABELS_MAX */
+    int64_t offset, limit;       /* rows */
+} pv_list_query;
+
+/* One page of a listing.  Owns everything; pv_profile_page_release. */
+typedef struct pv_profile_page {
+    pv_profile_info *infos;  /* n summaries, newest first */
+    pv_labels *labels;       /* n: labels[i] are infos[i]'s */
+    size_t n;
+    int64_t total;           /* profiles that match, on every page */
+} pv_profile_page;
+
+/* Runs `q` in one read transaction (page and total agree): PV_OK,
+ * PV_E_USAGE (too many filters, a search text too long), PV_E_DB.  The
+ * filtering and paging are SQL over indexes: a page of a store of 10,000
+ * profiles takes milliseconds (bench/README.md). */
+int pv_store_query(pv_store *s, const pv_list_query *q, pv_profile_page *out, pv_err *err);
+void pv_profile_page_release(pv_profile_page *page);
+
+/* The oldest profile with an id above `after` that is labelled (or not,
+ * `labelled` 0) and was stored before unix time `before`: PV_OK and *id,
+ * or PV_E_NOTFOUND when there is none.  Retention walks the store with it,
+ * oldest first, skipping profiles in use. */
+int pv_store_oldest(pv_store *s, int labelled, int64_t before, int64_t after, int64_t *id,
+                    pv_err *err);
+
+/* Bytes of the store's pages that hold data (free pages left by deletes
+ * are reused, not counted).  PV_OK or PV_E_DB. */
+int pv_store_used_bytes(pv_store *s, int64_t *bytes, pv_err *err);
+
 #endif

@@ -550,7 +550,7 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
     ck_assert_ptr_null(s);
     char want[300];
     snprintf(want, sizeof want,
-             "store %s was written by schema version 7; this profviz uses 2 — delete it or pass --db",
+             "store %s was written by schema version 7; this profviz uses 3 — delete it or pass --db",
              t.path);
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_STALE);
@@ -593,7 +593,7 @@ START_TEST(store_creates_the_schema_once_and_reopens)
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
     pv_store_close(s);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 2);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 3);
     ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     s = open_ok(t.path, 0);
     assert_reads_back(s, id, &p);
@@ -871,6 +871,226 @@ START_TEST(store_process_dying_mid_transaction_leaves_nothing)
 }
 END_TEST
 
+/* ---- labels, listing, retention (labels.c) ---------------------------- */
+
+/* Adds profile number i (distinct bytes) named `name`. */
+static int64_t add_numbered(pv_store *s, const pv_profile *p, const char *name, int i,
+                            char bytes[][16])
+{
+    snprintf(bytes[i], 16, "profile %d", i);
+    pv_source src = source_of(name, bytes[i], strlen(bytes[i]));
+    return add_ok(s, p, &src);
+}
+
+static void edit_ok(pv_store *s, int64_t id, const char *key, const char *value)
+{
+    pv_err err = {0};
+    pv_label_arg e = {key, value};
+    int rc = pv_store_label_edit(s, id, &e, 1, &err);
+    ck_assert_msg(rc == PV_OK, "edit %s: %s", key, err.msg);
+}
+
+START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("old.prof", "old bytes", 9);
+    int64_t id = add_ok(s, &p, &src);
+    pv_store_close(s);
+    /* Exactly what the main branch's schema (schema.sql alone, version 2)
+     * makes: the label step taken back out. */
+    sql_exec(t.path, "DROP TABLE label; PRAGMA user_version = 2;");
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'label%'"), 0);
+    /* Read-only cannot upgrade: it says how to. */
+    pv_store *ro = NULL;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &ro, &err), PV_E_STALE);
+    ck_assert_msg(strstr(err.msg, "opens it for writing"), "message: %s", err.msg);
+    s = open_ok(t.path, 0);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 3);
+    assert_reads_back(s, id, &p);
+    edit_ok(s, id, "branch", "main");
+    pv_labels l;
+    ck_assert_int_eq(pv_store_labels(s, id, &l, &err), PV_OK);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].value, "main");
+    pv_labels_release(&l);
+    pv_store_close(s);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+START_TEST(store_label_edits_check_limits_and_are_all_or_nothing)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    char bytes[2][16];
+    int64_t id = add_numbered(s, &p, "a.prof", 0, bytes);
+    pv_err err = {0};
+    static const char *const bad[][2] = {
+        {"", "v"}, {"sp ace", "v"}, {"k:", "v"}, {"k", ""}, {"k", "a\nb"}, {"k", "\xc2\x85"},
+        {"k", "\xff"}, {"k", "\xed\xa0\x80"}, {"k", "\xc0\xaf"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        pv_label_arg e = {bad[i][0], bad[i][1]};
+        ck_assert_int_eq(pv_store_label_edit(s, id, &e, 1, &err), PV_E_USAGE);
+    }
+    char long_key[PV_LABEL_KEY_MAX + 2], long_value[PV_LABEL_VALUE_MAX + 2];
+    memset(long_key, 'k', sizeof long_key - 1);
+    long_key[sizeof long_key - 1] = '\0';
+    memset(long_value, 'v', sizeof long_value - 1);
+    long_value[sizeof long_value - 1] = '\0';
+    pv_label_arg too_long[] = {{long_key, "v"}, {"k", long_value}};
+    ck_assert_int_eq(pv_store_label_edit(s, id, &too_long[0], 1, &err), PV_E_USAGE);
+    ck_assert_int_eq(pv_store_label_edit(s, id, &too_long[1], 1, &err), PV_E_USAGE);
+    long_key[PV_LABEL_KEY_MAX] = '\0';
+    long_value[PV_LABEL_VALUE_MAX] = '\0';
+    edit_ok(s, id, long_key, long_value);
+    edit_ok(s, id, long_key, NULL);
+    /* UTF-8 and punctuation in values are fine. */
+    edit_ok(s, id, "host", "café-01:8080 <x>");
+
+    /* One label too many refuses the whole edit. */
+    pv_label_arg many[PV_LABELS_MAX];
+    char keys[PV_LABELS_MAX][8];
+    for (int i = 0; i < PV_LABELS_MAX; i++) {
+        snprintf(keys[i], sizeof keys[i], "k%d", i);
+        many[i] = (pv_label_arg){keys[i], "x"};
+    }
+    ck_assert_int_eq(pv_store_label_edit(s, id, many, PV_LABELS_MAX, &err), PV_E_USAGE);
+    ck_assert_msg(strstr(err.msg, "at most 32 labels"), "message: %s", err.msg);
+    pv_labels l;
+    ck_assert_int_eq(pv_store_labels(s, id, &l, &err), PV_OK);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].key, "host");
+    pv_labels_release(&l);
+    /* Replacing, removing, and an unknown profile. */
+    edit_ok(s, id, "host", "b");
+    pv_label_arg rm = {"host", NULL};
+    ck_assert_int_eq(pv_store_label_edit(s, id, &rm, 1, &err), PV_OK);
+    ck_assert_int_eq(pv_store_label_edit(s, id + 100, &rm, 1, &err), PV_E_NOTFOUND);
+    ck_assert_int_eq(pv_store_labels(s, id + 100, &l, &err), PV_E_NOTFOUND);
+    /* Deleting the profile takes its labels. */
+    edit_ok(s, id, "host", "b");
+    ck_assert_int_eq(pv_store_delete(s, id, &err), PV_OK);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM label"), 0);
+    pv_store_close(s);
+    tmp_cleanup(&t);
+}
+END_TEST
+
+/* The ids of a listing's page, newest first, as "5,3,1"; *total too. */
+static void list_ids(pv_store *s, const char *q, const pv_label_arg *labels, size_t n_labels,
+                     int64_t offset, int64_t limit, char *out, size_t cap, int64_t *total)
+{
+    pv_list_query lq = {.q = q, .labels = labels, .n_labels = n_labels, .offset = offset,
+                        .limit = limit};
+    pv_profile_page page;
+    pv_err err = {0};
+    int rc = pv_store_query(s, &lq, &page, &err);
+    ck_assert_msg(rc == PV_OK, "query: %s", err.msg);
+    out[0] = '\0';
+    for (size_t i = 0; i < page.n; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%lld", i ? "," : "", (long long)page.infos[i].id);
+    }
+    *total = page.total;
+    pv_profile_page_release(&page);
+}
+
+START_TEST(store_lists_filtered_by_labels_and_text_with_pages_and_a_total)
+{
+    tmp_store t;
+    tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    char bytes[6][16];
+    static const char *const names[] = {"api-1.prof", "web.prof", "API-2.prof", "batch.prof",
+                                        "50%_off.prof", "x.prof"};
+    int64_t id[6];
+    for (int i = 0; i < 6; i++)
+        id[i] = add_numbered(s, &p, names[i], i, bytes);
+    edit_ok(s, id[0], "service", "api");
+    edit_ok(s, id[2], "service", "api");
+    edit_ok(s, id[2], "branch", "main");
+    edit_ok(s, id[3], "branch", "main");
+    edit_ok(s, id[5], "note", "Nightly API run");
+    char got[128], want[128];
+    int64_t total;
+
+    list_ids(s, NULL, NULL, 0, 0, 100, got, sizeof got, &total);
+    snprintf(want, sizeof want, "%lld,%lld,%lld,%lld,%lld,%lld", (long long)id[5],
+             (long long)id[4], (long long)id[3], (long long)id[2], (long long)id[1],
+             (long long)id[0]);
+    ck_assert_str_eq(got, want);
+    ck_assert_int_eq(total, 6);
+    /* Pages: the total counts every match; past the end, no rows. */
+    list_ids(s, NULL, NULL, 0, 2, 2, got, sizeof got, &total);
+    snprintf(want, sizeof want, "%lld,%lld", (long long)id[3], (long long)id[2]);
+    ck_assert_str_eq(got, want);
+    ck_assert_int_eq(total, 6);
+    list_ids(s, NULL, NULL, 0, 6, 2, got, sizeof got, &total);
+    ck_assert_str_eq(got, "");
+    ck_assert_int_eq(total, 6);
+
+    /* Labels: one, two (both must hold), none matching. */
+    pv_label_arg api = {"service", "api"}, main_ = {"branch", "main"}, none = {"service", "API"};
+    list_ids(s, NULL, &api, 1, 0, 100, got, sizeof got, &total);
+    snprintf(want, sizeof want, "%lld,%lld", (long long)id[2], (long long)id[0]);
+    ck_assert_str_eq(got, want);
+    ck_assert_int_eq(total, 2);
+    pv_label_arg both[] = {api, main_};
+    list_ids(s, NULL, both, 2, 0, 100, got, sizeof got, &total);
+    snprintf(want, sizeof want, "%lld", (long long)id[2]);
+    ck_assert_str_eq(got, want);
+    list_ids(s, NULL, &none, 1, 0, 100, got, sizeof got, &total);
+    ck_assert_str_eq(got, "");
+    ck_assert_int_eq(total, 0);
+
+    /* Text: names and label values, ASCII case ignored, % and _ literal. */
+    list_ids(s, "api", NULL, 0, 0, 100, got, sizeof got, &total);
+    snprintf(want, sizeof want, "%lld,%lld,%lld", (long long)id[5], (long long)id[2],
+             (long long)id[0]);
+    ck_assert_str_eq(got, want);
+    list_ids(s, "%_", NULL, 0, 0, 100, got, sizeof got, &total);
+    snprintf(want, sizeof want, "%lld", (long long)id[4]);
+    ck_assert_str_eq(got, want);
+    list_ids(s, "api", &main_, 1, 0, 100, got, sizeof got, &total);
+    snprintf(want, sizeof want, "%lld", (long long)id[2]);
+    ck_assert_str_eq(got, want);
+
+    /* Each row comes with its labels, sorted by key. */
+    pv_list_query lq = {.labels = &api, .n_labels = 1, .limit = 1};
+    pv_profile_page page;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_query(s, &lq, &page, &err), PV_OK);
+    ck_assert_uint_eq(page.labels[0].n, 2);
+    ck_assert_str_eq(page.labels[0].items[0].key, "branch");
+    ck_assert_str_eq(page.labels[0].items[1].key, "service");
+    pv_profile_page_release(&page);
+
+    /* Retention's walk: oldest first, labelled or not, before a time. */
+    int64_t found;
+    ck_assert_int_eq(pv_store_oldest(s, 0, INT64_MAX, 0, &found, &err), PV_OK);
+    ck_assert_int_eq(found, id[1]);
+    ck_assert_int_eq(pv_store_oldest(s, 0, INT64_MAX, id[1], &found, &err), PV_OK);
+    ck_assert_int_eq(found, id[4]);
+    ck_assert_int_eq(pv_store_oldest(s, 1, INT64_MAX, 0, &found, &err), PV_OK);
+    ck_assert_int_eq(found, id[0]);
+    ck_assert_int_eq(pv_store_oldest(s, 0, 1000, 0, &found, &err), PV_E_NOTFOUND);
+    int64_t used;
+    ck_assert_int_eq(pv_store_used_bytes(s, &used, &err), PV_OK);
+    ck_assert_int_gt(used, 0);
+    ck_assert_int_le(used, sql_int(t.path, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"));
+    pv_store_close(s);
+    tmp_cleanup(&t);
+}
+END_TEST
+
 Suite *pv_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -894,6 +1114,9 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_steps_show_nothing_to_others_until_the_commit);
     tcase_add_test(tc, store_interrupted_commit_rolls_back_and_the_next_add_works);
     tcase_add_test(tc, store_process_dying_mid_transaction_leaves_nothing);
+    tcase_add_test(tc, store_upgrades_a_version_2_store_and_keeps_its_profiles);
+    tcase_add_test(tc, store_label_edits_check_limits_and_are_all_or_nothing);
+    tcase_add_test(tc, store_lists_filtered_by_labels_and_text_with_pages_and_a_total);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -29,14 +29,20 @@ test('parameters become the documented query strings', async () => {
   await api.functions(3, { sort: 'tottime', order: 'asc', q: 'a&b=c', offset: 100, limit: 50 });
   await api.func(3, 7);
   await api.upload(new Uint8Array([1]), 'my file.prof');
+  await api.profiles({ q: 'a b', label: ['service:api', 'branch:a&b'], offset: 50, limit: 50 });
+  await api.editLabels(3, { branch: 'main', old: null });
   assert.deepEqual(fetchImpl.seen.map((s) => s.url), [
     '/api/profiles/3/tree?path=9%2C0&depth=5&cutoff=0.01',
     '/api/profiles/3/tree?depth=10&cutoff=0',
     '/api/profiles/3/functions?sort=tottime&order=asc&q=a%26b%3Dc&offset=100&limit=50',
     '/api/profiles/3/functions/7',
     '/api/profiles?name=my+file.prof',
+    '/api/profiles?q=a+b&label=service%3Aapi&label=branch%3Aa%26b&offset=50&limit=50',
+    '/api/profiles/3/labels',
   ]);
   assert.equal(fetchImpl.seen[4].init.method, 'POST');
+  assert.equal(fetchImpl.seen[6].init.method, 'PATCH');
+  assert.deepEqual(JSON.parse(fetchImpl.seen[6].init.body), { branch: 'main', old: null });
 });
 
 test("the server's error message is what the error says", async () => {

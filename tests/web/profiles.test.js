@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readProfiles, readServer, uploadName } from '../../web/js/model/profiles.js';
+import { readProfilePage, readProfiles, readServer, uploadName } from '../../web/js/model/profiles.js';
 
 test('token needs: as said, else the cautious choice', () => {
   assert.deepEqual(readServer({ version: '0.1.0', reads: 'open', uploads: 'open' }), { reads: 'open', uploads: 'open' });
@@ -25,8 +25,8 @@ const LISTING = {
 
 test('profiles as the index shows them, newest first', () => {
   assert.deepEqual(readProfiles(LISTING), [
-    { id: 2, name: 'hostile.prof', writer: 'cProfile', size: 994, loadedAt: 1795795150, totalTime: 0.7460000000000001, functions: 10 },
-    { id: 1, name: 'profile_module.prof', writer: 'profile', size: 744, loadedAt: 1795795150, totalTime: 0.018067900000000102, functions: 11 },
+    { id: 2, name: 'hostile.prof', writer: 'cProfile', size: 994, loadedAt: 1795795150, totalTime: 0.7460000000000001, functions: 10, labels: [] },
+    { id: 1, name: 'profile_module.prof', writer: 'profile', size: 744, loadedAt: 1795795150, totalTime: 0.018067900000000102, functions: 11, labels: [] },
   ]);
   const shuffled = readProfiles({ profiles: [
     { id: 3, loaded_at: 100 }, { id: 9, loaded_at: 300 }, { id: 5 }, { id: 4, loaded_at: 300 }, { id: 7, loaded_at: 200 },
@@ -40,7 +40,7 @@ test('an entry that cannot be linked to is left out; odd figures are blank', () 
     null, 'x', { id: 0 }, { id: -1 }, { id: '3' }, { id: 1.5 }, { id: 2 ** 53 },
     { id: 6, name: 7, writer: null, size: -1, loaded_at: 'yesterday', total_tt: 'nan', n_funcs: 2.5, url: 'javascript:alert(1)' },
   ] });
-  assert.deepEqual(list, [{ id: 6, name: '', writer: '', size: null, loadedAt: null, totalTime: 'nan', functions: null }]);
+  assert.deepEqual(list, [{ id: 6, name: '', writer: '', size: null, loadedAt: null, totalTime: 'nan', functions: null, labels: [] }]);
   assert.ok(!('url' in list[0]), 'the answer\'s url is never used');
   for (const bad of [null, {}, { profiles: {} }, []]) assert.throws(() => readProfiles(bad), /not a list of profiles/);
 });
@@ -55,4 +55,16 @@ test('upload names: no control characters, at most 255 bytes of whole characters
   assert.equal(cut, 'é'.repeat(127), '2-byte characters: 254 bytes, not half of one more');
   assert.equal(new TextEncoder().encode(uploadName('😀'.repeat(100))).length, 252);
   assert.equal(uploadName(`${'a'.repeat(254)}😀`), 'a'.repeat(254));
+});
+
+test('a page of a listing: labels sorted by key, odd ones left out; the total', () => {
+  const page = readProfilePage({ total: 120, offset: 50, limit: 50, profiles: [
+    { id: 4, labels: { service: 'api', branch: 'main', 'bad key': 'x', n: 5 } },
+    { id: 3, labels: ['x'] },
+  ] });
+  assert.equal(page.total, 120);
+  assert.deepEqual(page.profiles[0].labels, [{ key: 'branch', value: 'main' }, { key: 'service', value: 'api' }]);
+  assert.deepEqual(page.profiles[1].labels, []);
+  assert.equal(readProfilePage({ profiles: [{ id: 1 }] }).total, 1, 'no total: the page\'s own count');
+  assert.equal(readProfilePage({ total: -3, profiles: [] }).total, 0);
 });

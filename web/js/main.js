@@ -6,7 +6,9 @@ import { formatCount, formatDuration } from './layout/format.js';
 import { capNotice } from './layout/notes.js';
 import { visibleText } from './layout/text.js';
 import { createApi } from './model/api.js';
+import { readLabels } from './model/labels.js';
 import { searchTree } from './model/search.js';
+import { parseIndexQuery } from './state/index-query.js';
 import { createStore } from './state/store.js';
 import { parseUrlState } from './state/url-state.js';
 import { syncUrl } from './state/url-sync.js';
@@ -19,6 +21,7 @@ import { download, safeFileName } from './ui/download.js';
 import { createHoverPanel } from './ui/hover-panel.js';
 import { createIndexView } from './ui/index-view.js';
 import { createLegendView } from './ui/legend-view.js';
+import { showProfileLabels } from './ui/profile-labels.js';
 import { createTableView, downloadTableCsv } from './ui/table-view.js';
 import { createToolbar } from './ui/toolbar.js';
 import { icicleSvg, sunburstSvg } from './render/svg.js';
@@ -40,7 +43,9 @@ function startIndex() {
   document.title = 'profviz';
   $('index').hidden = false;
   showMessage('', '');
-  createIndexView($('index'), { api, onOpen: (url) => window.location.assign(url) });
+  createIndexView($('index'), {
+    api, onOpen: (url) => window.location.assign(url), initialQuery: parseIndexQuery(window.location.search),
+  });
 }
 
 function startProfile(initial) {
@@ -70,6 +75,7 @@ function startProfile(initial) {
     const raw = $('raw');
     raw.href = `/api/profiles/${profile}/raw`;
     raw.hidden = false;
+    showProfileLabels($('labels'), { api, id: profile, labels: readLabels(p.labels), open: (url) => window.location.assign(url) });
   }, (e) => {
     if (e?.name !== 'AbortError') store.set({ treeState: 'error', treeError: e.message });
   });

@@ -64,7 +64,11 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
   const get = (url, signal) => request('GET', url, { signal });
   const query = (params) => {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
+    for (const [k, v] of Object.entries(params)) {
+      // An array is a repeated parameter (label=a:1&label=b:2).
+      if (Array.isArray(v)) for (const one of v) q.append(k, String(one));
+      else if (v !== undefined && v !== null) q.set(k, String(v));
+    }
     const s = q.toString();
     return s === '' ? '' : `?${s}`;
   };
@@ -78,7 +82,8 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
     hasToken: () => token() !== null,
 
     server: (signal) => get('/api/server', signal),
-    profiles: (signal) => get('/api/profiles', signal),
+    // params: q, label (an array of "key:value"), offset, limit
+    profiles: (params, signal) => get(`/api/profiles${query(params ?? {})}`, signal),
     profile: (id, signal) => get(profileUrl(id), signal),
     // params: sort, order, q, offset, limit (docs/api.md)
     functions: (id, params, signal) => get(`${profileUrl(id)}/functions${query(params)}`, signal),
@@ -89,5 +94,9 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
     upload: (blob, name, signal) =>
       request('POST', `/api/profiles${query({ name })}`, { body: blob, signal }),
     remove: (id, signal) => request('DELETE', profileUrl(id), { signal }),
+    // patch: { key: "value" } sets a label, { key: null } removes it
+    editLabels: (id, patch, signal) => request('PATCH', `${profileUrl(id)}/labels`, {
+      body: JSON.stringify(patch), headers: { 'Content-Type': 'application/json' }, signal,
+    }),
   };
 }

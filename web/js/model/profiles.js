@@ -1,6 +1,8 @@
 // Answers of GET /api/server and GET /api/profiles, for the index page,
 // checked before use (see model/functions.js for why).
 
+import { readLabels } from './labels.js';
+
 // Which tokens the server wants.  Anything but the documented words reads as
 // the cautious choice for each: no upload is offered unless uploads are said
 // to be open, and no token is asked for reads unless said (a 401 asks anyway).
@@ -29,9 +31,17 @@ export function readProfiles(json) {
       loadedAt: typeof p.loaded_at === 'number' && Number.isFinite(p.loaded_at) ? p.loaded_at : null,
       totalTime: typeof p.total_tt === 'number' || typeof p.total_tt === 'string' ? p.total_tt : null,
       functions: isCount(p.n_funcs) ? p.n_funcs : null,
+      labels: readLabels(p.labels),
     }))
     // Ids are never reused, so a larger one was stored later.
     .sort((a, b) => (b.loadedAt ?? -Infinity) - (a.loadedAt ?? -Infinity) || b.id - a.id);
+}
+
+// One page of a listing: its profiles and how many match in all (the
+// page's own count when the server did not say).
+export function readProfilePage(json) {
+  const profiles = readProfiles(json);
+  return { profiles, total: isCount(json.total) ? Math.max(json.total, profiles.length) : profiles.length };
 }
 
 // The API refuses a display name over 255 bytes of UTF-8 or with a control

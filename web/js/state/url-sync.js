@@ -7,6 +7,7 @@
 // current one, so that Back leaves the page's zooms rather than replaying
 // every keystroke typed into the search box.
 
+import { formatIndexQuery, parseIndexQuery } from './index-query.js';
 import { formatUrlState, parseUrlState } from './url-state.js';
 
 const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order'];
@@ -48,6 +49,38 @@ export function syncUrl(store, win = globalThis.window) {
     },
     stop() {
       unsubscribe();
+      win.removeEventListener('popstate', onPop);
+    },
+  };
+}
+
+// The index page's query (state/index-query.js) in its URL, the same way:
+// go(query) is how the UI changes what is listed.  A filter or a page is a
+// place to go back from (push); the search box's text, as it is typed,
+// replaces.  onChange(query) is told of every change, the user's walks
+// through the history included.  Returns { go(query, { replace }), stop() }.
+export function syncIndexUrl(initial, onChange, win = globalThis.window) {
+  let query = initial;
+  const canonical = formatIndexQuery(query);
+  if (canonical !== win.location.pathname + win.location.search) win.history.replaceState(null, '', canonical);
+
+  const onPop = () => {
+    query = parseIndexQuery(win.location.search);
+    onChange(query);
+  };
+  win.addEventListener('popstate', onPop);
+
+  return {
+    go(next, { replace = false } = {}) {
+      const url = formatIndexQuery(next);
+      query = next;
+      if (url !== win.location.pathname + win.location.search) {
+        if (replace) win.history.replaceState(null, '', url);
+        else win.history.pushState(null, '', url);
+      }
+      onChange(query);
+    },
+    stop() {
       win.removeEventListener('popstate', onPop);
     },
   };

@@ -14,14 +14,29 @@
 //
 // An upload of a file stored before (the same bytes: the API answers 200
 // with "existed": true) opens nothing: the page says so and links to it.
+//
+// The list is one page of GET /api/profiles: the search box (names and
+// label values), label filters (a label chip on a row adds one) and the
+// page are the URL's (state/index-query.js, kept there by
+// state/url-sync.js's syncIndexUrl), so a filtered list can be shared and
+// Back undoes a filter.  Labels are edited on the rows when writes are
+// allowed.
 
 import { dateFromUnix, formatBytes, formatCount, formatDuration } from '../layout/format.js';
-import { readProfiles, readServer, uploadName } from '../model/profiles.js';
+import { readLabels } from '../model/labels.js';
+import { readProfilePage, readServer, uploadName } from '../model/profiles.js';
+import { listParams, pageCount, pageSpan, withLabel, withoutLabel, withSearch } from '../state/index-query.js';
+import { syncIndexUrl } from '../state/url-sync.js';
 import { element } from './dom.js';
+import { createLabelChips } from './label-chips.js';
 import { visibleText } from '../layout/text.js';
+
+// Typing in the search box lists again this long after the last key.
+const SEARCH_DELAY_MS = 250;
 
 const COLUMNS = [
   { label: 'name' },
+  { label: 'labels', title: 'Click a label to list only the profiles that have it' },
   { label: 'writer', title: 'The profiler that wrote the file, as far as the file tells' },
   { label: 'loaded', title: 'When it was stored here' },
   { label: 'size', title: 'Size of the file', num: true },
@@ -30,7 +45,9 @@ const COLUMNS = [
   { label: '', title: '' },
 ];
 
-export function createIndexView(container, { api, onOpen }) {
+// initialQuery: parseIndexQuery(location.search); win: the window
+// (injectable, as url-sync's).
+export function createIndexView(container, { api, onOpen, initialQuery, win = globalThis.window }) {
   const heading = element('h2', { textContent: 'Profiles' });
 
   const tokenWhy = element('p', { id: 'token-why' });
@@ -65,8 +82,29 @@ export function createIndexView(container, { api, onOpen }) {
     }))]),
     body,
   ]);
-  container.replaceChildren(heading, tokenForm, drop, listStatus, table);
+  const searchInput = element('input', {
+    id: 'profile-search', type: 'search', placeholder: 'Search names and labels', autocomplete: 'off', spellcheck: false,
+  });
+  searchInput.setAttribute('aria-label', 'Search profiles by name or label value');
+  const filters = element('span', { id: 'filters' });
+  const searchForm = element('form', { id: 'list-search' }, [searchInput, filters]);
+  searchForm.setAttribute('role', 'search');
 
+  const prev = element('button', { type: 'button', id: 'page-prev', textContent: '← Newer' });
+  const next = element('button', { type: 'button', id: 'page-next', textContent: 'Older →' });
+  const span = element('span', { id: 'page-span' });
+  const pager = element('nav', { id: 'pager', hidden: true }, [prev, span, next]);
+  pager.setAttribute('aria-label', 'Pages of profiles');
+
+  container.replaceChildren(heading, tokenForm, drop, searchForm, listStatus, table, pager);
+
+  let query = initialQuery;
+  const urls = syncIndexUrl(initialQuery, (q) => {
+    query = q;
+    if (searchInput.value !== q.q) searchInput.value = q.q;
+    load();
+  }, win);
+  searchInput.value = query.q;
   let server = null;      // readServer(): what the server wants
   let loading = null;     // AbortController of the current load()
   let uploading = false;
@@ -86,13 +124,21 @@ export function createIndexView(container, { api, onOpen }) {
         askToken('missing', 'This server needs a token to show its profiles.');
         listStatus.textContent = '';
       } else {
-        const profiles = readProfiles(await api.profiles(mine.signal));
-        showList(profiles);
+        const page = readProfilePage(await api.profiles(listParams(query), mine.signal));
+        // A page past the end (a stale link, profiles deleted since): the last one.
+        if (page.profiles.length === 0 && page.total > 0 && query.page > 1) {
+          urls.go({ ...query, page: pageCount(page.total) }, { replace: true });
+          return;
+        }
+        showList(page.profiles);
+        showPager(page);
         if (server.uploads === 'token' && !api.hasToken()) askToken('missing', 'Uploading and deleting on this server need a token.');
         else tokenForm.hidden = true;
-        if (profiles.length > 0) listStatus.textContent = '';
-        else listStatus.replaceChildren('No profiles yet: run ', element('code', { textContent: 'profviz FILE' }),
-          canWrite() ? ' on a profile, or drop the file here.' : ' on a profile to add one.');
+        const filtered = query.q !== '' || query.labels.length > 0;
+        if (page.profiles.length > 0) listStatus.textContent = '';
+        else if (filtered) listStatus.textContent = 'No profile matches this search.';
+        else listStatus.replaceChildren('No profiles yet: run ', element('code', { textContent: 'profviz upload FILE' }),
+          canWrite() ? ' or drop a file here.' : ' to add one.');
       }
       container.dataset.state = 'ready';
     } catch (error) {
@@ -123,7 +169,55 @@ export function createIndexView(container, { api, onOpen }) {
   function showList(profiles) {
     body.replaceChildren(...profiles.map(profileRow));
     table.hidden = profiles.length === 0;
+    showFilters();
   }
+
+  // The active label filters, each a button that removes it.
+  function showFilters() {
+    filters.replaceChildren(...query.labels.map((l) => {
+      const text = `${l.key}=${visibleText(l.value)}`;
+      const b = element('button', { type: 'button', className: 'label-filter', textContent: `${text} ×` });
+      b.title = `Stop filtering by ${text}`;
+      b.addEventListener('click', () => urls.go(withoutLabel(query, l)));
+      return b;
+    }));
+  }
+
+  function showPager({ profiles, total }) {
+    const pages = pageCount(total);
+    pager.hidden = total === 0 || (pages === 1 && query.page === 1);
+    span.textContent = `${pageSpan(query.page, profiles.length, total)} · page ${query.page} of ${pages}`;
+    prev.disabled = query.page <= 1;
+    next.disabled = query.page >= pages;
+  }
+
+  const goPage = (page) => urls.go({ ...query, page });
+  prev.addEventListener('click', () => goPage(query.page - 1));
+  next.addEventListener('click', () => goPage(query.page + 1));
+
+  let typing = null;
+  const search = (replace) => {
+    clearTimeout(typing);
+    if (searchInput.value !== query.q) urls.go(withSearch(query, searchInput.value), { replace });
+  };
+  searchInput.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => search(true), SEARCH_DELAY_MS);
+  });
+  searchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    search(false);
+  });
+
+  // PATCH a row's labels; a refused token is said as for deletes.
+  const editLabels = (id) => async (patch) => {
+    try {
+      return readLabels((await api.editLabels(id, patch))?.labels);
+    } catch (error) {
+      writeRefused(error);
+      throw error;
+    }
+  };
 
   function profileRow(p) {
     const title = p.name === '' ? `profile ${p.id}` : visibleText(p.name);
@@ -139,8 +233,14 @@ export function createIndexView(container, { api, onOpen }) {
       remove.addEventListener('click', () => removeProfile(p.id, title, remove));
       actions.append(remove);
     }
+    const labels = createLabelChips({
+      labels: p.labels,
+      onPick: (l) => urls.go(withLabel(query, l)),
+      onEdit: canWrite() ? editLabels(p.id) : null,
+    });
     const tr = element('tr', {}, [
       element('td', { className: 'name' }, [link]),
+      element('td', { className: 'labels-cell' }, [labels]),
       element('td', { textContent: p.writer }),
       element('td', {}, [when]),
       element('td', { className: 'num', textContent: formatBytes(p.size) }),
