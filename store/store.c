@@ -77,6 +77,7 @@ enum {
     STMT_FOREIGN_KEYS,
     STMT_CACHE_SIZE,
     STMT_USER_VERSION,
+    STMT_DATA_VERSION,
     STMT_COUNT_OBJECTS,
     STMT_BEGIN_READ,
     STMT_BEGIN_WRITE,
@@ -119,6 +120,7 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_FOREIGN_KEYS] = "PRAGMA foreign_keys = ON",
     [STMT_CACHE_SIZE] = "PRAGMA cache_size = " CACHE_SIZE_SQL,
     [STMT_USER_VERSION] = "PRAGMA user_version",
+    [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_COUNT_OBJECTS] = "SELECT count(*) FROM sqlite_schema",
     [STMT_BEGIN_READ] = "BEGIN",
     [STMT_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -338,6 +340,11 @@ static int query_int(pv_store *s, int id, int64_t *out, const char *what, pv_err
     *out = sqlite3_column_int64(st, 0);
     finish(st);
     return PV_OK;
+}
+
+int pv_store_data_version(pv_store *s, int64_t *out, pv_err *err)
+{
+    return query_int(s, STMT_DATA_VERSION, out, "reading data_version", err);
 }
 
 /* A nullable time column: NULL is the NaN that was stored. */
