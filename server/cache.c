@@ -13,6 +13,7 @@
 #include "cache.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -234,12 +235,13 @@ static pv_cached *find(pv_cache *c, int64_t id)
 /* ---- building -------------------------------------------------------- */
 
 /* What the graph will take in memory, estimated from the profile: its
- * arrays (callees and callers each hold every edge, tops at most every
- * function) and its strings. */
+ * arrays (callees and callers each hold every edge, with a placement per
+ * callee edge and a group per caller edge; tops at most every function)
+ * and its strings. */
 static size_t graph_bytes(const pv_profile *p)
 {
     size_t n = sizeof(pv_graph) + p->n_funcs * (sizeof(pv_gfunc) + sizeof(uint32_t)) +
-               2 * p->n_edges * sizeof(pv_gedge);
+               p->n_edges * (2 * sizeof(pv_gedge) + sizeof(pv_gplace) + sizeof(pv_ggroup));
     for (size_t i = 0; i < p->n_funcs; i++)
         n += strlen(p->funcs[i].file) + strlen(p->funcs[i].name) + 2;
     return n;
@@ -263,6 +265,9 @@ static int build(pv_cached *e, pv_store *reader, pv_err *err)
     if (rc == PV_OK)
         make_graph(e, &p);
     pv_arena_release(&arena);
+    /* Reading the profile back took as much memory again as the graph,
+     * in pieces glibc keeps for reuse; give it back now. */
+    malloc_trim(0);
     return rc;
 }
 

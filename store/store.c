@@ -43,7 +43,7 @@ extern const size_t pv_store_files_count;
  * and rarely touch a spilled page again.  8 MiB measured faster than both
  * the 2 MiB default (more spilling) and 32 MiB (more fresh memory to
  * fault in), and bounds what each reader connection keeps. */
-#define CACHE_SIZE_SQL "-8192"
+#define CACHE_SIZE_SQL "-8192"  /* KiB: PV_STORE_PAGE_CACHE */
 
 /* Rows per multi-row INSERT.  A statement per row spends much of its time
  * starting and finishing the statement; 128 rows per statement took a

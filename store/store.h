@@ -115,6 +115,10 @@ typedef struct pv_profile_info {
     int64_t n_funcs, n_edges;     /* functions with an entry; caller->callee edges */
 } pv_profile_info;
 
+/* The page cache each connection may fill (store.c's cache_size), bytes:
+ * memory a server's budget counts for every connection it opens. */
+#define PV_STORE_PAGE_CACHE ((size_t)8 << 20)
+
 /* SQLite's PRAGMA data_version of this connection: it changes when
  * another connection (another thread's, another process's) has committed
  * since it was last read, so a reader can tell when what it cached may
