@@ -301,7 +301,8 @@ void pv_ctx_graph_release(pv_ctx *ctx, pv_cached *e)
 size_t pv_ctx_view_bytes(const pv_ctx *ctx)
 {
     size_t share = pv_cache_budget(ctx->cache) / PV_CTX_VIEW_SHARE;
-    return share < PV_CTX_VIEW_BYTES ? share : PV_CTX_VIEW_BYTES;
+    return share < PV_CTX_VIEW_MIN ? PV_CTX_VIEW_MIN
+         : share < PV_CTX_VIEW_BYTES ? share : PV_CTX_VIEW_BYTES;
 }
 
 int pv_ctx_compute_begin(pv_ctx *ctx, size_t bytes, double deadline_ms)

@@ -80,8 +80,10 @@ void pv_ctx_graph_release(pv_ctx *ctx, pv_cached *e);
 
 /* The most one view's answer may take (its JSON, estimated while the
  * tree is built): a 32nd of the memory budget, at most 8 MiB, so that
- * the views computed at once (below) fit beside the graphs. */
+ * the views computed at once (below) fit beside the graphs; at least
+ * 64 KiB, a few hundred boxes, whatever the budget. */
 #define PV_CTX_VIEW_BYTES ((size_t)8 << 20)
+#define PV_CTX_VIEW_MIN ((size_t)64 << 10)
 #define PV_CTX_VIEW_SHARE 32
 
 size_t pv_ctx_view_bytes(const pv_ctx *ctx);

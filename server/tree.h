@@ -48,10 +48,11 @@ typedef struct pv_tree_limits {
 /* Why a tree stopped short of the depth asked for. */
 enum { PV_TREE_FULL = 0, PV_TREE_CAP_BOXES, PV_TREE_CAP_BYTES, PV_TREE_CAP_TIME };
 
-/* What a box's JSON (api_tree.c) takes besides its name and file, bytes:
- * the keys and a dozen figures, most printed to 17 digits (a view of the
- * synthetic 100k profile averages 265 bytes a box, names included). */
-#define PV_TREE_BOX_JSON 220
+/* What a box's JSON (api_tree.c) takes at most besides its name and
+ * file, bytes: the keys (about 130) and five figures of up to 24
+ * characters (a view of the synthetic 100k profile averages 265 bytes a
+ * box, names included). */
+#define PV_TREE_BOX_JSON 260
 
 typedef struct pv_tree_node {
     int64_t func;           /* function id, or PV_TREE_ROOT / PV_TREE_SMALLER */
