@@ -88,6 +88,14 @@ void pv_jbuf_raw(pv_jbuf *b, const char *text, size_t n)
     b->s[b->len] = '\0';
 }
 
+void pv_jbuf_repeat(pv_jbuf *b, size_t at, size_t n)
+{
+    char *to = room(b, n);  /* may move b->s: the source is found after */
+    memcpy(to, b->s + at, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
 void pv_jbuf_string(pv_jbuf *b, const char *wtf8)
 {
     const unsigned char *p = (const unsigned char *)wtf8;
@@ -250,23 +258,95 @@ static size_t write_g(int neg, const char *digits, int n, int exp10, int prec, c
     return (size_t)(o - buf);
 }
 
+__extension__ typedef unsigned __int128 u128;
+
+/* |v| correctly rounded to 17 significant digits, ties to even as printf
+ * rounds, into d17 and the power of ten of its first digit into *exp10;
+ * exactly, without printf.  |v| = m 2^e with m < 2^53, and m 5^k fits in
+ * 128 bits for k <= 32: for 1e-15 <= |v| < 1e16 (times of profiles),
+ * |v| 10^k = m 5^k 2^(e+k) is a shift of that product.  Returns 0
+ * outside that range. */
+static int exact_digits17(double v, char *d17, int *exp10)
+{
+    static const uint64_t e16 = 10000000000000000u, e17 = 100000000000000000u;
+    double a = fabs(v);
+    if (!(a >= 1e-15 && a < 1e16))
+        return 0;
+    int e2;
+    uint64_t m = (uint64_t)ldexp(frexp(a, &e2), 53);
+    int e = e2 - 53;
+    int lead = (int)floor(log10(a));  /* may be one off near a power of ten */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int k = 16 - lead;  /* |v| 10^k in [10^16, 10^17) */
+        if (k < 0 || k > 32)
+            return 0;
+        u128 n = m;
+        for (int i = 0; i < k; i++)
+            n *= 5;
+        int shift = e + k;
+        uint64_t q;
+        int up = 0;
+        if (shift >= 0) {
+            if (shift > 64)
+                return 0;
+            n <<= shift;
+            if (n >= e17) {
+                lead++;
+                continue;
+            }
+            q = (uint64_t)n;
+        } else {
+            if (-shift >= 127)
+                return 0;
+            u128 whole = n >> -shift, rest = n - (whole << -shift);
+            u128 half = (u128)1 << (-shift - 1);
+            if (whole >= e17) {
+                lead++;
+                continue;
+            }
+            q = (uint64_t)whole;
+            up = rest > half || (rest == half && (q & 1));
+        }
+        if (q < e16) {
+            lead--;
+            continue;
+        }
+        q += (uint64_t)up;
+        if (q == e17) {  /* 99..9.5 rounds to 10..0 */
+            q = e16;
+            lead++;
+        }
+        for (int i = 16; i >= 0; i--) {
+            d17[i] = (char)('0' + q % 10);
+            q /= 10;
+        }
+        *exp10 = lead;
+        return 1;
+    }
+    return 0;
+}
+
 /* The shortest of %.15g, %.16g, %.17g that reads back exactly: what
  * Python's repr shows, so figures match pstats' output.  printf's
- * multi-precision conversion is the cost of a tree view's JSON, so it
- * runs once, for 17 digits; 16 and 15 are rounded from those (printf
- * again only in the rare exact-half case) and checked without strtod
- * where Clinger's fast path applies.  v finite, not a whole number
- * below 10^15 (pv_format_double's fast path). */
+ * multi-precision conversion was most of a tree view's cost: the 17
+ * digits come from exact_digits17 (printf only outside its range), 16 and
+ * 15 are rounded from those (printf again only in the rare exact-half
+ * case) and checked without strtod where Clinger's fast path applies.
+ * v finite, not a whole number below 10^15 (pv_format_double's fast
+ * path). */
 static size_t shortest_g(double v, char *buf, size_t cap)
 {
-    char e17[40];
-    snprintf(e17, sizeof e17, "%.16e", v);
-    const char *p = e17 + (e17[0] == '-');
     char d17[17];
-    d17[0] = p[0];
-    memcpy(d17 + 1, p + 2, 16);
-    int exp17 = atoi(p + 19);
-    int neg = e17[0] == '-';
+    int exp17;
+    int neg = signbit(v) != 0;
+    if (!exact_digits17(v, d17, &exp17)) {
+        char e17[40];
+        snprintf(e17, sizeof e17, "%.16e", v);
+        const char *p = e17 + neg;
+        d17[0] = p[0];
+        memcpy(d17 + 1, p + 2, 16);
+        exp17 = atoi(p + 19);
+    }
     for (int prec = 15; prec <= 16; prec++) {
         char d[17];
         int exp10 = exp17;

@@ -50,6 +50,8 @@ void pv_jbuf_free(pv_jbuf *b);
 char *pv_jbuf_take(pv_jbuf *b, size_t *len);
 void pv_jbuf_raw(pv_jbuf *b, const char *text, size_t n);
 #define pv_jbuf_lit(b, literal) pv_jbuf_raw((b), (literal), sizeof(literal) - 1)
+/* Appends again the n bytes written at offset `at`. */
+void pv_jbuf_repeat(pv_jbuf *b, size_t at, size_t n);
 void pv_jbuf_string(pv_jbuf *b, const char *wtf8);  /* as pv_json_string */
 void pv_jbuf_int(pv_jbuf *b, int64_t v);
 void pv_jbuf_double(pv_jbuf *b, double v);          /* as pv_json_double */

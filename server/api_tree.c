@@ -17,6 +17,7 @@
  * gzip-compressed once a client asked for gzip (gzip.h).
  * SPDX-License-Identifier: MIT
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,12 @@
 
 /* The name shown for the synthetic root: all the profile's time. */
 #define ROOT_NAME "(all)"
+
+/* Whether a and b print the same (0.0 and -0.0 do not). */
+static int same_double(double a, double b)
+{
+    return a == b && signbit(a) == signbit(b);
+}
 
 /* Writes box n (of tree t) as JSON, with its subtree when `children`. */
 static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_tree_node *n,
@@ -61,7 +68,9 @@ static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_
         pv_jbuf_string(b, name);
     }
     pv_jbuf_lit(b, ",\"time\":");
+    size_t time_at = b->len;
     pv_jbuf_double(b, n->time);
+    size_t time_len = b->len - time_at;
     pv_jbuf_lit(b, ",\"self\":");
     pv_jbuf_double(b, n->self);
     pv_jbuf_lit(b, ",\"calls\":");
@@ -72,18 +81,20 @@ static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_
     pv_jbuf_raw(b, n->calls_exact ? "true" : "false", n->calls_exact ? 4 : 5);
     pv_jbuf_lit(b, ",\"more\":");
     pv_jbuf_raw(b, n->more ? "true" : "false", n->more ? 4 : 5);
-    /* An exact box's bounds are its time: printed once, copied twice. */
-    size_t at = b->len;
+    /* Bounds often equal the time (an exact box) or each other: printed
+     * once, copied. */
     pv_jbuf_lit(b, ",\"lo\":");
-    pv_jbuf_double(b, n->lo);
-    if (n->hi == n->lo) {
-        size_t len = b->len - at - 6;  /* the digits after ,"lo": */
-        pv_jbuf_lit(b, ",\"hi\":");
-        pv_jbuf_raw(b, b->s + at + 6, len);
-    } else {
-        pv_jbuf_lit(b, ",\"hi\":");
+    size_t lo_at = b->len;
+    if (same_double(n->lo, n->time))
+        pv_jbuf_repeat(b, time_at, time_len);
+    else
+        pv_jbuf_double(b, n->lo);
+    size_t lo_len = b->len - lo_at;
+    pv_jbuf_lit(b, ",\"hi\":");
+    if (same_double(n->hi, n->lo))
+        pv_jbuf_repeat(b, lo_at, lo_len);
+    else
         pv_jbuf_double(b, n->hi);
-    }
     pv_jbuf_lit(b, ",\"n_merged\":");
     pv_jbuf_int(b, n->n_merged);
     if (children) {

@@ -107,9 +107,12 @@ START_TEST(doubles_print_as_the_shortest_of_15_16_17_digits)
     uint64_t x = 88172645463325252u;
     double edges[] = {0.0, -0.0, 0.1, 0.3, 1e-5, 1e-4, 1e15, 1e16, 9.999999999999999e14,
                       123456789012345.6, 5e-324, 1.7976931348623157e308, -2.5, 76.06402260900096,
-                      0.033181758000000006, 1e22, 1e23, 8.920000000000001e-07};
+                      0.033181758000000006, 1e22, 1e23, 8.920000000000001e-07,
+                      /* ties at the 18th digit, to even: ...12|5 and ...37|5 */
+                      123456789012345.125, 123456789012345.375, 9999999999999999.0,
+                      0.99999999999999994, 1e-15, 9.9999999999999998e-16, 1e16 - 2};
     size_t n_edges = sizeof edges / sizeof *edges;
-    for (size_t i = 0; i < 400000 + n_edges; i++) {
+    for (size_t i = 0; i < 1000000 + n_edges; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -122,6 +125,8 @@ START_TEST(doubles_print_as_the_shortest_of_15_16_17_digits)
                 continue;
         } else if (i % 4 == 1) {
             v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (int)(x % 40) - 20);
+            if (x & 1)  /* near a power of ten */
+                v = nextafter(pow(10, (int)(x % 40) - 20), (x & 2) ? 0 : INFINITY);
         } else if (i % 4 == 2) {
             v = (double)(x % 100000000000u) * 1e-9;
         } else {
@@ -166,9 +171,13 @@ START_TEST(json_buffer_writes_what_the_cjson_items_print)
     pv_jbuf_int(&b, INT64_MIN);
     pv_jbuf_lit(&b, ",");
     pv_jbuf_int(&b, 0);
+    /* Repeated past the buffer's first capacity (it moves). */
+    for (int i = 0; i < 3; i++)
+        pv_jbuf_repeat(&b, 0, 20);
     size_t len;
     char *text = pv_jbuf_take(&b, &len);
-    ck_assert_str_eq(text, "-9223372036854775808,0");
+    ck_assert_str_eq(text, "-9223372036854775808,0-9223372036854775808"
+                           "-9223372036854775808-9223372036854775808");
     ck_assert_uint_eq(len, strlen(text));
     ck_assert_ptr_null(b.s);
     free(text);
