@@ -112,7 +112,7 @@ START_TEST(doubles_print_as_the_shortest_of_15_16_17_digits)
                       123456789012345.125, 123456789012345.375, 9999999999999999.0,
                       0.99999999999999994, 1e-15, 9.9999999999999998e-16, 1e16 - 2};
     size_t n_edges = sizeof edges / sizeof *edges;
-    for (size_t i = 0; i < 1000000 + n_edges; i++) {
+    for (size_t i = 0; i < 300000 + n_edges; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -188,6 +188,9 @@ Suite *pv_common_suite(void)
 {
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("core");
+    /* The doubles' test prints each value the slow way too: seconds under
+     * the sanitizers. */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, arena_returns_aligned_distinct_blocks);
     tcase_add_test(tc, arena_refuses_beyond_its_limit);
     tcase_add_test(tc, arena_strndup_copies_and_terminates);
