@@ -56,3 +56,24 @@ load_e2e() {
     done
     rm -rf "$(dirname "$db")"
 }
+
+# start_server DB [OPTION...]: `profviz serve -p 0 -q` on DB in the
+# background; sets $server (its pid) and $base (its URL, with a slash).
+# The caller's EXIT trap stops it ([[ -n $server ]] && kill "$server").
+start_server() {
+    local db=$1 out
+    shift
+    out=$(mktemp)
+    "$BUILD/cli/profviz" serve --db "$db" -p 0 -q "$@" >"$out" 2>"$out.log" &
+    server=$!
+    for _ in $(seq 100); do [[ -s $out ]] && break; sleep 0.1; done
+    base=$(head -1 "$out")
+    [[ -n $base ]] || { cat "$out.log" >&2; return 1; }
+    rm -f "$out" "$out.log"
+}
+
+# rss: the server's resident memory now and at its peak, from /proc.
+rss() {
+    awk '/^VmRSS|^VmHWM/ { printf "%s %d MiB  ", $1, $2 / 1024 } END { print "" }' \
+        "/proc/$server/status"
+}

@@ -43,19 +43,10 @@ trap cleanup EXIT
 say "profviz serve"
 db=$tmp/bench.db
 id=$("$BUILD/cli/profviz" load -q --db "$db" "$prof")
-"$BUILD/cli/profviz" serve --db "$db" -p 0 -q >"$tmp/url" 2>"$tmp/log" &
-server=$!
-for _ in $(seq 100); do [[ -s $tmp/url ]] && break; sleep 0.1; done
-base=$(head -1 "$tmp/url")
-[[ -n $base ]] || { cat "$tmp/log" >&2; exit 1; }
+start_server "$db"
 path="api/profiles/$id/tree?depth=10"
 # The first request reads the profile and builds its graph.
 curl -sf -o /dev/null -w "first request (graph built): %{time_total} s\n" "$base$path"
-
-rss() {
-    awk '/^VmRSS|^VmHWM/ { printf "%s %d MiB  ", $1, $2 / 1024 } END { print "" }' \
-        "/proc/$server/status"
-}
 
 # A different cutoff for every request: 0.001 plus a count, per wrk thread.
 cat >"$tmp/views.lua" <<'LUA'

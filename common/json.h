@@ -12,6 +12,7 @@
 #define PV_JSON_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A JSON string from WTF-8 text: encoded surrogates become \udXXX escapes,
@@ -27,7 +28,32 @@ cJSON *pv_json_int(int64_t v);
  * "inf" and "-inf" for non-finite values (JSON has no such numbers). */
 cJSON *pv_json_double(double v);
 
-/* Writes the same shortest round-trip text into buf (at least 32 bytes). */
-void pv_format_double(double v, char *buf, size_t cap);
+/* Writes the same shortest round-trip text into buf (at least 32 bytes);
+ * returns its length. */
+size_t pv_format_double(double v, char *buf, size_t cap);
+
+/* JSON text written straight into a growing buffer, for answers too big
+ * to build as cJSON items first (a tree view of thousands of boxes: one
+ * malloc per item and a second pass to print cost more than the tree).
+ * The values are written exactly as the cJSON helpers above print them.
+ * Ownership: the buffer is malloc'd; pv_jbuf_take hands it over,
+ * pv_jbuf_free frees it. */
+typedef struct pv_jbuf {
+    char *s;        /* NUL-terminated text */
+    size_t len, cap;
+} pv_jbuf;
+
+void pv_jbuf_init(pv_jbuf *b, size_t reserve);
+void pv_jbuf_free(pv_jbuf *b);
+/* The text (the caller frees it) and its length; the buffer is empty
+ * after. */
+char *pv_jbuf_take(pv_jbuf *b, size_t *len);
+void pv_jbuf_raw(pv_jbuf *b, const char *text, size_t n);
+#define pv_jbuf_lit(b, literal) pv_jbuf_raw((b), (literal), sizeof(literal) - 1)
+/* Appends again the n bytes written at offset `at`. */
+void pv_jbuf_repeat(pv_jbuf *b, size_t at, size_t n);
+void pv_jbuf_string(pv_jbuf *b, const char *wtf8);  /* as pv_json_string */
+void pv_jbuf_int(pv_jbuf *b, int64_t v);
+void pv_jbuf_double(pv_jbuf *b, double v);          /* as pv_json_double */
 
 #endif

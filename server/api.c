@@ -292,6 +292,7 @@ int pv_respond_json_text(pv_response *res, int status, char *text, size_t len,
     pv_response_release(res);
     res->status = status;
     res->content_type = "application/json";
+    res->encoding = NULL;
     res->body = text;
     res->len = len;
     res->body_free = text_free;

@@ -51,6 +51,7 @@ typedef struct pv_response {
     const char *cache_control;    /* static string; NULL means "no-store" */
     const char *etag;             /* static string, e.g. an asset's; NULL for none */
     const char *allow;            /* 405: the methods the resource takes */
+    const char *encoding;         /* static: "gzip" when body is compressed; NULL: plain */
     int challenge;                /* 401: ask for a bearer token */
     char disposition[160];        /* Content-Disposition value; "" for none */
     void *body;                   /* the bytes to send */

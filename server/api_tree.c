@@ -1,59 +1,163 @@
 /* api_tree.c — /api/profiles/{id}/tree: one view of the call tree, as
  * nested JSON.
  *
- * The tree itself is tree.c's (pv_tree_build, from the cached graph);
- * this file reads the view's parameters and prints what the view holds:
- * the path from the top to the view root, then the view root and its
- * subtree, and whether the box limit left levels out ("capped").  A box is {"id", "name", "file", "line", "time", "self",
- * "calls", "exact", "lo", "hi", "n_merged", "children"}; the synthetic
- * root above the top level and the "(N smaller)" boxes have "id": null.
+ * The tree itself is tree.c's (pv_tree_build_limited, from the cached
+ * graph); this file reads the view's parameters, bounds what the view may
+ * cost, and prints what the view holds: the path from the top to the view
+ * root, then the view root and its subtree, and which limit left levels
+ * out ("capped").  A box is {"id", "file", "line", "name", "time", "self",
+ * "calls", "exact", "calls_exact", "more", "lo", "hi", "n_merged",
+ * "children"}; the synthetic root above the top level and the
+ * "(N smaller)" boxes have "id": null.
+ *
+ * The JSON is written straight into one buffer (json.h's pv_jbuf), not
+ * built as cJSON items: a view of a big profile holds thousands of boxes,
+ * and one allocation per value then a second pass to print it cost more
+ * than computing the tree.  Views are kept with the graph once printed,
+ * gzip-compressed once a client asked for gzip (gzip.h).
  * SPDX-License-Identifier: MIT
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "gzip.h"
 #include "json.h"
 #include "xalloc.h"
 
 #define DEFAULT_DEPTH 10
 #define DEFAULT_CUTOFF 0.001
 
+/* Time one view may take to build, from the request's start, ms: a view
+ * this slow blocks the other connections its server thread polls, and
+ * 0.5 s is still an answer a user waits for. */
+#define VIEW_MS 500.0
+
 /* The name shown for the synthetic root: all the profile's time. */
 #define ROOT_NAME "(all)"
 
-cJSON *pv_api_tree_node(const pv_graph *g, const pv_tree *t, const pv_tree_node *n, int children)
+/* Whether a and b print the same (0.0 and -0.0 do not). */
+static int same_double(double a, double b)
 {
-    cJSON *o = cJSON_CreateObject();
+    return a == b && signbit(a) == signbit(b);
+}
+
+/* Writes box n (of tree t) as JSON, with its subtree when `children`. */
+static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_tree_node *n,
+                      int children)
+{
     if (n->func >= 0) {
-        pv_api_add_func(o, g, (uint32_t)n->func);
+        const pv_gfunc *fn = &g->funcs[n->func];
+        pv_jbuf_lit(b, "{\"id\":");
+        pv_jbuf_int(b, n->func);
+        pv_jbuf_lit(b, ",\"file\":");
+        pv_jbuf_string(b, fn->file);
+        pv_jbuf_lit(b, ",\"line\":");
+        pv_jbuf_int(b, fn->line);
+        pv_jbuf_lit(b, ",\"name\":");
+        pv_jbuf_string(b, fn->name);
     } else {
         char name[32];
         if (n->func == PV_TREE_SMALLER)
             snprintf(name, sizeof name, "(%u smaller)", (unsigned)n->n_merged);
         else
             snprintf(name, sizeof name, "%s", ROOT_NAME);
-        cJSON_AddNullToObject(o, "id");
-        cJSON_AddStringToObject(o, "file", "");
-        cJSON_AddItemToObject(o, "line", pv_json_int(0));
-        cJSON_AddStringToObject(o, "name", name);
+        pv_jbuf_lit(b, "{\"id\":null,\"file\":\"\",\"line\":0,\"name\":");
+        pv_jbuf_string(b, name);
     }
-    cJSON_AddItemToObject(o, "time", pv_json_double(n->time));
-    cJSON_AddItemToObject(o, "self", pv_json_double(n->self));
-    cJSON_AddItemToObject(o, "calls", pv_json_double(n->calls));
-    cJSON_AddBoolToObject(o, "exact", n->exact);
-    cJSON_AddBoolToObject(o, "calls_exact", n->calls_exact);
-    cJSON_AddBoolToObject(o, "more", n->more);
-    cJSON_AddItemToObject(o, "lo", pv_json_double(n->lo));
-    cJSON_AddItemToObject(o, "hi", pv_json_double(n->hi));
-    cJSON_AddItemToObject(o, "n_merged", pv_json_int(n->n_merged));
+    pv_jbuf_lit(b, ",\"time\":");
+    size_t time_at = b->len;
+    pv_jbuf_double(b, n->time);
+    size_t time_len = b->len - time_at;
+    pv_jbuf_lit(b, ",\"self\":");
+    pv_jbuf_double(b, n->self);
+    pv_jbuf_lit(b, ",\"calls\":");
+    pv_jbuf_double(b, n->calls);
+    pv_jbuf_lit(b, ",\"exact\":");
+    pv_jbuf_raw(b, n->exact ? "true" : "false", n->exact ? 4 : 5);
+    pv_jbuf_lit(b, ",\"calls_exact\":");
+    pv_jbuf_raw(b, n->calls_exact ? "true" : "false", n->calls_exact ? 4 : 5);
+    pv_jbuf_lit(b, ",\"more\":");
+    pv_jbuf_raw(b, n->more ? "true" : "false", n->more ? 4 : 5);
+    /* Bounds often equal the time (an exact box) or each other: printed
+     * once, copied. */
+    pv_jbuf_lit(b, ",\"lo\":");
+    size_t lo_at = b->len;
+    if (same_double(n->lo, n->time))
+        pv_jbuf_repeat(b, time_at, time_len);
+    else
+        pv_jbuf_double(b, n->lo);
+    size_t lo_len = b->len - lo_at;
+    pv_jbuf_lit(b, ",\"hi\":");
+    if (same_double(n->hi, n->lo))
+        pv_jbuf_repeat(b, lo_at, lo_len);
+    else
+        pv_jbuf_double(b, n->hi);
+    pv_jbuf_lit(b, ",\"n_merged\":");
+    pv_jbuf_int(b, n->n_merged);
     if (children) {
-        cJSON *arr = cJSON_AddArrayToObject(o, "children");
-        for (uint32_t i = 0; i < n->n_children; i++)
-            cJSON_AddItemToArray(arr, pv_api_tree_node(g, t, &t->nodes[n->first_child + i], 1));
+        pv_jbuf_lit(b, ",\"children\":[");
+        for (uint32_t i = 0; i < n->n_children; i++) {
+            if (i)
+                pv_jbuf_lit(b, ",");
+            write_box(b, g, t, &t->nodes[n->first_child + i], 1);
+        }
+        pv_jbuf_lit(b, "]");
     }
-    return o;
+    pv_jbuf_lit(b, "}");
+}
+
+cJSON *pv_api_tree_node(const pv_graph *g, const pv_tree *t, const pv_tree_node *n, int children)
+{
+    pv_jbuf b;
+    pv_jbuf_init(&b, 512);
+    write_box(&b, g, t, n, children);
+    cJSON *item = cJSON_CreateRaw(b.s);
+    pv_jbuf_free(&b);
+    if (!item)
+        abort();  /* out of memory: xalloc.h's rule */
+    return item;
+}
+
+/* What stopped the view short, for "capped". */
+static const char *const cap_reasons[] = {
+    [PV_TREE_CAP_BOXES] = "boxes",
+    [PV_TREE_CAP_BYTES] = "bytes",
+    [PV_TREE_CAP_TIME] = "time",
+};
+
+/* The whole answer: {"path": [...], "root": {...}, "capped": ...}. */
+static void write_view(pv_jbuf *b, const pv_graph *g, const pv_tree *t,
+                       const pv_tree_limits *lim)
+{
+    pv_jbuf_lit(b, "{\"path\":[");
+    for (size_t i = 0; i < t->path_len; i++) {
+        if (i)
+            pv_jbuf_lit(b, ",");
+        write_box(b, g, t, &t->path[i], 0);
+    }
+    pv_jbuf_lit(b, "],\"root\":");
+    write_box(b, g, t, &t->nodes[0], 1);
+    if (t->capped) {
+        pv_jbuf_lit(b, ",\"capped\":{\"reason\":\"");
+        pv_jbuf_raw(b, cap_reasons[t->capped], strlen(cap_reasons[t->capped]));
+        pv_jbuf_lit(b, "\",\"limit\":");
+        if (t->capped == PV_TREE_CAP_BOXES)
+            pv_jbuf_int(b, (int64_t)lim->max_boxes);
+        else if (t->capped == PV_TREE_CAP_BYTES)
+            pv_jbuf_int(b, (int64_t)lim->max_bytes);
+        else
+            pv_jbuf_int(b, (int64_t)VIEW_MS);
+        pv_jbuf_lit(b, ",\"boxes\":");
+        pv_jbuf_int(b, (int64_t)t->n_nodes);
+        pv_jbuf_lit(b, ",\"depth\":");
+        pv_jbuf_int(b, t->shown_depth);
+        pv_jbuf_lit(b, "}}");
+    } else {
+        pv_jbuf_lit(b, ",\"capped\":false}");
+    }
 }
 
 /* Parses "path": function ids separated by commas, "" for none.  On
@@ -105,40 +209,86 @@ static char *view_key(const uint32_t *path, size_t path_len, int64_t depth, doub
     return key;
 }
 
+/* Answers with a view's text, kept or just printed: as gzip bytes when
+ * the client takes them, else plain.  Takes ownership of `text`. */
+static int send_view(pv_response *res, char *text, size_t len, int gzipped, int want_gzip,
+                     pv_err *err)
+{
+    if (gzipped && !want_gzip) {
+        char *plain;
+        size_t plain_len;
+        int rc = pv_gunzip(text, len, &plain, &plain_len);
+        free(text);
+        if (rc != 0)
+            return pv_err_set(err, PV_E_IO, "a kept view does not decompress");
+        text = plain;
+        len = plain_len;
+    }
+    pv_respond_json_text(res, 200, text, len, free);
+    res->encoding = gzipped && want_gzip ? "gzip" : NULL;
+    return PV_OK;
+}
+
 /* The view's JSON, printed now or kept from before: a view never changes,
  * and printing (shortest round-trip doubles above all) costs more than
- * building the tree. */
+ * building the tree.  `t0`: when the view's work began (pv_tree_now_ms).
+ * A view the clock cut short is not kept: on a less busy server it may
+ * show more. */
 static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t path_len,
-                     int64_t depth, double cutoff, pv_response *res, pv_err *err)
+                     int64_t depth, double cutoff, int want_gzip, double t0, pv_response *res,
+                     pv_err *err)
 {
+    pv_cache *cache = pv_ctx_cache(ctx);
     char *key = view_key(path, path_len, depth, cutoff);
     size_t len;
-    char *text = pv_cached_text(pv_ctx_cache(ctx), e, key, &len);
+    int gzipped;
+    char *text = pv_cached_text(cache, e, key, &len, &gzipped);
     if (text) {
+        if (want_gzip && !gzipped && len >= PV_GZIP_MIN) {
+            /* Kept plain for a client that did not take gzip: compress
+             * it once, keep that. */
+            char *gz;
+            size_t gz_len;
+            pv_gzip(text, len, &gz, &gz_len);
+            free(text);
+            pv_cached_keep_text(cache, e, key, gz, gz_len, 1);
+            text = gz;
+            len = gz_len;
+            gzipped = 1;
+        }
         free(key);
-        pv_respond_json_text(res, 200, text, len, free);
-        return PV_OK;
+        return send_view(res, text, len, gzipped, want_gzip, err);
     }
     const pv_graph *g = pv_cached_graph(e);
+    pv_tree_limits lim = {.max_boxes = PV_TREE_MAX_NODES,
+                          .max_bytes = pv_ctx_view_bytes(ctx),
+                          .deadline_ms = t0 + VIEW_MS};
+    /* In flight: the boxes (about a third of their JSON) and the text,
+     * twice while it is copied or compressed. */
+    size_t in_flight = 3 * lim.max_bytes;
+    int slot = pv_ctx_compute_begin(ctx, in_flight, lim.deadline_ms);
     pv_tree t;
-    int rc = pv_tree_build(g, path, path_len, (unsigned)depth, cutoff, &t, err);
+    int rc = pv_tree_build_limited(g, path, path_len, (unsigned)depth, cutoff, &lim, &t, err);
     if (rc == PV_OK) {
-        cJSON *doc = cJSON_CreateObject();
-        cJSON *steps = cJSON_AddArrayToObject(doc, "path");
-        for (size_t i = 0; i < t.path_len; i++)
-            cJSON_AddItemToArray(steps, pv_api_tree_node(g, &t, &t.path[i], 0));
-        cJSON_AddItemToObject(doc, "root", pv_api_tree_node(g, &t, &t.nodes[0], 1));
-        if (t.capped) {
-            cJSON *cap = cJSON_AddObjectToObject(doc, "capped");
-            cJSON_AddItemToObject(cap, "max_boxes", pv_json_int(PV_TREE_MAX_NODES));
-            cJSON_AddItemToObject(cap, "depth", pv_json_int(t.shown_depth));
-        } else {
-            cJSON_AddFalseToObject(doc, "capped");
-        }
+        pv_jbuf b;
+        pv_jbuf_init(&b, t.json_bytes + 64);
+        write_view(&b, g, &t, &lim);
+        int keep = t.capped != PV_TREE_CAP_TIME;
         pv_tree_release(&t);
-        pv_respond_json(res, 200, doc);
-        pv_cached_keep_text(pv_ctx_cache(ctx), e, key, res->body, res->len);
+        text = pv_jbuf_take(&b, &len);
+        gzipped = 0;
+        if (want_gzip && len >= PV_GZIP_MIN) {
+            char *gz;
+            pv_gzip(text, len, &gz, &len);
+            free(text);
+            text = gz;
+            gzipped = 1;
+        }
+        if (keep)
+            pv_cached_keep_text(cache, e, key, text, len, gzipped);
+        rc = send_view(res, text, len, gzipped, want_gzip, err);
     }
+    pv_ctx_compute_end(ctx, in_flight, slot);
     free(key);
     return rc;
 }
@@ -157,10 +307,14 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
         rc = parse_path(pv_request_query(req, "path"), &path, &path_len, &err);
     if (rc != PV_OK)
         return pv_respond_err(res, &err);
+    int want_gzip = pv_accepts_gzip(pv_request_header(req, "Accept-Encoding"));
     pv_cached *e;
     rc = pv_ctx_graph(ctx, req->ids[0], &e, &err);
     if (rc == PV_OK) {
-        rc = tree_json(ctx, e, path, path_len, depth, cutoff, res, &err);
+        /* The view's time starts once the graph is there: a graph built
+         * for this request is not the view's cost. */
+        double t0 = pv_tree_now_ms();
+        rc = tree_json(ctx, e, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
         pv_ctx_graph_release(ctx, e);
     }
     free(path);

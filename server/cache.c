@@ -13,6 +13,7 @@
 #include "cache.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ typedef struct kept_text {
     char *key;
     char *text;
     size_t len;
+    int gzipped;                /* text is gzip bytes (gzip.h) */
     struct kept_text *next;     /* most recently used first */
 } kept_text;
 
@@ -60,6 +62,7 @@ struct pv_cache {
     size_t n_listed;            /* entries in the list */
     size_t bytes;               /* sum of listed READY entries' bytes */
     size_t budget;
+    size_t reserved;            /* in flight (pv_cache_reserve): the graphs get the rest */
     int64_t *pinned;            /* ids never evicted (pv_cache_pin), a few at most */
     size_t n_pinned, cap_pinned;
 };
@@ -160,18 +163,65 @@ static int is_pinned(const pv_cache *c, int64_t id)
     return 0;
 }
 
-/* Evicts least recently used graphs until the budget holds, keeping the
- * newest one however large it is (a query needs at least that one) and
- * the pinned ones (nothing could build them again). */
-static void evict(pv_cache *c)
+static size_t text_bytes(const kept_text *t)
+{
+    return sizeof *t + strlen(t->key) + 1 + t->len + 1;
+}
+
+static int over_budget(const pv_cache *c)
+{
+    return c->bytes + c->reserved > c->budget;
+}
+
+/* Frees the least recently used texts of e until the budget holds or e
+ * has none left.  Cache lock and e's memo_lock held. */
+static void drop_texts(pv_cache *c, pv_cached *e)
+{
+    while (over_budget(c) && e->texts) {
+        kept_text **p = &e->texts;
+        while ((*p)->next)
+            p = &(*p)->next;
+        size_t n = text_bytes(*p);
+        e->bytes -= n;
+        if (e->listed)
+            c->bytes -= n;
+        text_free(*p);
+        *p = NULL;
+        e->n_texts--;
+    }
+}
+
+/* Evicts least recently used graphs until the budget (less what is in
+ * flight) holds, keeping the newest one however large it is (a query
+ * needs at least that one) and the pinned ones (nothing could build them
+ * again); then, if it still does not hold, the texts kept with the
+ * newest.  `locked_texts`: the entry whose memo_lock the caller holds
+ * (its texts are dropped without taking it again), or NULL. */
+static void evict_locked(pv_cache *c, pv_cached *locked_texts)
 {
     pv_cached *e = c->tail;
-    while (c->bytes > c->budget && e && e != c->head) {
+    while (over_budget(c) && e && e != c->head) {
         pv_cached *prev = e->prev;
         if (e->state == READY && !is_pinned(c, e->id))
             drop(c, e);
         e = prev;
     }
+    for (e = c->head; over_budget(c) && e; e = e->next) {
+        if (e->state != READY)
+            continue;
+        if (e == locked_texts) {
+            drop_texts(c, e);
+        } else if (pthread_mutex_trylock(&e->memo_lock) == 0) {
+            /* trylock: the lock order is memo_lock, then the cache's. */
+            drop_texts(c, e);
+            pthread_mutex_unlock(&e->memo_lock);
+        }
+    }
+}
+
+static void evict(pv_cache *c)
+{
+    evict_locked(c, NULL);
 }
 
 static pv_cached *find(pv_cache *c, int64_t id)
@@ -185,12 +235,13 @@ static pv_cached *find(pv_cache *c, int64_t id)
 /* ---- building -------------------------------------------------------- */
 
 /* What the graph will take in memory, estimated from the profile: its
- * arrays (callees and callers each hold every edge, tops at most every
- * function) and its strings. */
+ * arrays (callees and callers each hold every edge, with a placement per
+ * callee edge and a group per caller edge; tops at most every function)
+ * and its strings. */
 static size_t graph_bytes(const pv_profile *p)
 {
     size_t n = sizeof(pv_graph) + p->n_funcs * (sizeof(pv_gfunc) + sizeof(uint32_t)) +
-               2 * p->n_edges * sizeof(pv_gedge);
+               p->n_edges * (2 * sizeof(pv_gedge) + sizeof(pv_gplace) + sizeof(pv_ggroup));
     for (size_t i = 0; i < p->n_funcs; i++)
         n += strlen(p->funcs[i].file) + strlen(p->funcs[i].name) + 2;
     return n;
@@ -214,6 +265,9 @@ static int build(pv_cached *e, pv_store *reader, pv_err *err)
     if (rc == PV_OK)
         make_graph(e, &p);
     pv_arena_release(&arena);
+    /* Reading the profile back took as much memory again as the graph,
+     * in pieces glibc keeps for reuse; give it back now. */
+    malloc_trim(0);
     return rc;
 }
 
@@ -383,15 +437,16 @@ size_t pv_cached_n_entries(const pv_cached *e)
 }
 
 /* Adds `delta` bytes (possibly negative) to what e holds, and to the
- * cache's total while e is listed, evicting others if that passes the
- * budget.  Takes the cache lock. */
+ * cache's total while e is listed, evicting others (or e's older texts)
+ * if that passes the budget.  Takes the cache lock; the caller holds e's
+ * memo_lock. */
 static void count_bytes(pv_cache *c, pv_cached *e, ptrdiff_t delta)
 {
     pthread_mutex_lock(&c->lock);
     e->bytes += (size_t)delta;
     if (e->listed) {
         c->bytes += (size_t)delta;
-        evict(c);
+        evict_locked(c, e);
     }
     pthread_mutex_unlock(&c->lock);
 }
@@ -422,7 +477,7 @@ const void *pv_cached_memo(pv_cache *c, pv_cached *e, unsigned slot, pv_memo_fn 
     return memo;
 }
 
-char *pv_cached_text(pv_cache *c, pv_cached *e, const char *key, size_t *len)
+char *pv_cached_text(pv_cache *c, pv_cached *e, const char *key, size_t *len, int *gzipped)
 {
     char *copy = NULL;
     pthread_mutex_lock(&e->memo_lock);
@@ -435,32 +490,42 @@ char *pv_cached_text(pv_cache *c, pv_cached *e, const char *key, size_t *len)
         copy = pv_xmalloc(t->len + 1);
         memcpy(copy, t->text, t->len + 1);
         *len = t->len;
+        *gzipped = t->gzipped;
         break;
     }
     pthread_mutex_unlock(&e->memo_lock);
     return copy;
 }
 
-static size_t text_bytes(const kept_text *t)
-{
-    return sizeof *t + strlen(t->key) + 1 + t->len + 1;
-}
-
 void pv_cached_keep_text(pv_cache *c, pv_cached *e, const char *key, const char *text,
-                         size_t len)
+                         size_t len, int gzipped)
 {
     if (len > c->budget / 16)
         return;
     kept_text *t = pv_xmalloc(sizeof *t);
     t->key = pv_xstrdup(key);
-    t->text = pv_xstrndup(text, len);
+    t->text = pv_xmalloc(len + 1);
+    memcpy(t->text, text, len);
+    t->text[len] = '\0';
     t->len = len;
+    t->gzipped = gzipped;
     ptrdiff_t delta = (ptrdiff_t)text_bytes(t);
     pthread_mutex_lock(&e->memo_lock);
+    /* The same view kept before (plain, now compressed; or printed by two
+     * threads at once) is replaced. */
+    for (kept_text **p = &e->texts; *p; p = &(*p)->next) {
+        if (strcmp((*p)->key, key) == 0) {
+            kept_text *old = *p;
+            *p = old->next;
+            delta -= (ptrdiff_t)text_bytes(old);
+            text_free(old);
+            e->n_texts--;
+            break;
+        }
+    }
     t->next = e->texts;
     e->texts = t;
-    /* Over the count: the least recently used goes.  (Two threads that
-     * printed the same view both keep it; the older copy ages out.) */
+    /* Over the count: the least recently used goes. */
     if (++e->n_texts > PV_CACHE_TEXTS) {
         kept_text **p = &e->texts;
         while ((*p)->next)
@@ -472,6 +537,37 @@ void pv_cached_keep_text(pv_cache *c, pv_cached *e, const char *key, const char 
     }
     count_bytes(c, e, delta);
     pthread_mutex_unlock(&e->memo_lock);
+}
+
+void pv_cache_reserve(pv_cache *c, size_t bytes)
+{
+    pthread_mutex_lock(&c->lock);
+    c->reserved += bytes;
+    evict(c);
+    pthread_mutex_unlock(&c->lock);
+}
+
+void pv_cache_unreserve(pv_cache *c, size_t bytes)
+{
+    pthread_mutex_lock(&c->lock);
+    c->reserved -= bytes;
+    pthread_mutex_unlock(&c->lock);
+}
+
+size_t pv_cache_budget(const pv_cache *c)
+{
+    return c->budget;
+}
+
+void pv_cache_ids(pv_cache *c, int64_t **ids, size_t *n)
+{
+    pthread_mutex_lock(&c->lock);
+    *ids = pv_xmalloc((c->n_listed ? c->n_listed : 1) * sizeof **ids);
+    *n = 0;
+    for (pv_cached *e = c->head; e; e = e->next)
+        if (e->state == READY && !is_pinned(c, e->id))
+            (*ids)[(*n)++] = e->id;
+    pthread_mutex_unlock(&c->lock);
 }
 
 void pv_cache_stats(pv_cache *c, size_t *n_graphs, size_t *bytes)

@@ -16,7 +16,9 @@
  * pinned until the store has it.
  * Other derived data of a graph is kept with it and freed with it: memos
  * (the functions table's sorted indexes) and the last responses printed
- * for it (tree views: the same view asked again costs a copy).
+ * for it (tree views: the same view asked again costs a copy).  The
+ * budget counts all of it, and what requests reserve while they compute:
+ * it is the server's memory for profiles, not only for graphs.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_CACHE_H
@@ -109,13 +111,31 @@ const void *pv_cached_memo(pv_cache *c, pv_cached *e, unsigned slot, pv_memo_fn 
 #define PV_CACHE_TEXTS 32
 
 /* The text kept for `key` with this graph, as a malloc'd copy (the caller
- * frees it) and its length; NULL when none is kept. */
-char *pv_cached_text(pv_cache *c, pv_cached *e, const char *key, size_t *len);
+ * frees it; NUL-terminated), its length, and whether it is gzip bytes
+ * (gzip.h); NULL when none is kept. */
+char *pv_cached_text(pv_cache *c, pv_cached *e, const char *key, size_t *len, int *gzipped);
 
-/* Keeps a copy of text[0..len) for `key`, counted against the budget; a
- * text over a sixteenth of the budget is not kept. */
+/* Keeps a copy of text[0..len) for `key` (replacing what was kept for
+ * it), counted against the budget; a text over a sixteenth of the budget
+ * is not kept.  When the budget does not hold, other graphs go first,
+ * then the least recently used texts, this graph's included. */
 void pv_cached_keep_text(pv_cache *c, pv_cached *e, const char *key, const char *text,
-                         size_t len);
+                         size_t len, int gzipped);
+
+/* Memory a request is using while it computes (a view's boxes and
+ * text): counted against the budget until unreserved, so the cache
+ * evicts to make room for it.  Every reserve is matched by an unreserve
+ * of the same size. */
+void pv_cache_reserve(pv_cache *c, size_t bytes);
+void pv_cache_unreserve(pv_cache *c, size_t bytes);
+
+/* The budget given to pv_cache_new, bytes. */
+size_t pv_cache_budget(const pv_cache *c);
+
+/* The ids of the profiles whose graphs are cached and built from the
+ * store (not pinned, not being built), in a malloc'd array of *n: the
+ * ones to look up again when another connection may have deleted some. */
+void pv_cache_ids(pv_cache *c, int64_t **ids, size_t *n);
 
 /* How many graphs are cached and their estimated bytes, for tests and
  * logs. */

@@ -5,19 +5,36 @@
  * kept in a list so pv_ctx_close can close them all: the daemon's threads
  * have stopped by then, and a key destructor would run at thread exit,
  * which in the in-process tests is after the context is gone.
+ *
+ * Another server (or `profviz delete`) may delete a profile from the same
+ * store; the graph cache would go on answering for it.  Before a graph is
+ * served, the thread's reader reads SQLite's data_version (a counter
+ * private to the connection, bumped by other connections' commits): when
+ * it moved, every cached profile is looked up again and those gone are
+ * forgotten.  Reading it costs a microsecond; the look-ups happen only
+ * after a commit.
  * SPDX-License-Identifier: MIT
  */
 #include "ctx.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pending.h"
 #include "sha256.h"
 #include "xalloc.h"
+
+/* One thread's read connection, and the data_version it last saw. */
+typedef struct reader {
+    pv_store *store;
+    int64_t data_version;
+    int seen;               /* data_version was read once */
+} reader;
 
 struct pv_ctx {
     char *db_path;
@@ -30,11 +47,15 @@ struct pv_ctx {
     pthread_cond_t writer_free;
     int writer_busy;
     pv_pending *pending;           /* profiles served before their commit */
-    pthread_key_t reader_key;      /* this thread's pv_store */
+    pthread_key_t reader_key;      /* this thread's reader */
     pthread_mutex_t readers_lock;  /* guards readers */
-    pv_store **readers;            /* every reader opened, for pv_ctx_close */
+    reader **readers;              /* every reader opened, for pv_ctx_close */
     size_t n_readers, cap_readers;
     pv_cache *cache;
+    /* Views being computed (pv_ctx_compute_begin), at most `slots`. */
+    pthread_mutex_t compute_lock;
+    pthread_cond_t compute_free;
+    unsigned computing, slots;
     /* SHA-256 of the tokens: comparing digests takes the same time
      * whatever the length or content of the guess. */
     unsigned char token[32], read_token[32];
@@ -50,12 +71,26 @@ static void digest(const char *s, size_t n, unsigned char out[32])
     pv_sha256_final(&h, out);
 }
 
+/* glibc's malloc, left alone, keeps what the server frees: with its
+ * defaults 43 views of 23 MB each took a server from 46 MiB to 1.5 GiB
+ * (the mmap threshold rises to the largest block freed, so big texts
+ * then come from arenas that never shrink).  A fixed threshold sends
+ * blocks of a megabyte and more (views, graphs' arrays) to mmap, which
+ * free returns at once; fewer arenas leave less memory stranded in
+ * arenas of threads that no longer allocate.  Figures in bench/README.md. */
+static void tune_malloc(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    mallopt(M_ARENA_MAX, 2);
+}
+
 int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err)
 {
     *out = NULL;
     if (opts->read_token && !opts->token)
         return pv_err_set(err, PV_E_USAGE,
                           "a read token needs a write token too, or anyone could upload");
+    tune_malloc();
     pv_ctx *ctx = pv_xcalloc(1, sizeof *ctx);
     int rc = pv_store_open(opts->db_path, opts->reserve ? PV_STORE_RESERVE : 0, &ctx->writer,
                            err);
@@ -71,6 +106,15 @@ int pv_ctx_open(const pv_ctx_opts *opts, pv_ctx **out, pv_err *err)
     if (pthread_key_create(&ctx->reader_key, NULL) != 0)
         abort();  /* only when the process ran out of keys */
     ctx->cache = pv_cache_new(opts->cache_bytes ? opts->cache_bytes : PV_CTX_DEFAULT_CACHE);
+    pv_cache_reserve(ctx->cache, PV_STORE_PAGE_CACHE);  /* the writer's */
+    pthread_mutex_init(&ctx->compute_lock, NULL);
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&ctx->compute_free, &monotonic);
+    pthread_condattr_destroy(&monotonic);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    ctx->slots = cpus > 0 ? (unsigned)cpus : 1;
     if ((ctx->has_token = opts->token != NULL))
         digest(opts->token, strlen(opts->token), ctx->token);
     if ((ctx->has_read_token = opts->read_token != NULL))
@@ -90,9 +134,13 @@ void pv_ctx_close(pv_ctx *ctx)
     pv_retention_stop(ctx->retention);
     pthread_setspecific(ctx->reader_key, NULL);
     pthread_key_delete(ctx->reader_key);
-    for (size_t i = 0; i < ctx->n_readers; i++)
-        pv_store_close(ctx->readers[i]);
+    for (size_t i = 0; i < ctx->n_readers; i++) {
+        pv_store_close(ctx->readers[i]->store);
+        free(ctx->readers[i]);
+    }
     free(ctx->readers);
+    pthread_cond_destroy(&ctx->compute_free);
+    pthread_mutex_destroy(&ctx->compute_lock);
     pv_cache_free(ctx->cache);
     pv_pending_free(ctx->pending);
     pv_store_close(ctx->writer);
@@ -103,20 +151,31 @@ void pv_ctx_close(pv_ctx *ctx)
     free(ctx);
 }
 
-pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err)
+static reader *thread_reader(pv_ctx *ctx, pv_err *err)
 {
-    pv_store *s = pthread_getspecific(ctx->reader_key);
-    if (s)
-        return s;
+    reader *r = pthread_getspecific(ctx->reader_key);
+    if (r)
+        return r;
+    pv_store *s;
     if (pv_store_open(ctx->db_path, PV_STORE_READONLY, &s, err) != PV_OK)
         return NULL;
+    r = pv_xcalloc(1, sizeof *r);
+    r->store = s;
+    /* Its page cache fills as it reads: memory the budget counts. */
+    pv_cache_reserve(ctx->cache, PV_STORE_PAGE_CACHE);
     pthread_mutex_lock(&ctx->readers_lock);
     ctx->readers = pv_xgrow(ctx->readers, &ctx->cap_readers, ctx->n_readers + 1,
                             sizeof *ctx->readers);
-    ctx->readers[ctx->n_readers++] = s;
+    ctx->readers[ctx->n_readers++] = r;
     pthread_mutex_unlock(&ctx->readers_lock);
-    pthread_setspecific(ctx->reader_key, s);
-    return s;
+    pthread_setspecific(ctx->reader_key, r);
+    return r;
+}
+
+pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err)
+{
+    reader *r = thread_reader(ctx, err);
+    return r ? r->store : NULL;
 }
 
 pv_store *pv_ctx_writer_lock(pv_ctx *ctx)
@@ -219,18 +278,95 @@ int pv_ctx_raw(pv_ctx *ctx, int64_t id, unsigned char **bytes, size_t *len, pv_e
     return s ? pv_store_raw(s, id, bytes, len, err) : PV_E_DB;
 }
 
+/* Forgets the cached profiles the store no longer has, when a commit
+ * since r's last look may have deleted some (see the top). */
+static int forget_deleted(pv_ctx *ctx, reader *r, pv_err *err)
+{
+    int64_t version;
+    int rc = pv_store_data_version(r->store, &version, err);
+    if (rc != PV_OK || (r->seen && version == r->data_version))
+        return rc;
+    int64_t *ids;
+    size_t n;
+    pv_cache_ids(ctx->cache, &ids, &n);
+    for (size_t i = 0; i < n && rc == PV_OK; i++) {
+        pv_profile_info info;
+        int found = pv_store_info(r->store, ids[i], &info, err);
+        if (found == PV_OK)
+            pv_profile_info_release(&info);
+        else if (found == PV_E_NOTFOUND)
+            pv_cache_forget(ctx->cache, ids[i]);
+        else if (found != PV_E_NOTFOUND)
+            rc = found;
+    }
+    free(ids);
+    if (rc == PV_OK) {
+        r->data_version = version;
+        r->seen = 1;
+    }
+    return rc;
+}
+
 int pv_ctx_graph(pv_ctx *ctx, int64_t id, pv_cached **out, pv_err *err)
 {
     *out = NULL;
-    pv_store *reader = pv_ctx_reader(ctx, err);
-    if (!reader)
-        return err ? err->code : PV_E_DB;
-    return pv_cache_get(ctx->cache, reader, id, out, err);
+    pv_err local;
+    if (!err)
+        err = &local;
+    reader *r = thread_reader(ctx, err);
+    if (!r)
+        return err->code;
+    int rc = forget_deleted(ctx, r, err);
+    return rc == PV_OK ? pv_cache_get(ctx->cache, r->store, id, out, err) : rc;
 }
 
 void pv_ctx_graph_release(pv_ctx *ctx, pv_cached *e)
 {
     pv_cache_release(ctx->cache, e);
+}
+
+size_t pv_ctx_view_bytes(const pv_ctx *ctx)
+{
+    size_t share = pv_cache_budget(ctx->cache) / PV_CTX_VIEW_SHARE;
+    return share < PV_CTX_VIEW_MIN ? PV_CTX_VIEW_MIN
+         : share < PV_CTX_VIEW_BYTES ? share : PV_CTX_VIEW_BYTES;
+}
+
+int pv_ctx_compute_begin(pv_ctx *ctx, size_t bytes, double deadline_ms)
+{
+    /* The deadline is on pv_tree_now_ms's clock, CLOCK_MONOTONIC, which
+     * the condition variable's clock must match. */
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    double now = (double)until.tv_sec * 1e3 + (double)until.tv_nsec / 1e6;
+    double wait_ms = deadline_ms > now ? deadline_ms - now : 0.0;
+    until.tv_sec += (time_t)(wait_ms / 1e3);
+    until.tv_nsec += (long)((wait_ms - 1e3 * (double)(time_t)(wait_ms / 1e3)) * 1e6);
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&ctx->compute_lock);
+    int timed_out = 0;
+    while (ctx->computing >= ctx->slots && !timed_out)
+        timed_out = pthread_cond_timedwait(&ctx->compute_free, &ctx->compute_lock, &until) != 0;
+    int taken = ctx->computing < ctx->slots;
+    ctx->computing += (unsigned)taken;
+    pthread_mutex_unlock(&ctx->compute_lock);
+    if (taken)
+        pv_cache_reserve(ctx->cache, bytes);
+    return taken;
+}
+
+void pv_ctx_compute_end(pv_ctx *ctx, size_t bytes, int taken)
+{
+    if (!taken)
+        return;
+    pv_cache_unreserve(ctx->cache, bytes);
+    pthread_mutex_lock(&ctx->compute_lock);
+    ctx->computing--;
+    pthread_cond_signal(&ctx->compute_free);
+    pthread_mutex_unlock(&ctx->compute_lock);
 }
 
 pv_cache *pv_ctx_cache(pv_ctx *ctx)

@@ -28,7 +28,7 @@ typedef struct pv_ctx pv_ctx;
 
 typedef struct pv_ctx_opts {
     const char *db_path;     /* the store; created when missing */
-    size_t cache_bytes;      /* graph cache budget, bytes; 0: the default */
+    size_t cache_bytes;      /* memory budget for profiles, bytes (cache.h); 0: the default */
     const char *token;       /* uploads and deletes need it; NULL: open to all */
     const char *read_token;  /* API reads need it or `token`; NULL: open to all */
     int reserve;             /* keep room for deletes on a full disk (PV_STORE_RESERVE) */
@@ -82,6 +82,28 @@ int pv_ctx_raw(pv_ctx *ctx, int64_t id, unsigned char **bytes, size_t *len, pv_e
  * id. */
 int pv_ctx_graph(pv_ctx *ctx, int64_t id, pv_cached **out, pv_err *err);
 void pv_ctx_graph_release(pv_ctx *ctx, pv_cached *e);
+
+/* The most one view's answer may take (its JSON, estimated while the
+ * tree is built): a 32nd of the memory budget, at most 8 MiB, so that
+ * the views computed at once (below) fit beside the graphs; at least
+ * 64 KiB, a few hundred boxes, whatever the budget. */
+#define PV_CTX_VIEW_BYTES ((size_t)8 << 20)
+#define PV_CTX_VIEW_MIN ((size_t)64 << 10)
+#define PV_CTX_VIEW_SHARE 32
+
+size_t pv_ctx_view_bytes(const pv_ctx *ctx);
+
+/* Views are computed at most one per CPU at a time: more would only
+ * share the CPUs (each taking longer against its deadline) and hold more
+ * memory at once, while the server's other threads could not answer
+ * cheap requests.  pv_ctx_compute_begin waits for a slot until
+ * `deadline_ms` (pv_tree_now_ms's clock) and returns whether it got one;
+ * with a slot, `bytes` are reserved in the cache's budget until
+ * pv_ctx_compute_end (called with what begin returned).  Without a slot
+ * the caller computes anyway, its deadline already past, so only the
+ * smallest answer. */
+int pv_ctx_compute_begin(pv_ctx *ctx, size_t bytes, double deadline_ms);
+void pv_ctx_compute_end(pv_ctx *ctx, size_t bytes, int taken);
 
 /* The graph cache, for what handlers keep with a graph (memos, texts). */
 pv_cache *pv_ctx_cache(pv_ctx *ctx);

@@ -32,6 +32,7 @@
 
 #include "api.h"
 #include "guard.h"
+#include "gzip.h"
 #include "term.h"
 #include "xalloc.h"
 
@@ -196,11 +197,35 @@ static void log_request(const char *method, const char *path, int status, int se
                     sent ? "" : " (not sent: connection closed)");
 }
 
+static int is_json(const pv_response *res)
+{
+    return res->content_type && strcmp(res->content_type, "application/json") == 0;
+}
+
+/* Compresses a JSON body the handler left plain when the client takes
+ * gzip (gzip.h): answers of PV_GZIP_MIN bytes and more. */
+static void encode_body(struct MHD_Connection *c, pv_response *res)
+{
+    if (!is_json(res) || res->encoding || res->len < PV_GZIP_MIN ||
+        !pv_accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_ACCEPT_ENCODING)))
+        return;
+    char *gz;
+    size_t len;
+    pv_gzip(res->body, res->len, &gz, &len);
+    pv_response_release(res);
+    res->body = gz;
+    res->len = len;
+    res->body_free = free;
+    res->encoding = "gzip";
+}
+
 /* Queues `res` with the headers every response carries; the body passes
  * to libmicrohttpd (or is freed when it cannot be sent). */
 static enum MHD_Result send_response(pv_http *h, struct MHD_Connection *c, request_state *st,
                                      const char *method, const char *path, pv_response *res)
 {
+    encode_body(c, res);
     struct MHD_Response *r;
     if (res->body_free)
         r = MHD_create_response_from_buffer_with_free_callback(res->len, res->body,
@@ -220,6 +245,9 @@ static enum MHD_Result send_response(pv_http *h, struct MHD_Connection *c, reque
                res->cache_control ? res->cache_control : "no-store");
     add_header(r, MHD_HTTP_HEADER_ETAG, res->etag);
     add_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+    add_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, res->encoding);
+    if (is_json(res))
+        add_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
     if (res->challenge)
         add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"profviz\"");
     if (res->disposition[0])

@@ -38,6 +38,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xalloc.h"
 
@@ -52,6 +53,9 @@ typedef struct builder {
     size_t n_pairs, cap_pairs;
     unsigned depth;         /* levels to show below the view root */
     double min_time;        /* children below this are merged, s */
+    size_t max_boxes, max_bytes;  /* pv_tree_limits, 0 resolved */
+    double deadline_ms;
+    size_t bytes;           /* estimated JSON of the nodes so far */
 } builder;
 
 /* Where a caller->callee pair was seen on the path: how often, and at
@@ -345,6 +349,11 @@ static uint32_t add_node(builder *b, const pv_tree_node *n)
 {
     b->nodes = pv_xgrow(b->nodes, &b->cap_nodes, b->n_nodes + 1, sizeof *b->nodes);
     b->nodes[b->n_nodes] = *n;
+    b->bytes += PV_TREE_BOX_JSON;
+    if (n->func >= 0) {
+        const pv_gfunc *f = &b->g->funcs[n->func];
+        b->bytes += strlen(f->name) + strlen(f->file);
+    }
     return (uint32_t)b->n_nodes++;
 }
 
@@ -379,15 +388,59 @@ static void add_children(builder *b, uint32_t at, const pv_tree_node *kids, size
     b->nodes[at].n_children = (uint32_t)(b->n_nodes - first);
 }
 
-/* Builds the view level by level, so that when PV_TREE_MAX_NODES stops
- * it, every level shown is complete. */
+double pv_tree_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The limit the nodes so far pass (PV_TREE_CAP_*), or PV_TREE_FULL. */
+static int over_limit(const builder *b)
+{
+    if (b->n_nodes > b->max_boxes)
+        return PV_TREE_CAP_BOXES;
+    if (b->max_bytes && b->bytes > b->max_bytes)
+        return PV_TREE_CAP_BYTES;
+    return PV_TREE_FULL;
+}
+
+/* Makes nodes[start .. end) the deepest level: their children are left
+ * out, and `more` says they have some. */
+static void cut_below(builder *b, size_t start, size_t end)
+{
+    for (size_t i = start; i < end; i++) {
+        pv_tree_node *node = &b->nodes[i];
+        node->more |= node->n_children > 0;
+        node->n_children = node->first_child = 0;
+    }
+}
+
+/* How often (boxes expanded) the clock is read: a box takes about a
+ * microsecond, the clock tens of nanoseconds. */
+#define CLOCK_EVERY 64
+
+/* Builds the view level by level, so that when a limit stops it, every
+ * level shown is complete.  A box's `self` needs its children's times,
+ * so level L is finished only once its boxes' children were made: the
+ * box and byte limits drop level L+1 and keep L, the clock (which may
+ * run out in the middle of L) drops L and keeps L-1, never the first. */
 static void expand(builder *b, pv_tree *out)
 {
-    size_t level_start = 0, level_end = 1;
+    size_t above_start = 0, level_start = 0, level_end = 1, level_bytes = 0;
     for (unsigned level = 0;; level++) {
-        size_t mark = b->n_nodes;
-        int last = level >= b->depth, over = 0;
+        size_t mark = b->n_nodes, bytes_mark = b->bytes;
+        int last = level >= b->depth, over = PV_TREE_FULL;
         for (size_t i = level_start; i < level_end; i++) {
+            if (level >= 2 && b->deadline_ms > 0 && (i - level_start) % CLOCK_EVERY == 0 &&
+                pv_tree_now_ms() > b->deadline_ms) {
+                b->n_nodes = level_start;
+                b->bytes = level_bytes;
+                cut_below(b, above_start, level_start);
+                out->capped = PV_TREE_CAP_TIME;
+                out->shown_depth = level - 1;
+                return;
+            }
             if (b->nodes[i].func == PV_TREE_SMALLER)
                 continue;
             size_t n;
@@ -398,26 +451,25 @@ static void expand(builder *b, pv_tree *out)
                 b->nodes[i].more = n > 0;
             } else {
                 add_children(b, (uint32_t)i, kids, n);
-                over = b->n_nodes > PV_TREE_MAX_NODES;
+                over = over_limit(b);
             }
             free(kids);
         }
         if (over) {
             b->n_nodes = mark;
-            for (size_t i = level_start; i < level_end; i++) {
-                pv_tree_node *node = &b->nodes[i];
-                node->more |= node->n_children > 0;
-                node->n_children = node->first_child = 0;
-            }
-            out->capped = 1;
+            b->bytes = bytes_mark;
+            cut_below(b, level_start, level_end);
+            out->capped = (uint8_t)over;
             out->shown_depth = level;
             return;
         }
         out->shown_depth = level;
         if (last || b->n_nodes == mark)
             return;
+        above_start = level_start;
         level_start = mark;
         level_end = b->n_nodes;
+        level_bytes = bytes_mark;
     }
 }
 
@@ -454,6 +506,13 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
 int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsigned depth,
                   double cutoff, pv_tree *out, pv_err *err)
 {
+    return pv_tree_build_limited(g, path, path_len, depth, cutoff, NULL, out, err);
+}
+
+int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_len,
+                          unsigned depth, double cutoff, const pv_tree_limits *limits,
+                          pv_tree *out, pv_err *err)
+{
     memset(out, 0, sizeof *out);
     if (depth > PV_TREE_MAX_DEPTH)
         return pv_err_set(err, PV_E_USAGE, "depth %u is more than %d", depth, PV_TREE_MAX_DEPTH);
@@ -462,7 +521,13 @@ int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsi
     if (path_len > PV_TREE_MAX_PATH)
         return pv_err_set(err, PV_E_USAGE, "a path of %zu steps is more than %d", path_len,
                           PV_TREE_MAX_PATH);
-    builder b = {.g = g, .depth = depth};
+    builder b = {.g = g, .depth = depth, .max_boxes = PV_TREE_MAX_NODES};
+    if (limits) {
+        if (limits->max_boxes && limits->max_boxes < b.max_boxes)
+            b.max_boxes = limits->max_boxes;
+        b.max_bytes = limits->max_bytes;
+        b.deadline_ms = limits->deadline_ms;
+    }
     pv_tree_node box = {.func = PV_TREE_ROOT, .time = g->total_tt, .lo = g->total_tt,
                         .hi = g->total_tt, .exact = 1, .calls_exact = 1, .whole = 1};
     for (size_t i = 0; i < g->n_tops; i++)
@@ -474,6 +539,9 @@ int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsi
         free(b.pairs);
         return rc;
     }
+    for (size_t i = 0; i + 1 < path_len; i++)
+        b.bytes += PV_TREE_BOX_JSON + strlen(g->funcs[path[i]].name) +
+                   strlen(g->funcs[path[i]].file);
     b.min_time = cutoff * box.time;
     box.parent = NO_NODE;
     box.depth = 0;
@@ -484,6 +552,7 @@ int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsi
     free(b.pairs);
     out->nodes = b.nodes;
     out->n_nodes = b.n_nodes;
+    out->json_bytes = b.bytes;
     out->path = steps;
     out->path_len = path_len;
     return PV_OK;

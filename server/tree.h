@@ -31,10 +31,28 @@
 #define PV_TREE_MAX_PATH 4096 /* longest path a request may give */
 /* Boxes one tree may hold: with no cutoff a tree can double with every
  * level (a 19 KB profile gave 730,000 boxes at depth 24).  Levels are
- * built whole, one after the other; the first level that would pass this
- * is left out, the boxes above it are flagged `more`, and the tree says
- * so (pv_tree.capped). */
+ * built whole, one after the other; the first level that would pass a
+ * limit (pv_tree_limits) is left out, the boxes above it are flagged
+ * `more`, and the tree says which limit stopped it (pv_tree.capped). */
 #define PV_TREE_MAX_NODES 100000
+
+/* What one view may cost.  A view of a 100,000-function profile with no
+ * cutoff, 64 levels deep, took 2-7 s of CPU and printed 23-27 MB: bounded
+ * here, it answers what fits and says what was left out. */
+typedef struct pv_tree_limits {
+    size_t max_boxes;       /* 0: PV_TREE_MAX_NODES (never more) */
+    size_t max_bytes;       /* of the view's JSON, estimated per box; 0: no limit */
+    double deadline_ms;     /* pv_tree_now_ms() after which no level is added; 0: none */
+} pv_tree_limits;
+
+/* Why a tree stopped short of the depth asked for. */
+enum { PV_TREE_FULL = 0, PV_TREE_CAP_BOXES, PV_TREE_CAP_BYTES, PV_TREE_CAP_TIME };
+
+/* What a box's JSON (api_tree.c) takes at most besides its name and
+ * file, bytes: the keys (about 130) and five figures of up to 24
+ * characters (a view of the synthetic 100k profile averages 265 bytes a
+ * box, names included). */
+#define PV_TREE_BOX_JSON 260
 
 typedef struct pv_tree_node {
     int64_t func;           /* function id, or PV_TREE_ROOT / PV_TREE_SMALLER */
@@ -63,10 +81,13 @@ typedef struct pv_tree {
      * of the i-th id (the last one is the view root, nodes[0], again). */
     pv_tree_node *path;     /* malloc'd, path_len entries (may be 0) */
     size_t path_len;
-    /* Whether PV_TREE_MAX_NODES left levels out: then the deepest level
-     * built is `shown_depth`, whose boxes with children have `more`. */
+    /* PV_TREE_FULL, or the limit that left levels out (PV_TREE_CAP_*):
+     * then the deepest level built is `shown_depth`, whose boxes with
+     * children have `more`.  The clock never stops the first level below
+     * the view root. */
     uint8_t capped;
     unsigned shown_depth;
+    size_t json_bytes;      /* the estimate max_bytes was checked against */
 } pv_tree;
 
 /* Builds the view rooted at path[0..path_len) (function ids from the
@@ -75,6 +96,14 @@ typedef struct pv_tree {
  * before), or PV_E_USAGE for a depth or cutoff out of range. */
 int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsigned depth,
                   double cutoff, pv_tree *out, pv_err *err);
+
+/* The same within `limits` (NULL: pv_tree_build's, the box limit only). */
+int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_len,
+                          unsigned depth, double cutoff, const pv_tree_limits *limits,
+                          pv_tree *out, pv_err *err);
+
+/* A monotonic clock, ms, for deadlines. */
+double pv_tree_now_ms(void);
 void pv_tree_release(pv_tree *t);
 
 #endif

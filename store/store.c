@@ -48,7 +48,7 @@ extern const size_t pv_store_files_count;
  * and rarely touch a spilled page again.  8 MiB measured faster than both
  * the 2 MiB default (more spilling) and 32 MiB (more fresh memory to
  * fault in), and bounds what each reader connection keeps. */
-#define CACHE_SIZE_SQL "-8192"
+#define CACHE_SIZE_SQL "-8192"  /* KiB: PV_STORE_PAGE_CACHE */
 
 /* Rows per multi-row INSERT.  A statement per row spends much of its time
  * starting and finishing the statement; 128 rows per statement took a
@@ -82,6 +82,7 @@ enum {
     STMT_FOREIGN_KEYS,
     STMT_CACHE_SIZE,
     STMT_USER_VERSION,
+    STMT_DATA_VERSION,
     STMT_COUNT_OBJECTS,
     STMT_BEGIN_READ,
     STMT_BEGIN_WRITE,
@@ -122,6 +123,7 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_FOREIGN_KEYS] = "PRAGMA foreign_keys = ON",
     [STMT_CACHE_SIZE] = "PRAGMA cache_size = " CACHE_SIZE_SQL,
     [STMT_USER_VERSION] = "PRAGMA user_version",
+    [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_COUNT_OBJECTS] = "SELECT count(*) FROM sqlite_schema",
     [STMT_BEGIN_READ] = "BEGIN",
     [STMT_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -355,6 +357,11 @@ static int query_int(pv_store *s, int id, int64_t *out, const char *what, pv_err
     *out = sqlite3_column_int64(st, 0);
     finish(st);
     return PV_OK;
+}
+
+int pv_store_data_version(pv_store *s, int64_t *out, pv_err *err)
+{
+    return query_int(s, STMT_DATA_VERSION, out, "reading data_version", err);
 }
 
 /* A nullable time column: NULL is the NaN that was stored. */

@@ -127,6 +127,16 @@ typedef struct pv_profile_info {
     int64_t n_funcs, n_edges;     /* functions with an entry; caller->callee edges */
 } pv_profile_info;
 
+/* The page cache each connection may fill (store.c's cache_size), bytes:
+ * memory a server's budget counts for every connection it opens. */
+#define PV_STORE_PAGE_CACHE ((size_t)8 << 20)
+
+/* SQLite's PRAGMA data_version of this connection: it changes when
+ * another connection (another thread's, another process's) has committed
+ * since it was last read, so a reader can tell when what it cached may
+ * be stale.  PV_OK or PV_E_DB. */
+int pv_store_data_version(pv_store *s, int64_t *out, pv_err *err);
+
 /* Fills *out for profile `id`: PV_OK, PV_E_NOTFOUND or PV_E_DB. */
 int pv_store_info(pv_store *s, int64_t id, pv_profile_info *out, pv_err *err);
 void pv_profile_info_release(pv_profile_info *info);

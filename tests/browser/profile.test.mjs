@@ -487,7 +487,7 @@ test('a view the server capped says so above the chart, and shows no blank level
       const cut = (b, d) => ({ ...b, more: b.more || (d === D && b.children.length > 0), children: d === D ? [] : b.children.map((c) => cut(c, d + 1)) });
       req.respond({
         status: 200, contentType: 'application/json',
-        body: JSON.stringify({ ...view, root: cut(view.root, 0), capped: { max_boxes: 100000, depth: D } }),
+        body: JSON.stringify({ ...view, root: cut(view.root, 0), capped: { reason: 'boxes', limit: 100000, boxes: 50, depth: D } }),
       });
     });
     const c = await openProfile(page, h.url('recursion.prof'));

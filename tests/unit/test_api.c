@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "gzip.h"
 #include "testutil.h"
 #include "testutil_api.h"
 #include "ctx.h"
@@ -1010,6 +1011,171 @@ START_TEST(a_small_cache_keeps_only_the_newest_graph_and_still_answers)
 }
 END_TEST
 
+/* ---- what a view may cost ------------------------------------------- */
+
+static size_t count_boxes(const cJSON *box)
+{
+    size_t n = 1;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(box, "children"))
+        n += count_boxes(c);
+    return n;
+}
+
+START_TEST(a_view_past_its_byte_limit_says_so_and_fits)
+{
+    /* A 2 MiB budget: views of at most 64 KiB. */
+    pv_ctx_close(ctx);
+    pv_ctx_opts opts = {.db_path = db_path, .cache_bytes = (size_t)2 << 20};
+    pv_err err;
+    ck_assert_int_eq(pv_ctx_open(&opts, &ctx, &err), PV_OK);
+    ck_assert_uint_eq(pv_ctx_view_bytes(ctx), PV_CTX_VIEW_MIN);
+    int64_t id = load("real_unittest.prof");
+    char target[96];
+    snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=64&cutoff=0", (long long)id);
+    reply *r = get_ok(target, 200);
+    ck_assert_uint_le(r->res.len, PV_CTX_VIEW_MIN);
+    const cJSON *cap = cJSON_GetObjectItem(r->json, "capped");
+    ck_assert_msg(cJSON_IsObject(cap), "not capped: %.200s", r->text);
+    ck_assert_str_eq(str(cap, "reason"), "bytes");
+    ck_assert_uint_eq(num(cap, "limit"), PV_CTX_VIEW_MIN);
+    const cJSON *root = cJSON_GetObjectItem(r->json, "root");
+    ck_assert_uint_eq(num(cap, "boxes"), count_boxes(root));
+    int depth = (int)num(cap, "depth");
+    ck_assert_int_lt(depth, 64);
+    /* The view asked to stop there is whole, and not capped. */
+    snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=%d&cutoff=0", (long long)id,
+             depth);
+    reply *whole = get_ok(target, 200);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(whole->json, "capped")));
+    ck_assert_uint_eq(count_boxes(cJSON_GetObjectItem(whole->json, "root")), count_boxes(root));
+    reply_free(whole);
+    reply_free(r);
+}
+END_TEST
+
+START_TEST(kept_views_never_pass_the_budget)
+{
+    /* 17 MiB, less the page caches of the writer and this thread's
+     * reader (8 MiB each): 1 MiB for the graph and the views kept. */
+    pv_ctx_close(ctx);
+    pv_ctx_opts opts = {.db_path = db_path, .cache_bytes = (size_t)17 << 20};
+    pv_err err;
+    ck_assert_int_eq(pv_ctx_open(&opts, &ctx, &err), PV_OK);
+    int64_t id = load("real_pydoc.prof");
+    size_t sent = 0;
+    for (int depth = 2; depth <= 64; depth++) {
+        char target[96];
+        snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=%d&cutoff=0",
+                 (long long)id, depth);
+        reply *r = get_ok(target, 200);
+        sent += r->res.len;
+        reply_free(r);
+        size_t n_graphs, bytes;
+        pv_cache_stats(pv_ctx_cache(ctx), &n_graphs, &bytes);
+        ck_assert_uint_eq(n_graphs, 1);
+        ck_assert_uint_le(bytes, (size_t)1 << 20);
+    }
+    ck_assert_uint_gt(sent, (size_t)2 << 20);  /* the views would not have fitted */
+}
+END_TEST
+
+/* GET target with Accept-Encoding `accept`. */
+static reply *get_encoded(const char *target, const char *accept)
+{
+    char header[96];
+    snprintf(header, sizeof header, "Accept-Encoding: %s", accept);
+    const char *const headers[] = {header, NULL};
+    return request_with(ctx, "GET", target, headers, NULL, 0);
+}
+
+START_TEST(views_are_gzip_for_clients_that_take_it)
+{
+    int64_t id = load("real_pydoc.prof");
+    char target[96];
+    snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=8&cutoff=0", (long long)id);
+    reply *plain = get_ok(target, 200);
+    ck_assert_ptr_null(plain->res.encoding);
+    ck_assert_uint_ge(plain->res.len, PV_GZIP_MIN);
+    /* Kept plain, then asked for compressed (and kept so), then plain
+     * again, then compressed from what is kept: the same text each time. */
+    for (int round = 0; round < 3; round++) {
+        reply *r = get_encoded(target, round == 1 ? "identity" : "deflate, gzip;q=0.8");
+        ck_assert_int_eq(r->status, 200);
+        if (round == 1) {
+            ck_assert_ptr_null(r->res.encoding);
+            ck_assert_str_eq(r->text, plain->text);
+        } else {
+            ck_assert_str_eq(r->res.encoding, "gzip");
+            ck_assert_uint_lt(r->res.len, plain->res.len / 4);
+            char *text;
+            size_t len;
+            ck_assert_int_eq(pv_gunzip(r->res.body, r->res.len, &text, &len), 0);
+            ck_assert_uint_eq(len, plain->res.len);
+            ck_assert_str_eq(text, plain->text);
+            free(text);
+        }
+        reply_free(r);
+    }
+    /* A view not asked for before, compressed at once. */
+    snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=9&cutoff=0", (long long)id);
+    reply *r = get_encoded(target, "gzip");
+    ck_assert_str_eq(r->res.encoding, "gzip");
+    reply_free(r);
+    reply *again = get_ok(target, 200);
+    ck_assert_ptr_null(again->res.encoding);
+    reply_free(again);
+    reply_free(plain);
+}
+END_TEST
+
+START_TEST(accept_encoding_is_read_as_rfc_9110_says)
+{
+    static const struct {
+        const char *value;
+        int gzip;
+    } cases[] = {
+        {NULL, 0}, {"", 0}, {"gzip", 1}, {"GZIP", 1}, {"deflate, gzip", 1}, {"gzip, deflate, br", 1},
+        {"gzip;q=0.5", 1}, {"gzip; q=1", 1}, {"*", 1}, {"gzip;q=0", 0}, {"gzip;q=0.000", 0},
+        {"gzip;q=0.001", 1}, {"identity", 0}, {"x-gzip", 0}, {"gzipx", 0}, {"br, deflate", 0},
+        {" , gzip ,", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        ck_assert_msg(pv_accepts_gzip(cases[i].value) == cases[i].gzip, "'%s'",
+                      cases[i].value ? cases[i].value : "(none)");
+}
+END_TEST
+
+START_TEST(a_profile_deleted_through_another_connection_is_not_served)
+{
+    /* Two contexts on one store: two servers. */
+    pv_ctx *other = open_ctx(NULL, NULL);
+    int64_t id = load("real_pydoc.prof");
+    char tree[96], table[96], summary[64];
+    snprintf(tree, sizeof tree, "/api/profiles/%lld/tree", (long long)id);
+    snprintf(table, sizeof table, "/api/profiles/%lld/functions", (long long)id);
+    snprintf(summary, sizeof summary, "/api/profiles/%lld", (long long)id);
+    const char *const targets[] = {tree, table, summary};
+    for (size_t i = 0; i < 3; i++) {
+        reply *r = request_with(other, "GET", targets[i], NULL, NULL, 0);
+        ck_assert_int_eq(r->status, 200);
+        reply_free(r);
+    }
+    reply *del = request_with(ctx, "DELETE", summary, NULL, NULL, 0);
+    ck_assert_int_eq(del->status, 204);
+    reply_free(del);
+    for (size_t i = 0; i < 3; i++) {
+        reply *r = request_with(other, "GET", targets[i], NULL, NULL, 0);
+        ck_assert_msg(r->status == 404, "%s: %d after the delete", targets[i], r->status);
+        reply_free(r);
+    }
+    size_t n_graphs, bytes;
+    pv_cache_stats(pv_ctx_cache(other), &n_graphs, &bytes);
+    ck_assert_uint_eq(n_graphs, 0);
+    pv_ctx_close(other);
+}
+END_TEST
+
 /* What one thread of the concurrency test does: trees, tables and
  * details of the three profiles in turn, and counts wrong answers. */
 typedef struct worker {
@@ -1109,6 +1275,11 @@ Suite *pv_api_suite(void)
     tcase_add_test(tc, a_view_asked_again_is_the_same_bytes_and_counts_against_the_budget);
     tcase_add_test(tc, a_small_cache_keeps_only_the_newest_graph_and_still_answers);
     tcase_add_test(tc, concurrent_requests_share_and_evict_graphs_safely);
+    tcase_add_test(tc, a_view_past_its_byte_limit_says_so_and_fits);
+    tcase_add_test(tc, kept_views_never_pass_the_budget);
+    tcase_add_test(tc, views_are_gzip_for_clients_that_take_it);
+    tcase_add_test(tc, accept_encoding_is_read_as_rfc_9110_says);
+    tcase_add_test(tc, a_profile_deleted_through_another_connection_is_not_served);
     suite_add_tcase(s, tc);
     return s;
 }

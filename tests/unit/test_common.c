@@ -1,7 +1,9 @@
 /* test_common.c — the arena's limit and alignment, pv_err formatting,
- * embedded-asset lookup, terminal escaping. */
+ * embedded-asset lookup, terminal escaping, JSON numbers and strings. */
 #include <check.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@
 #include "asset.h"
 #include "err.h"
 #include "term.h"
+#include "json.h"
 
 Suite *pv_common_suite(void);
 
@@ -127,10 +130,108 @@ START_TEST(term_escape_keeps_ordinary_text)
 }
 END_TEST
 
+/* What pv_format_double promises, the slow way: the first of %.15g,
+ * %.16g, %.17g that reads back exactly. */
+static void reference_double(double v, char *buf, size_t cap)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+START_TEST(doubles_print_as_the_shortest_of_15_16_17_digits)
+{
+    /* Random bit patterns, random magnitudes, and what profiles hold:
+     * whole nanoseconds as seconds and sums of them (17 digits). */
+    uint64_t x = 88172645463325252u;
+    double edges[] = {0.0, -0.0, 0.1, 0.3, 1e-5, 1e-4, 1e15, 1e16, 9.999999999999999e14,
+                      123456789012345.6, 5e-324, 1.7976931348623157e308, -2.5, 76.06402260900096,
+                      0.033181758000000006, 1e22, 1e23, 8.920000000000001e-07,
+                      /* ties at the 18th digit, to even: ...12|5 and ...37|5 */
+                      123456789012345.125, 123456789012345.375, 9999999999999999.0,
+                      0.99999999999999994, 1e-15, 9.9999999999999998e-16, 1e16 - 2};
+    size_t n_edges = sizeof edges / sizeof *edges;
+    for (size_t i = 0; i < 300000 + n_edges; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        if (i < n_edges) {
+            v = edges[i];
+        } else if (i % 4 == 0) {
+            memcpy(&v, &x, sizeof v);
+            if (!isfinite(v))
+                continue;
+        } else if (i % 4 == 1) {
+            v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (int)(x % 40) - 20);
+            if (x & 1)  /* near a power of ten */
+                v = nextafter(pow(10, (int)(x % 40) - 20), (x & 2) ? 0 : INFINITY);
+        } else if (i % 4 == 2) {
+            v = (double)(x % 100000000000u) * 1e-9;
+        } else {
+            v = (double)(x % 1000000) * 1e-9 + (double)((x >> 20) % 1000000) * 1e-9;
+        }
+        char want[40], got[40];
+        reference_double(v, want, sizeof want);
+        size_t n = pv_format_double(v, got, sizeof got);
+        ck_assert_msg(strcmp(want, got) == 0, "%a: %s, wanted %s", v, got, want);
+        ck_assert_uint_eq(n, strlen(got));
+    }
+}
+END_TEST
+
+START_TEST(json_buffer_writes_what_the_cjson_items_print)
+{
+    const char *names[] = {"plain", "<tag> & \"q\" \\", "caf\xc3\xa9", "lone \xed\xb2\x80",
+                           "bad \xff byte", "ctl \x01\x1f", ""};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        pv_jbuf b;
+        pv_jbuf_init(&b, 0);
+        pv_jbuf_string(&b, names[i]);
+        cJSON *item = pv_json_string(names[i]);
+        ck_assert_str_eq(b.s, item->valuestring);
+        cJSON_Delete(item);
+        pv_jbuf_free(&b);
+    }
+    double values[] = {NAN, INFINITY, -INFINITY, 1.5, 3.0, -0.0};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        pv_jbuf b;
+        pv_jbuf_init(&b, 0);
+        pv_jbuf_double(&b, values[i]);
+        cJSON *item = pv_json_double(values[i]);
+        char *printed = cJSON_PrintUnformatted(item);
+        ck_assert_str_eq(b.s, printed);
+        cJSON_free(printed);
+        cJSON_Delete(item);
+        pv_jbuf_free(&b);
+    }
+    pv_jbuf b;
+    pv_jbuf_init(&b, 0);
+    pv_jbuf_int(&b, INT64_MIN);
+    pv_jbuf_lit(&b, ",");
+    pv_jbuf_int(&b, 0);
+    /* Repeated past the buffer's first capacity (it moves). */
+    for (int i = 0; i < 3; i++)
+        pv_jbuf_repeat(&b, 0, 20);
+    size_t len;
+    char *text = pv_jbuf_take(&b, &len);
+    ck_assert_str_eq(text, "-9223372036854775808,0-9223372036854775808"
+                           "-9223372036854775808-9223372036854775808");
+    ck_assert_uint_eq(len, strlen(text));
+    ck_assert_ptr_null(b.s);
+    free(text);
+}
+END_TEST
+
 Suite *pv_common_suite(void)
 {
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("core");
+    /* The doubles' test prints each value the slow way too: seconds under
+     * the sanitizers. */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, arena_returns_aligned_distinct_blocks);
     tcase_add_test(tc, arena_refuses_beyond_its_limit);
     tcase_add_test(tc, arena_strndup_copies_and_terminates);
@@ -139,6 +240,8 @@ Suite *pv_common_suite(void)
     tcase_add_test(tc, term_escape_names_bidi_controls_and_bad_utf8);
     tcase_add_test(tc, term_escape_keeps_ordinary_text);
     tcase_add_test(tc, asset_find_uses_the_sorted_table);
+    tcase_add_test(tc, doubles_print_as_the_shortest_of_15_16_17_digits);
+    tcase_add_test(tc, json_buffer_writes_what_the_cjson_items_print);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -334,6 +334,82 @@ START_TEST(recursive_functions_get_bounds_not_invented_numbers)
 }
 END_TEST
 
+/* How many boxes of t are `level` levels below its root. */
+static size_t boxes_at(const pv_tree *t, unsigned level)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_nodes; i++)
+        n += t->nodes[i].depth == level;
+    return n;
+}
+
+/* A capped tree: whole levels down to shown_depth, equal to the full
+ * tree's there, and nothing below; the deepest boxes that have children
+ * in the full tree say `more`. */
+static void check_capped(const pv_tree *full, const pv_tree *t, int reason)
+{
+    ck_assert_int_eq(t->capped, reason);
+    ck_assert_uint_lt(t->shown_depth, full->shown_depth);
+    for (unsigned level = 0; level <= t->shown_depth; level++)
+        ck_assert_uint_eq(boxes_at(t, level), boxes_at(full, level));
+    ck_assert_uint_eq(boxes_at(t, t->shown_depth + 1), 0);
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        const pv_tree_node *n = &t->nodes[i], *f = &full->nodes[i];
+        ck_assert_int_eq(n->func, f->func);
+        ck_assert(n->time == f->time && n->self == f->self);
+        if (n->depth == t->shown_depth) {
+            ck_assert_uint_eq(n->n_children, 0);
+            ck_assert_int_eq(n->more, f->more || f->n_children > 0);
+        }
+    }
+    check_node(t, 0);
+}
+
+/* real_unittest.prof 6 levels deep with no cutoff, then within limits on boxes,
+ * on bytes and on time: each stops at a whole level and says which
+ * limit stopped it. */
+START_TEST(view_limits_leave_whole_levels_out_and_say_which)
+{
+    const char *data = getenv("PV_TEST_DATA");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/pstats/real_unittest.prof", data);
+    cur = path;
+    pv_graph *g = pv_test_graph(path);
+    pv_tree full, t;
+    pv_err err;
+    ck_assert_int_eq(pv_tree_build(g, NULL, 0, 6, 0.0, &full, &err), PV_OK);
+    ck_assert_int_eq(full.capped, PV_TREE_FULL);
+    ck_assert_uint_ge(full.shown_depth, 3);
+    /* Generous limits change nothing. */
+    pv_tree_limits lim = {.max_boxes = full.n_nodes, .max_bytes = full.json_bytes,
+                          .deadline_ms = pv_tree_now_ms() + 60e3};
+    ck_assert_int_eq(pv_tree_build_limited(g, NULL, 0, 6, 0.0, &lim, &t, &err), PV_OK);
+    ck_assert_int_eq(t.capped, PV_TREE_FULL);
+    ck_assert_uint_eq(t.n_nodes, full.n_nodes);
+    pv_tree_release(&t);
+    /* Boxes: one fewer than the whole tree. */
+    lim = (pv_tree_limits){.max_boxes = full.n_nodes - 1};
+    ck_assert_int_eq(pv_tree_build_limited(g, NULL, 0, 6, 0.0, &lim, &t, &err), PV_OK);
+    check_capped(&full, &t, PV_TREE_CAP_BOXES);
+    ck_assert_uint_le(t.n_nodes, lim.max_boxes);
+    pv_tree_release(&t);
+    /* Bytes: half the whole tree's JSON. */
+    lim = (pv_tree_limits){.max_bytes = full.json_bytes / 2};
+    ck_assert_int_eq(pv_tree_build_limited(g, NULL, 0, 6, 0.0, &lim, &t, &err), PV_OK);
+    check_capped(&full, &t, PV_TREE_CAP_BYTES);
+    ck_assert_uint_le(t.json_bytes, lim.max_bytes);
+    pv_tree_release(&t);
+    /* Time, already out: the first level below the root still comes. */
+    lim = (pv_tree_limits){.deadline_ms = pv_tree_now_ms() - 1.0};
+    ck_assert_int_eq(pv_tree_build_limited(g, NULL, 0, 6, 0.0, &lim, &t, &err), PV_OK);
+    check_capped(&full, &t, PV_TREE_CAP_TIME);
+    ck_assert_uint_eq(t.shown_depth, 1);
+    pv_tree_release(&t);
+    pv_tree_release(&full);
+    pv_graph_free(g);
+}
+END_TEST
+
 Suite *pv_tree_suite(void)
 {
     /* tests/data's dumps, or (tree_shared) the shared 50,000-function one. */
@@ -357,6 +433,7 @@ Suite *pv_tree_suite(void)
     if (!shared) {
         tcase_add_test(tc, bad_paths_and_parameters_are_refused);
         tcase_add_test(tc, recursive_functions_get_bounds_not_invented_numbers);
+        tcase_add_test(tc, view_limits_leave_whole_levels_out_and_say_which);
     }
     suite_add_tcase(s, tc);
     return s;

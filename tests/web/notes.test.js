@@ -12,20 +12,28 @@ import { box, wholeView } from './support.js';
 
 test('the server\'s cap is read as specified, and anything else as no cap', () => {
   const view = (capped) => ({ ...wholeView(box(null, 1)), capped });
-  assert.deepEqual(readCapped(view({ max_boxes: 100000, depth: 4 })), { maxBoxes: 100000, depth: 4 });
-  assert.deepEqual(readCapped(view({ max_boxes: 100000, depth: 0 })), { maxBoxes: 100000, depth: 0 });
-  for (const bad of [false, null, undefined, true, 'yes', 4, {}, { max_boxes: 1 }, { depth: 3 }, { max_boxes: -1, depth: 2 },
-    { max_boxes: 1e5, depth: 2.5 }, { max_boxes: '100000', depth: 2 }]) {
+  const cap = (reason, limit, boxes, depth) => ({ reason, limit, boxes, depth });
+  assert.deepEqual(readCapped(view(cap('boxes', 100000, 60000, 4))), cap('boxes', 100000, 60000, 4));
+  assert.deepEqual(readCapped(view(cap('bytes', 8388608, 30000, 0))), cap('bytes', 8388608, 30000, 0));
+  assert.deepEqual(readCapped(view(cap('time', 500, 12, 2))), cap('time', 500, 12, 2));
+  for (const bad of [false, null, undefined, true, 'yes', 4, {}, { max_boxes: 100000, depth: 4 },
+    cap('memory', 1, 1, 1), cap('boxes', -1, 1, 2), cap('boxes', 1e5, 1, 2.5), cap('boxes', '100000', 1, 2),
+    { reason: 'time', limit: 500, depth: 2 }]) {
     assert.equal(readCapped(view(bad)), null, JSON.stringify(bad));
   }
   assert.equal(readCapped(wholeView(box(null, 1))), null, 'a server without the field');
 });
 
-test('a capped view says how many levels it shows of how many, and what to do', () => {
-  assert.equal(capNotice({ maxBoxes: 100000, depth: 4 }, 10),
+test('a capped view says how many levels it shows of how many, which limit, and what to do', () => {
+  const cap = (reason, limit, depth) => ({ reason, limit, boxes: 10, depth });
+  assert.equal(capNotice(cap('boxes', 100000, 4), 10),
     'Showing 4 of 10 levels: this view has more than 100,000 boxes — zoom in or raise the cutoff to see deeper.');
-  assert.equal(capNotice({ maxBoxes: 5000, depth: 1 }, 20),
+  assert.equal(capNotice(cap('boxes', 5000, 1), 20),
     'Showing 1 of 20 levels: this view has more than 5,000 boxes — zoom in or raise the cutoff to see deeper.');
+  assert.equal(capNotice(cap('bytes', 8388608, 7), 64),
+    'Showing 7 of 64 levels: one more would pass the server\'s limit of 8 MB for a view — zoom in or raise the cutoff to see deeper.');
+  assert.equal(capNotice(cap('time', 500, 3), 64),
+    'Showing 3 of 64 levels: the server stops a view after 0.5 s — zoom in or raise the cutoff to see deeper.');
   assert.equal(capNotice(null, 10), '', 'no cap, nothing said');
 });
 

@@ -141,14 +141,14 @@ test('a view the server capped is said so, for that view only; boxes cut there a
   const capped = (path) => ({
     path: path.map((id) => ({ ...box(id, 7), children: undefined })),
     root: path.length === 0 ? { ...box(null, 10, [box(1, 7, [], { more: true }), box(4, 3)]), name: '(all)', file: '' } : box(1, 7, [box(2, 5)]),
-    capped: path.length === 0 ? { max_boxes: 100000, depth: 1 } : false,
+    capped: path.length === 0 ? { reason: 'boxes', limit: 100000, boxes: 5, depth: 1 } : false,
   });
   const calls = [];
   const api = { tree: (profile, { path }) => { calls.push(path.join(',')); return Promise.resolve(capped(path)); } };
   const store = createStore({ profile: 1, root: [], depth: 10, cutoff: 0.001, tree: null, treeState: 'loading', treeError: '', notice: '' });
   createTreeLoader(store, api).start();
   await settle();
-  assert.deepEqual(store.get().treeCapped, { root: '', depth: 10, cap: { maxBoxes: 100000, depth: 1 } });
+  assert.deepEqual(store.get().treeCapped, { root: '', depth: 10, cap: { reason: 'boxes', limit: 100000, boxes: 5, depth: 1 } });
   const { tree } = store.get();
   assert.ok(tree.needsFetch(tree.findPath([1]), 1), 'the box at the cap is fetched when zoomed into');
   store.set({ root: [1] });

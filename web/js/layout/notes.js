@@ -51,8 +51,16 @@ export function exactNote({ exact, total }) {
 // for.
 export function capNotice(capped, depth) {
   if (capped === null) return '';
-  const boxes = formatCount(capped.maxBoxes);
-  return `Showing ${capped.depth} of ${depth} levels: this view has more than ${boxes} boxes — zoom in or raise the cutoff to see deeper.`;
+  const shown = `Showing ${capped.depth} of ${depth} levels`;
+  const advice = 'zoom in or raise the cutoff to see deeper.';
+  if (capped.reason === 'bytes') {
+    const mb = Math.round((capped.limit / 1048576) * 10) / 10;
+    return `${shown}: one more would pass the server's limit of ${mb} MB for a view — ${advice}`;
+  }
+  if (capped.reason === 'time') {
+    return `${shown}: the server stops a view after ${capped.limit / 1000} s — ${advice}`;
+  }
+  return `${shown}: this view has more than ${formatCount(capped.limit)} boxes — ${advice}`;
 }
 
 // What a band (layout/icicle.js's runs) stands for, for the hover panel:

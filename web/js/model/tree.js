@@ -143,13 +143,18 @@ export function graftView(tree, view) {
 
 // The server's `capped` field of a view (docs/api.md): null when it showed
 // every level asked for (false, or a server without the field), else
-// { maxBoxes, depth }: it stopped expanding below `depth` levels under the
-// view root because the view would hold more than maxBoxes boxes.
+// { reason, limit, boxes, depth }: it stopped expanding below `depth` levels
+// under the view root because one more level would pass its limit on boxes
+// (limit: a count), on bytes of the answer (limit: bytes) or on time
+// (limit: ms); `boxes` is how many boxes it sent.
+const CAP_REASONS = new Set(['boxes', 'bytes', 'time']);
+
 export function readCapped(view) {
   const c = view?.capped;
   if (c === null || typeof c !== 'object') return null;
   const ok = (v) => Number.isSafeInteger(v) && v >= 0;
-  return ok(c.max_boxes) && ok(c.depth) ? { maxBoxes: c.max_boxes, depth: c.depth } : null;
+  if (!CAP_REASONS.has(c.reason) || !ok(c.limit) || !ok(c.boxes) || !ok(c.depth)) return null;
+  return { reason: c.reason, limit: c.limit, boxes: c.boxes, depth: c.depth };
 }
 
 function pathIds(view) {
