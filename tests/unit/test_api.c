@@ -31,7 +31,7 @@ Suite *pv_api_suite(void);
 
 /* ---- a store and a context ------------------------------------------- */
 
-static char dir[64], db_path[96];
+static pv_test_tmp tmp;
 static pv_ctx *ctx;
 
 static char *fixture_path(const char *name)
@@ -45,7 +45,7 @@ static char *fixture_path(const char *name)
 
 static pv_ctx *open_ctx(const char *token, const char *read_token)
 {
-    pv_ctx_opts opts = {.db_path = db_path, .token = token, .read_token = read_token};
+    pv_ctx_opts opts = {.db_path = tmp.path, .token = token, .read_token = read_token};
     pv_ctx *c = NULL;
     pv_err err;
     ck_assert_msg(pv_ctx_open(&opts, &c, &err) == PV_OK, "%s", err.msg);
@@ -67,23 +67,15 @@ static int64_t load(const char *name)
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/pv-test-api-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db_path, sizeof db_path, "%s/store.db", dir);
+    pv_test_tmp_init(&tmp);
     ctx = open_ctx(NULL, NULL);
 }
 
 static void teardown(void)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     pv_ctx_close(ctx);
     ctx = NULL;
-    char p[128];
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        snprintf(p, sizeof p, "%s%s", db_path, suffixes[i]);
-        unlink(p);
-    }
-    ck_assert_int_eq(rmdir(dir), 0);
+    pv_test_tmp_remove(&tmp);
 }
 
 /* ---- requests -------------------------------------------------------- */
@@ -828,7 +820,7 @@ START_TEST(tokens_guard_writes_and_optionally_reads)
     reply_free(r);
 
     /* A read token alone is refused. */
-    pv_ctx_opts opts = {.db_path = db_path, .read_token = "r3ad"};
+    pv_ctx_opts opts = {.db_path = tmp.path, .read_token = "r3ad"};
     pv_ctx *c;
     pv_err err;
     ck_assert_int_eq(pv_ctx_open(&opts, &c, &err), PV_E_USAGE);
@@ -986,7 +978,7 @@ END_TEST
 START_TEST(a_small_cache_keeps_only_the_newest_graph_and_still_answers)
 {
     pv_ctx_close(ctx);
-    pv_ctx_opts opts = {.db_path = db_path, .cache_bytes = 1};
+    pv_ctx_opts opts = {.db_path = tmp.path, .cache_bytes = 1};
     pv_err err;
     ck_assert_int_eq(pv_ctx_open(&opts, &ctx, &err), PV_OK);
     int64_t ids[3] = {load("recursion.prof"), load("wide.prof"), load("real_pydoc.prof")};
@@ -1026,7 +1018,7 @@ START_TEST(a_view_past_its_byte_limit_says_so_and_fits)
 {
     /* A 2 MiB budget: views of at most 64 KiB. */
     pv_ctx_close(ctx);
-    pv_ctx_opts opts = {.db_path = db_path, .cache_bytes = (size_t)2 << 20};
+    pv_ctx_opts opts = {.db_path = tmp.path, .cache_bytes = (size_t)2 << 20};
     pv_err err;
     ck_assert_int_eq(pv_ctx_open(&opts, &ctx, &err), PV_OK);
     ck_assert_uint_eq(pv_ctx_view_bytes(ctx), PV_CTX_VIEW_MIN);
@@ -1059,7 +1051,7 @@ START_TEST(kept_views_never_pass_the_budget)
     /* 17 MiB, less the page caches of the writer and this thread's
      * reader (8 MiB each): 1 MiB for the graph and the views kept. */
     pv_ctx_close(ctx);
-    pv_ctx_opts opts = {.db_path = db_path, .cache_bytes = (size_t)17 << 20};
+    pv_ctx_opts opts = {.db_path = tmp.path, .cache_bytes = (size_t)17 << 20};
     pv_err err;
     ck_assert_int_eq(pv_ctx_open(&opts, &ctx, &err), PV_OK);
     int64_t id = load("real_pydoc.prof");
@@ -1227,7 +1219,7 @@ START_TEST(concurrent_requests_share_and_evict_graphs_safely)
     pv_ctx_close(ctx);
     /* A budget below one graph: every request may evict another's graph
      * while that one still holds it. */
-    pv_ctx_opts opts = {.db_path = db_path, .cache_bytes = 1};
+    pv_ctx_opts opts = {.db_path = tmp.path, .cache_bytes = 1};
     pv_err err;
     ck_assert_int_eq(pv_ctx_open(&opts, &ctx, &err), PV_OK);
     int64_t ids[3] = {load("recursion.prof"), load("wide.prof"), load("real_pydoc.prof")};

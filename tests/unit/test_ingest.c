@@ -22,29 +22,21 @@
 
 Suite *pv_ingest_suite(void);
 
-static char dir[64], db_path[96];
+static pv_test_tmp tmp;
 static pv_ctx *ctx;
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/pv-test-ingest-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db_path, sizeof db_path, "%s/store.db", dir);
-    pv_ctx_opts opts = {.db_path = db_path};
+    pv_test_tmp_init(&tmp);
+    pv_ctx_opts opts = {.db_path = tmp.path};
     pv_err err;
     ck_assert_msg(pv_ctx_open(&opts, &ctx, &err) == PV_OK, "%s", err.msg);
 }
 
 static void teardown(void)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     pv_ctx_close(ctx);
-    char p[128];
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        snprintf(p, sizeof p, "%s%s", db_path, suffixes[i]);
-        unlink(p);
-    }
-    ck_assert_int_eq(rmdir(dir), 0);
+    pv_test_tmp_remove(&tmp);
 }
 
 static const char *fixture(const char *name)
@@ -80,7 +72,7 @@ static pv_ingest *ingest(const char *name, int64_t *id)
 static size_t stored_profiles(void)
 {
     pv_store *s;
-    ck_assert_int_eq(pv_store_open(db_path, PV_STORE_READONLY, &s, NULL), PV_OK);
+    ck_assert_int_eq(pv_store_open(tmp.path, PV_STORE_READONLY, &s, NULL), PV_OK);
     pv_profile_info *list;
     size_t n;
     ck_assert_int_eq(pv_store_list(s, &list, &n, NULL), PV_OK);

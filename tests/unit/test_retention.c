@@ -14,32 +14,25 @@
 #include "ctx.h"
 #include "loader.h"
 #include "retention.h"
+#include "testutil.h"
 
 Suite *pv_retention_suite(void);
 
-static char dir[64], db_path[96];
+static pv_test_tmp tmp;
 static pv_ctx *ctx;
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/pv-test-retention-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db_path, sizeof db_path, "%s/store.db", dir);
-    pv_ctx_opts opts = {.db_path = db_path};
+    pv_test_tmp_init(&tmp);
+    pv_ctx_opts opts = {.db_path = tmp.path};
     pv_err err;
     ck_assert_msg(pv_ctx_open(&opts, &ctx, &err) == PV_OK, "%s", err.msg);
 }
 
 static void teardown(void)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     pv_ctx_close(ctx);
-    char p[128];
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        snprintf(p, sizeof p, "%s%s", db_path, suffixes[i]);
-        unlink(p);
-    }
-    ck_assert_int_eq(rmdir(dir), 0);
+    pv_test_tmp_remove(&tmp);
 }
 
 /* Stores fixture `name` through the writer; its id. */

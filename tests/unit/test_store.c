@@ -26,36 +26,13 @@
 #include "profile.h"
 #include "sha256.h"
 #include "store.h"
+#include "testutil.h"
 
 Suite *pv_store_suite(void);
 
 #define ARENA_LIMIT ((size_t)1 << 30)
 
 /* ---- helpers --------------------------------------------------------- */
-
-/* A temporary folder for file-backed stores; removed by tmp_cleanup. */
-typedef struct tmp_store {
-    char dir[64];
-    char path[96];
-} tmp_store;
-
-static void tmp_init(tmp_store *t)
-{
-    strcpy(t->dir, "/tmp/pv-test-store-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(t->dir));
-    snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
-}
-
-static void tmp_cleanup(tmp_store *t)
-{
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char p[128];
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        snprintf(p, sizeof p, "%s%s", t->path, suffixes[i]);
-        unlink(p);
-    }
-    ck_assert_int_eq(rmdir(t->dir), 0);
-}
 
 static pv_store *open_ok(const char *path, int flags)
 {
@@ -421,8 +398,8 @@ static void assert_add_fails_cleanly(pv_store *s, const char *path, const pv_pro
 
 START_TEST(store_failed_add_leaves_nothing_behind)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
 
     /* An edge naming function 99 of 5 is refused before anything is written. */
@@ -459,14 +436,14 @@ START_TEST(store_failed_add_leaves_nothing_behind)
     assert_reads_back(s, id, &big);
     pv_arena_release(&a);
     pv_store_close(s);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_delete_removes_every_derived_row)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src1 = source_of("one.prof", "one", 3), src2 = source_of("two.prof", "two", 3);
@@ -499,14 +476,14 @@ START_TEST(store_delete_removes_every_derived_row)
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM function"), 5);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM edge"), 4);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_blob"), 1);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_opened_read_only_reads_but_refuses_writes)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("a.prof", "a", 1);
@@ -529,7 +506,7 @@ START_TEST(store_opened_read_only_reads_but_refuses_writes)
     s = open_ok(t.path, 0);
     ck_assert_uint_eq(count_profiles(s), 1);
     pv_store_close(s);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 
     /* Read-only does not create a store. */
     pv_store *none = NULL;
@@ -541,8 +518,8 @@ END_TEST
 
 START_TEST(store_refuses_another_schema_version_with_a_clear_message)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     sql_exec(t.path, "CREATE TABLE profile (x); PRAGMA user_version = 7;");
     pv_store *s = NULL;
     pv_err err = {0};
@@ -555,14 +532,14 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_STALE);
     ck_assert_str_eq(err.msg, want);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_refuses_a_foreign_database_and_a_non_database)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     sql_exec(t.path, "CREATE TABLE mine (x)");
     pv_store *s = NULL;
     pv_err err = {0};
@@ -580,14 +557,14 @@ START_TEST(store_refuses_a_foreign_database_and_a_non_database)
     ck_assert_ptr_null(s);
     ck_assert_msg(strstr(err.msg, t.path) && strstr(err.msg, "not a database"), "message: %s",
                   err.msg);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_creates_the_schema_once_and_reopens)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("a.prof", "a", 1);
@@ -598,14 +575,14 @@ START_TEST(store_creates_the_schema_once_and_reopens)
     s = open_ok(t.path, 0);
     assert_reads_back(s, id, &p);
     pv_store_close(s);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_plans_callers_and_callees_lookups_on_their_indexes)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("a.prof", "a", 1);
@@ -630,7 +607,7 @@ START_TEST(store_plans_callers_and_callees_lookups_on_their_indexes)
         plan_of(t.path, cases[i].sql, plan, sizeof plan);
         ck_assert_str_eq(plan, cases[i].plan);
     }
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -711,8 +688,8 @@ END_TEST
 
 START_TEST(store_round_trips_a_large_profile)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_arena a;
     pv_arena_init(&a, ARENA_LIMIT);
     pv_profile p = synthetic_profile(&a, 50000, 140000);
@@ -724,7 +701,7 @@ START_TEST(store_round_trips_a_large_profile)
     pv_store_close(s);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM edge"), 0);
     pv_arena_release(&a);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -748,8 +725,8 @@ static int64_t reserve_and_fill(pv_store *s, const pv_profile *p, const pv_sourc
 
 START_TEST(store_steps_show_nothing_to_others_until_the_commit)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_arena a;
     pv_arena_init(&a, ARENA_LIMIT);
     pv_profile p = synthetic_profile(&a, 5000, 12000);
@@ -783,14 +760,14 @@ START_TEST(store_steps_show_nothing_to_others_until_the_commit)
     pv_store_close(r);
     pv_store_close(w);
     pv_arena_release(&a);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_interrupted_commit_rolls_back_and_the_next_add_works)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_arena a;
     pv_arena_init(&a, ARENA_LIMIT);
     pv_profile p = synthetic_profile(&a, 5000, 12000);
@@ -824,14 +801,14 @@ START_TEST(store_interrupted_commit_rolls_back_and_the_next_add_works)
     assert_reads_back(w, third, &p);
     pv_store_close(w);
     pv_arena_release(&a);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_process_dying_mid_transaction_leaves_nothing)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_arena a;
     pv_arena_init(&a, ARENA_LIMIT);
     /* Big enough that the fill spills pages to the WAL before the commit
@@ -867,7 +844,7 @@ START_TEST(store_process_dying_mid_transaction_leaves_nothing)
     assert_reads_back(s, id, &p);
     pv_store_close(s);
     pv_arena_release(&a);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -892,8 +869,8 @@ static void edit_ok(pv_store *s, int64_t id, const char *key, const char *value)
 
 START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("old.prof", "old bytes", 9);
@@ -918,14 +895,14 @@ START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
     ck_assert_str_eq(l.items[0].value, "main");
     pv_labels_release(&l);
     pv_store_close(s);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_label_edits_check_limits_and_are_all_or_nothing)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     char bytes[2][16];
@@ -979,7 +956,7 @@ START_TEST(store_label_edits_check_limits_and_are_all_or_nothing)
     ck_assert_int_eq(pv_store_delete(s, id, &err), PV_OK);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM label"), 0);
     pv_store_close(s);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -1004,8 +981,8 @@ static void list_ids(pv_store *s, const char *q, const pv_label_arg *labels, siz
 
 START_TEST(store_lists_filtered_by_labels_and_text_with_pages_and_a_total)
 {
-    tmp_store t;
-    tmp_init(&t);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     char bytes[6][16];
@@ -1087,7 +1064,7 @@ START_TEST(store_lists_filtered_by_labels_and_text_with_pages_and_a_total)
     ck_assert_int_gt(used, 0);
     ck_assert_int_le(used, sql_int(t.path, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"));
     pv_store_close(s);
-    tmp_cleanup(&t);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 

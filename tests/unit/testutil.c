@@ -58,3 +58,21 @@ unsigned char *pv_test_read(const char *path, size_t *len)
     buf[*len] = '\0';
     return buf;
 }
+
+void pv_test_tmp_init(pv_test_tmp *t)
+{
+    strcpy(t->dir, "/tmp/pv-test-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
+}
+
+void pv_test_tmp_remove(pv_test_tmp *t)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char p[128];
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        snprintf(p, sizeof p, "%s%s", t->path, suffixes[i]);
+        unlink(p);
+    }
+    ck_assert_int_eq(rmdir(t->dir), 0);
+}

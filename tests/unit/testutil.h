@@ -22,6 +22,16 @@ const char *pv_test_fixtures(int *shared);
 void pv_test_skip(const char *reason);
 const char *pv_test_skipped(void);  /* the reason, or NULL */
 
+/* A store's path in a new temporary directory; the store itself is not
+ * created.  pv_test_tmp_remove deletes the store with its -wal, -shm and
+ * -journal files, then the directory, which must be empty by then. */
+typedef struct pv_test_tmp {
+    char dir[64];
+    char path[96];
+} pv_test_tmp;
+void pv_test_tmp_init(pv_test_tmp *t);
+void pv_test_tmp_remove(pv_test_tmp *t);
+
 struct pv_graph;
 
 /* Parses the pstats file at `path` and builds its call graph
