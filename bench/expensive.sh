@@ -25,14 +25,7 @@ CACHE_MB=${CACHE_MB:-512 128}
 release_build bench/gen_pstats cli/profviz
 prof=$(synth 100000)
 
-tmp=$(mktemp -d)
-server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    jobs -p | xargs -r kill 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+work_dir
 id=$("$BUILD/cli/profviz" load -q --db "$tmp/bench.db" "$prof")
 
 hammer() {  # hammer N END: expensive views until time END
@@ -50,7 +43,7 @@ percentiles() {  # stdin: seconds, one a line
             v[int(NR * 0.95 + 0.999)], v[NR] }'
 }
 
-{
+tee_to "$RESULTS/expensive.txt"
 for mb in $CACHE_MB; do
     start_server "$tmp/bench.db" --cache-mb "$mb"
     say "--cache-mb $mb: $HAMMERS loops of expensive views for ${DURATION}s"
@@ -81,4 +74,3 @@ for mb in $CACHE_MB; do
     wait "$server" 2>/dev/null || true
     server=
 done
-} 2>&1 | tee "$RESULTS/expensive.txt"

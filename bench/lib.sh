@@ -57,9 +57,30 @@ load_e2e() {
     rm -rf "$(dirname "$db")"
 }
 
+# work_dir: a new temporary directory in $tmp; on exit the server
+# (start_server) and any other background job are stopped and the
+# directory removed.
+work_dir() {
+    tmp=$(mktemp -d)
+    server=
+    trap work_dir_cleanup EXIT
+}
+work_dir_cleanup() {
+    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    jobs -p | xargs -r kill 2>/dev/null
+    rm -rf "$tmp"
+}
+
+# tee_to FILE: from here on the script's output (stdout and stderr) goes
+# to FILE as well; unlike a `{ ...; } | tee FILE` block this keeps the
+# rest of the script in this shell, so work_dir's exit trap sees the server.
+tee_to() {
+    exec > >(tee "$1") 2>&1
+}
+
 # start_server DB [OPTION...]: `profviz serve -p 0 -q` on DB in the
 # background; sets $server (its pid) and $base (its URL, with a slash).
-# The caller's EXIT trap stops it ([[ -n $server ]] && kill "$server").
+# work_dir's exit trap stops it.
 start_server() {
     local db=$1 out
     shift

@@ -20,23 +20,14 @@ TARGET_MS=100
 command -v curl >/dev/null || { echo "list.sh: curl is not installed" >&2; exit 1; }
 release_build bench/bench_list cli/profviz
 
-tmp=$(mktemp -d)
-server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+work_dir
 
-{
+tee_to "$RESULTS/list.txt"
 say "bench_list: $N profiles, the query alone (median of $RUNS)"
 "$BUILD/bench/bench_list" -n "$N" -r "$RUNS" --keep "$tmp/list.db" | grep -v '^bench '
 
 say "GET /api/profiles over HTTP (median of $RUNS)"
-"$BUILD/cli/profviz" serve -q -p 0 --db "$tmp/list.db" >"$tmp/url" 2>"$tmp/log" &
-server=$!
-for _ in $(seq 50); do [[ -s $tmp/url ]] && break; sleep 0.1; done
-url=$(head -1 "$tmp/url")
+start_server "$tmp/list.db"
 worst=0
 for path in 'api/profiles?limit=50' "api/profiles?limit=50&offset=$((N - 50))" \
             'api/profiles?limit=50&label=service:api' \
@@ -45,11 +36,10 @@ for path in 'api/profiles?limit=50' "api/profiles?limit=50&offset=$((N - 50))" \
             'api/profiles?limit=50&q=nothing-matches'; do
     ms=()
     for ((i = 0; i < RUNS; i++)); do
-        ms+=($(curl -sf -o /dev/null -w '%{time_total}' "$url$path" | awk '{ printf "%.2f", $1 * 1000 }'))
+        ms+=($(curl -sf -o /dev/null -w '%{time_total}' "$base$path" | awk '{ printf "%.2f", $1 * 1000 }'))
     done
     med=$(printf '%s\n' "${ms[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
     printf '%-60s %8s ms\n' "/$path" "$med"
     worst=$(awk -v a="$worst" -v b="$med" 'BEGIN { print (b > a ? b : a) }')
 done
 awk -v w="$worst" -v t="$TARGET_MS" 'BEGIN { printf "slowest page: %s ms (target < %d ms): %s\n", w, t, (w < t ? "ok" : "MISSED") }'
-} | tee "$RESULTS/list.txt"

@@ -32,13 +32,7 @@ prof=$(synth 100000)
 say "bench_tree (best of $RUNS)"
 "$BUILD/bench/bench_tree" -r "$RUNS" "$prof" | tee "$RESULTS/bench_tree.txt"
 
-tmp=$(mktemp -d)
-server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+work_dir
 
 say "profviz serve"
 db=$tmp/bench.db

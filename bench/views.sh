@@ -25,13 +25,7 @@ command -v wrk >/dev/null || { echo "views.sh: wrk is not installed (apt-get ins
 release_build bench/gen_pstats cli/profviz
 prof=$(synth 100000)
 
-tmp=$(mktemp -d)
-server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+work_dir
 
 # The server's CPU time so far (user + system), in clock ticks: per view,
 # a figure the other load on the machine does not change much.
