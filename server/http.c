@@ -1,4 +1,4 @@
-/* http.c — libmicrohttpd glue: binding, bodies, headers, the daemon.
+/* http.c — libmicrohttpd glue: requests, bodies, headers, the daemon.
  * See http.h.  This is the only file that includes <microhttpd.h>.
  *
  * libmicrohttpd calls on_request several times per request: once when the
@@ -9,9 +9,7 @@
  * read (up to max_upload) and the request dispatched again.  So an upload
  * without the token or beyond the limit is refused before its body is
  * read: libmicrohttpd then closes the connection instead of reading it.
- * The listening socket is bound here rather than by
- * libmicrohttpd, so "address in use" can be told from other failures and
- * the next port tried.
+ * The listening socket is bound by listen.c rather than by libmicrohttpd.
  * SPDX-License-Identifier: MIT
  */
 #include "http.h"
@@ -19,13 +17,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,17 +29,13 @@
 #include "api.h"
 #include "guard.h"
 #include "gzip.h"
+#include "listen.h"
 #include "term.h"
 #include "xalloc.h"
 
 #define DEFAULT_TIMEOUT_S 60   /* idle time of a request whose headers are in (uploads) */
 #define MIN_THREADS 4
-#define LISTEN_BACKLOG 128
 #define FIRST_BODY_BUFFER ((size_t)64 << 10)  /* doubled as a body arrives */
-/* File descriptors kept for what is not a connection: the store's
- * connections (one per thread, with their WAL and shm), the listening
- * socket, the epoll sets, stdio. */
-#define FD_RESERVE 128
 /* The API takes a handful of query parameters.  libmicrohttpd keeps each
  * in the connection's header memory and, when that runs out while parsing
  * them, neither answers nor closes (0.9.75): a request with more is
@@ -522,110 +514,7 @@ static void on_log(void *cls, const char *fmt, va_list ap)
     pv_term_vprintln(stderr, fmt, ap);
 }
 
-/* ---- binding --------------------------------------------------------- */
-
-static int is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-}
-
-/* A listening socket on `ai` with `port`; -1 with errno on failure. */
-static int listen_on(const struct addrinfo *ai, unsigned port)
-{
-    struct sockaddr_storage addr;
-    memcpy(&addr, ai->ai_addr, ai->ai_addrlen);
-    if (ai->ai_family == AF_INET)
-        ((struct sockaddr_in *)&addr)->sin_port = htons((uint16_t)port);
-    else
-        ((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)port);
-    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    int one = 1;
-    /* SO_REUSEADDR: a restarted server can bind while old connections
-     * linger in TIME_WAIT.  V6ONLY: "::1" does not also claim IPv4. */
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (ai->ai_family == AF_INET6)
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&addr, ai->ai_addrlen) != 0 ||
-        listen(fd, LISTEN_BACKLOG) != 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    return fd;
-}
-
-/* Binds the first address of `host` that takes the port, trying the
- * ports in turn.  Returns the socket and its family, or -1 with err. */
-static int bind_host(const char *host, const pv_http_opts *opts, int *family, int *loopback,
-                     pv_err *err)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE}, *res;
-    int gai = getaddrinfo(host, NULL, &hints, &res);
-    if (gai != 0) {
-        pv_err_set(err, PV_E_USAGE, "cannot resolve %s: %s", host, gai_strerror(gai));
-        return -1;
-    }
-    unsigned tries = opts->port_tries ? opts->port_tries : 1;
-    int fd = -1, last = 0;
-    unsigned port = opts->port;
-    for (unsigned t = 0; fd < 0 && t <= tries; t++) {
-        if (t == tries) {
-            if (!opts->any_port || opts->port == 0)
-                break;
-            port = 0;
-        } else {
-            port = opts->port + t;
-            if (port > 65535 || (opts->port == 0 && t > 0))
-                break;
-        }
-        for (const struct addrinfo *ai = res; fd < 0 && ai; ai = ai->ai_next) {
-            if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
-                continue;
-            fd = listen_on(ai, port);
-            if (fd < 0) {
-                last = errno;
-            } else {
-                *family = ai->ai_family;
-                *loopback = is_loopback(ai->ai_addr);
-            }
-        }
-    }
-    freeaddrinfo(res);
-    if (fd < 0 && last == EADDRINUSE)
-        pv_err_set(err, PV_E_IO, "port %u%s on %s %s in use", opts->port,
-                   tries > 1 ? " and the ports after it" : "", host, tries > 1 ? "are" : "is");
-    else if (fd < 0)
-        pv_err_set(err, PV_E_IO, "cannot listen on %s port %u%s: %s", host, opts->port,
-                   tries > 1 ? " or the ports after it" : "", strerror(last));
-    return fd;
-}
-
 /* ---- the daemon ------------------------------------------------------ */
-
-/* Each connection is a file descriptor, and the usual soft limit of 1024
- * open files is below the connection limit: the soft limit is raised
- * towards the hard one, and the connection limit lowered to what fits. */
-static unsigned fit_open_files(unsigned conns)
-{
-    struct rlimit rl;
-    rlim_t want = (rlim_t)conns + FD_RESERVE;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
-        return conns;
-    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        getrlimit(RLIMIT_NOFILE, &rl);
-    if (rl.rlim_cur >= want)
-        return conns;
-    return rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE)
-                                        : (unsigned)(rl.rlim_cur / 2);
-}
 
 /* The Host check for the bound address (see pv_host_policy); PV_E_USAGE
  * when a server beyond loopback has neither names nor a token. */
@@ -671,7 +560,9 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
     if (opts->port > 65535)
         return pv_err_set(err, PV_E_USAGE, "port %u is out of range", opts->port);
     int family = AF_INET, loopback = 0;
-    int fd = bind_host(host, opts, &family, &loopback, err);
+    pv_listen_opts lopts = {.port = opts->port, .port_tries = opts->port_tries,
+                            .any_port = opts->any_port};
+    int fd = pv_listen_bind(host, &lopts, &family, &loopback, err);
     if (fd < 0)
         return err ? err->code : PV_E_IO;
 
@@ -691,7 +582,7 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
         free_http(h);
         return err ? err->code : PV_E_USAGE;
     }
-    h->max_conns = fit_open_files(opts->max_conns ? opts->max_conns : PV_HTTP_MAX_CONNS);
+    h->max_conns = pv_listen_fit_open_files(opts->max_conns ? opts->max_conns : PV_HTTP_MAX_CONNS);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
