@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "ctx.h"
+#include "term.h"
 #include "xalloc.h"
 
 int pv_retention_wanted(const pv_retention_opts *o)
@@ -54,18 +55,14 @@ static int delete_one(pv_ctx *ctx, const pv_retention_opts *o, int64_t id, int l
         snprintf(reason_text, sizeof reason_text, "older than --keep-days %u", o->keep_days);
     else
         snprintf(reason_text, sizeof reason_text, "the store is over --max-store");
-    /* The name is a user's text: cut short, and no byte of it can steer
-     * the terminal. */
-    char name[101];
-    size_t n = 0;
-    for (const char *c = info.name; *c && n < sizeof name - 1; c++)
-        name[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
-    name[n] = '\0';
-    fprintf(stderr,
-            "profviz: retention: deleted profile %lld \"%s\" (%lld bytes, %s, stored %.1f "
-            "days ago): %s\n",
-            (long long)id, name, (long long)info.size, labelled ? "labelled" : "unlabelled",
-            (double)(now - info.loaded_at) / 86400.0, reason_text);
+    /* The name is a user's text: cut short, and escaped so no byte of it
+     * can steer the terminal. */
+    pv_term_println(stderr,
+                    "profviz: retention: deleted profile %lld \"%.100s\" (%lld bytes, %s, "
+                    "stored %.1f days ago): %s",
+                    (long long)id, info.name, (long long)info.size,
+                    labelled ? "labelled" : "unlabelled",
+                    (double)(now - info.loaded_at) / 86400.0, reason_text);
     pv_profile_info_release(&info);
     return PV_OK;
 }
@@ -97,6 +94,27 @@ static int over_size(pv_ctx *ctx, const pv_retention_opts *o, int64_t *used)
     return *used > o->max_store_bytes;
 }
 
+/* The newest profile's id, 0 when there is none (or on a failure,
+ * logged).  The size limit spares it: an upload has just printed its
+ * link, which must not lead nowhere because one profile is larger than
+ * the whole limit. */
+static int64_t newest(pv_ctx *ctx)
+{
+    pv_err err;
+    pv_profile_page page;
+    pv_list_query q = {.limit = 1};
+    pv_store *w = pv_ctx_writer_lock(ctx);
+    int rc = pv_store_query(w, &q, &page, &err);
+    pv_ctx_writer_unlock(ctx);
+    if (rc != PV_OK) {
+        fprintf(stderr, "profviz: retention: %s\n", err.msg);
+        return 0;
+    }
+    int64_t id = page.n ? page.infos[0].id : 0;
+    pv_profile_page_release(&page);
+    return id;
+}
+
 size_t pv_retention_pass(pv_ctx *ctx, const pv_retention_opts *o, int64_t now)
 {
     size_t deleted = 0;
@@ -115,12 +133,12 @@ size_t pv_retention_pass(pv_ctx *ctx, const pv_retention_opts *o, int64_t now)
     }
     if (o->max_store_bytes <= 0)
         return deleted;
-    int64_t used = 0;
+    int64_t used = 0, spared = newest(ctx);
     for (int labelled = 0; labelled <= 1; labelled++) {
         after = 0;
         while (over_size(ctx, o, &used) && next_oldest(ctx, labelled, INT64_MAX, after, &id) == PV_OK) {
             after = id;
-            if (pv_ctx_in_use(ctx, id))
+            if (id == spared || pv_ctx_in_use(ctx, id))
                 continue;
             int rc = delete_one(ctx, o, id, labelled, WHY_SIZE, now);
             if (rc != PV_OK && rc != PV_E_NOTFOUND)
@@ -131,7 +149,7 @@ size_t pv_retention_pass(pv_ctx *ctx, const pv_retention_opts *o, int64_t now)
     if (over_size(ctx, o, &used))
         fprintf(stderr,
                 "profviz: retention: the store holds %lld bytes, over --max-store (%lld), and "
-                "what is left is in use\n",
+                "what is left is in use or the newest profile\n",
                 (long long)used, (long long)o->max_store_bytes);
     return deleted;
 }

@@ -6,7 +6,8 @@
  * oldest unlabelled profiles and after them the oldest labelled ones.  A
  * label is how a team says "keep this": only the size limit ever deletes
  * a labelled profile.  A profile in use (still being stored, or with its
- * graph held by a request in flight or being built) is skipped, and
+ * graph held by a request in flight or being built) is skipped, and so is
+ * the newest profile by the size limit (its link was just given out), and
  * every deletion is logged on stderr with what it was and why.  The
  * context runs a pass when it opens, after each upload and every
  * PV_RETENTION_PERIOD seconds, on a thread of its own (ctx.c).
