@@ -8,45 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 /* The longest output for one input byte: "\xNN" is 4 bytes for 1, and
  * "⟨U+XXXX⟩" (12 bytes) stands for a sequence of at least 2. */
 #define MAX_GROWTH 6
-
-/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no
- * overlongs, no surrogates, nothing past U+10FFFF), with its code point;
- * 0 when the bytes there are not one. */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;  /* range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        *cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        *cp = c & 0x0F;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        *cp = c & 0x07;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (len < n || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        *cp = *cp << 6 | (s[i] & 0x3F);
-    }
-    return n;
-}
 
 /* Code points that reorder, hide or break the text around them. */
 static int acts_on_terminal(uint32_t cp)
@@ -69,7 +36,7 @@ char *pv_term_escape(const char *s, size_t len)
             *o++ = (char)in[i++];
         } else if (in[i] < 0x80) {
             o += sprintf(o, "\\x%02x", in[i++]);
-        } else if ((n = utf8_decode(in + i, len - i, &cp)) == 0) {
+        } else if ((n = pv_utf8_decode(in + i, len - i, &cp)) == 0) {
             o += sprintf(o, "\\x%02x", in[i++]);
         } else if (acts_on_terminal(cp)) {
             o += sprintf(o, "\xe2\x9f\xa8U+%04X\xe2\x9f\xa9", (unsigned)cp);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "store_internal.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* The catalogue.  The list and count statements differ only in how many
@@ -191,28 +192,6 @@ static int profile_exists(pv_store *s, int64_t id, pv_err *err)
 
 /* ---- checking -------------------------------------------------------- */
 
-/* Length of the UTF-8 sequence at p (at most `left` bytes) and its code
- * point, or 0 when it is not well formed (overlong, a surrogate, past
- * U+10FFFF, cut short). */
-static size_t utf8_char(const unsigned char *p, size_t left, unsigned *cp)
-{
-    static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-             : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (n == 0 || n > left)
-        return 0;
-    unsigned c = n == 1 ? p[0] : p[0] & (0x7f >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (p[i] & 0x3f);
-    }
-    if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 int pv_label_check(const char *key, const char *value, pv_err *err)
 {
     size_t kn = strlen(key);
@@ -234,8 +213,8 @@ int pv_label_check(const char *key, const char *value, pv_err *err)
                           PV_LABEL_VALUE_MAX);
     const unsigned char *p = (const unsigned char *)value;
     for (size_t i = 0; i < vn;) {
-        unsigned cp;
-        size_t n = utf8_char(p + i, vn - i, &cp);
+        uint32_t cp;
+        size_t n = pv_utf8_decode(p + i, vn - i, &cp);
         if (n == 0)
             return pv_err_set(err, PV_E_USAGE, "label %s: the value is not UTF-8 (byte %zu)", key,
                               i);
