@@ -19,6 +19,7 @@
 #include "marshal.h"
 #include "pstats_internal.h"
 #include "pstats_order.h"
+#include "trailer.h"
 #include "xalloc.h"
 
 static int too_big(parser *ps)
@@ -609,8 +610,13 @@ int pv_pstats_parse_with(const unsigned char *buf, size_t len, pv_arena *arena, 
         parser_reset(&ps, len);
         rc = read_generic(&ps, buf, len);
     }
+    /* A recorded profile's trailer is read once the dump's functions are
+     * known (it names them); its bytes are not trailing garbage. */
+    int recorded = rc == PV_OK && pv_trailer_claims(buf, len, ps.facts.end);
     if (rc == PV_OK)
-        rc = finish(&ps, len);
+        rc = finish(&ps, recorded ? ps.facts.end : len);
+    if (rc == PV_OK && recorded)
+        rc = pv_trailer_read(buf, len, ps.facts.end, arena, out, err);
     parser_free(&ps);
     if (rc)
         memset(out, 0, sizeof *out);
