@@ -81,8 +81,39 @@ static double edge_width(const pv_graph *g, uint32_t ei, uint32_t grp)
     return width_of(g->callees[ei].ct * pv_graph_edge_share(g, ei, grp));
 }
 
+/* In a recorded tree a path is as wide as its last node (a node's time
+ * is within its parent's): the widest path to f ends at f's node of the
+ * largest time, the shallowest of equal ones. */
+static uint32_t *recorded_hot_path(const pv_graph *g, uint32_t f, size_t *len)
+{
+    uint32_t best = UINT32_MAX;
+    size_t best_depth = 0;
+    for (size_t i = 0; i < g->n_rec_nodes; i++) {
+        if (g->rec_nodes[i].func != f)
+            continue;
+        size_t depth = 1;
+        for (uint32_t up = g->rec_nodes[i].parent; up != PV_NODE_TOP; up = g->rec_nodes[up].parent)
+            depth++;
+        if (best == UINT32_MAX || g->rec_nodes[i].ct > g->rec_nodes[best].ct ||
+            (g->rec_nodes[i].ct == g->rec_nodes[best].ct && depth < best_depth)) {
+            best = (uint32_t)i;
+            best_depth = depth;
+        }
+    }
+    if (best == UINT32_MAX)
+        return NULL;
+    uint32_t *path = pv_xmalloc(best_depth * sizeof *path);
+    size_t k = best_depth;
+    for (uint32_t at = best; at != PV_NODE_TOP; at = g->rec_nodes[at].parent)
+        path[--k] = g->rec_nodes[at].func;
+    *len = best_depth;
+    return path;
+}
+
 uint32_t *pv_hot_path(const pv_graph *g, uint32_t f, size_t *len)
 {
+    if (g->recorded)
+        return recorded_hot_path(g, f, len);
     size_t n = g->n_edges + g->n_funcs;
     double *width = pv_xmalloc(n * sizeof *width);
     uint32_t *hops = pv_xmalloc(n * sizeof *hops);

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tree_recorded.h"
 #include "xalloc.h"
 
 #define NO_NODE UINT32_MAX
@@ -322,7 +323,10 @@ static pv_tree_node *child_boxes(const builder *b, const pv_tree_node *p, uint32
     const pv_graph *g = b->g;
     pv_tree_node *out;
     *n = 0;
-    if (p->func == PV_TREE_ROOT) {
+    if (g->recorded) {
+        out = pv_tree_recorded_children(g, p, n);
+        qsort(out, *n, sizeof *out, by_time_desc);
+    } else if (p->func == PV_TREE_ROOT) {
         out = pv_xmalloc((g->n_tops ? g->n_tops : 1) * sizeof *out);
         for (size_t i = 0; i < g->n_tops; i++)
             out[(*n)++] = top_box(g, g->tops[i]);
@@ -446,7 +450,9 @@ static void expand(builder *b, pv_tree *out)
             size_t n;
             double sum;
             pv_tree_node *kids = child_boxes(b, &b->nodes[i], (uint32_t)i, &n, &sum);
-            b->nodes[i].self = fmax(0.0, b->nodes[i].time - sum);
+            /* A recorded box knows its own time (tree_recorded.c). */
+            if (!b->g->recorded || b->nodes[i].func < 0)
+                b->nodes[i].self = fmax(0.0, b->nodes[i].time - sum);
             if (last || over) {
                 b->nodes[i].more = n > 0;
             } else {
@@ -532,6 +538,8 @@ int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_l
                         .hi = g->total_tt, .exact = 1, .calls_exact = 1, .whole = 1};
     for (size_t i = 0; i < g->n_tops; i++)
         box.calls += (double)g->funcs[g->tops[i]].top_nc;
+    if (g->recorded)
+        box = pv_tree_recorded_root(g);
     pv_tree_node *steps = pv_xmalloc((path_len ? path_len : 1) * sizeof *steps);
     int rc = walk_path(&b, path, path_len, &box, steps, err);
     if (rc != PV_OK) {
