@@ -13,13 +13,18 @@ NAME: the truth's dump, byte for byte, then a trailer holding its paths.
 A path's own time is its ticks less its children's, so every figure is
 the double the truth holds.  It also writes overflow.prof, the truth
 `chain` with its deepest paths folded into overflow nodes as a recorder
-with a small cap folds them.  Used by the tests only (and by
-tests/unit/test_tree_recorded.c's fixtures, committed).
+with a small cap folds them, and damaged/: one file per way a trailer can
+be damaged (docs/recorded-tree.md's list), built on fib, with
+damaged/expected.tsv giving the byte offset and the words the loader's
+message must hold.  `--check` makes them all again in a temporary folder
+and compares them with the committed ones.  Used by the tests only.
 """
+import filecmp
 import marshal
 import os
 import struct
 import sys
+import tempfile
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -105,6 +110,100 @@ def fold(funcs, nodes, max_depth):
     return funcs, out, folded_calls
 
 
+def _m2(obj):
+    """Marshal version 2: no back-references, so an object's bytes inside
+    its container are its own dumps, and offsets can be added up."""
+    return marshal.dumps(obj, 2)
+
+
+class Payload:
+    """A payload in marshal version 2 with the byte offset of its parts."""
+
+    def __init__(self, funcs, nodes, meta_doc, version=VERSION):
+        self.parts = [version, tuple(funcs), tuple(tuple(n) for n in nodes), meta_doc]
+        self.bytes = _m2(tuple(self.parts))
+        assert self.bytes[:1] == b'('
+
+    def offset(self, part, item=None, field=None):
+        """Offset in the payload of parts[part], or of its item, or of the
+        item's field (nodes)."""
+        at = 5 + sum(len(_m2(p)) for p in self.parts[:part])
+        if item is None:
+            return at
+        items = self.parts[part]
+        at += 5 + sum(len(_m2(x)) for x in items[:item])
+        if field is None:
+            return at
+        return at + 5 + sum(len(_m2(x)) for x in items[item][:field])
+
+
+def damaged(dump, funcs, nodes):
+    """(name, file bytes, offset, words) for every damage the spec lists."""
+    d = len(dump)
+    base = d + 16
+
+    def framed(p):
+        return dump + frame(p.bytes)
+
+    good = Payload(funcs, nodes, meta())
+    body = good.bytes
+    out = [
+        ('bad_magic', dump + b'\x89PVTREX\n' + frame(body)[8:], d, 'bad magic'),
+        ('crlf_magic', dump + b'\x89PVTREE\r\n' + frame(body)[8:], d, 'bad magic'),
+        ('high_bit_stripped', dump + b'\x09PVTREE\n' + frame(body)[8:], d, 'bad magic'),
+        ('short_length', dump + MAGIC + b'\x01\x02\x03', d + 8, 'truncated'),
+        ('length_past_end', dump + MAGIC + struct.pack('<Q', len(body) + 100) + body +
+         struct.pack('<I', zlib.crc32(body)), d + 8, 'past the end'),
+        ('bytes_after_crc', dump + frame(body) + b'x', base + len(body) + 4,
+         'after the trailer\'s CRC'),
+        ('crc_mismatch', dump + frame(body, crc=zlib.crc32(body) ^ 1), base + len(body),
+         'CRC-32 mismatch'),
+        ('not_a_tuple', dump + frame(_m2([1, 2])), base, 'not (version, funcs, nodes, meta)'),
+    ]
+    p = Payload(funcs, nodes, meta(), version=2)
+    out.append(('version_2', framed(p), base + p.offset(0), 'version 2'))
+
+    def with_node(k, field, value, words):
+        ns = [list(n) for n in nodes]
+        ns[k][field] = value
+        p = Payload(funcs, ns, meta())
+        return framed(p), base + p.offset(2, k, field), words
+
+    last = len(nodes) - 1
+    for name, k, field, value, words in [
+            ('parent_not_before', 1, 0, 1, 'not -1 or a node before it'),
+            ('parent_below_minus_one', 1, 0, -2, 'not -1 or a node before it'),
+            ('func_out_of_range', 1, 1, len(funcs), 'not an index into'),
+            ('calls_zero', 1, 2, 0, 'not >= 1'),
+            ('negative_tt', 1, 3, -1.0, 'not a finite time'),
+            ('infinite_ct', 1, 4, float('inf'), 'not a finite time'),
+            ('nan_ct', last, 4, float('nan'), 'not a finite time'),
+            ('float_calls', 1, 2, 1.5, 'not an int')]:
+        out.append((name,) + with_node(k, field, value, words))
+    ns = list(nodes) + [(-1, nodes[0][1], 1, 0.0, 0.0)]
+    p = Payload(funcs, ns, meta())
+    out.append(('siblings_same_func', framed(p), base + p.offset(2, len(ns) - 1),
+                'same parent and function'))
+    ns = list(nodes) + [(1, nodes[0][1], 1, 0.0, 0.0)]
+    p = Payload(funcs, ns, meta())
+    out.append(('not_preorder', framed(p), base + p.offset(2, len(ns) - 1), 'pre-order'))
+    ghost = [('nowhere.py', 1, 'ghost')] + funcs[1:]
+    p = Payload(ghost, nodes, meta())
+    out.append(('key_not_in_dict', framed(p), base + p.offset(1, 0), 'not a key of the stats dict'))
+    bad_key = [('a.py', 'one', 'f')] + funcs[1:]
+    p = Payload(bad_key, nodes, meta())
+    out.append(('key_not_a_key', framed(p), base + p.offset(1, 0), 'not a (str, int, str) key'))
+    ns = [list(n) for n in nodes]
+    ns[1] = tuple(ns[1][:4])
+    p = Payload(funcs, ns, meta())
+    out.append(('node_of_four', framed(p), base + p.offset(2, 1), 'not (parent, func, calls'))
+    m = meta()
+    del m['timer']
+    p = Payload(funcs, nodes, m)
+    out.append(('meta_without_timer', framed(p), base + p.offset(3), 'meta has no "timer"'))
+    return out
+
+
 def recorded_bytes(name, src_dir):
     with open(os.path.join(src_dir, name + '.prof'), 'rb') as f:
         dump = f.read()
@@ -113,10 +212,9 @@ def recorded_bytes(name, src_dir):
     return dump, funcs, nodes
 
 
-def main(argv):
-    out_dir = argv[1] if len(argv) > 1 else os.path.join(ROOT, 'tests', 'data', 'recorded')
+def write_all(out_dir):
     src_dir = os.path.join(ROOT, 'tests', 'data', 'groundtruth')
-    os.makedirs(out_dir, exist_ok=True)
+    os.makedirs(os.path.join(out_dir, 'damaged'), exist_ok=True)
     for name in truthfile.names(src_dir):
         dump, funcs, nodes = recorded_bytes(name, src_dir)
         with open(os.path.join(out_dir, name + '.prof'), 'wb') as f:
@@ -128,7 +226,38 @@ def main(argv):
     with open(os.path.join(out_dir, 'overflow.prof'), 'wb') as f:
         f.write(dump + trailer(funcs, nodes, meta(max_paths=len(nodes) - 1,
                                                   overflow_calls=folded)))
+    dump, funcs, nodes = recorded_bytes('fib', src_dir)
+    lines = []
+    for name, data, offset, words in damaged(dump, funcs, nodes):
+        with open(os.path.join(out_dir, 'damaged', name + '.prof'), 'wb') as f:
+            f.write(data)
+        lines.append('%s.prof\t%d\t%s\n' % (name, offset, words))
+    with open(os.path.join(out_dir, 'damaged', 'expected.tsv'), 'w') as f:
+        f.write(''.join(lines))
+
+
+def check(committed):
+    """Exit status 0 when trailer.py makes the committed files again."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_all(tmp)
+        for sub in ('', 'damaged'):
+            names = sorted(os.listdir(os.path.join(tmp, sub)))
+            names = [n for n in names if os.path.isfile(os.path.join(tmp, sub, n))]
+            match, mismatch, errors = filecmp.cmpfiles(os.path.join(tmp, sub),
+                                                       os.path.join(committed, sub), names,
+                                                       shallow=False)
+            if mismatch or errors:
+                print('trailer.py makes other bytes for %s' % ', '.join(mismatch + errors))
+                return 1
+    return 0
+
+
+def main(argv):
+    if len(argv) > 2 and argv[1] == '--check':
+        return check(argv[2])
+    write_all(argv[1] if len(argv) > 1 else os.path.join(ROOT, 'tests', 'data', 'recorded'))
+    return 0
 
 
 if __name__ == '__main__':
-    main(sys.argv)
+    sys.exit(main(sys.argv))
