@@ -386,6 +386,8 @@ static void add_children(builder *b, uint32_t at, const pv_tree_node *kids, size
             small.calls += kids[i].calls;
         }
         small.self = small.time;
+        /* Recorded boxes are all exact, so is what they add up to. */
+        small.exact = small.calls_exact = b->g->recorded;
         add_node(b, &small);
     }
     b->nodes[at].first_child = first;

@@ -76,7 +76,7 @@ START_TEST(the_cutoff_merges_small_children_into_one_exact_box)
             for (uint32_t k = 0; k < p->n_children; k++)
                 kids += cut.nodes[p->first_child + k].time;
             ck_assert(fabs(kids + p->self - p->time) <= 1e-9 * cut.nodes[0].time);
-            ck_assert(b->lo == b->time && b->hi == b->time);
+            ck_assert(b->exact && b->lo == b->time && b->hi == b->time);
         } else if (i > 0) {
             ck_assert(b->time >= min);
         }
