@@ -86,27 +86,26 @@ static double edge_width(const pv_graph *g, uint32_t ei, uint32_t grp)
  * largest time, the shallowest of equal ones. */
 static uint32_t *recorded_hot_path(const pv_graph *g, uint32_t f, size_t *len)
 {
+    /* Depths in one pass (a parent comes before its children): walking
+     * up from every node of f would be quadratic in a deep tree. */
+    uint32_t *depth = pv_xmalloc((g->n_rec_nodes ? g->n_rec_nodes : 1) * sizeof *depth);
     uint32_t best = UINT32_MAX;
-    size_t best_depth = 0;
     for (size_t i = 0; i < g->n_rec_nodes; i++) {
-        if (g->rec_nodes[i].func != f)
-            continue;
-        size_t depth = 1;
-        for (uint32_t up = g->rec_nodes[i].parent; up != PV_NODE_TOP; up = g->rec_nodes[up].parent)
-            depth++;
-        if (best == UINT32_MAX || g->rec_nodes[i].ct > g->rec_nodes[best].ct ||
-            (g->rec_nodes[i].ct == g->rec_nodes[best].ct && depth < best_depth)) {
+        const pv_gnode *n = &g->rec_nodes[i];
+        depth[i] = n->parent == PV_NODE_TOP ? 1 : depth[n->parent] + 1;
+        if (n->func == f && (best == UINT32_MAX || n->ct > g->rec_nodes[best].ct ||
+                             (n->ct == g->rec_nodes[best].ct && depth[i] < depth[best])))
             best = (uint32_t)i;
-            best_depth = depth;
-        }
     }
-    if (best == UINT32_MAX)
-        return NULL;
-    uint32_t *path = pv_xmalloc(best_depth * sizeof *path);
-    size_t k = best_depth;
-    for (uint32_t at = best; at != PV_NODE_TOP; at = g->rec_nodes[at].parent)
-        path[--k] = g->rec_nodes[at].func;
-    *len = best_depth;
+    uint32_t *path = NULL;
+    if (best != UINT32_MAX) {
+        *len = depth[best];
+        path = pv_xmalloc(*len * sizeof *path);
+        size_t k = *len;
+        for (uint32_t at = best; at != PV_NODE_TOP; at = g->rec_nodes[at].parent)
+            path[--k] = g->rec_nodes[at].func;
+    }
+    free(depth);
     return path;
 }
 
