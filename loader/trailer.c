@@ -104,26 +104,13 @@ static int64_t index_find(const func_index *ix, const keyinfo *k)
 }
 
 /* A key string as the dump's functions hold it: WTF-8, NUL as U+2400
- * (pstats.c's copy_name).  -1 when the arena is full. */
+ * (pv_pstats_show_nul).  -1 when the arena is full. */
 static int key_text(pv_arena *arena, const pv_mobj *o, const char **s, size_t *n)
 {
     if (pv_marshal_text(arena, o, s, n) < 0)
         return -1;
-    if (!memchr(*s, '\0', *n))
-        return 0;
-    char *out = pv_arena_alloc(arena, 3 * *n + 1), *q = out;
-    if (!out)
+    if (memchr(*s, '\0', *n) && !(*s = pv_pstats_show_nul(arena, *s, *n, n)))
         return -1;
-    for (size_t i = 0; i < *n; i++) {
-        if ((*s)[i]) {
-            *q++ = (*s)[i];
-        } else {
-            memcpy(q, "\xe2\x90\x80", 3);
-            q += 3;
-        }
-    }
-    *s = out;
-    *n = (size_t)(q - out);
     return 0;
 }
 

@@ -91,7 +91,9 @@ class Cli(unittest.TestCase):
     def test_a_recorded_file_prints_what_pstats_prints(self):
         # The trailer (docs/recorded-tree.md) changes nothing in the table,
         # and is no "bytes after the profile" warning.
-        paths = sorted(glob.glob(os.path.join(DATA, "recorded", "*.prof")))
+        # (nul_name.prof aside: profviz shows a NUL in a name as U+2400.)
+        paths = sorted(p for p in glob.glob(os.path.join(DATA, "recorded", "*.prof"))
+                       if not p.endswith("nul_name.prof"))
         self.assertGreater(len(paths), 10)
         for path in paths:
             for key in SORTS:

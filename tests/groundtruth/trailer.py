@@ -13,7 +13,7 @@ NAME: the truth's dump, byte for byte, then a trailer holding its paths.
 A path's own time is its ticks less its children's, so every figure is
 the double the truth holds.  It also writes overflow.prof, the truth
 `chain` with its deepest paths folded into overflow nodes as a recorder
-with a small cap folds them, and damaged/: one file per way a trailer can
+with a small cap folds them, nul_name.prof (a function name holding NUL), and damaged/: one file per way a trailer can
 be damaged (docs/recorded-tree.md's list), built on fib, with
 damaged/expected.tsv giving the byte offset and the words the loader's
 message must hold.  `--check` makes them all again in a temporary folder
@@ -226,6 +226,12 @@ def write_all(out_dir):
     with open(os.path.join(out_dir, 'overflow.prof'), 'wb') as f:
         f.write(dump + trailer(funcs, nodes, meta(max_paths=len(nodes) - 1,
                                                   overflow_calls=folded)))
+    # A name holding NUL, which the loader shows as U+2400 in the dict's
+    # key and must match in the trailer's.
+    key = ('a.py', 1, 'f\x00g')
+    with open(os.path.join(out_dir, 'nul_name.prof'), 'wb') as f:
+        f.write(marshal.dumps({key: (1, 1, 0.5, 0.5, {})}) +
+                trailer([key], [(-1, 0, 1, 0.5, 0.5)], meta()))
     dump, funcs, nodes = recorded_bytes('fib', src_dir)
     lines = []
     for name, data, offset, words in damaged(dump, funcs, nodes):

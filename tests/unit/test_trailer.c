@@ -97,6 +97,23 @@ START_TEST(the_overflow_key_becomes_an_overflow_node)
 }
 END_TEST
 
+START_TEST(a_name_holding_nul_matches_its_function)
+{
+    size_t len;
+    unsigned char *buf = read_recorded("nul_name.prof", &len);
+    pv_arena arena;
+    pv_arena_init(&arena, pv_load_memory_limit(len));
+    pv_profile p;
+    pv_err err;
+    ck_assert_msg(pv_pstats_parse(buf, len, &arena, &p, &err) == PV_OK, "%s", err.msg);
+    ck_assert_str_eq(p.funcs[0].name, "f\xe2\x90\x80g");
+    ck_assert_uint_eq(p.recorded->n_nodes, 1);
+    ck_assert_uint_eq(p.recorded->nodes[0].func, 0);
+    pv_arena_release(&arena);
+    free(buf);
+}
+END_TEST
+
 /* Every line of damaged/expected.tsv: FILE, OFFSET, WORDS. */
 START_TEST(every_damaged_trailer_is_refused_with_its_offset_and_nothing_is_stored)
 {
@@ -219,6 +236,7 @@ Suite *pv_trailer_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, a_recorded_file_carries_its_tree);
     tcase_add_test(tc, the_overflow_key_becomes_an_overflow_node);
+    tcase_add_test(tc, a_name_holding_nul_matches_its_function);
     tcase_add_test(tc, every_damaged_trailer_is_refused_with_its_offset_and_nothing_is_stored);
     tcase_add_test(tc, a_trailer_keeps_the_memory_cap);
     tcase_add_test(tc, a_recorded_profile_round_trips_through_the_store);
