@@ -341,6 +341,23 @@ class Recorded(unittest.TestCase):
             self.assertTrue(b["exact"])
             self.assertEqual(b["children"], [])
 
+    def test_the_local_viewer_serves_the_recorded_tree_before_and_after_storing(self):
+        # `profviz FILE` answers from memory while it stores (server/ingest.c).
+        s = Server("-s", "-p", "0", view=[os.path.join(DATA, "recorded", "overflow.prof")])
+        try:
+            pid = int(s.url.rsplit("/", 1)[1])
+            for _ in range(2):
+                self.assertEqual(s.json("GET", "/api/profiles/%d" % pid)["tree"], "recorded")
+                view = s.json("GET", "/api/profiles/%d/tree?depth=64&cutoff=0" % pid)
+                boxes = [b for _, b in self.boxes(view["root"])]
+                self.assertTrue(all(b["exact"] for b in boxes))
+                self.assertIn("<paths past the cap>", [b["name"] for b in boxes])
+                until = time.time() + 20
+                while not s.json("GET", "/api/profiles/%d" % pid)["stored"] and time.time() < until:
+                    time.sleep(0.05)
+        finally:
+            self.assertEqual(s.stop(signal.SIGINT)[0], 0)
+
     def test_a_plain_profile_says_inferred_and_a_damaged_trailer_stores_nothing(self):
         st, _, body = upload(self.s, "recursion.prof")
         self.assertIn(st, (200, 201), body)
