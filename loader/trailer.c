@@ -56,7 +56,7 @@ int pv_trailer_claims(const unsigned char *buf, size_t len, size_t end)
     const unsigned char *t = buf + end;
     size_t n = len - end;
     return t[0] == (unsigned char)PV_TRAILER_MAGIC[0] ||
-           (n >= 7 && memcmp(t + 1, PV_TRAILER_MAGIC + 1, 6) == 0);
+           (n >= 7 && memcmp(t + 1, &PV_TRAILER_MAGIC[1], 6) == 0);
 }
 
 /* The dump's entries by key, for naming the trailer's functions. */
@@ -340,7 +340,7 @@ static int read_payload(const pv_mobj *root, pv_profile *p, pv_arena *arena, pv_
     free(ix.slots);
     if (rc == PV_OK) {
         rec->n_nodes = nodes->n;
-        rec->nodes = PV_ARENA_NEW(arena, pv_node, nodes->n ? nodes->n : 1);
+        rec->nodes = PV_ARENA_NEW(arena, pv_node, rec->n_nodes ? rec->n_nodes : 1);
         rc = rec->nodes ? read_nodes(nodes, map, funcs->n, rec->nodes, err)
                         : too_big(err, arena);
     }

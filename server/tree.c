@@ -511,6 +511,16 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
     return PV_OK;
 }
 
+/* The synthetic root above the top level: the profile's total_tt. */
+static pv_tree_node inferred_root(const pv_graph *g)
+{
+    pv_tree_node box = {.func = PV_TREE_ROOT, .time = g->total_tt, .lo = g->total_tt,
+                        .hi = g->total_tt, .exact = 1, .calls_exact = 1, .whole = 1};
+    for (size_t i = 0; i < g->n_tops; i++)
+        box.calls += (double)g->funcs[g->tops[i]].top_nc;
+    return box;
+}
+
 int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsigned depth,
                   double cutoff, pv_tree *out, pv_err *err)
 {
@@ -536,12 +546,7 @@ int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_l
         b.max_bytes = limits->max_bytes;
         b.deadline_ms = limits->deadline_ms;
     }
-    pv_tree_node box = {.func = PV_TREE_ROOT, .time = g->total_tt, .lo = g->total_tt,
-                        .hi = g->total_tt, .exact = 1, .calls_exact = 1, .whole = 1};
-    for (size_t i = 0; i < g->n_tops; i++)
-        box.calls += (double)g->funcs[g->tops[i]].top_nc;
-    if (g->recorded)
-        box = pv_tree_recorded_root(g);
+    pv_tree_node box = g->recorded ? pv_tree_recorded_root(g) : inferred_root(g);
     pv_tree_node *steps = pv_xmalloc((path_len ? path_len : 1) * sizeof *steps);
     int rc = walk_path(&b, path, path_len, &box, steps, err);
     if (rc != PV_OK) {
