@@ -3,12 +3,16 @@
  * Every input is parsed by pv_pstats_parse with the same arena limit the
  * loader would use for a file of that size, then the arena is released.
  * Beyond what ASan/UBSan catch, a successful parse must give a profile
- * whose edges point inside the function table and whose strings exist;
+ * whose edges point inside the function table and whose strings exist,
+ * and whose recorded tree (a trailer, seeded by tests/data/recorded) is
+ * one the store and the server can index blindly: parents before their
+ * nodes, functions that are entries or the overflow key, finite times;
  * a refusal must be PV_E_FORMAT with a message naming the byte offset, or
  * PV_E_TOO_BIG naming the limit (loader.h's contract).  Any breach abort()s, so libFuzzer
  * keeps the input.  Invariant: no state survives between inputs.
  * SPDX-License-Identifier: MIT
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +54,20 @@ static void check_profile(const pv_profile *p)
     for (size_t i = 0; i < p->n_edges; i++)
         if (p->edges[i].caller >= p->n_funcs || p->edges[i].callee >= p->n_funcs)
             breach("edge outside the function table", NULL);
+    const pv_recorded *r = p->recorded;
+    for (size_t i = 0; r && i < r->n_nodes; i++) {
+        const pv_node *n = &r->nodes[i];
+        if (n->parent != PV_NODE_TOP && n->parent >= i)
+            breach("recorded node's parent is not before it", NULL);
+        if (n->func != PV_NODE_OVERFLOW && n->func >= p->n_entries)
+            breach("recorded node names no entry", NULL);
+        if (n->calls < 1 || !(n->tt >= 0 && n->ct >= 0) || isinf(n->tt) || isinf(n->ct))
+            breach("recorded node with figures out of range", NULL);
+        if (n->parent != PV_NODE_TOP && r->nodes[n->parent].func == PV_NODE_OVERFLOW)
+            breach("recorded node below an overflow node", NULL);
+    }
+    if (r && (!r->timer || !r->recorder))
+        breach("recorded tree without timer or recorder", NULL);
     for (size_t i = 0; i < p->n_warnings; i++) {
         if (!p->warnings || !p->warnings[i])
             breach("NULL warning", NULL);

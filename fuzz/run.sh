@@ -31,7 +31,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 if [[ ! -f $BUILD/build.ninja ]]; then
     CC=clang meson setup "$BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
-        -Db_lundef=false -Dbuildtype=debugoptimized -Dbrowser_tests=false >/dev/null
+        -Db_lundef=false -Dbuildtype=debugoptimized -Dbrowser_tests=disabled >/dev/null
 fi
 say "building $BUILD/fuzz/fuzz_pstats"
 meson compile -C "$BUILD" fuzz/fuzz_pstats >/dev/null

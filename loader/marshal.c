@@ -853,13 +853,22 @@ int pv_marshal_version(int implied, int saw_flag, int saw_interned)
 int pv_marshal_read(const unsigned char *buf, size_t len, pv_arena *arena, pv_marshal *out,
                     pv_err *err)
 {
+    return pv_marshal_read_at(buf, len, 0, arena, out, err);
+}
+
+int pv_marshal_read_at(const unsigned char *buf, size_t len, size_t start, pv_arena *arena,
+                       pv_marshal *out, pv_err *err)
+{
     memset(out, 0, sizeof *out);
+    if (start > len)
+        return pv_err_set(err, PV_E_FORMAT, "byte %zu: past the end of the %zu bytes", start, len);
     if (len > INT32_MAX)
         return pv_err_set(err, PV_E_TOO_BIG, "%zu bytes is more than marshal data can hold", len);
     reader r;
     memset(&r, 0, sizeof r);
     r.buf = buf;
     r.len = len;
+    r.pos = start;
     r.arena = arena;
     r.t.bad_t_offset = SIZE_MAX;
     /* A valid file reads at most `len` objects; the slack pays for trying

@@ -79,6 +79,12 @@ typedef struct pv_marshal {
 int pv_marshal_read(const unsigned char *buf, size_t len, pv_arena *arena,
                     pv_marshal *out, pv_err *err);
 
+/* The same for the object at buf[start]: offsets (in messages and in
+ * pv_mobj.offset) and out->end count from buf[0], so a caller reading an
+ * object inside a file names the file's bytes. */
+int pv_marshal_read_at(const unsigned char *buf, size_t len, size_t start, pv_arena *arena,
+                       pv_marshal *out, pv_err *err);
+
 /* The text of a TEXT or BYTES object as WTF-8 in *s, *n (borrowed, or in
  * `arena`): bytes that are not UTF-8 become U+DC80..U+DCFF.  Returns 0
  * when the text was used as it is, 1 when bytes were escaped, -1 when the

@@ -44,6 +44,29 @@ typedef struct pv_edge {
     uint8_t is_count;       /* 1: the file held a bare call count (profile, hotshot) */
 } pv_edge;
 
+/* A node of a recorded call tree (docs/recorded-tree.md): the calls whose
+ * stack, from the top, is exactly this node's path. */
+#define PV_NODE_TOP UINT32_MAX       /* parent of a top-level node */
+#define PV_NODE_OVERFLOW UINT32_MAX  /* func of a node holding the paths past the recorder's cap */
+typedef struct pv_node {
+    uint32_t parent;        /* index of the parent node (< this node's), or PV_NODE_TOP */
+    uint32_t func;          /* index into pv_profile.funcs (an entry), or PV_NODE_OVERFLOW */
+    int64_t calls;          /* >= 1 */
+    double tt, ct;          /* own and inclusive time, s: finite, >= 0 */
+} pv_node;
+
+/* The tree a trailer carries: nodes in pre-order (a subtree is
+ * contiguous), siblings with distinct funcs, overflow nodes leaves. */
+typedef struct pv_recorded {
+    pv_node *nodes;
+    size_t n_nodes;
+    int64_t threads;        /* threads merged under the top */
+    int64_t max_paths;      /* the recorder's cap on distinct paths */
+    int64_t overflow_calls; /* calls folded into overflow nodes */
+    const char *timer;      /* "perf_counter" or a user timer's name */
+    const char *recorder;   /* the recorder's version */
+} pv_recorded;
+
 typedef struct pv_profile {
     const char *format;     /* "pstats" */
     const char *writer;     /* best guess: "cProfile", "profile", "yappi", ... */
@@ -57,7 +80,8 @@ typedef struct pv_profile {
     int64_t total_calls;    /* sum of nc (clamped to INT64_MAX, with a warning) */
     int64_t prim_calls;     /* sum of cc (clamped likewise) */
     double total_tt;        /* sum of tt in the order pstats sums it */
-    size_t trailing_bytes;  /* bytes after the dump, ignored */
+    size_t trailing_bytes;  /* bytes after the dump (and its trailer), ignored */
+    const pv_recorded *recorded;  /* the trailer's call tree; NULL for plain pstats */
     const char **warnings;  /* messages about odd but accepted input */
     size_t n_warnings;
 } pv_profile;

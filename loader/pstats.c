@@ -19,6 +19,7 @@
 #include "marshal.h"
 #include "pstats_internal.h"
 #include "pstats_order.h"
+#include "trailer.h"
 #include "xalloc.h"
 
 static int too_big(parser *ps)
@@ -348,14 +349,9 @@ static int read_values(parser *ps, size_t n_entries)
     return PV_OK;
 }
 
-/* A NUL-terminated copy of a key string in the arena.  A NUL inside a name
- * (Python allows it) would cut every later use short, so it becomes
- * U+2400 SYMBOL FOR NULL, with a warning. */
-static const char *copy_name(parser *ps, const char *s, size_t n)
+char *pv_pstats_show_nul(pv_arena *arena, const char *s, size_t n, size_t *out_n)
 {
-    if (!memchr(s, '\0', n))
-        return pv_arena_strndup(ps->arena, s, n);
-    char *out = pv_arena_alloc(ps->arena, 3 * n + 1), *o = out;
+    char *out = pv_arena_alloc(arena, 3 * n + 1), *o = out;
     if (!out)
         return NULL;
     for (size_t i = 0; i < n; i++) {
@@ -367,8 +363,20 @@ static const char *copy_name(parser *ps, const char *s, size_t n)
         }
     }
     *o = '\0';
-    ps->facts.n_nul_names++;
+    *out_n = (size_t)(o - out);
     return out;
+}
+
+/* A NUL-terminated copy of a key string in the arena.  A NUL inside a name
+ * (Python allows it) would cut every later use short, so it becomes
+ * U+2400 SYMBOL FOR NULL, with a warning. */
+static const char *copy_name(parser *ps, const char *s, size_t n)
+{
+    if (!memchr(s, '\0', n))
+        return pv_arena_strndup(ps->arena, s, n);
+    ps->facts.n_nul_names++;
+    size_t len;
+    return pv_pstats_show_nul(ps->arena, s, n, &len);
 }
 
 /* Moves the keys and edges into the profile, in the arena. */
@@ -609,8 +617,13 @@ int pv_pstats_parse_with(const unsigned char *buf, size_t len, pv_arena *arena, 
         parser_reset(&ps, len);
         rc = read_generic(&ps, buf, len);
     }
+    /* A recorded profile's trailer is read once the dump's functions are
+     * known (it names them); its bytes are not trailing garbage. */
+    int recorded = rc == PV_OK && pv_trailer_claims(buf, len, ps.facts.end);
     if (rc == PV_OK)
-        rc = finish(&ps, len);
+        rc = finish(&ps, recorded ? ps.facts.end : len);
+    if (rc == PV_OK && recorded)
+        rc = pv_trailer_read(buf, len, ps.facts.end, arena, out, err);
     parser_free(&ps);
     if (rc)
         memset(out, 0, sizeof *out);

@@ -87,6 +87,12 @@ int pv_pstats_intern(parser *ps, const keyinfo *k, uint32_t *idx, int *added);
  * from the same caller (a dict keeps the last value of a repeated key). */
 void pv_pstats_add_edge(parser *ps, const pv_edge *e);
 
+/* s[0..n) NUL-terminated in the arena with each NUL inside it shown as
+ * U+2400 (a NUL would cut every later use of the name short); *out_n its
+ * length.  NULL when the arena is full.  The trailer's keys go through it
+ * too, so they match the functions'. */
+char *pv_pstats_show_nul(pv_arena *arena, const char *s, size_t n, size_t *out_n);
+
 /* pv_pstats_parse, optionally without the fast reader (for tests that
  * hold both readers to the same oracles). */
 int pv_pstats_parse_with(const unsigned char *buf, size_t len, pv_arena *arena, pv_profile *out,

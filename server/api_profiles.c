@@ -302,6 +302,9 @@ static int add_roots(cJSON *doc, pv_ctx *ctx, int64_t id, pv_err *err)
     const pv_graph *g = pv_cached_graph(e);
     const char *roots = pv_cached_memo(pv_ctx_cache(ctx), e, PV_MEMO_ROOTS, make_roots);
     cJSON_AddItemToObject(doc, "roots", cJSON_CreateRaw(roots));
+    /* Where the tree's figures come from: a recorded tree's nodes (every
+     * box exact), or inferred from the pstats call graph. */
+    cJSON_AddItemToObject(doc, "tree", pv_json_string(g->recorded ? "recorded" : "inferred"));
     cJSON_AddItemToObject(doc, "n_caller_only",
                           pv_json_int((int64_t)(g->n_funcs - pv_cached_n_entries(e))));
     pv_ctx_graph_release(ctx, e);

@@ -7,8 +7,9 @@
  * root, then the view root and its subtree, and which limit left levels
  * out ("capped").  A box is {"id", "file", "line", "name", "time", "self",
  * "calls", "exact", "calls_exact", "more", "lo", "hi", "n_merged",
- * "children"}; the synthetic root above the top level and the
- * "(N smaller)" boxes have "id": null.
+ * "children"}; the synthetic root above the top level, the
+ * "(N smaller)" boxes and a recorded tree's "<paths past the cap>" boxes
+ * have "id": null.
  *
  * The JSON is written straight into one buffer (json.h's pv_jbuf), not
  * built as cJSON items: a view of a big profile holds thousands of boxes,
@@ -38,6 +39,11 @@
 /* The name shown for the synthetic root: all the profile's time. */
 #define ROOT_NAME "(all)"
 
+/* The name of a recorded tree's overflow node, as its key names it
+ * (docs/recorded-tree.md): the calls made once the recorder's cap on
+ * distinct paths was reached. */
+#define OVERFLOW_NAME "<paths past the cap>"
+
 /* Whether a and b print the same (0.0 and -0.0 do not). */
 static int same_double(double a, double b)
 {
@@ -58,6 +64,8 @@ static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_
         pv_jbuf_int(b, fn->line);
         pv_jbuf_lit(b, ",\"name\":");
         pv_jbuf_string(b, fn->name);
+    } else if (n->func == PV_TREE_OVERFLOW) {
+        pv_jbuf_lit(b, "{\"id\":null,\"file\":\"~\",\"line\":0,\"name\":\"" OVERFLOW_NAME "\"");
     } else {
         char name[32];
         if (n->func == PV_TREE_SMALLER)

@@ -236,12 +236,14 @@ static pv_cached *find(pv_cache *c, int64_t id)
 
 /* What the graph will take in memory, estimated from the profile: its
  * arrays (callees and callers each hold every edge, with a placement per
- * callee edge and a group per caller edge; tops at most every function)
- * and its strings. */
+ * callee edge and a group per caller edge; tops at most every function),
+ * a recorded tree's nodes and its strings. */
 static size_t graph_bytes(const pv_profile *p)
 {
     size_t n = sizeof(pv_graph) + p->n_funcs * (sizeof(pv_gfunc) + sizeof(uint32_t)) +
                p->n_edges * (2 * sizeof(pv_gedge) + sizeof(pv_gplace) + sizeof(pv_ggroup));
+    if (p->recorded)
+        n += p->recorded->n_nodes * (sizeof(pv_gnode) + sizeof(uint32_t));
     for (size_t i = 0; i < p->n_funcs; i++)
         n += strlen(p->funcs[i].file) + strlen(p->funcs[i].name) + 2;
     return n;

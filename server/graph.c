@@ -177,6 +177,8 @@ pv_graph *pv_graph_new(const pv_profile *p)
     find_components(g);
     pv_graph_find_tops(g);
     pv_graph_place_calls(g);
+    if (p->recorded)
+        pv_graph_add_recorded(g, p->recorded);
     return g;
 }
 
@@ -191,5 +193,7 @@ void pv_graph_free(pv_graph *g)
     free(g->groups);
     free(g->tops);
     free(g->strings);
+    free(g->rec_nodes);
+    free(g->rec_kids);
     free(g);
 }

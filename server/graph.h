@@ -72,6 +72,16 @@ typedef struct pv_gfunc {
     double top_time, top_lo, top_hi, top_own, top_room, top_avail;
 } pv_gfunc;
 
+/* A node of a recorded call tree (pv_profile.recorded): its path's exact
+ * figures, and its children as a range of pv_graph.rec_kids. */
+typedef struct pv_gnode {
+    uint32_t func;          /* function id, or PV_NODE_OVERFLOW (paths past the recorder's cap) */
+    uint32_t parent;        /* node index, or PV_NODE_TOP */
+    int64_t calls;
+    double tt, ct;          /* own and inclusive time, s */
+    uint32_t kids_at, n_kids;
+} pv_gnode;
+
 typedef struct pv_graph {
     pv_gfunc *funcs;        /* in profile order */
     size_t n_funcs;
@@ -85,6 +95,17 @@ typedef struct pv_graph {
     double total_tt;        /* the profile's total_tt */
     double eps;             /* times closer than this are equal (rounding in the file's sums) */
     char *strings;          /* one block holding every file and name */
+    /* A recorded profile's tree (graph_recorded.c), which the tree and
+     * the hot path are read from instead of the edges: nodes in
+     * pre-order; rec_kids holds each node's children, then (from
+     * rec_tops_at, n_rec_tops of them) the top-level nodes. */
+    uint8_t recorded;       /* 1: the profile carried a recorded tree */
+    pv_gnode *rec_nodes;
+    size_t n_rec_nodes;
+    uint32_t *rec_kids;
+    uint32_t rec_tops_at, n_rec_tops;
+    double rec_time;        /* the top-level nodes' ct: the "(all)" box */
+    double rec_calls;       /* their calls */
 } pv_graph;
 
 /* Builds the graph of `p` (copying what it needs).  Never fails: out of

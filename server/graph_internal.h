@@ -20,4 +20,8 @@ void pv_graph_find_tops(pv_graph *g);
  * host and wsum.  Needs the top level. */
 void pv_graph_place_calls(pv_graph *g);
 
+/* graph_recorded.c: the recorded tree's nodes and their children, when
+ * the profile has one (g->recorded). */
+void pv_graph_add_recorded(pv_graph *g, const pv_recorded *r);
+
 #endif

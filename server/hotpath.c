@@ -81,8 +81,38 @@ static double edge_width(const pv_graph *g, uint32_t ei, uint32_t grp)
     return width_of(g->callees[ei].ct * pv_graph_edge_share(g, ei, grp));
 }
 
+/* In a recorded tree a path is as wide as its last node (a node's time
+ * is within its parent's): the widest path to f ends at f's node of the
+ * largest time, the shallowest of equal ones. */
+static uint32_t *recorded_hot_path(const pv_graph *g, uint32_t f, size_t *len)
+{
+    /* Depths in one pass (a parent comes before its children): walking
+     * up from every node of f would be quadratic in a deep tree. */
+    uint32_t *depth = pv_xmalloc((g->n_rec_nodes ? g->n_rec_nodes : 1) * sizeof *depth);
+    uint32_t best = UINT32_MAX;
+    for (size_t i = 0; i < g->n_rec_nodes; i++) {
+        const pv_gnode *n = &g->rec_nodes[i];
+        depth[i] = n->parent == PV_NODE_TOP ? 1 : depth[n->parent] + 1;
+        if (n->func == f && (best == UINT32_MAX || n->ct > g->rec_nodes[best].ct ||
+                             (n->ct == g->rec_nodes[best].ct && depth[i] < depth[best])))
+            best = (uint32_t)i;
+    }
+    uint32_t *path = NULL;
+    if (best != UINT32_MAX) {
+        *len = depth[best];
+        path = pv_xmalloc(*len * sizeof *path);
+        size_t k = *len;
+        for (uint32_t at = best; at != PV_NODE_TOP; at = g->rec_nodes[at].parent)
+            path[--k] = g->rec_nodes[at].func;
+    }
+    free(depth);
+    return path;
+}
+
 uint32_t *pv_hot_path(const pv_graph *g, uint32_t f, size_t *len)
 {
+    if (g->recorded)
+        return recorded_hot_path(g, f, len);
     size_t n = g->n_edges + g->n_funcs;
     double *width = pv_xmalloc(n * sizeof *width);
     uint32_t *hops = pv_xmalloc(n * sizeof *hops);

@@ -7,7 +7,9 @@
  * top box's time, then each edge's cumulative time, or its share when
  * the step's box does not make all the edge's calls) is largest.  Among
  * paths equally wide, the shortest.  Every path it returns is one the tree
- * endpoint accepts (each step a child box of the one before).
+ * endpoint accepts (each step a child box of the one before).  In a
+ * recorded profile's tree (graph.h) every box is exact and a path is as
+ * wide as its last box: the path to f's widest box.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_HOTPATH_H

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tree_recorded.h"
 #include "xalloc.h"
 
 #define NO_NODE UINT32_MAX
@@ -322,7 +323,10 @@ static pv_tree_node *child_boxes(const builder *b, const pv_tree_node *p, uint32
     const pv_graph *g = b->g;
     pv_tree_node *out;
     *n = 0;
-    if (p->func == PV_TREE_ROOT) {
+    if (g->recorded) {
+        out = pv_tree_recorded_children(g, p, n);
+        qsort(out, *n, sizeof *out, by_time_desc);
+    } else if (p->func == PV_TREE_ROOT) {
         out = pv_xmalloc((g->n_tops ? g->n_tops : 1) * sizeof *out);
         for (size_t i = 0; i < g->n_tops; i++)
             out[(*n)++] = top_box(g, g->tops[i]);
@@ -382,6 +386,8 @@ static void add_children(builder *b, uint32_t at, const pv_tree_node *kids, size
             small.calls += kids[i].calls;
         }
         small.self = small.time;
+        /* Recorded boxes are all exact, so is what they add up to. */
+        small.exact = small.calls_exact = b->g->recorded;
         add_node(b, &small);
     }
     b->nodes[at].first_child = first;
@@ -446,7 +452,9 @@ static void expand(builder *b, pv_tree *out)
             size_t n;
             double sum;
             pv_tree_node *kids = child_boxes(b, &b->nodes[i], (uint32_t)i, &n, &sum);
-            b->nodes[i].self = fmax(0.0, b->nodes[i].time - sum);
+            /* A recorded box knows its own time (tree_recorded.c). */
+            if (!b->g->recorded || b->nodes[i].func < 0)
+                b->nodes[i].self = fmax(0.0, b->nodes[i].time - sum);
             if (last || over) {
                 b->nodes[i].more = n > 0;
             } else {
@@ -503,6 +511,16 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
     return PV_OK;
 }
 
+/* The synthetic root above the top level: the profile's total_tt. */
+static pv_tree_node inferred_root(const pv_graph *g)
+{
+    pv_tree_node box = {.func = PV_TREE_ROOT, .time = g->total_tt, .lo = g->total_tt,
+                        .hi = g->total_tt, .exact = 1, .calls_exact = 1, .whole = 1};
+    for (size_t i = 0; i < g->n_tops; i++)
+        box.calls += (double)g->funcs[g->tops[i]].top_nc;
+    return box;
+}
+
 int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsigned depth,
                   double cutoff, pv_tree *out, pv_err *err)
 {
@@ -528,10 +546,7 @@ int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_l
         b.max_bytes = limits->max_bytes;
         b.deadline_ms = limits->deadline_ms;
     }
-    pv_tree_node box = {.func = PV_TREE_ROOT, .time = g->total_tt, .lo = g->total_tt,
-                        .hi = g->total_tt, .exact = 1, .calls_exact = 1, .whole = 1};
-    for (size_t i = 0; i < g->n_tops; i++)
-        box.calls += (double)g->funcs[g->tops[i]].top_nc;
+    pv_tree_node box = g->recorded ? pv_tree_recorded_root(g) : inferred_root(g);
     pv_tree_node *steps = pv_xmalloc((path_len ? path_len : 1) * sizeof *steps);
     int rc = walk_path(&b, path, path_len, &box, steps, err);
     if (rc != PV_OK) {

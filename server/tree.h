@@ -12,7 +12,9 @@
  * profile), `depth` levels below the path's last box, and a `cutoff` as a
  * fraction of that box's time below which children are merged into one
  * "(n smaller)" box per parent.  The result holds only what the view can
- * show.  Ownership: pv_tree_build fills a caller-provided pv_tree whose
+ * show.  A recorded profile's tree (pv_graph.recorded) is read from its
+ * nodes instead (tree_recorded.c): every box exact, with the same views,
+ * cutoff and limits.  Ownership: pv_tree_build fills a caller-provided pv_tree whose
  * arrays are malloc'd; pv_tree_release frees them.
  * SPDX-License-Identifier: MIT
  */
@@ -27,6 +29,7 @@
 
 #define PV_TREE_ROOT (-1)     /* func of the synthetic root above the top level */
 #define PV_TREE_SMALLER (-2)  /* func of a "(n smaller)" box */
+#define PV_TREE_OVERFLOW (-3) /* func of a recorded tree's overflow node: the paths past the cap */
 #define PV_TREE_MAX_DEPTH 64  /* deepest view a request may ask for */
 #define PV_TREE_MAX_PATH 4096 /* longest path a request may give */
 /* Boxes one tree may hold: with no cutoff a tree can double with every
@@ -72,6 +75,7 @@ typedef struct pv_tree_node {
     uint8_t whole;
     uint32_t grp;
     uint32_t parent;        /* index of the box above in nodes (UINT32_MAX: the view root) */
+    uint32_t node;          /* recorded trees (pv_graph.recorded): the box's node in rec_nodes */
 } pv_tree_node;
 
 typedef struct pv_tree {

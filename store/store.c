@@ -72,6 +72,9 @@ extern const size_t pv_store_files_count;
     "INSERT OR ROLLBACK INTO edge (profile_id, callee, seq, caller, nc, cc, tt, ct, " \
     "is_count) VALUES "
 #define EDGE_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define INSERT_NODE \
+    "INSERT OR ROLLBACK INTO recorded_node (profile_id, node, parent, func, calls, tt, ct) VALUES "
+#define NODE_ROW "(?, ?, ?, ?, ?, ?, ?)"
 
 /* The catalogue.  Other parameters are named for the reader and bound by
  * position too (see binder): keep them in the order the code binds them. */
@@ -102,6 +105,13 @@ enum {
     STMT_DELETE_FUNCTIONS,
     STMT_DELETE_EDGES,
     STMT_DELETE_TREE_NODES,
+    STMT_INSERT_RECORDED,
+    STMT_INSERT_NODE,
+    STMT_INSERT_NODES,
+    STMT_READ_RECORDED,
+    STMT_READ_NODES,
+    STMT_DELETE_RECORDED,
+    STMT_DELETE_NODES,
     STMT_INFO,
     STMT_LIST,
     STMT_READ_HEAD,
@@ -157,6 +167,20 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_DELETE_FUNCTIONS] = "DELETE FROM function WHERE profile_id = :id",
     [STMT_DELETE_EDGES] = "DELETE FROM edge WHERE profile_id = :id",
     [STMT_DELETE_TREE_NODES] = "DELETE FROM tree_node WHERE profile_id = :id",
+    [STMT_INSERT_RECORDED] =
+        "INSERT INTO recorded_tree (profile_id, threads, max_paths, overflow_calls, timer, "
+        "recorder) VALUES (:id, :threads, :max_paths, :overflow_calls, :timer, :recorder)",
+    [STMT_INSERT_NODE] = INSERT_NODE NODE_ROW,
+    [STMT_INSERT_NODES] = INSERT_NODE REPEAT128(NODE_ROW),
+    [STMT_READ_RECORDED] =
+        "SELECT threads, max_paths, overflow_calls, timer, recorder, "
+        "(SELECT count(*) FROM recorded_node WHERE profile_id = :id) "
+        "FROM recorded_tree WHERE profile_id = :id",
+    [STMT_READ_NODES] =
+        "SELECT node, parent, func, calls, tt, ct FROM recorded_node WHERE profile_id = :id "
+        "ORDER BY node",
+    [STMT_DELETE_RECORDED] = "DELETE FROM recorded_tree WHERE profile_id = :id",
+    [STMT_DELETE_NODES] = "DELETE FROM recorded_node WHERE profile_id = :id",
     [STMT_INFO] = "SELECT " INFO_COLUMNS " FROM profile WHERE id = :id",
     /* Ids are never reused (AUTOINCREMENT), so the highest id is the
      * newest, whatever the clock did. */
@@ -412,7 +436,7 @@ static double now_ms(void)
  * the files are the one place versions are written down.  Uploads to a
  * team store are its only copy, so a new version adds to the schema in a
  * step of its own rather than asking for a reload. */
-static const char *const schema_files[] = {"/schema.sql", "/labels.sql"};
+static const char *const schema_files[] = {"/schema.sql", "/labels.sql", "/recorded.sql"};
 #define N_SCHEMA_FILES (sizeof schema_files / sizeof *schema_files)
 
 static const pv_asset *schema_file(size_t i)
@@ -741,6 +765,24 @@ static void bind_edge(binder *b, int64_t id, size_t i, const pv_profile *p)
     bind_int(b, e->is_count);
 }
 
+static void bind_node(binder *b, int64_t id, size_t i, const pv_profile *p)
+{
+    const pv_node *n = &p->recorded->nodes[i];
+    bind_int(b, id);
+    bind_int(b, (int64_t)i);
+    if (n->parent == PV_NODE_TOP)
+        bind_null(b);
+    else
+        bind_int(b, n->parent);
+    if (n->func == PV_NODE_OVERFLOW)
+        bind_null(b);
+    else
+        bind_int(b, n->func);
+    bind_int(b, n->calls);
+    bind_time(b, n->tt);
+    bind_time(b, n->ct);
+}
+
 /* Inserts rows 0..n-1 with `bulk` (BULK_ROWS rows a statement), the rest
  * with `one`.  Rows go in primary-key order, so each insert appends to the
  * right-most leaf of its table. */
@@ -763,6 +805,28 @@ static int insert_rows(pv_store *s, int one, int bulk, size_t n, bind_row_fn *bi
             return PV_E_DB;
     }
     return PV_OK;
+}
+
+/* A recorded profile's tree: its row in recorded_tree, then its nodes. */
+static int insert_recorded(pv_store *s, int64_t id, const pv_profile *p, pv_err *err)
+{
+    static const char what[] = "storing the recorded tree";
+    const pv_recorded *r = p->recorded;
+    sqlite3_stmt *st = get_stmt(s, STMT_INSERT_RECORDED, what, err);
+    if (!st)
+        return PV_E_DB;
+    binder b = bind_start(st);
+    bind_int(&b, id);
+    bind_int(&b, r->threads);
+    bind_int(&b, r->max_paths);
+    bind_int(&b, r->overflow_calls);
+    bind_text(&b, r->timer);
+    bind_text(&b, r->recorder);
+    int rc = bind_exec(s, &b, what, err);
+    if (rc == PV_OK)
+        rc = insert_rows(s, STMT_INSERT_NODE, STMT_INSERT_NODES, r->n_nodes, bind_node, id, p,
+                         what, err);
+    return rc;
 }
 
 /* Records how long the transaction took so far; the COMMIT itself (the
@@ -790,6 +854,14 @@ static int check_edges(const pv_profile *p, pv_err *err)
                               "storing caller->callee edges: edge %zu names function %u or %u "
                               "of %zu",
                               i, (unsigned)e->caller, (unsigned)e->callee, p->n_funcs);
+    }
+    /* The same for a recorded tree's nodes (the loader checked them). */
+    for (size_t i = 0; p->recorded && i < p->recorded->n_nodes; i++) {
+        const pv_node *n = &p->recorded->nodes[i];
+        if ((n->parent != PV_NODE_TOP && n->parent >= i) ||
+            (n->func != PV_NODE_OVERFLOW && n->func >= p->n_entries))
+            return pv_err_set(err, PV_E_DB, "storing the recorded tree: node %zu names parent "
+                              "%u or function %u", i, (unsigned)n->parent, (unsigned)n->func);
     }
     return PV_OK;
 }
@@ -861,6 +933,8 @@ int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source 
     if (rc == PV_OK)
         rc = insert_rows(s, STMT_INSERT_EDGE, STMT_INSERT_EDGES, p->n_edges, bind_edge, id, p,
                          "storing caller->callee edges", err);
+    if (rc == PV_OK && p->recorded)
+        rc = insert_recorded(s, id, p, err);
     if (rc == PV_OK)
         rc = set_store_ms(s, id, now_ms() - t0, err);
     return rc;
@@ -910,7 +984,8 @@ static int delete_rows(pv_store *s, int64_t id, pv_err *err)
     /* The bulk tables have no foreign keys to cascade from (schema.sql):
      * every table is cleared here, in one transaction. */
     static const int deletes[] = {STMT_DELETE_PROFILE, STMT_DELETE_FUNCTIONS, STMT_DELETE_EDGES,
-                                  STMT_DELETE_TREE_NODES};
+                                  STMT_DELETE_TREE_NODES, STMT_DELETE_RECORDED,
+                                  STMT_DELETE_NODES};
     static const char what[] = "deleting a profile";
     int rc = run(s, STMT_BEGIN_WRITE, what, err);
     for (size_t i = 0; rc == PV_OK && i < sizeof deletes / sizeof *deletes; i++) {
@@ -1211,6 +1286,63 @@ static int read_edges(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out,
     return ret;
 }
 
+/* The recorded tree, when the profile has one: its nodes in pre-order,
+ * checked as the loader checked them, since the graph indexes by them. */
+static int read_recorded(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)
+{
+    static const char what[] = "reading the recorded tree";
+    sqlite3_stmt *st = get_stmt_for(s, STMT_READ_RECORDED, id, what, err);
+    if (!st)
+        return PV_E_DB;
+    int rc = step_row(s, st, what, err);
+    if (rc == PV_E_NOTFOUND)
+        return PV_OK;  /* plain pstats */
+    if (rc != PV_OK)
+        return rc;
+    pv_recorded *r = PV_ARENA_NEW(arena, pv_recorded, 1);
+    int64_t n = sqlite3_column_int64(st, 5);
+    if (r) {
+        memset(r, 0, sizeof *r);
+        r->threads = sqlite3_column_int64(st, 0);
+        r->max_paths = sqlite3_column_int64(st, 1);
+        r->overflow_calls = sqlite3_column_int64(st, 2);
+        r->n_nodes = (size_t)(n > 0 ? n : 0);
+        r->nodes = PV_ARENA_NEW(arena, pv_node, r->n_nodes ? r->n_nodes : 1);
+    }
+    if (!r || !r->nodes || column_arena_str(st, 3, arena, &r->timer) ||
+        column_arena_str(st, 4, arena, &r->recorder))
+        rc = too_big(id, arena, err);
+    finish(st);
+    if (rc != PV_OK)
+        return rc;
+    if (!(st = get_stmt_for(s, STMT_READ_NODES, id, what, err)))
+        return PV_E_DB;
+    int sr;
+    size_t i = 0;
+    while (rc == PV_OK && (sr = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t parent = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 1);
+        int64_t func = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
+        if (i >= r->n_nodes || sqlite3_column_int64(st, 0) != (int64_t)i || parent >= (int64_t)i ||
+            func >= (int64_t)out->n_entries) {
+            rc = inconsistent(id, "recorded nodes are not 0..n-1 with parents before them", err);
+            break;
+        }
+        pv_node *nd = &r->nodes[i++];
+        nd->parent = parent < 0 ? PV_NODE_TOP : (uint32_t)parent;
+        nd->func = func < 0 ? PV_NODE_OVERFLOW : (uint32_t)func;
+        nd->calls = sqlite3_column_int64(st, 3);
+        nd->tt = column_time(st, 4);
+        nd->ct = column_time(st, 5);
+    }
+    if (rc == PV_OK && sr != SQLITE_DONE)
+        rc = db_error(s, err, what);
+    else if (rc == PV_OK && i != r->n_nodes)
+        rc = inconsistent(id, "fewer recorded nodes than counted", err);
+    finish(st);
+    out->recorded = r;
+    return rc;
+}
+
 int pv_store_read(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -1224,6 +1356,8 @@ int pv_store_read(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_
         rc = read_functions(s, id, arena, out, err);
     if (rc == PV_OK)
         rc = read_edges(s, id, arena, out, err);
+    if (rc == PV_OK)
+        rc = read_recorded(s, id, arena, out, err);
     if (rc == PV_OK)
         rc = run(s, STMT_COMMIT, "reading a profile", err);
     if (rc != PV_OK) {

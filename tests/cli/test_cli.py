@@ -88,6 +88,37 @@ class Cli(unittest.TestCase):
                 self.assertEqual(got.returncode, 0, got.stderr)
                 self.assertEqual(got.stdout.split("\n", 1)[1], want, "%s --sort %s" % (path, key))
 
+    def test_a_recorded_file_prints_what_pstats_prints(self):
+        # The trailer (docs/recorded-tree.md) changes nothing in the table,
+        # and is no "bytes after the profile" warning.
+        # (nul_name.prof aside: profviz shows a NUL in a name as U+2400.)
+        paths = sorted(p for p in glob.glob(os.path.join(DATA, "recorded", "*.prof"))
+                       if not p.endswith("nul_name.prof"))
+        self.assertGreater(len(paths), 10)
+        for path in paths:
+            for key in SORTS:
+                buf = io.StringIO()
+                pstats.Stats(path, stream=buf).sort_stats(key).print_stats()
+                got = run("stats", "--db", self.db, "--sort", key, path)
+                self.assertEqual(got.returncode, 0, got.stderr)
+                self.assertEqual(got.stderr, "", path)
+                self.assertEqual(got.stdout.split("\n", 1)[1], buf.getvalue().split("\n", 1)[1],
+                                 "%s --sort %s" % (path, key))
+
+    def test_a_damaged_trailer_is_one_line_with_its_offset_exit_2_and_stores_nothing(self):
+        with open(os.path.join(DATA, "recorded", "damaged", "expected.tsv")) as f:
+            cases = [line.rstrip("\n").split("\t") for line in f]
+        for name, offset, words in cases:
+            path = os.path.join(DATA, "recorded", "damaged", name)
+            got = run("load", "--db", self.db, path)
+            self.assertEqual(got.returncode, 2, path)
+            lines = got.stderr.strip().split("\n")
+            self.assertEqual(len(lines), 1, got.stderr)
+            self.assertTrue(lines[0].startswith("profviz: %s: byte %s: trailer" % (path, offset)),
+                            lines[0])
+            self.assertIn(words, lines[0])
+        self.assertEqual(self.count_profiles(), 0)
+
     def test_limit_reduces_the_list_like_pstats(self):
         path = os.path.join(DATA, "pstats", "recursion.prof")
         buf = io.StringIO()

@@ -267,6 +267,110 @@ class Routes(unittest.TestCase):
             c.close()
 
 
+def recorded(name):
+    with open(os.path.join(DATA, "recorded", name), "rb") as f:
+        return f.read()
+
+
+class Recorded(unittest.TestCase):
+    """A recorded profile (docs/recorded-tree.md) uploaded to a real server:
+    its tree served from the recorded nodes, every box exact and equal to
+    the ground truth."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server()
+
+    @classmethod
+    def tearDownClass(cls):
+        rc, err = cls.s.stop()
+        assert rc == 0, err
+
+    def post(self, name, data):
+        return self.s.json("POST", "/api/profiles?name=" + name, data, status=201)["id"]
+
+    def boxes(self, box, above=()):
+        """(path of (file, line, name), box) for every box below `box`."""
+        for child in box["children"]:
+            key = above + ((child["file"], child["line"], child["name"]),)
+            yield key, child
+            yield from self.boxes(child, key)
+
+    def test_the_tree_is_the_truth_box_for_box(self):
+        for program in ("fib", "diamond", "cycle3", "generators"):
+            pid = self.post(program + ".prof", recorded(program + ".prof"))
+            summary = self.s.json("GET", "/api/profiles/%d" % pid)
+            self.assertEqual(summary["tree"], "recorded")
+            self.assertEqual(summary["warnings"], [])
+            with open(os.path.join(DATA, "groundtruth", program + ".paths.json")) as f:
+                truth = json.load(f)
+            funcs = [tuple(k) for k in truth["functions"]]
+            want = {tuple(funcs[i] for i in p["path"]): p for p in truth["paths"]}
+            view = self.s.json("GET", "/api/profiles/%d/tree?depth=64&cutoff=0" % pid)
+            self.assertFalse(view["capped"])
+            got = dict(self.boxes(view["root"]))
+            self.assertEqual(set(got), set(want), program)
+            for key, box in got.items():
+                self.assertTrue(box["exact"] and box["calls_exact"], (program, key))
+                self.assertEqual((box["lo"], box["hi"]), (box["time"], box["time"]))
+                self.assertEqual((box["time"], box["calls"]),
+                                 (want[key]["time"], want[key]["calls"]), (program, key))
+            # The same view rooted at a path of function ids from the top.
+            deepest = max(got, key=len)
+            ids = []
+            box = view["root"]
+            for step in deepest:
+                box = next(c for c in box["children"] if (c["file"], c["line"], c["name"]) == step)
+                ids.append(box["id"])
+            zoom = self.s.json("GET", "/api/profiles/%d/tree?path=%s" % (pid, ",".join(map(str, ids))))
+            self.assertEqual(len(zoom["path"]), len(ids))
+            self.assertEqual(zoom["root"]["time"], want[deepest]["time"])
+            # A function's widest path is one the tree answers for.
+            fn = self.s.json("GET", "/api/profiles/%d/functions/%d" % (pid, ids[-1]))
+            path = ",".join(map(str, fn["path"]))
+            self.assertEqual(self.s.json("GET", "/api/profiles/%d/tree?path=%s" % (pid, path))
+                             ["root"]["id"], ids[-1])
+
+    def test_overflow_nodes_are_boxes_past_the_cap(self):
+        pid = self.post("overflow.prof", recorded("overflow.prof"))
+        view = self.s.json("GET", "/api/profiles/%d/tree?depth=64&cutoff=0" % pid)
+        over = [b for _, b in self.boxes(view["root"]) if b["name"] == "<paths past the cap>"]
+        self.assertGreater(len(over), 0)
+        for b in over:
+            self.assertIsNone(b["id"])
+            self.assertTrue(b["exact"])
+            self.assertEqual(b["children"], [])
+
+    def test_the_local_viewer_serves_the_recorded_tree_before_and_after_storing(self):
+        # `profviz FILE` answers from memory while it stores (server/ingest.c).
+        s = Server("-s", "-p", "0", view=[os.path.join(DATA, "recorded", "overflow.prof")])
+        try:
+            pid = int(s.url.rsplit("/", 1)[1])
+            for _ in range(2):
+                self.assertEqual(s.json("GET", "/api/profiles/%d" % pid)["tree"], "recorded")
+                view = s.json("GET", "/api/profiles/%d/tree?depth=64&cutoff=0" % pid)
+                boxes = [b for _, b in self.boxes(view["root"])]
+                self.assertTrue(all(b["exact"] for b in boxes))
+                self.assertIn("<paths past the cap>", [b["name"] for b in boxes])
+                until = time.time() + 20
+                while not s.json("GET", "/api/profiles/%d" % pid)["stored"] and time.time() < until:
+                    time.sleep(0.05)
+        finally:
+            self.assertEqual(s.stop(signal.SIGINT)[0], 0)
+
+    def test_a_plain_profile_says_inferred_and_a_damaged_trailer_stores_nothing(self):
+        st, _, body = upload(self.s, "recursion.prof")
+        self.assertIn(st, (200, 201), body)
+        pid = json.loads(body)["id"]
+        self.assertEqual(self.s.json("GET", "/api/profiles/%d" % pid)["tree"], "inferred")
+        before = self.s.json("GET", "/api/profiles")["total"]
+        st, _, body = self.s.request("POST", "/api/profiles?name=bad.prof",
+                                     recorded("damaged/crc_mismatch.prof"))
+        self.assertEqual(st, 400)
+        self.assertRegex(json.loads(body)["error"], r"^byte \d+: trailer: CRC-32 mismatch")
+        self.assertEqual(self.s.json("GET", "/api/profiles")["total"], before)
+
+
 def status_of(answer):
     m = re.match(rb"HTTP/1\.[01] (\d{3}) ", answer)
     return int(m.group(1)) if m else None

@@ -175,10 +175,12 @@ class OldStore(unittest.TestCase):
                                 os.path.join(DATA, "pstats", "recursion.prof")],
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
-            # Take the label step back out: what is left must be exactly the
-            # main branch's schema (store/schema.sql, version 2).
+            # Take the label and recorded-tree steps back out: what is left
+            # must be exactly the main branch's schema (store/schema.sql,
+            # version 2).
             with sqlite3.connect(db) as c:
-                c.executescript("DROP TABLE label; PRAGMA user_version = 2;")
+                c.executescript("DROP TABLE label; DROP TABLE recorded_tree; "
+                                "DROP TABLE recorded_node; PRAGMA user_version = 2;")
                 old = sorted(c.execute("SELECT type, name, sql FROM sqlite_schema"))
             ref = sqlite3.connect(":memory:")
             with open(SCHEMA_SQL) as f:
@@ -194,10 +196,15 @@ class OldStore(unittest.TestCase):
                 s.json("GET", "/api/profiles/%d/tree" % pid)
                 s.json("PATCH", "/api/profiles/%d/labels" % pid, b'{"branch": "main"}')
                 self.assertEqual(labels_of(s, pid), {"branch": "main"})
+                # Upgraded past version 4 too: it keeps a recorded tree.
+                with open(os.path.join(DATA, "recorded", "fib.prof"), "rb") as f:
+                    rid = s.json("POST", "/api/profiles?name=fib.prof", f.read(), status=201)["id"]
+                self.assertEqual(s.json("GET", "/api/profiles/%d" % rid)["tree"], "recorded")
             finally:
                 s.stop()
             with sqlite3.connect(db) as c:
-                self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 3)
+                self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 4)
+                self.assertGreater(c.execute("SELECT count(*) FROM recorded_node").fetchone()[0], 0)
 
 
 class Retention(unittest.TestCase):

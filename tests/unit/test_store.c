@@ -179,6 +179,23 @@ static void assert_same_profile(const pv_profile *a, const pv_profile *b)
         assert_same_double(e->ct, d->ct, "edge ct", i);
         assert_same_int(e->is_count, d->is_count, "edge is_count", i);
     }
+    ck_assert_msg(!a->recorded == !b->recorded, "recorded tree %s", a->recorded ? "lost" : "added");
+    if (!a->recorded)
+        return;
+    const pv_recorded *r = a->recorded, *q = b->recorded;
+    assert_same_int(r->threads, q->threads, "threads", 0);
+    assert_same_int(r->max_paths, q->max_paths, "max_paths", 0);
+    assert_same_int(r->overflow_calls, q->overflow_calls, "overflow_calls", 0);
+    assert_same_str(r->timer, q->timer, "timer", 0);
+    assert_same_str(r->recorder, q->recorder, "recorder", 0);
+    assert_same_int((int64_t)r->n_nodes, (int64_t)q->n_nodes, "n_nodes", 0);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        assert_same_int(r->nodes[i].parent, q->nodes[i].parent, "node parent", i);
+        assert_same_int(r->nodes[i].func, q->nodes[i].func, "node func", i);
+        assert_same_int(r->nodes[i].calls, q->nodes[i].calls, "node calls", i);
+        assert_same_double(r->nodes[i].tt, q->nodes[i].tt, "node tt", i);
+        assert_same_double(r->nodes[i].ct, q->nodes[i].ct, "node ct", i);
+    }
 }
 
 /* Reads profile `id` back and compares it with `p`. */
@@ -218,6 +235,20 @@ static pv_edge tricky_edges[] = {
     {.caller = 4, .callee = 3, .nc = 5, .cc = 5, .is_count = 1},
 };
 
+/* A recorded tree over the entries: top-level nodes, a child, an
+ * overflow node (func NULL in the store), doubles that need all 17 digits. */
+static pv_node tricky_nodes[] = {
+    {.parent = PV_NODE_TOP, .func = 0, .calls = 1, .tt = 0.1, .ct = 0.30000000000000004},
+    {.parent = 0, .func = 2, .calls = INT64_MAX, .tt = 5e-324, .ct = 0.1},
+    {.parent = 0, .func = PV_NODE_OVERFLOW, .calls = 7, .tt = 0.1, .ct = 0.1},
+    {.parent = PV_NODE_TOP, .func = 3, .calls = 2, .tt = 0.0, .ct = 1e300},
+};
+
+static const pv_recorded tricky_recorded = {
+    .nodes = tricky_nodes, .n_nodes = 4, .threads = 3, .max_paths = 100000,
+    .overflow_calls = 7, .timer = "perf_counter", .recorder = "r\xc3\xa9" "c 1.0",
+};
+
 static const char *tricky_warnings[] = {
     "byte 12: NaN time for ~:0(<built-in method builtins.exec>)",
     "t\xc3\xa9l\xc3\xa9phone: 1 caller key has no entry of its own",
@@ -228,7 +259,7 @@ static pv_profile tricky_profile(void)
     return (pv_profile){
         .format = "pstats", .writer = "profile", .dialect = "py3", .marshal_version = 4,
         .funcs = tricky_funcs, .n_funcs = 5, .n_entries = 4,
-        .edges = tricky_edges, .n_edges = 4,
+        .edges = tricky_edges, .n_edges = 4, .recorded = &tricky_recorded,
         .total_calls = INT64_MAX, .prim_calls = INT64_MIN, .total_tt = NAN,
         .warnings = tricky_warnings, .n_warnings = 2,
     };
@@ -467,8 +498,9 @@ START_TEST(store_delete_removes_every_derived_row)
     pv_store_close(s);
 
     char sql[200];
-    static const char *const tables[] = {"profile_blob", "function", "edge", "tree_node"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const tables[] = {"profile_blob", "function", "edge", "tree_node",
+                                         "recorded_tree", "recorded_node"};
+    for (size_t i = 0; i < 6; i++) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE profile_id = %lld", tables[i],
                  (long long)id1);
         ck_assert_msg(sql_int(t.path, sql) == 0, "%s keeps rows of a deleted profile", tables[i]);
@@ -476,6 +508,8 @@ START_TEST(store_delete_removes_every_derived_row)
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM function"), 5);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM edge"), 4);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_blob"), 1);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM recorded_node"), 4);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM recorded_node WHERE func IS NULL"), 1);
     pv_test_tmp_remove(&t);
 }
 END_TEST
@@ -527,7 +561,7 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
     ck_assert_ptr_null(s);
     char want[300];
     snprintf(want, sizeof want,
-             "store %s was written by schema version 7; this profviz uses 3 — delete it or pass --db",
+             "store %s was written by schema version 7; this profviz uses 4 — delete it or pass --db",
              t.path);
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_STALE);
@@ -570,7 +604,7 @@ START_TEST(store_creates_the_schema_once_and_reopens)
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
     pv_store_close(s);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 3);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 4);
     ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     s = open_ok(t.path, 0);
     assert_reads_back(s, id, &p);
@@ -873,12 +907,14 @@ START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
     pv_test_tmp_init(&t);
     pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
+    p.recorded = NULL;  /* version 2 has no recorded trees */
     pv_source src = source_of("old.prof", "old bytes", 9);
     int64_t id = add_ok(s, &p, &src);
     pv_store_close(s);
-    /* Exactly what the main branch's schema (schema.sql alone, version 2)
-     * makes: the label step taken back out. */
-    sql_exec(t.path, "DROP TABLE label; PRAGMA user_version = 2;");
+    /* Exactly what schema.sql alone (version 2) makes: the label and
+     * recorded-tree steps taken back out. */
+    sql_exec(t.path, "DROP TABLE label; DROP TABLE recorded_tree; DROP TABLE recorded_node; "
+                     "PRAGMA user_version = 2;");
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'label%'"), 0);
     /* Read-only cannot upgrade: it says how to. */
     pv_store *ro = NULL;
@@ -886,7 +922,7 @@ START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &ro, &err), PV_E_STALE);
     ck_assert_msg(strstr(err.msg, "opens it for writing"), "message: %s", err.msg);
     s = open_ok(t.path, 0);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 3);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 4);
     assert_reads_back(s, id, &p);
     edit_ok(s, id, "branch", "main");
     pv_labels l;
@@ -894,6 +930,38 @@ START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].value, "main");
     pv_labels_release(&l);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    p.recorded = NULL;
+    pv_source src = source_of("old.prof", "old bytes", 9);
+    int64_t id = add_ok(s, &p, &src);
+    edit_ok(s, id, "branch", "main");
+    pv_store_close(s);
+    /* What labels.sql's version 3 makes: the recorded-tree step taken out. */
+    sql_exec(t.path, "DROP TABLE recorded_tree; DROP TABLE recorded_node; PRAGMA user_version = 3;");
+    pv_store *ro = NULL;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &ro, &err), PV_E_STALE);
+    s = open_ok(t.path, 0);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 4);
+    assert_reads_back(s, id, &p);
+    pv_labels l;
+    ck_assert_int_eq(pv_store_labels(s, id, &l, &err), PV_OK);
+    ck_assert_uint_eq(l.n, 1);
+    pv_labels_release(&l);
+    /* And it takes recorded profiles now. */
+    pv_profile rec = tricky_profile();
+    pv_source src2 = source_of("new.prof", "new bytes", 9);
+    assert_reads_back(s, add_ok(s, &rec, &src2), &rec);
     pv_store_close(s);
     pv_test_tmp_remove(&t);
 }
@@ -1079,6 +1147,7 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_nothing);
     tcase_add_test(tc, store_failed_add_leaves_nothing_behind);
     tcase_add_test(tc, store_delete_removes_every_derived_row);
+    tcase_add_test(tc, store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels);
     tcase_add_test(tc, store_opened_read_only_reads_but_refuses_writes);
     tcase_add_test(tc, store_refuses_another_schema_version_with_a_clear_message);
     tcase_add_test(tc, store_refuses_a_foreign_database_and_a_non_database);

@@ -29,6 +29,12 @@
  * truth is exact (integer ticks times the dump's unit) but total_tt, the
  * remainders r = ct - sum of edges and the lo chains are float sums.
  *
+ * A recorded profile holds the true tree itself: tests/data/recorded/NAME.prof
+ * is NAME.prof with a trailer that tests/groundtruth/trailer.py made from
+ * NAME.paths.json (docs/recorded-tree.md), and its tree must be the truth
+ * exactly: every truth path a box, every box a truth path, each exact
+ * (lo == hi == time) with the true time and calls to the bit.
+ *
  * PV_GROUNDTRUTH_DIR points the test at another directory (e.g. the output
  * of make_groundtruth.py --stress); PV_GROUNDTRUTH_MIN then says how many
  * programs it must find (default: the committed fixtures' count).
@@ -326,6 +332,74 @@ START_TEST(every_box_holds_its_true_time)
 }
 END_TEST
 
+/* The box of path ids[0..len) (len 0: the root) and its children, as the
+ * recorded tree serves them, against the truth: the children must be
+ * exactly the truth's paths one step longer. */
+static size_t check_recorded_view(const char *name, const pv_graph *g, const truth *t,
+                                  const uint32_t *ids, size_t len, double true_time,
+                                  double true_calls)
+{
+    pv_tree tree;
+    pv_err err;
+    int rc = pv_tree_build(g, ids, len, 1, 0.0, &tree, &err);
+    ck_assert_msg(rc == PV_OK, "%s: %s", name, err.msg);
+    const pv_tree_node *b = &tree.nodes[0];
+    ck_assert_msg(b->exact && b->calls_exact && b->lo == b->time && b->hi == b->time,
+                  "%s: a box of %zu steps is not exact", name, len);
+    ck_assert_msg(b->time == true_time && b->calls == true_calls,
+                  "%s: box of %zu steps: time %.17g, %.17g calls; true %.17g, %.17g calls", name,
+                  len, b->time, b->calls, true_time, true_calls);
+    uint32_t *child = malloc((len + 1) * sizeof *child);
+    if (len)
+        memcpy(child, ids, len * sizeof *ids);
+    double kids = 0.0;
+    for (uint32_t k = 0; k < b->n_children; k++) {
+        const pv_tree_node *n = &tree.nodes[b->first_child + k];
+        ck_assert_msg(n->func >= 0, "%s: a box without a function below %zu steps", name, len);
+        child[len] = (uint32_t)n->func;
+        ck_assert_msg(find_path(t, child, len + 1), "%s: a box no call had, below %zu steps",
+                      name, len);
+        kids += n->time;
+    }
+    /* Own time: what the children leave, in the truth's integer ticks. */
+    if (len)
+        ck_assert_msg(fabs(b->self - (b->time - kids)) <= 1e-12 * fabs(t->total) + 1e-15,
+                      "%s: self %.17g, time less children %.17g", name, b->self, b->time - kids);
+    size_t n_children = b->n_children;
+    free(child);
+    pv_tree_release(&tree);
+    return n_children;
+}
+
+START_TEST(recorded_tree_is_the_truth)
+{
+    const char *name = programs[_i], *data = getenv("PV_TEST_DATA");
+    if (getenv("PV_GROUNDTRUTH_DIR"))
+        return;  /* recorded fixtures exist for the committed truths only */
+    char path[2048];
+    snprintf(path, sizeof path, "%s/recorded/%s.prof", data ? data : "tests/data", name);
+    pv_graph *g = pv_test_graph(path);
+    ck_assert_msg(g->recorded, "%s: no recorded tree", path);
+    truth t;
+    snprintf(path, sizeof path, "%s/%s.paths.json", dir, name);
+    load_truth(path, g, &t);
+    double top = 0.0, top_calls = 0.0;
+    for (size_t i = 0; i < t.n_paths; i++) {
+        top += t.paths[i].len == 1 ? t.paths[i].time : 0.0;
+        top_calls += t.paths[i].len == 1 ? t.paths[i].calls : 0.0;
+    }
+    /* Every path's box, and below it exactly the truth's children: the
+     * boxes seen as children, with the top level, are the truth paths. */
+    size_t boxes = check_recorded_view(name, g, &t, NULL, 0, top, top_calls);
+    for (size_t i = 0; i < t.n_paths; i++)
+        boxes += check_recorded_view(name, g, &t, t.paths[i].ids, t.paths[i].len,
+                                     t.paths[i].time, t.paths[i].calls);
+    ck_assert_msg(boxes == t.n_paths, "%s: %zu boxes, %zu truth paths", name, boxes, t.n_paths);
+    free_truth(&t);
+    pv_graph_free(g);
+}
+END_TEST
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -356,6 +430,7 @@ Suite *pv_tree_truth_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, enough_programs);
     tcase_add_loop_test(tc, every_box_holds_its_true_time, 0, (int)n_programs);
+    tcase_add_loop_test(tc, recorded_tree_is_the_truth, 0, (int)n_programs);
     suite_add_tcase(s, tc);
     return s;
 }
