@@ -1,7 +1,8 @@
 // A recorded profile's page (docs/recorded-tree.md): the tree comes from the
 // recorded paths, every box exact, so nothing is hatched and the legend says
-// all the time drawn is exact.  The page has no code of its own for this: the
-// API's flags (exact, lo == hi) are what it draws.  Screenshots of each.
+// all the time drawn is exact and that the paths were recorded (the summary's
+// `tree`); the boxes are drawn from the API's flags (exact, lo == hi).
+// Screenshots of each.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -28,7 +29,11 @@ for (const name of NAMES) {
     await openProfile(page, h.url(name));
     const summary = await api(page, `/api/profiles/${h.id(name)}`);
     assert.equal(summary.tree, 'recorded');
-    assert.match(await legendOf(page), /Exact: 100% of the time drawn/);
+    const legend = await legendOf(page);
+    assert.match(legend, /Exact: 100% of the time drawn/);
+    assert.match(legend, /Recorded call paths/);
+    assert.doesNotMatch(legend, /Hatched boxes/);
+    assert.equal(await page.$eval('#legend .swatch.hatched', (e) => getComputedStyle(e).display), 'none');
     await shot('recorded');
   }));
 }
@@ -36,7 +41,9 @@ for (const name of NAMES) {
 test('a plain pstats profile still has estimates', T, (t) => h.withPage(t, async (page, { shot }) => {
   await openProfile(page, h.url('recursion.prof'));
   assert.equal((await api(page, `/api/profiles/${h.id('recursion.prof')}`)).tree, 'inferred');
-  assert.doesNotMatch(await legendOf(page), /Exact: 100% of the time drawn/);
+  const legend = await legendOf(page);
+  assert.doesNotMatch(legend, /Exact: 100% of the time drawn/);
+  assert.match(legend, /Hatched boxes and “≈” times are estimates/);
   assert.ok((await text(page, '#legend')) !== null);
   await shot('inferred');
 }));

@@ -58,7 +58,7 @@ function startProfile(initial) {
     tree: null, treeState: 'loading', treeError: '', treeCapped: null, notice: '',
     hover: null, hoverBand: null, pointer: null, focus: null, drawn: null,
     matches: null, searchResult: null, searchShare: null,
-    filter: '', selected: null,
+    filter: '', selected: null, recorded: false,
   });
   dark.addEventListener('change', () => store.set({ theme: dark.matches ? 'dark' : 'light' }));
   const urls = syncUrl(store);
@@ -75,6 +75,7 @@ function startProfile(initial) {
     const raw = $('raw');
     raw.href = `/api/profiles/${profile}/raw`;
     raw.hidden = false;
+    store.set({ recorded: p.tree === 'recorded' });
     showProfileLabels($('labels'), { api, id: profile, labels: readLabels(p.labels), open: (url) => window.location.assign(url) });
   }, (e) => {
     if (e?.name !== 'AbortError') store.set({ treeState: 'error', treeError: e.message });

@@ -1,6 +1,7 @@
 // The legend under the chart: which hue is which package (for the boxes of
 // the picture at rest, largest first), what the hatching means and how much
-// of the time drawn is exact (the chart view's `drawn` in the store).
+// of the time drawn is exact (the chart view's `drawn` in the store), or
+// that a recorded profile has nothing estimated.
 
 import { THEMES } from '../colors.js';
 import { legendEntries } from '../render/legend.js';
@@ -11,10 +12,9 @@ import { element } from './dom.js';
 export function createLegendView(el, { store }) {
   const list = element('ul');
   const exact = element('strong', { className: 'exact-share' });
-  const hatch = element('p', { className: 'hatch-note' }, [
-    element('span', { className: 'swatch hatched' }),
-    element('span', {}, [exact, ' Hatched boxes and “≈” times are estimates: the profile records calls per caller, not per call path, so where a function is reached along several paths its time on each is estimated (hover for the bounds).']),
-  ]);
+  const swatch = element('span', { className: 'swatch hatched' });
+  const why = element('span');
+  const hatch = element('p', { className: 'hatch-note' }, [swatch, element('span', {}, [exact, why])]);
   el.replaceChildren(list, hatch);
 
   function render(state) {
@@ -31,8 +31,14 @@ export function createLegendView(el, { store }) {
     list.replaceChildren(...items);
     const note = exactNote(drawn.time);
     exact.textContent = note === '' ? '' : `${note[0].toUpperCase()}${note.slice(1)}.`;
+    // A recorded profile (profviz record) has every call path's own
+    // figures: nothing is estimated, so there is no hatching to explain.
+    swatch.hidden = state.recorded;
+    why.textContent = state.recorded
+      ? ' Recorded call paths: every box is the measured time of its own path.'
+      : ' Hatched boxes and “≈” times are estimates: the profile records calls per caller, not per call path, so where a function is reached along several paths its time on each is estimated (hover for the bounds).';
   }
   store.subscribe((state, prev) => {
-    if (state.drawn !== prev.drawn || state.theme !== prev.theme) render(state);
+    if (state.drawn !== prev.drawn || state.theme !== prev.theme || state.recorded !== prev.recorded) render(state);
   });
 }
