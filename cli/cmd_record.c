@@ -125,7 +125,7 @@ static int run_program(const pv_python *py, const char *so, const char *out, uns
     snprintf(max, sizeof max, "%u", max_paths);
     char **argv = pv_xcalloc((size_t)n_args + 9, sizeof *argv);
     int n = 0;
-    argv[n++] = (char *)py->exe;
+    argv[n++] = (char *)py->path;
     argv[n++] = "-c";
     argv[n++] = (char *)boot->data;
     argv[n++] = (char *)so;
@@ -139,7 +139,7 @@ static int run_program(const pv_python *py, const char *so, const char *out, uns
     int status, rc = pv_run(argv, -1, &status);
     free(argv);
     if (rc != 0) {
-        pv_term_println(stderr, "profviz record: cannot run %s: %s", py->exe, strerror(rc));
+        pv_term_println(stderr, "profviz record: cannot run %s: %s", py->path, strerror(rc));
         return -1;
     }
     return status;

@@ -23,14 +23,17 @@ extern const pv_asset pv_recorder_assets[];
 extern const size_t pv_recorder_assets_count;
 
 /* Valid Python 2 as well, so that a Python 2 is told it is too old
- * rather than failing with a syntax error. */
+ * rather than failing with a syntax error; no `platform` import, which
+ * costs more than the rest. */
 static const char probe_py[] =
-    "import sys, platform, sysconfig\n"
+    "import sys, sysconfig\n"
     "v = sys.version_info\n"
-    "p = sysconfig.get_paths()\n"
-    "sys.stdout.write('\\n'.join([platform.python_implementation(), str(v[0]), str(v[1]),\n"
-    "    sysconfig.get_config_var('SOABI') or '', sysconfig.get_config_var('EXT_SUFFIX') or '',\n"
-    "    p['include']]) + '\\n')\n";
+    "i = getattr(sys, 'implementation', None)\n"
+    "i = i.name if i else 'cpython'\n"
+    "sys.stdout.write('\\n'.join([{'cpython': 'CPython', 'pypy': 'PyPy'}.get(i, i),\n"
+    "    str(v[0]), str(v[1]), sysconfig.get_config_var('SOABI') or '',\n"
+    "    sysconfig.get_config_var('EXT_SUFFIX') or '', sysconfig.get_paths()['include'],\n"
+    "    sys.executable or '']) + '\\n')\n";
 
 #define CFLAGS "-shared", "-fPIC", "-O2"
 
@@ -77,7 +80,7 @@ static int next_line(char **p, char *out, size_t cap)
     return 0;
 }
 
-/* Parses the probe's six lines into py; -1 when they are not that. */
+/* Parses the probe's seven lines into py; -1 when they are not that. */
 static int parse_probe(char *text, pv_python *py)
 {
     char major[16], minor[16];
@@ -85,8 +88,11 @@ static int parse_probe(char *text, pv_python *py)
     if (next_line(&p, py->impl, sizeof py->impl) || next_line(&p, major, sizeof major) ||
         next_line(&p, minor, sizeof minor) || next_line(&p, py->soabi, sizeof py->soabi) ||
         next_line(&p, py->ext_suffix, sizeof py->ext_suffix) ||
-        next_line(&p, py->include, sizeof py->include))
+        next_line(&p, py->include, sizeof py->include) ||
+        next_line(&p, py->path, sizeof py->path))
         return -1;
+    if (!py->path[0])
+        snprintf(py->path, sizeof py->path, "%s", py->exe);
     py->major = atoi(major);
     py->minor = atoi(minor);
     return 0;

@@ -27,6 +27,8 @@ typedef struct pv_python {
     char soabi[96];         /* "cpython-311-x86_64-linux-gnu"; "" when it has none */
     char ext_suffix[96];    /* ".cpython-311-x86_64-linux-gnu.so" */
     char include[1024];     /* the folder that holds (or should hold) Python.h */
+    char path[1024];        /* sys.executable (exe when it has none): the binary to
+                             * run, past any wrapper such as pyenv's shims */
 } pv_python;
 
 /* The oldest and newest minor versions of Python 3 the recorder supports. */

@@ -203,7 +203,7 @@ class Record(unittest.TestCase):
     def test_unsupported_pythons_are_refused_before_running(self):
         fake_pypy = os.path.join(self.dir, "pypy3")
         with open(fake_pypy, "w") as f:
-            f.write("#!/bin/sh\nprintf 'PyPy\\n3\\n10\\npypy310-pp73\\n.so\\n/usr/include\\n'\n")
+            f.write("#!/bin/sh\nprintf 'PyPy\\n3\\n10\\npypy310-pp73\\n.so\\n/usr/include\\n\\n'\n")
         os.chmod(fake_pypy, 0o755)
         cases = [(pyenv_python(v), "is CPython %s; the recorder supports CPython 3.8 to 3.13" % v)
                  for v in ("3.7", "3.6", "2.7")]
@@ -243,7 +243,7 @@ class Record(unittest.TestCase):
             fake = os.path.join(self.dir, "python3.11")
             with open(fake, "w") as f:
                 f.write("#!/bin/sh\nprintf 'CPython\\n3\\n11\\ncpython-311-x86_64-linux-gnu\\n"
-                        ".cpython-311-x86_64-linux-gnu.so\\n%s\\n'\n" % self.dir)
+                        ".cpython-311-x86_64-linux-gnu.so\\n%s\\n%s\\n'\n" % (self.dir, fake))
             os.chmod(fake, 0o755)
             got = self.record("--python", fake, "show.py", cache=cache)
             self.assertEqual(got.returncode, 1)
