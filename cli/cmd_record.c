@@ -166,7 +166,7 @@ int pv_cmd_record(int argc, char **argv)
     };
     const char *output = NULL, *python = "python3", *module = NULL;
     unsigned max_paths = DEFAULT_MAX_PATHS;
-    int open = 0, c;
+    int open_after = 0, c;
     /* '+': the first word that is not an option is the script, and what
      * follows it (or -m MODULE) is the program's, options or not. */
     while (!module && (c = getopt_long(argc, argv, "+o:m:h", opts, NULL)) != -1) {
@@ -179,7 +179,7 @@ int pv_cmd_record(int argc, char **argv)
                 return pv_cli_usage_error("record", "--max-paths wants a count from 1 to %u",
                                           MAX_MAX_PATHS);
             break;
-        case OPT_OPEN: open = 1; break;
+        case OPT_OPEN: open_after = 1; break;
         case 'h': usage(stdout); return PV_EXIT_OK;
         default: return pv_cli_usage_error("record", "bad option");
         }
@@ -208,8 +208,10 @@ int pv_cmd_record(int argc, char **argv)
     }
     pv_term_println(stderr, "profviz record: running %s%s with CPython %d.%d, recording into %s",
                     module ? "-m " : "", target, py.major, py.minor, out);
+    /* The clock file times come from (coarse: a precise "now" can be
+     * ahead of the mtime of a file written just after it). */
     struct timespec start;
-    clock_gettime(CLOCK_REALTIME, &start);
+    clock_gettime(CLOCK_REALTIME_COARSE, &start);
     /* The program's arguments begin with the script or module itself:
      * argv[optind - 1] is the target in both cases. */
     int status = run_program(&py, so, out, max_paths, module != NULL, argv + optind - 1,
@@ -225,8 +227,8 @@ int pv_cmd_record(int argc, char **argv)
         goto done;
     }
     pv_term_println(stderr, "profviz record: wrote %s%s%s", out,
-                    open ? "" : "; see it with: profviz ", open ? "" : out);
-    if (open) {
+                    open_after ? "" : "; see it with: profviz ", open_after ? "" : out);
+    if (open_after) {
         int view = open_output(out);
         rc = code ? code : view;
     } else if (WIFSIGNALED(status)) {
