@@ -112,10 +112,11 @@ static int written_since(const char *path, const struct timespec *since)
            (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec >= since->tv_nsec);
 }
 
-/* Runs the bootstrap in `py` with the recorder at `so`; returns the wait
- * status, or -1 after saying why it could not start. */
+/* Runs the bootstrap in `py` with the recorder at `so` on `target` (a
+ * script, or a module when `module` is set) and its n_args arguments;
+ * returns the wait status, or -1 after saying why it could not start. */
 static int run_program(const pv_python *py, const char *so, const char *out, unsigned max_paths,
-                       int module, char **args, int n_args)
+                       int module, const char *target, char **args, int n_args)
 {
     const pv_asset *boot = pv_asset_find(pv_recorder_assets, pv_recorder_assets_count,
                                          "/bootstrap.py");
@@ -123,7 +124,7 @@ static int run_program(const pv_python *py, const char *so, const char *out, uns
         abort();  /* cli/meson.build embeds it: a build without it is broken */
     char max[24];
     snprintf(max, sizeof max, "%u", max_paths);
-    char **argv = pv_xcalloc((size_t)n_args + 9, sizeof *argv);
+    char **argv = pv_xcalloc((size_t)n_args + 10, sizeof *argv);
     int n = 0;
     argv[n++] = (char *)py->path;
     argv[n++] = "-c";
@@ -134,6 +135,7 @@ static int run_program(const pv_python *py, const char *so, const char *out, uns
     if (module)
         argv[n++] = "-m";
     argv[n++] = "--";
+    argv[n++] = (char *)target;
     for (int i = 0; i < n_args; i++)
         argv[n++] = args[i];
     int status, rc = pv_run(argv, -1, &status);
@@ -212,10 +214,8 @@ int pv_cmd_record(int argc, char **argv)
      * ahead of the mtime of a file written just after it). */
     struct timespec start;
     clock_gettime(CLOCK_REALTIME_COARSE, &start);
-    /* The program's arguments begin with the script or module itself:
-     * argv[optind - 1] is the target in both cases. */
-    int status = run_program(&py, so, out, max_paths, module != NULL, argv + optind - 1,
-                             argc - optind + 1);
+    int status = run_program(&py, so, out, max_paths, module != NULL, target, argv + optind,
+                             argc - optind);
     if (status < 0)
         goto done;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

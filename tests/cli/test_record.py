@@ -137,7 +137,7 @@ class Record(unittest.TestCase):
         self.assertIn("'pkg.show'", got.stdout)  # cProfile's -m leaves argv[0] the name
         self.assert_recorded(os.path.join(self.dir, "pkg.show.prof"))
         # A standard-library module reads its own options after -m's name.
-        got = self.record("-o", "j.prof", "-m", "json.tool", "--help")
+        got = self.record("-o", "j.prof", "-mjson.tool", "--help")
         self.assertEqual(got.returncode, 0, got.stderr)
         self.assertIn("usage:", got.stdout)
         self.assert_recorded(os.path.join(self.dir, "j.prof"), funcs=())
