@@ -567,19 +567,29 @@ typedef struct {
     RecorderObject *rec; /* owned */
 } HookObject;
 
-/* Called (as a sys.setprofile function) on the new thread's first event:
- * replaces itself with the recorder's C callback for that thread. */
+/* Called (as a sys.setprofile function) on the new thread's first event
+ * (the call of Thread.run): replaces itself with the recorder's C callback
+ * for that thread, and gives it that event. */
 static PyObject *Hook_call(HookObject *h, PyObject *args, PyObject *kw)
 {
-    (void)args;
+    PyObject *frame, *arg;
+    const char *event;
     (void)kw;
-    if (h->rec->enabled) {
-        ThreadRec *t = pv_thread_new(h->rec);
-        if (t == NULL)
-            return NULL;
-        PyEval_SetProfile(pv_callback, (PyObject *)t);
-    } else {
+    if (!PyArg_ParseTuple(args, "OsO", &frame, &event, &arg))
+        return NULL;
+    if (!h->rec->enabled) {
         PyEval_SetProfile(NULL, NULL);
+        Py_RETURN_NONE;
+    }
+    ThreadRec *t = pv_thread_new(h->rec);
+    if (t == NULL)
+        return NULL;
+    PyEval_SetProfile(pv_callback, (PyObject *)t);
+    if (PyFrame_Check(frame)) {
+        if (strcmp(event, "call") == 0)
+            pv_callback((PyObject *)t, (PyFrameObject *)frame, PyTrace_CALL, Py_None);
+        else if (strcmp(event, "c_call") == 0)
+            pv_callback((PyObject *)t, (PyFrameObject *)frame, PyTrace_C_CALL, arg);
     }
     Py_RETURN_NONE;
 }
