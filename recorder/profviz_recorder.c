@@ -973,6 +973,24 @@ done:
     return out;
 }
 
+/* functions(): the pstats key of every function seen (a code object, or a
+ * built-in's method definition), in the order first called.  A key listed
+ * twice names two functions: the stats dict, as cProfile's, keeps the
+ * figures of one of them, the tree the calls of both. */
+static PyObject *Recorder_functions(RecorderObject *r, PyObject *noarg)
+{
+    (void)noarg;
+    PyObject *out = PyTuple_New((Py_ssize_t)r->nfuncs);
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->nfuncs; i++) {
+        PyObject *k = PyList_GET_ITEM(r->keys, r->funcs[i].key);
+        Py_INCREF(k);
+        PyTuple_SET_ITEM(out, (Py_ssize_t)i, k);
+    }
+    return out;
+}
+
 static int pv_write_le(FILE *fp, uint64_t v, int bytes)
 {
     unsigned char b[8];
@@ -1045,6 +1063,8 @@ static PyMethodDef Recorder_methods[] = {
      "Stop profiling; closes the calls still open, as cProfile does."},
     {"stats", (PyCFunction)Recorder_stats, METH_NOARGS, "The dict cProfile would dump."},
     {"tree", (PyCFunction)Recorder_tree, METH_NOARGS, "(funcs, nodes, meta) of docs/recorded-tree.md."},
+    {"functions", (PyCFunction)Recorder_functions, METH_NOARGS,
+     "The pstats key of every function seen; a key twice names two functions."},
     {"dump", (PyCFunction)Recorder_dump, METH_O, "Write the pstats dump and its call-tree trailer to a path."},
     {NULL, NULL, 0, NULL},
 };

@@ -6,7 +6,8 @@
 "cprofile" and "record" are cprofile_run.py's own (cProfile on the event
 counter; the ground truth's sys.setprofile recorder); "ours" is the
 recorder under test: cProfile's Profile hooks a Recorder on the same kind of
-counter, and OUT holds a marshal of {"stats": stats(), "tree": tree()}.
+counter, and OUT holds a marshal of {"stats": stats(), "tree": tree(),
+"functions": functions()}.
 threading is imported first in every mode: Recorder.enable() hooks the
 threads started later through it (and must not import it itself, or the
 program would import it under the profiler in one mode only).
@@ -44,7 +45,7 @@ def main():
             cprofile_run.RECORDERS.append(self)
 
         def result(self):
-            return {'stats': self.rec.stats(), 'tree': self.rec.tree()}
+            return {'stats': self.rec.stats(), 'tree': self.rec.tree(), 'functions': self.rec.functions()}
 
     if mode == 'ours':
         cprofile_run._RecordingProfiler = _OurProfiler
