@@ -15,6 +15,7 @@ exits 1 if any problem was found.  The checks:
   - real programs: make_realtruth.py's workloads, run as `python -m
     cProfile` runs them (cprofile_run.py) with an event-counter timer,
     the same three ways, each in a fresh interpreter (record_run.py).
+  - timers: float seconds as cProfile takes them; the default clock.
   - a thread: the paths a started thread records are those the same work
     records in the main thread, merged under the top; meta counts 2.
   - the dump: pstats.Stats reads it; the trailer parses per
@@ -22,16 +23,14 @@ exits 1 if any problem was found.  The checks:
   - the cap: more paths than max_paths: the overflow nodes, one stderr line,
     every sum intact, stats() unchanged.
 """
+import cProfile
 import itertools
 import marshal
 import os
 import pstats
-import struct
 import subprocess
 import sys
-import tempfile
 import threading
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUNDTRUTH = os.path.join(HERE, '..', 'groundtruth')
@@ -181,10 +180,12 @@ def check_promises(name, stats, tree, shared=()):
             problem('%s: %r: tree tt %r ct %r, stats %r' % (name, key, tt.get(key), ct.get(key), v[:4]))
 
 
-def run_ours(name, max_paths=1000000):
-    """make_groundtruth's program `name` under the recorder: (rec, end)."""
+def run_ours(name, max_paths=1000000, rec=None):
+    """make_groundtruth's program `name` under the recorder (by default on
+    its virtual clock): (rec, end)."""
     T = make_groundtruth.T
-    rec = _profviz_recorder.Recorder(make_groundtruth._timer, UNIT, max_paths=max_paths)
+    if rec is None:
+        rec = _profviz_recorder.Recorder(make_groundtruth._timer, UNIT, max_paths=max_paths)
     g = make_groundtruth._fresh_module(name, rec.enable, rec.disable)
     T[0] = 0
     if name in make_groundtruth.SELF_PROFILED:
@@ -239,6 +240,34 @@ def check_real(scratch):
                 compare_tree(name, ours['tree'], runs['record']['nodes'])
             check_promises(name, ours['stats'], ours['tree'], shared)
         print('real    %-16s %s' % (name, 'ok' if len(PROBLEMS) == before else 'FAILED'))
+
+
+def check_timers():
+    """A timer of float seconds (timeunit 0), as cProfile takes it (kept as
+    integer nanoseconds, rounded down); and the default clock, whose figures
+    can only be checked against each other."""
+    before = len(PROBLEMS)
+    T = make_groundtruth.T
+
+    def seconds():
+        return T[0] / 1000.0  # not exact in binary: the rounding is tested
+    pr = cProfile.Profile(seconds)
+    g = make_groundtruth._fresh_module('fib', pr.enable, pr.disable)
+    T[0] = 0
+    pr.enable()
+    g['main']()
+    pr.disable()
+    pr.create_stats()
+    rec, _ = run_ours('fib', rec=_profviz_recorder.Recorder(seconds))
+    compare_stats('float timer', rec.stats(), pr.stats, shared_keys(rec.functions()))
+    if rec.tree()[2]['timer'] != 'check_timers.<locals>.seconds':
+        problem('float timer: meta %r' % (rec.tree()[2],))
+    rec, _ = run_ours('random_graph', rec=_profviz_recorder.Recorder())
+    stats, tree = rec.stats(), rec.tree()
+    check_promises('default timer', stats, tree, shared_keys(rec.functions()))
+    if tree[2]['timer'] != 'perf_counter' or not sum(v[2] for v in stats.values()) > 0:
+        problem('default timer: meta %r, total %r' % (tree[2], sum(v[2] for v in stats.values())))
+    print('timers: %s' % ('ok' if len(PROBLEMS) == before else 'FAILED'))
 
 
 def _fib(n):
@@ -355,6 +384,7 @@ def main():
     os.makedirs(scratch, exist_ok=True)
     print('Python %s (%s)' % (sys.version.split()[0], sys.executable))
     check_fixtures()
+    check_timers()
     check_thread()
     check_dump(scratch)
     check_cap(scratch)

@@ -1,6 +1,7 @@
 """trailer.py — reads a recorded profile as docs/recorded-tree.md lays it
 out: the pstats dict, then the trailer.  A reader for the tests; the
 loader's own is in C."""
+import io
 import marshal
 import struct
 import zlib
@@ -35,11 +36,8 @@ def read_recorded(path):
 
 
 def _load_one(data):
-    """The first marshal object of data and the bytes after it."""
-    obj = marshal.loads(data)
-    # marshal.loads ignores what follows; find where the object ends by
-    # re-encoding is not exact (versions), so read through a file
-    import io
+    """The first marshal object of data and the bytes after it (marshal.load
+    on a file stops where the object ends, as pstats' own read does)."""
     f = io.BytesIO(data)
     obj = marshal.load(f)
     return obj, data[f.tell():]
