@@ -19,7 +19,7 @@
  * Every callback runs with the GIL held, which is what serialises threads.
  *
  * Threads started after enable() are recorded through threading.setprofile(),
- * so enable() imports threading (before recording starts). */
+ * so enable() imports threading (before recording starts).
  *
  * Built with `cc -shared -fPIC -I<python include> -O2` for CPython 3.8..3.13.
  */
