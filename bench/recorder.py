@@ -66,10 +66,11 @@ work()
 if mode != "bare":
     prof.disable()
 t = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base
 extra = ""
 if mode == "recorder":
     extra = " %d" % len(prof.tree()[1])
-print("%.6f %d%s" % (t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base, extra))
+print("%.6f %d%s" % (t, rss, extra))
 '''
 
 
