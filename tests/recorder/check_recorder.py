@@ -358,6 +358,9 @@ def check_cap(scratch):
         problem('cap: %d nodes, %d of them overflow nodes' % (len(nodes), len(over)))
     if meta['overflow_calls'] != sum(nodes[i][2] for i in over) or meta['max_paths'] != 50:
         problem('cap: meta %r' % meta)
+    for i in over:  # whole subtrees: the own time of all its calls is the time they took
+        if abs(nodes[i][4] - nodes[i][3]) > 1e-9 * nodes[i][4] or any(n[0] == i for n in nodes):
+            problem('cap: overflow node %d: %r, or it has children' % (i, nodes[i]))
     if capped.stats() != full.stats():
         problem('cap: the cap changed stats()')
     _, full_nodes, _ = full.tree()
