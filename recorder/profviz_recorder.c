@@ -10,11 +10,16 @@
  *
  * Ownership: a Recorder owns the functions it has seen (a strong reference to
  * each code object, a label string for each built-in), the tree, and the
- * list of its ThreadRecs.  A ThreadRec (one per profiled thread, the `obj` of
- * that thread's PyEval_SetProfile) owns its own accounting and stack, and
+ * list of its ThreadRecs.  A ThreadRec (one per profiled thread: the `obj` of
+ * that thread's PyEval_SetProfile before 3.12, the thread's binding in
+ * thread-specific storage from 3.12 on, where the recorder is a
+ * sys.monitoring tool as _lsprof is) owns its own accounting and stack, and
  * points back to its Recorder without a reference: the Recorder clears that
  * pointer when it dies, and a thread still hooked then records nothing.
  * Every callback runs with the GIL held, which is what serialises threads.
+ *
+ * Threads started after enable() are recorded through threading.setprofile(),
+ * so enable() imports threading (before recording starts).
  *
  * Built with `cc -shared -fPIC -I<python include> -O2` for CPython 3.8..3.13.
  */
@@ -31,6 +36,11 @@
 #define PV_TRAILER_MAGIC "\x89PVTREE\n"
 #define PV_OVERFLOW_LABEL "<paths past the cap>"
 #define PV_NONE UINT32_MAX
+
+/* From 3.12 on, _lsprof listens to sys.monitoring; the old profile hook
+ * still works there, but through a shim that costs ~1.6x cProfile's time,
+ * so the recorder listens to sys.monitoring too, to the same events. */
+#define PV_MONITORING (PY_VERSION_HEX >= 0x030C0000)
 
 /* ---- an open-addressing map: nonzero uint64 key -> uint32 value ------------ */
 
@@ -181,6 +191,10 @@ struct RecorderObject {
     size_t nnodes, nodes_cap, npaths;
     PyObject *threads;       /* list of ThreadRec */
     int hooked_threading;
+#if PV_MONITORING
+    uint64_t serial;         /* tells this Recorder's thread bindings apart */
+    PyObject *missing;       /* sys.monitoring.MISSING */
+#endif
 };
 
 static PyTypeObject RecorderType, ThreadRecType, HookType;
@@ -488,6 +502,161 @@ static void pv_flush(ThreadRec *t)
         pv_stop(t, t->stack[t->depth - 1].func);
 }
 
+#if PV_MONITORING
+/* sys.monitoring calls the tool's callbacks in every thread: a thread is
+ * recorded when its binding (thread-specific storage) names this Recorder
+ * by serial, which is never reused, so a binding left behind by a Recorder
+ * since freed is never followed. */
+typedef struct {
+    uint64_t serial;
+    ThreadRec *t;
+} pv_binding;
+
+static Py_tss_t pv_tss = Py_tss_NEEDS_INIT;
+static uint64_t pv_next_serial = 1;
+
+static int pv_bind(ThreadRec *t)
+{
+    pv_binding *b = PyThread_tss_get(&pv_tss);
+    if (b == NULL) {
+        /* one per thread, reused by every Recorder it runs */
+        b = PyMem_RawMalloc(sizeof *b);
+        if (b == NULL || PyThread_tss_set(&pv_tss, b) != 0) {
+            PyMem_RawFree(b);
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    b->serial = t->rec->serial;
+    b->t = t;
+    return 0;
+}
+
+static ThreadRec *pv_bound(RecorderObject *r)
+{
+    pv_binding *b = PyThread_tss_get(&pv_tss);
+    return b != NULL && b->serial == r->serial && r->enabled ? b->t : NULL;
+}
+
+/* _lsprof's get_cfunc_from_callable(): the PyCFunction a CALL event is
+ * about (a method descriptor is bound to its first argument), a new
+ * reference, or NULL. */
+static PyObject *pv_cfunc(RecorderObject *r, PyObject *callable, PyObject *self_arg)
+{
+    if (PyCFunction_Check(callable)) {
+        Py_INCREF(callable);
+        return callable;
+    }
+    if (Py_TYPE(callable) == &PyMethodDescr_Type && self_arg != r->missing) {
+        PyObject *meth = Py_TYPE(callable)->tp_descr_get(callable, self_arg, (PyObject *)Py_TYPE(self_arg));
+        if (meth == NULL)
+            PyErr_Clear();
+        else if (PyCFunction_Check(meth))
+            return meth;
+        Py_XDECREF(meth);
+    }
+    return NULL;
+}
+
+/* PY_START, PY_RESUME, PY_THROW: (code, offset[, exception]) */
+static PyObject *pv_mon_start(RecorderObject *r, PyObject *const *args, Py_ssize_t n)
+{
+    ThreadRec *t = pv_bound(r);
+    if (t != NULL && n >= 1)
+        pv_enter(t, args[0], args[0]);
+    Py_RETURN_NONE;
+}
+
+/* PY_RETURN, PY_YIELD, PY_UNWIND: (code, offset, value or exception) */
+static PyObject *pv_mon_return(RecorderObject *r, PyObject *const *args, Py_ssize_t n)
+{
+    ThreadRec *t = pv_bound(r);
+    if (t != NULL && n >= 1)
+        pv_leave(t, args[0]);
+    Py_RETURN_NONE;
+}
+
+/* CALL, C_RETURN, C_RAISE: (code, offset, callable, arg0) */
+static PyObject *pv_mon_c(RecorderObject *r, PyObject *const *args, Py_ssize_t n, int call)
+{
+    ThreadRec *t = pv_bound(r);
+    if (t == NULL || !r->builtins || n < 4)
+        Py_RETURN_NONE;
+    PyObject *cfunc = pv_cfunc(r, args[2], args[3]);
+    if (cfunc != NULL) {
+        if (call)
+            pv_enter(t, ((PyCFunctionObject *)cfunc)->m_ml, cfunc);
+        else
+            pv_leave(t, ((PyCFunctionObject *)cfunc)->m_ml);
+        Py_DECREF(cfunc);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *pv_mon_ccall(RecorderObject *r, PyObject *const *args, Py_ssize_t n)
+{
+    return pv_mon_c(r, args, n, 1);
+}
+
+static PyObject *pv_mon_creturn(RecorderObject *r, PyObject *const *args, Py_ssize_t n)
+{
+    return pv_mon_c(r, args, n, 0);
+}
+
+/* The events _lsprof listens to, and the Recorder method taking each. */
+static const struct {
+    const char *event, *method;
+} pv_events[] = {
+    {"PY_START", "_pystart"},  {"PY_RESUME", "_pystart"},  {"PY_THROW", "_pystart"},
+    {"PY_RETURN", "_pyreturn"}, {"PY_YIELD", "_pyreturn"}, {"PY_UNWIND", "_pyreturn"},
+    {"CALL", "_ccall"},        {"C_RETURN", "_creturn"},   {"C_RAISE", "_creturn"},
+};
+
+/* Registers the callbacks under sys.monitoring.PROFILER_ID (install) or
+ * removes them and frees the tool id. */
+static int pv_monitoring(RecorderObject *r, int install)
+{
+    PyObject *sys = PyImport_ImportModule("sys");
+    PyObject *mon = sys ? PyObject_GetAttrString(sys, "monitoring") : NULL;
+    PyObject *events = mon ? PyObject_GetAttrString(mon, "events") : NULL;
+    PyObject *tool = mon ? PyObject_GetAttrString(mon, "PROFILER_ID") : NULL;
+    Py_XDECREF(sys);
+    int ok = events != NULL && tool != NULL;
+    long all = 0;
+    if (ok && install) {
+        PyObject *res = PyObject_CallMethod(mon, "use_tool_id", "Os", tool, "profviz record");
+        ok = res != NULL;
+        Py_XDECREF(res);
+        if (!ok)
+            PyErr_SetString(PyExc_ValueError, "another profiling tool is already active");
+    }
+    for (size_t i = 0; ok && i < sizeof pv_events / sizeof *pv_events; i++) {
+        PyObject *ev = PyObject_GetAttrString(events, pv_events[i].event);
+        PyObject *cb = install ? PyObject_GetAttrString((PyObject *)r, pv_events[i].method) : Py_NewRef(Py_None);
+        PyObject *res = ev && cb ? PyObject_CallMethod(mon, "register_callback", "OOO", tool, ev, cb) : NULL;
+        if (ev != NULL)
+            all |= PyLong_AsLong(ev);
+        ok = res != NULL;
+        Py_XDECREF(ev);
+        Py_XDECREF(cb);
+        Py_XDECREF(res);
+    }
+    if (ok) {
+        PyObject *res = PyObject_CallMethod(mon, "set_events", "Ol", tool, install ? all : 0L);
+        ok = res != NULL;
+        Py_XDECREF(res);
+    }
+    if (ok && !install) {
+        PyObject *res = PyObject_CallMethod(mon, "free_tool_id", "O", tool);
+        ok = res != NULL;
+        Py_XDECREF(res);
+    }
+    Py_XDECREF(mon);
+    Py_XDECREF(events);
+    Py_XDECREF(tool);
+    return ok ? 0 : -1;
+}
+#else
 static int pv_callback(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
     ThreadRec *t = (ThreadRec *)obj;
@@ -522,6 +691,7 @@ static int pv_callback(PyObject *obj, PyFrameObject *frame, int what, PyObject *
     }
     return 0;
 }
+#endif
 
 /* ---- ThreadRec ------------------------------------------------------------------------ */
 
@@ -567,20 +737,38 @@ typedef struct {
     RecorderObject *rec; /* owned */
 } HookObject;
 
-/* Called (as a sys.setprofile function) on the new thread's first event:
- * replaces itself with the recorder's C callback for that thread. */
+/* Called (as a sys.setprofile function) on the new thread's first event
+ * (the call of Thread.run): replaces itself with the recorder's C callback
+ * for that thread, and gives it that event. */
 static PyObject *Hook_call(HookObject *h, PyObject *args, PyObject *kw)
 {
-    (void)args;
+    PyObject *frame, *arg;
+    const char *event;
     (void)kw;
-    if (h->rec->enabled) {
-        ThreadRec *t = pv_thread_new(h->rec);
-        if (t == NULL)
-            return NULL;
-        PyEval_SetProfile(pv_callback, (PyObject *)t);
-    } else {
+    if (!PyArg_ParseTuple(args, "OsO", &frame, &event, &arg))
+        return NULL;
+    if (!h->rec->enabled) {
         PyEval_SetProfile(NULL, NULL);
+        Py_RETURN_NONE;
     }
+    ThreadRec *t = pv_thread_new(h->rec);
+    if (t == NULL)
+        return NULL;
+#if PV_MONITORING
+    /* the tool sees this thread's events from now on, this one included
+     * (the old hook's tool comes after the profiler's) */
+    PyEval_SetProfile(NULL, NULL);
+    if (pv_bind(t) < 0)
+        return NULL;
+#else
+    PyEval_SetProfile(pv_callback, (PyObject *)t);
+    if (PyFrame_Check(frame)) {
+        if (strcmp(event, "call") == 0)
+            pv_callback((PyObject *)t, (PyFrameObject *)frame, PyTrace_CALL, Py_None);
+        else if (strcmp(event, "c_call") == 0)
+            pv_callback((PyObject *)t, (PyFrameObject *)frame, PyTrace_C_CALL, arg);
+    }
+#endif
     Py_RETURN_NONE;
 }
 
@@ -639,6 +827,16 @@ static int Recorder_init(RecorderObject *r, PyObject *args, PyObject *kw)
     r->builtins = builtins;
     r->max_paths = (size_t)max_paths;
     r->overflow_key = PV_NONE;
+#if PV_MONITORING
+    r->serial = pv_next_serial++;
+    PyObject *sys = PyImport_ImportModule("sys");
+    PyObject *mon = sys ? PyObject_GetAttrString(sys, "monitoring") : NULL;
+    r->missing = mon ? PyObject_GetAttrString(mon, "MISSING") : NULL;
+    Py_XDECREF(sys);
+    Py_XDECREF(mon);
+    if (r->missing == NULL)
+        return -1;
+#endif
     r->keys = PyList_New(0);
     r->key_index = PyDict_New();
     r->threads = PyList_New(0);
@@ -661,6 +859,9 @@ static void Recorder_dealloc(RecorderObject *r)
     Py_XDECREF(r->key_index);
     Py_XDECREF(r->threads);
     Py_XDECREF(r->timer);
+#if PV_MONITORING
+    Py_XDECREF(r->missing);
+#endif
     Py_TYPE(r)->tp_free((PyObject *)r);
 }
 
@@ -686,8 +887,16 @@ static PyObject *Recorder_enable(RecorderObject *r, PyObject *noarg)
     if (err < 0)
         return NULL;
     r->hooked_threading = 1;
+#if PV_MONITORING
+    if (!r->enabled && pv_monitoring(r, 1) < 0)
+        return NULL;
+    if (pv_bind(t) < 0)
+        return NULL;
+    r->enabled = 1;
+#else
     r->enabled = 1;
     PyEval_SetProfile(pv_callback, (PyObject *)t);
+#endif
     Py_RETURN_NONE;
 }
 
@@ -695,7 +904,12 @@ static PyObject *Recorder_disable(RecorderObject *r, PyObject *noarg)
 {
     (void)noarg;
     if (r->enabled) {
+#if PV_MONITORING
+        if (pv_monitoring(r, 0) < 0)
+            return NULL;
+#else
         PyEval_SetProfile(NULL, NULL);
+#endif
         r->enabled = 0;
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(r->threads); i++)
             pv_flush((ThreadRec *)PyList_GET_ITEM(r->threads, i));
@@ -963,6 +1177,24 @@ done:
     return out;
 }
 
+/* functions(): the pstats key of every function seen (a code object, or a
+ * built-in's method definition), in the order first called.  A key listed
+ * twice names two functions: the stats dict, as cProfile's, keeps the
+ * figures of one of them, the tree the calls of both. */
+static PyObject *Recorder_functions(RecorderObject *r, PyObject *noarg)
+{
+    (void)noarg;
+    PyObject *out = PyTuple_New((Py_ssize_t)r->nfuncs);
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->nfuncs; i++) {
+        PyObject *k = PyList_GET_ITEM(r->keys, r->funcs[i].key);
+        Py_INCREF(k);
+        PyTuple_SET_ITEM(out, (Py_ssize_t)i, k);
+    }
+    return out;
+}
+
 static int pv_write_le(FILE *fp, uint64_t v, int bytes)
 {
     unsigned char b[8];
@@ -1035,6 +1267,14 @@ static PyMethodDef Recorder_methods[] = {
      "Stop profiling; closes the calls still open, as cProfile does."},
     {"stats", (PyCFunction)Recorder_stats, METH_NOARGS, "The dict cProfile would dump."},
     {"tree", (PyCFunction)Recorder_tree, METH_NOARGS, "(funcs, nodes, meta) of docs/recorded-tree.md."},
+#if PV_MONITORING
+    {"_pystart", (PyCFunction)(void (*)(void))pv_mon_start, METH_FASTCALL, NULL},
+    {"_pyreturn", (PyCFunction)(void (*)(void))pv_mon_return, METH_FASTCALL, NULL},
+    {"_ccall", (PyCFunction)(void (*)(void))pv_mon_ccall, METH_FASTCALL, NULL},
+    {"_creturn", (PyCFunction)(void (*)(void))pv_mon_creturn, METH_FASTCALL, NULL},
+#endif
+    {"functions", (PyCFunction)Recorder_functions, METH_NOARGS,
+     "The pstats key of every function seen; a key twice names two functions."},
     {"dump", (PyCFunction)Recorder_dump, METH_O, "Write the pstats dump and its call-tree trailer to a path."},
     {NULL, NULL, 0, NULL},
 };
@@ -1058,6 +1298,10 @@ static struct PyModuleDef pv_module = {
 
 PyMODINIT_FUNC PyInit__profviz_recorder(void)
 {
+#if PV_MONITORING
+    if (!PyThread_tss_is_created(&pv_tss) && PyThread_tss_create(&pv_tss) != 0)
+        return PyErr_NoMemory();
+#endif
     if (PyType_Ready(&RecorderType) < 0 || PyType_Ready(&ThreadRecType) < 0 || PyType_Ready(&HookType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&pv_module);
