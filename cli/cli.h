@@ -54,6 +54,7 @@ int pv_cli_server_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out);
 int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pv_ingest *in, pid_t child, const char *url);
 
 int pv_cmd_load(int argc, char **argv);
+int pv_cmd_record(int argc, char **argv);
 int pv_cmd_serve(int argc, char **argv);
 int pv_cmd_stats(int argc, char **argv);
 int pv_cmd_upload(int argc, char **argv);

@@ -11,22 +11,30 @@
 #include <unistd.h>
 
 #include "term.h"
-int pv_cli_default_db(char *buf, size_t cap)
+int pv_cli_cache_dir(char *buf, size_t cap)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");
     int n;
     if (xdg && *xdg == '/')
-        n = snprintf(buf, cap, "%s/profviz/profiles.db", xdg);
+        n = snprintf(buf, cap, "%s/profviz", xdg);
     else if (home && *home)
-        n = snprintf(buf, cap, "%s/.cache/profviz/profiles.db", home);
+        n = snprintf(buf, cap, "%s/.cache/profviz", home);
     else
         return -1;
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-/* mkdir -p of the folder holding `path`. */
-static int make_parent_dirs(const char *path)
+int pv_cli_default_db(char *buf, size_t cap)
+{
+    if (pv_cli_cache_dir(buf, cap) != 0)
+        return -1;
+    size_t len = strlen(buf);
+    int n = snprintf(buf + len, cap - len, "/profiles.db");
+    return n > 0 && (size_t)n < cap - len ? 0 : -1;
+}
+
+int pv_cli_make_parent_dirs(const char *path)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
@@ -88,7 +96,7 @@ const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
         }
         path = buf;
     }
-    if (create && make_parent_dirs(path) != 0) {
+    if (create && pv_cli_make_parent_dirs(path) != 0) {
         pv_term_println(stderr, "profviz: cannot create the folder of %s: %s", path,
                         strerror(errno));
         return NULL;

@@ -6,6 +6,13 @@
 
 #include "store.h"
 
+/* profviz's cache folder: $XDG_CACHE_HOME/profviz, else
+ * ~/.cache/profviz (not created).  Writes it into buf; 0 on success. */
+int pv_cli_cache_dir(char *buf, size_t cap);
+
+/* mkdir -p of the folder holding `path` (mode 0700); 0, or -1 with errno. */
+int pv_cli_make_parent_dirs(const char *path);
+
 /* The default store: $XDG_CACHE_HOME/profviz/profiles.db, else
  * ~/.cache/profviz/profiles.db.  Writes it into buf; 0 on success. */
 int pv_cli_default_db(char *buf, size_t cap);

@@ -15,6 +15,7 @@
 
 static const pv_command commands[] = {
     {"load", "store profile dumps and print their ids", pv_cmd_load},
+    {"record", "run a Python program and record its exact call tree", pv_cmd_record},
     {"serve", "serve a store to a team: web page, JSON API, uploads", pv_cmd_serve},
     {"stats", "print a profile's statistics table (or --json)", pv_cmd_stats},
     {"upload", "send profiles to a profviz serve, print their links", pv_cmd_upload},

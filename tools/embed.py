@@ -25,6 +25,8 @@ MIME = {
     ".ico": "image/x-icon",
     ".sql": "application/sql",
     ".txt": "text/plain; charset=utf-8",
+    ".c": "text/x-c; charset=utf-8",
+    ".py": "text/x-python; charset=utf-8",
 }
 
 
