@@ -148,8 +148,9 @@ def upload(server, name, headers=None, query=None):
     return server.request("POST", path, fixture(name), headers)
 
 
-class Routes(unittest.TestCase):
-    """One real request per route against one server."""
+class OneServer(unittest.TestCase):
+    """A test class whose tests share one server, self.s, stopped cleanly
+    at the end; subclasses extend setUpClass to fill it."""
 
     @classmethod
     def setUpClass(cls):
@@ -159,6 +160,10 @@ class Routes(unittest.TestCase):
     def tearDownClass(cls):
         rc, err = cls.s.stop()
         assert rc == 0, err
+
+
+class Routes(OneServer):
+    """One real request per route against one server."""
 
     def check_headers(self, hdrs, cache):
         for k, v in SECURITY_HEADERS.items():
@@ -272,19 +277,10 @@ def recorded(name):
         return f.read()
 
 
-class Recorded(unittest.TestCase):
+class Recorded(OneServer):
     """A recorded profile (docs/recorded-tree.md) uploaded to a real server:
     its tree served from the recorded nodes, every box exact and equal to
     the ground truth."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.s = Server()
-
-    @classmethod
-    def tearDownClass(cls):
-        rc, err = cls.s.stop()
-        assert rc == 0, err
 
     def post(self, name, data):
         return self.s.json("POST", "/api/profiles?name=" + name, data, status=201)["id"]

@@ -26,7 +26,7 @@ import time
 import unittest
 
 import test_http
-from test_http import Server, upload
+from test_http import OneServer, Server, upload
 
 # A view the server may take this long, s: its time limit is 0.5 s, and
 # a sanitizer build prints and compresses several times slower.
@@ -123,18 +123,13 @@ class TwoServersOneStore(unittest.TestCase):
             tmp.cleanup()
 
 
-class Gzip(unittest.TestCase):
+class Gzip(OneServer):
     @classmethod
     def setUpClass(cls):
-        cls.s = Server()
+        super().setUpClass()
         st, _, body = upload(cls.s, "real_pydoc.prof")
         assert st == 201, body
         cls.pid = json.loads(body)["id"]
-
-    @classmethod
-    def tearDownClass(cls):
-        rc, err = cls.s.stop()
-        assert rc == 0, err
 
     def test_json_is_compressed_for_clients_that_take_it(self):
         s = self.s
