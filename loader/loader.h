@@ -20,6 +20,15 @@
 #include "profile.h"
 #include "store.h"
 
+/* What to read from a file that holds several profiles or event types,
+ * and how.  All NULL (or a NULL pointer to the struct) means: detect the
+ * format by content, take the reader's default part. */
+typedef struct pv_load_opts {
+    const char *format;   /* a reader's name (readers.h) to skip detection */
+    const char *event;    /* callgrind: the event to weigh by (default: the first) */
+    const char *profile;  /* speedscope: a profile's index (from 0) or name (default: all) */
+} pv_load_opts;
+
 /* Default caps: the file size a loader accepts and the memory a load may use. */
 /* 900 MiB: the store keeps the file as one blob, and SQLite refuses blobs
  * over 1,000,000,000 bytes. */
