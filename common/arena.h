@@ -6,6 +6,7 @@
  * hostile file can make us allocate: pv_arena_alloc returns NULL past it,
  * and the caller turns that into PV_E_TOO_BIG (it never aborts).
  * Pointers into an arena never leave the module that owns the arena.
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_ARENA_H

@@ -1,4 +1,5 @@
 /* utf8.h — reading UTF-8 strictly, one code point at a time.
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_UTF8_H
