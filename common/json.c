@@ -12,16 +12,6 @@
 
 #include "xalloc.h"
 
-static cJSON *raw(const char *text)
-{
-    cJSON *item = cJSON_CreateRaw(text);
-    if (!item) {
-        fprintf(stderr, "profviz: out of memory building JSON\n");
-        abort();
-    }
-    return item;
-}
-
 /* Length of the UTF-8 (surrogates allowed) sequence at p, or 0 if invalid;
  * the code point goes to *cp. */
 static size_t utf8_seq(const unsigned char *p, uint32_t *cp)
@@ -369,7 +359,7 @@ cJSON *pv_json_string(const char *wtf8)
     pv_jbuf b;
     pv_jbuf_init(&b, strlen(wtf8) + 3);
     pv_jbuf_string(&b, wtf8);
-    cJSON *item = raw(b.s);
+    cJSON *item = cJSON_CreateRaw(b.s);
     pv_jbuf_free(&b);
     return item;
 }
@@ -378,7 +368,7 @@ cJSON *pv_json_int(int64_t v)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%" PRId64, v);
-    return raw(buf);
+    return cJSON_CreateRaw(buf);
 }
 
 size_t pv_format_double(double v, char *buf, size_t cap)
@@ -408,11 +398,5 @@ cJSON *pv_json_double(double v)
 {
     char buf[40];
     pv_format_double(v, buf, sizeof buf);
-    if (!isfinite(v)) {
-        cJSON *s = cJSON_CreateString(buf);
-        if (!s)
-            abort();
-        return s;
-    }
-    return raw(buf);
+    return isfinite(v) ? cJSON_CreateRaw(buf) : cJSON_CreateString(buf);
 }

@@ -10,6 +10,7 @@
  */
 #include "api.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -277,11 +278,8 @@ int pv_query_double(const pv_request *req, const char *key, double def, double m
 
 int pv_respond_json(pv_response *res, int status, cJSON *doc)
 {
-    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
-    if (!text) {
-        fprintf(stderr, "profviz: out of memory printing JSON\n");
-        abort();
-    }
+    assert(doc);
+    char *text = cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);
     return pv_respond_json_text(res, status, text, strlen(text), cJSON_free);
 }

@@ -124,8 +124,6 @@ cJSON *pv_api_tree_node(const pv_graph *g, const pv_tree *t, const pv_tree_node 
     write_box(&b, g, t, n, children);
     cJSON *item = cJSON_CreateRaw(b.s);
     pv_jbuf_free(&b);
-    if (!item)
-        abort();  /* out of memory: xalloc.h's rule */
     return item;
 }
 
