@@ -2,6 +2,7 @@
  * embedded-asset lookup, terminal escaping, JSON numbers and strings. */
 #include <check.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,15 @@ START_TEST(json_buffer_writes_what_the_cjson_items_print)
 }
 END_TEST
 
+/* cJSON's allocator is pv_xmalloc: a request no allocator can meet aborts
+ * instead of coming back NULL, so callers need no NULL checks. */
+START_TEST(cjson_allocation_failure_aborts)
+{
+    void *p = cJSON_malloc(SIZE_MAX / 2);
+    cJSON_free(p);
+}
+END_TEST
+
 Suite *pv_common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -242,6 +252,7 @@ Suite *pv_common_suite(void)
     tcase_add_test(tc, asset_find_uses_the_sorted_table);
     tcase_add_test(tc, doubles_print_as_the_shortest_of_15_16_17_digits);
     tcase_add_test(tc, json_buffer_writes_what_the_cjson_items_print);
+    tcase_add_test_raise_signal(tc, cjson_allocation_failure_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;
 }
