@@ -132,9 +132,9 @@ int pv_api_dispatch(const pv_request *req, pv_ctx *ctx, pv_response *res)
 
     pv_request r = *req;
     for (size_t i = 0; i < n_ids; i++) {
-        int overflow;
-        if (!pv_parse_uint(ids[i].at, ids[i].len, &r.ids[i], &overflow)) {
-            if (overflow)
+        int rc = pv_parse_uint(ids[i].at, ids[i].len, &r.ids[i]);
+        if (rc != PV_OK) {
+            if (rc == PV_E_TOO_BIG)
                 return pv_respond_error(res, 404, "no %s %.*s", id_names[i], (int)ids[i].len,
                                         ids[i].at);
             return pv_respond_error(res, 400, "'%.*s' is not a %s id (a number)",
@@ -185,25 +185,25 @@ const char *pv_request_header(const pv_request *req, const char *name)
     return NULL;
 }
 
-int pv_parse_uint(const char *s, size_t len, int64_t *out, int *overflow)
+int pv_parse_uint(const char *s, size_t len, int64_t *out)
 {
-    *overflow = 0;
     if (len == 0)
-        return 0;
+        return PV_E_USAGE;
     int64_t v = 0;
+    int overflow = 0;
     for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
-            return 0;
+            return PV_E_USAGE;
         int d = s[i] - '0';
         if (v > (INT64_MAX - d) / 10)
-            *overflow = 1;
+            overflow = 1;
         else
             v = v * 10 + d;
     }
-    if (*overflow)
-        return 0;
+    if (overflow)
+        return PV_E_TOO_BIG;
     *out = v;
-    return 1;
+    return PV_OK;
 }
 
 int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t min, int64_t max,
@@ -214,9 +214,9 @@ int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t mi
         *out = def;
         return PV_OK;
     }
-    int negative = v[0] == '-', overflow;
+    int negative = v[0] == '-';
     int64_t mag;
-    if (pv_parse_uint(v + negative, strlen(v + negative), &mag, &overflow)) {
+    if (pv_parse_uint(v + negative, strlen(v + negative), &mag) == PV_OK) {
         int64_t x = negative ? -mag : mag;
         if (x >= min && x <= max) {
             *out = x;

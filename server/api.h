@@ -90,10 +90,11 @@ int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t mi
 int pv_query_double(const pv_request *req, const char *key, double def, double min, double max,
                     double *out, pv_err *err);
 
-/* Parses a decimal integer of at most 19 digits with nothing around it
- * (no sign, no space).  Returns 1 and *out, or 0 when `s` is not one;
- * *overflow says it was digits only but too large for int64. */
-int pv_parse_uint(const char *s, size_t len, int64_t *out, int *overflow);
+/* Parses a decimal integer with nothing around it (no sign, no space) into
+ * *out.  Returns PV_OK; PV_E_USAGE when `s` is empty or not all digits;
+ * PV_E_TOO_BIG when it is digits only but too large for int64 (*out is
+ * then left alone).  Sets no message: callers word their own. */
+int pv_parse_uint(const char *s, size_t len, int64_t *out);
 
 /* Prints `doc` (taking ownership of it) as the response body. */
 int pv_respond_json(pv_response *res, int status, cJSON *doc);

@@ -185,13 +185,13 @@ static int parse_path(const char *text, uint32_t **out, size_t *len, pv_err *err
     for (size_t i = 0; i < n; i++) {
         size_t k = strcspn(p, ",");
         int64_t v;
-        int overflow, ok = pv_parse_uint(p, k, &v, &overflow);
-        if (k == 0 || (!ok && !overflow)) {
+        int rc = pv_parse_uint(p, k, &v);
+        if (rc == PV_E_USAGE) {
             free(path);
             return pv_err_set(err, PV_E_USAGE, "path step %zu, '%.*s', is not a function id",
                               i + 1, k > 40 ? 40 : (int)k, p);
         }
-        if (!ok || v > UINT32_MAX) {
+        if (rc == PV_E_TOO_BIG || v > UINT32_MAX) {
             free(path);
             return pv_err_set(err, PV_E_NOTFOUND, "path step %zu: no function %.*s", i + 1,
                               k > 40 ? 40 : (int)k, p);
@@ -225,7 +225,7 @@ static int send_view(pv_response *res, char *text, size_t len, int gzipped, int 
         size_t plain_len;
         int rc = pv_gunzip(text, len, &plain, &plain_len);
         free(text);
-        if (rc != 0)
+        if (rc != PV_OK)
             return pv_err_set(err, PV_E_IO, "a kept view does not decompress");
         text = plain;
         len = plain_len;

@@ -23,10 +23,8 @@ static int is_profile_page(const char *path)
 {
     static const char prefix[] = "/p/";
     int64_t id;
-    int overflow;
     return strncmp(path, prefix, sizeof prefix - 1) == 0 &&
-           pv_parse_uint(path + sizeof prefix - 1, strlen(path + sizeof prefix - 1), &id,
-                         &overflow);
+           pv_parse_uint(path + sizeof prefix - 1, strlen(path + sizeof prefix - 1), &id) == PV_OK;
 }
 
 /* Whether If-None-Match lists `etag` (or is "*"). */

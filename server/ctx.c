@@ -151,14 +151,18 @@ void pv_ctx_close(pv_ctx *ctx)
     free(ctx);
 }
 
-static reader *thread_reader(pv_ctx *ctx, pv_err *err)
+/* The calling thread's reader in *out, opened on its first call. */
+static int thread_reader(pv_ctx *ctx, reader **out, pv_err *err)
 {
     reader *r = pthread_getspecific(ctx->reader_key);
-    if (r)
-        return r;
+    if (r) {
+        *out = r;
+        return PV_OK;
+    }
     pv_store *s;
-    if (pv_store_open(ctx->db_path, PV_STORE_READONLY, &s, err) != PV_OK)
-        return NULL;
+    int rc = pv_store_open(ctx->db_path, PV_STORE_READONLY, &s, err);
+    if (rc != PV_OK)
+        return rc;
     r = pv_xcalloc(1, sizeof *r);
     r->store = s;
     /* Its page cache fills as it reads: memory the budget counts. */
@@ -169,13 +173,14 @@ static reader *thread_reader(pv_ctx *ctx, pv_err *err)
     ctx->readers[ctx->n_readers++] = r;
     pthread_mutex_unlock(&ctx->readers_lock);
     pthread_setspecific(ctx->reader_key, r);
-    return r;
+    *out = r;
+    return PV_OK;
 }
 
 pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err)
 {
-    reader *r = thread_reader(ctx, err);
-    return r ? r->store : NULL;
+    reader *r;
+    return thread_reader(ctx, &r, err) == PV_OK ? r->store : NULL;
 }
 
 pv_store *pv_ctx_writer_lock(pv_ctx *ctx)
@@ -310,13 +315,10 @@ static int forget_deleted(pv_ctx *ctx, reader *r, pv_err *err)
 int pv_ctx_graph(pv_ctx *ctx, int64_t id, pv_cached **out, pv_err *err)
 {
     *out = NULL;
-    pv_err local;
-    if (!err)
-        err = &local;
-    reader *r = thread_reader(ctx, err);
-    if (!r)
-        return err->code;
-    int rc = forget_deleted(ctx, r, err);
+    reader *r;
+    int rc = thread_reader(ctx, &r, err);
+    if (rc == PV_OK)
+        rc = forget_deleted(ctx, r, err);
     return rc == PV_OK ? pv_cache_get(ctx->cache, r->store, id, out, err) : rc;
 }
 

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "err.h"
 #include "xalloc.h"
 
 #define LEVEL 1
@@ -46,7 +47,7 @@ static int item_takes_gzip(const char *s, size_t n)
     return 1;
 }
 
-int pv_accepts_gzip(const char *accept_encoding)
+bool pv_accepts_gzip(const char *accept_encoding)
 {
     for (const char *p = accept_encoding; p && *p;) {
         while (*p == ' ' || *p == '\t' || *p == ',')
@@ -56,10 +57,10 @@ int pv_accepts_gzip(const char *accept_encoding)
         while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
             m--;
         if (m > 0 && item_takes_gzip(p, m))
-            return 1;
+            return true;
         p += n;
     }
-    return 0;
+    return false;
 }
 
 static void zlib_failed(const char *what, int rc)
@@ -97,7 +98,7 @@ int pv_gunzip(const void *in, size_t n, char **out, size_t *out_len)
     *out = NULL;
     /* The gzip trailer ends with the text's length mod 2^32. */
     if (n < 18)
-        return -1;
+        return PV_E_FORMAT;
     const unsigned char *t = (const unsigned char *)in + n - 4;
     size_t len = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
     z_stream z;
@@ -115,10 +116,10 @@ int pv_gunzip(const void *in, size_t n, char **out, size_t *out_len)
     inflateEnd(&z);
     if (rc != Z_STREAM_END || got != len) {
         free(buf);
-        return -1;
+        return PV_E_FORMAT;
     }
     buf[len] = '\0';
     *out = buf;
     *out_len = len;
-    return 0;
+    return PV_OK;
 }

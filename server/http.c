@@ -562,9 +562,10 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
     int family = AF_INET, loopback = 0;
     pv_listen_opts lopts = {.port = opts->port, .port_tries = opts->port_tries,
                             .any_port = opts->any_port};
-    int fd = pv_listen_bind(host, &lopts, &family, &loopback, err);
-    if (fd < 0)
-        return err ? err->code : PV_E_IO;
+    int fd;
+    int rc = pv_listen_bind(host, &lopts, &fd, &family, &loopback, err);
+    if (rc != PV_OK)
+        return rc;
 
     pv_http *h = pv_xcalloc(1, sizeof *h);
     h->ctx = ctx;
@@ -576,11 +577,13 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
                                                             : PV_HTTP_HEADER_TIMEOUT),
         .per_ip = opts->max_conns_per_ip ? opts->max_conns_per_ip : PV_HTTP_MAX_CONNS_PER_IP,
     };
-    if (host_policy(h, opts, host, err) != PV_OK ||
-        pv_guard_start(&gopts, &h->guard, err) != PV_OK) {
+    rc = host_policy(h, opts, host, err);
+    if (rc == PV_OK)
+        rc = pv_guard_start(&gopts, &h->guard, err);
+    if (rc != PV_OK) {
         close(fd);
         free_http(h);
-        return err ? err->code : PV_E_USAGE;
+        return rc;
     }
     h->max_conns = pv_listen_fit_open_files(opts->max_conns ? opts->max_conns : PV_HTTP_MAX_CONNS);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
@@ -624,12 +627,12 @@ void pv_http_stop(pv_http *h)
     free_http(h);
 }
 
-int pv_http_is_loopback(const pv_http *h)
+bool pv_http_is_loopback(const pv_http *h)
 {
     return h->loopback;
 }
 
-int pv_http_checks_host(const pv_http *h)
+bool pv_http_checks_host(const pv_http *h)
 {
     return h->check_host;
 }

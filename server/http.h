@@ -19,6 +19,7 @@
 #ifndef PV_HTTP_H
 #define PV_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ctx.h"
@@ -84,10 +85,10 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
 void pv_http_stop(pv_http *h);
 
 /* Whether the bound address is a loopback one (127.0.0.0/8, ::1). */
-int pv_http_is_loopback(const pv_http *h);
+bool pv_http_is_loopback(const pv_http *h);
 
 /* Whether requests naming an unknown Host are refused (pv_host_policy). */
-int pv_http_checks_host(const pv_http *h);
+bool pv_http_checks_host(const pv_http *h);
 
 /* The connection limit in force: the one asked for, or what the
  * open-file limit leaves room for. */

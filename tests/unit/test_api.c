@@ -1102,7 +1102,7 @@ START_TEST(views_are_gzip_for_clients_that_take_it)
             ck_assert_uint_lt(r->res.len, plain->res.len / 4);
             char *text;
             size_t len;
-            ck_assert_int_eq(pv_gunzip(r->res.body, r->res.len, &text, &len), 0);
+            ck_assert_int_eq(pv_gunzip(r->res.body, r->res.len, &text, &len), PV_OK);
             ck_assert_uint_eq(len, plain->res.len);
             ck_assert_str_eq(text, plain->text);
             free(text);
@@ -1135,6 +1135,22 @@ START_TEST(accept_encoding_is_read_as_rfc_9110_says)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         ck_assert_msg(pv_accepts_gzip(cases[i].value) == cases[i].gzip, "'%s'",
                       cases[i].value ? cases[i].value : "(none)");
+}
+END_TEST
+
+START_TEST(parse_uint_tells_not_a_number_from_too_big)
+{
+    int64_t v = -1;
+    ck_assert_int_eq(pv_parse_uint("9223372036854775807", 19, &v), PV_OK);
+    ck_assert_int_eq(v, INT64_MAX);
+    ck_assert_int_eq(pv_parse_uint("0", 1, &v), PV_OK);
+    ck_assert_int_eq(v, 0);
+    ck_assert_int_eq(pv_parse_uint("9223372036854775808", 19, &v), PV_E_TOO_BIG);
+    ck_assert_int_eq(pv_parse_uint("", 0, &v), PV_E_USAGE);
+    ck_assert_int_eq(pv_parse_uint("12a", 3, &v), PV_E_USAGE);
+    ck_assert_int_eq(pv_parse_uint("-1", 2, &v), PV_E_USAGE);
+    ck_assert_int_eq(pv_parse_uint("42,7", 2, &v), PV_OK);  /* only the first len bytes */
+    ck_assert_int_eq(v, 42);
 }
 END_TEST
 
@@ -1271,6 +1287,7 @@ Suite *pv_api_suite(void)
     tcase_add_test(tc, kept_views_never_pass_the_budget);
     tcase_add_test(tc, views_are_gzip_for_clients_that_take_it);
     tcase_add_test(tc, accept_encoding_is_read_as_rfc_9110_says);
+    tcase_add_test(tc, parse_uint_tells_not_a_number_from_too_big);
     tcase_add_test(tc, a_profile_deleted_through_another_connection_is_not_served);
     suite_add_tcase(s, tc);
     return s;
