@@ -38,8 +38,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "tree_recorded.h"
 #include "xalloc.h"
 
@@ -394,13 +394,6 @@ static void add_children(builder *b, uint32_t at, const pv_tree_node *kids, size
     b->nodes[at].n_children = (uint32_t)(b->n_nodes - first);
 }
 
-double pv_tree_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* The limit the nodes so far pass (PV_TREE_CAP_*), or PV_TREE_FULL. */
 static int over_limit(const builder *b)
 {
@@ -439,7 +432,7 @@ static void expand(builder *b, pv_tree *out)
         int last = level >= b->depth, over = PV_TREE_FULL;
         for (size_t i = level_start; i < level_end; i++) {
             if (level >= 2 && b->deadline_ms > 0 && (i - level_start) % CLOCK_EVERY == 0 &&
-                pv_tree_now_ms() > b->deadline_ms) {
+                pv_now_ms() > b->deadline_ms) {
                 b->n_nodes = level_start;
                 b->bytes = level_bytes;
                 cut_below(b, above_start, level_start);

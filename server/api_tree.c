@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "clock.h"
 #include "gzip.h"
 #include "json.h"
 #include "xalloc.h"
@@ -237,7 +238,7 @@ static int send_view(pv_response *res, char *text, size_t len, int gzipped, int 
 
 /* The view's JSON, printed now or kept from before: a view never changes,
  * and printing (shortest round-trip doubles above all) costs more than
- * building the tree.  `t0`: when the view's work began (pv_tree_now_ms).
+ * building the tree.  `t0`: when the view's work began (pv_now_ms).
  * A view the clock cut short is not kept: on a less busy server it may
  * show more. */
 static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t path_len,
@@ -319,7 +320,7 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
     if (rc == PV_OK) {
         /* The view's time starts once the graph is there: a graph built
          * for this request is not the view's cost. */
-        double t0 = pv_tree_now_ms();
+        double t0 = pv_now_ms();
         rc = tree_json(ctx, e, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
         pv_ctx_graph_release(ctx, e);
     }

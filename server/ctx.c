@@ -336,7 +336,7 @@ size_t pv_ctx_view_bytes(const pv_ctx *ctx)
 
 int pv_ctx_compute_begin(pv_ctx *ctx, size_t bytes, double deadline_ms)
 {
-    /* The deadline is on pv_tree_now_ms's clock, CLOCK_MONOTONIC, which
+    /* The deadline is on pv_now_ms's clock, CLOCK_MONOTONIC, which
      * the condition variable's clock must match. */
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);

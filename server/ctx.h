@@ -97,7 +97,7 @@ size_t pv_ctx_view_bytes(const pv_ctx *ctx);
  * share the CPUs (each taking longer against its deadline) and hold more
  * memory at once, while the server's other threads could not answer
  * cheap requests.  pv_ctx_compute_begin waits for a slot until
- * `deadline_ms` (pv_tree_now_ms's clock) and returns whether it got one;
+ * `deadline_ms` (pv_now_ms's clock) and returns whether it got one;
  * with a slot, `bytes` are reserved in the cache's budget until
  * pv_ctx_compute_end (called with what begin returned).  Without a slot
  * the caller computes anyway, its deadline already past, so only the

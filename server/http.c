@@ -23,10 +23,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "clock.h"
 #include "guard.h"
 #include "gzip.h"
 #include "listen.h"
@@ -73,13 +73,6 @@ typedef struct request_state {
     unsigned char *body;      /* malloc'd, grows up to max_upload as bytes arrive */
     size_t len, cap;
 } request_state;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* ---- requests -------------------------------------------------------- */
 
@@ -185,7 +178,7 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
  * client's bytes, shown safe for a terminal. */
 static void log_request(const char *method, const char *path, int status, int sent, double t0)
 {
-    pv_term_println(stderr, "%.20s %.200s %d %.1f ms%s", method, path, status, now_ms() - t0,
+    pv_term_println(stderr, "%.20s %.200s %d %.1f ms%s", method, path, status, pv_now_ms() - t0,
                     sent ? "" : " (not sent: connection closed)");
 }
 
@@ -364,7 +357,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!st) {
         /* The headers are in. */
         st = pv_xcalloc(1, sizeof *st);
-        st->t0 = now_ms();
+        st->t0 = pv_now_ms();
         *con_cls = st;
         pv_guard_conn *g = conn_guard(c);
         if (g)
