@@ -20,7 +20,7 @@
 #include "db.h"
 #include "term.h"
 
-#define DEFAULT_PORT 8080
+#define DEFAULT_PORT PV_HTTP_DEFAULT_PORT
 #define MAX_ALLOW_HOSTS 32  /* a proxy's names, a few DNS aliases */
 
 static void usage(FILE *out)

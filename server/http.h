@@ -60,6 +60,9 @@ typedef struct pv_http_opts {
     size_t n_allow_hosts;
 } pv_http_opts;
 
+/* The port `profviz serve` and `profviz view` listen on unless told: the
+ * one snakeviz and most local dev servers use, so users look there. */
+#define PV_HTTP_DEFAULT_PORT 8080
 #define PV_HTTP_MAX_UPLOAD ((size_t)256 << 20)  /* large real profiles are ~100 MB */
 #define PV_HTTP_MAX_HEADER ((size_t)32 << 10)   /* libmicrohttpd's own default */
 #define PV_HTTP_MIN_HEADER ((size_t)4 << 10)    /* below this browsers' requests fail */
