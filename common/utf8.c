@@ -3,7 +3,11 @@
  */
 #include "utf8.h"
 
-size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+/* The sequence at s[0 .. len): its length and code point, 0 when not
+ * well formed; `surrogates` lets U+D800..U+DFFF through (WTF-8).  The
+ * ranges of the second byte rule out overlongs and values past U+10FFFF
+ * without decoding first. */
+static inline size_t decode(const unsigned char *s, size_t len, bool surrogates, uint32_t *cp)
 {
     unsigned char c = s[0];
     size_t n;
@@ -18,7 +22,7 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         n = 3;
         *cp = c & 0x0F;
         lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
+        hi = c == 0xED && !surrogates ? 0x9F : 0xBF;
     } else if (c >= 0xF0 && c <= 0xF4) {
         n = 4;
         *cp = c & 0x07;
@@ -35,4 +39,64 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         *cp = *cp << 6 | (s[i] & 0x3F);
     }
     return n;
+}
+
+size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    return decode(s, len, false, cp);
+}
+
+size_t pv_wtf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    return decode(s, len, true, cp);
+}
+
+size_t pv_wtf8_valid_prefix(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] < 0x80) {  /* most of a profile's text: no call */
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = decode(p + i, n - i, true, &cp);
+        if (k == 0)
+            return i;
+        i += k;
+    }
+    return n;
+}
+
+size_t pv_utf8_encode(uint32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+bool pv_wtf8_is_escaped_byte(const unsigned char *s, unsigned char *byte)
+{
+    /* U+DC80..U+DCFF is ED B2 80 .. ED B3 BF. */
+    if (s[0] != 0xED || (s[1] != 0xB2 && s[1] != 0xB3) || (s[2] & 0xC0) != 0x80)
+        return false;
+    *byte = (unsigned char)(((s[1] & 0x03) << 6) | (s[2] & 0x3F));
+    return true;
 }

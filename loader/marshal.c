@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 #define FLAG_REF 0x80
@@ -197,64 +198,21 @@ static void push_ptr(pv_mobj ***arr, size_t *n, size_t *cap, pv_mobj *o)
 
 /* ---- strings ----------------------------------------------------------- */
 
-/* Length of the longest valid prefix of p[0..n) in UTF-8 that also allows
- * encoded surrogates (ED A0..BF xx), as CPython's surrogatepass writes. */
-size_t pv_utf8_valid_prefix(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else
-            return i;
-        if (i + k >= n)
-            return i;
-        if (p[i + 1] < lo || p[i + 1] > hi)
-            return i;
-        for (size_t j = 2; j <= k; j++)
-            if ((p[i + j] & 0xC0) != 0x80)
-                return i;
-        i += k + 1;
-    }
-    return n;
-}
-
 /* Copies p[0..n) with every byte that is not part of valid UTF-8 replaced
  * by U+DC80+byte (3 bytes each), as Python's surrogateescape does. */
 static char *escape_bytes(pv_arena *arena, const unsigned char *p, size_t n, size_t *out_n)
 {
-    char *out = pv_arena_alloc(arena, 3 * n + 1);
+    char *out = pv_arena_alloc(arena, PV_WTF8_ESCAPED_LEN * n + 1);
     if (!out)
         return NULL;
     size_t o = 0, i = 0;
     while (i < n) {
-        size_t ok = pv_utf8_valid_prefix(p + i, n - i);
+        size_t ok = pv_wtf8_valid_prefix(p + i, n - i);
         memcpy(out + o, p + i, ok);
         o += ok;
         i += ok;
-        if (i < n) {
-            unsigned u = 0xDC00u + p[i++];
-            out[o++] = (char)(0xE0 | (u >> 12));
-            out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (u & 0x3F));
-        }
+        if (i < n)
+            o += pv_wtf8_escape_byte(p[i++], (unsigned char *)out + o);
     }
     *out_n = o;
     return out;
@@ -267,14 +225,8 @@ static char *latin1_to_utf8(reader *r, const unsigned char *p, size_t n, size_t 
     if (!out)
         return NULL;
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < 0x80) {
-            out[o++] = (char)p[i];
-        } else {
-            out[o++] = (char)(0xC0 | (p[i] >> 6));
-            out[o++] = (char)(0x80 | (p[i] & 0x3F));
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        o += pv_utf8_encode(p[i], (unsigned char *)out + o);
     *out_n = o;
     return out;
 }
@@ -285,7 +237,7 @@ int pv_marshal_text(pv_arena *arena, const pv_mobj *o, const char **s, size_t *n
 {
     *s = o->v.s;
     *n = o->n;
-    if (o->type != PV_M_BYTES || pv_utf8_valid_prefix((const unsigned char *)o->v.s, o->n) == o->n)
+    if (o->type != PV_M_BYTES || pv_wtf8_valid_prefix((const unsigned char *)o->v.s, o->n) == o->n)
         return 0;
     *s = escape_bytes(arena, (const unsigned char *)o->v.s, o->n, n);
     return *s ? 1 : -1;
@@ -312,10 +264,10 @@ static int read_string(reader *r, size_t start, int enc, size_t n, pv_mobj **out
                 r->t.n_latin1++;
                 break;
             }
-    } else if (enc != ENC_BYTES && pv_utf8_valid_prefix(p, n) != n) {
+    } else if (enc != ENC_BYTES && pv_wtf8_valid_prefix(p, n) != n) {
         if (enc == ENC_UTF8)
             return fail(r, start, "invalid UTF-8 in a str at byte %zu",
-                        r->pos - n + pv_utf8_valid_prefix(p, n));
+                        r->pos - n + pv_wtf8_valid_prefix(p, n));
         /* 't' is Python 2's interned str (bytes) or Python 3's interned
          * str (UTF-8); which one, we only know at the end (see
          * pv_marshal_read). */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "pstats_internal.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define FLAG_REF 0x80
@@ -78,7 +79,7 @@ static int get_str(fast *f, size_t n, int ascii, val *out)
         for (size_t i = 0; i < n; i++)
             if (f->p[i] & 0x80)
                 return BAIL;
-    } else if (pv_utf8_valid_prefix(f->p, n) != n) {
+    } else if (pv_wtf8_valid_prefix(f->p, n) != n) {
         return BAIL;
     }
     out->v.s = (const char *)f->p;

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "term.h"
 #include "json.h"
+#include "utf8.h"
 
 Suite *pv_common_suite(void);
 
@@ -226,6 +227,56 @@ START_TEST(json_buffer_writes_what_the_cjson_items_print)
 }
 END_TEST
 
+/* Strict UTF-8 refuses encoded surrogates, WTF-8 takes them; both refuse
+ * overlongs, values past U+10FFFF and cut sequences. */
+START_TEST(utf8_and_wtf8_decode_the_same_except_surrogates)
+{
+    uint32_t cp;
+    const unsigned char euro[] = {0xE2, 0x82, 0xAC}, sur[] = {0xED, 0xA0, 0x80},
+                        over[] = {0xC0, 0xAF}, big[] = {0xF4, 0x90, 0x80, 0x80},
+                        four[] = {0xF0, 0x9F, 0x94, 0xA5};
+    ck_assert_uint_eq(pv_utf8_decode(euro, 3, &cp), 3);
+    ck_assert_uint_eq(cp, 0x20AC);
+    ck_assert_uint_eq(pv_utf8_decode(euro, 2, &cp), 0);
+    ck_assert_uint_eq(pv_utf8_decode(sur, 3, &cp), 0);
+    ck_assert_uint_eq(pv_wtf8_decode(sur, 3, &cp), 3);
+    ck_assert_uint_eq(cp, 0xD800);
+    ck_assert_uint_eq(pv_wtf8_decode(over, 2, &cp), 0);
+    ck_assert_uint_eq(pv_wtf8_decode(big, 4, &cp), 0);
+    ck_assert_uint_eq(pv_wtf8_decode(four, 4, &cp), 4);
+    ck_assert_uint_eq(cp, 0x1F525);
+    const unsigned char text[] = "ab\xE2\x82\xAC\xED\xA0\x80z\xFFq";
+    ck_assert_uint_eq(pv_wtf8_valid_prefix(text, sizeof text - 1), 9);
+    ck_assert_uint_eq(pv_wtf8_valid_prefix(text, 4), 2);  /* the euro sign cut short */
+}
+END_TEST
+
+/* Every code point comes back from its encoding, and every byte from its
+ * U+DC80 escape, which nothing else is mistaken for. */
+START_TEST(utf8_encode_and_byte_escapes_round_trip)
+{
+    unsigned char buf[4];
+    for (uint32_t c = 0; c <= 0x10FFFF; c += c < 0x1000 ? 1 : 97) {
+        uint32_t back;
+        size_t n = pv_utf8_encode(c, buf);
+        ck_assert_uint_eq(pv_wtf8_decode(buf, n, &back), n);
+        ck_assert_uint_eq(back, c);
+    }
+    for (unsigned b = 0x80; b <= 0xFF; b++) {
+        unsigned char esc[4] = {0}, back = 0;
+        ck_assert_uint_eq(pv_wtf8_escape_byte((unsigned char)b, esc), PV_WTF8_ESCAPED_LEN);
+        ck_assert(pv_wtf8_is_escaped_byte(esc, &back));
+        ck_assert_uint_eq(back, b);
+    }
+    unsigned char other[4] = {0}, byte;
+    pv_utf8_encode(0xDC7F, other);
+    ck_assert(!pv_wtf8_is_escaped_byte(other, &byte));
+    pv_utf8_encode(0xDD00, other);
+    ck_assert(!pv_wtf8_is_escaped_byte(other, &byte));
+    ck_assert(!pv_wtf8_is_escaped_byte((const unsigned char *)"\xED", &byte));
+}
+END_TEST
+
 /* cJSON's allocator is pv_xmalloc: a request no allocator can meet aborts
  * instead of coming back NULL, so callers need no NULL checks. */
 START_TEST(cjson_allocation_failure_aborts)
@@ -252,6 +303,8 @@ Suite *pv_common_suite(void)
     tcase_add_test(tc, asset_find_uses_the_sorted_table);
     tcase_add_test(tc, doubles_print_as_the_shortest_of_15_16_17_digits);
     tcase_add_test(tc, json_buffer_writes_what_the_cjson_items_print);
+    tcase_add_test(tc, utf8_and_wtf8_decode_the_same_except_surrogates);
+    tcase_add_test(tc, utf8_encode_and_byte_escapes_round_trip);
     tcase_add_test_raise_signal(tc, cjson_allocation_failure_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;
