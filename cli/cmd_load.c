@@ -13,6 +13,7 @@
 #include "term.h"
 #include "db.h"
 #include "loader.h"
+#include "warnings.h"
 
 static void usage(FILE *out)
 {
@@ -31,12 +32,12 @@ static void usage(FILE *out)
 
 void pv_cli_print_warnings(const char *path, const char *warnings)
 {
-    for (const char *w = warnings; w && *w;) {
-        const char *nl = strchr(w, '\n');
-        int n = nl ? (int)(nl - w) : (int)strlen(w);
-        pv_term_println(stderr, "profviz: warning: %s: %.*s", path, n, w);
-        w = nl ? nl + 1 : NULL;
-    }
+    pv_warnings_iter it;
+    pv_warnings_begin(&it, warnings, warnings ? strlen(warnings) : 0);
+    const char *w;
+    size_t n;
+    while ((w = pv_warnings_next(&it, &n)))
+        pv_term_println(stderr, "profviz: warning: %s: %.*s", path, (int)n, w);
 }
 
 int pv_cmd_load(int argc, char **argv)

@@ -20,6 +20,7 @@
 
 #include "json.h"
 #include "term.h"
+#include "warnings.h"
 #include "xalloc.h"
 
 enum {
@@ -343,13 +344,14 @@ void pv_api_add_func(cJSON *obj, const pv_graph *g, uint32_t f)
 cJSON *pv_api_warnings(const char *warnings)
 {
     cJSON *arr = cJSON_CreateArray();
-    for (const char *w = warnings; w && *w;) {
-        const char *nl = strchr(w, '\n');
-        size_t n = nl ? (size_t)(nl - w) : strlen(w);
+    pv_warnings_iter it;
+    pv_warnings_begin(&it, warnings, warnings ? strlen(warnings) : 0);
+    const char *w;
+    size_t n;
+    while ((w = pv_warnings_next(&it, &n))) {
         char *line = pv_xstrndup(w, n);
         cJSON_AddItemToArray(arr, pv_json_string(line));
         free(line);
-        w = nl ? nl + 1 : NULL;
     }
     return arr;
 }

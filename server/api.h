@@ -117,7 +117,8 @@ int pv_respond_err(pv_response *res, const pv_err *err);
 /* Adds "id", "file", "line" and "name" of function `f` to object `obj`. */
 void pv_api_add_func(cJSON *obj, const pv_graph *g, uint32_t f);
 
-/* Splits newline-separated warnings into a JSON array of strings. */
+/* Splits newline-separated warnings (warnings.h; NULL holds none) into a
+ * JSON array of strings. */
 cJSON *pv_api_warnings(const char *warnings);
 
 /* One tree box as JSON (api_tree.c): nodes[i] of `t` and, when
