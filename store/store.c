@@ -25,6 +25,7 @@
 
 #include "asset.h"
 #include "store_internal.h"
+#include "warnings.h"
 #include "xalloc.h"
 
 /* Generated from schema.sql by tools/embed.py (store/meson.build). */
@@ -655,27 +656,6 @@ int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
     return PV_OK;
 }
 
-/* The warnings as one malloc'd newline-separated string ("" when none). */
-static char *join_warnings(const pv_profile *p)
-{
-    size_t len = 0;
-    for (size_t i = 0; i < p->n_warnings; i++)
-        len += strlen(p->warnings[i]) + 1;
-    char *out = pv_xmalloc(len + 1);
-    char *q = out;
-    for (size_t i = 0; i < p->n_warnings; i++) {
-        size_t n = strlen(p->warnings[i]);
-        memcpy(q, p->warnings[i], n);
-        q += n;
-        *q++ = '\n';
-    }
-    /* No newline after the last one. */
-    if (q > out)
-        q--;
-    *q = '\0';
-    return out;
-}
-
 /* The profile's summary row, under id `want` (0: the next free one). */
 static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src,
                           int64_t want, int64_t *id, pv_err *err)
@@ -684,7 +664,7 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     sqlite3_stmt *st = get_stmt(s, STMT_INSERT_PROFILE, what, err);
     if (!st)
         return PV_E_DB;
-    char *warnings = join_warnings(p);
+    char *warnings = pv_warnings_join(p->warnings, p->n_warnings);
     binder b = bind_start(st);
     if (want)
         bind_int(&b, want);
@@ -1147,22 +1127,19 @@ static int split_warnings(const char *text, size_t len, pv_arena *arena, pv_prof
 {
     out->n_warnings = 0;
     out->warnings = NULL;
-    if (len == 0)
+    size_t n = pv_warnings_count(text, len);
+    if (n == 0)
         return 0;
-    size_t n = 1;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
     const char **w = PV_ARENA_NEW(arena, const char *, n);
     if (!w)
         return -1;
-    const char *start = text, *end = text + len;
-    for (size_t i = 0; i < n; i++) {
-        const char *nl = memchr(start, '\n', (size_t)(end - start));
-        const char *stop = nl ? nl : end;
-        if (!(w[i] = pv_arena_strndup(arena, start, (size_t)(stop - start))))
+    pv_warnings_iter it;
+    pv_warnings_begin(&it, text, len);
+    const char *at;
+    size_t k;
+    for (size_t i = 0; (at = pv_warnings_next(&it, &k)); i++)
+        if (!(w[i] = pv_arena_strndup(arena, at, k)))
             return -1;
-        start = stop + 1;
-    }
     out->warnings = w;
     out->n_warnings = n;
     return 0;
