@@ -88,6 +88,105 @@ static int get_str(fast *f, size_t n, int ascii, val *out)
     return PV_OK;
 }
 
+/* The payload of an 'i' (int32), 'I' (int64, Python 2) or 'l' (a long of
+ * 15-bit digits) type byte. */
+static int int_value(fast *f, int code, val *out)
+{
+    int32_t a, b;
+    out->kind = V_INT;
+    if (code == 'i') {
+        if (get_i32(f, &a))
+            return BAIL;
+        out->v.i = a;
+        return PV_OK;
+    }
+    if (code == 'I') {
+        if (get_i32(f, &a) || get_i32(f, &b))
+            return BAIL;
+        out->v.i = (int64_t)((uint64_t)(uint32_t)b << 32 | (uint32_t)a);
+        return PV_OK;
+    }
+    /* Small longs only (up to 4 digits = 60 bits); the rest is the
+     * generic reader's. */
+    if (get_i32(f, &a) || a < -4 || a > 4 || f->end - f->p < 2 * (a < 0 ? -a : a))
+        return BAIL;
+    int nd = a < 0 ? -a : a;
+    int64_t mag = 0;
+    for (int k = 0; k < nd; k++) {
+        unsigned d = f->p[2 * k] | (unsigned)f->p[2 * k + 1] << 8;
+        if (d >= 0x8000 || (k == nd - 1 && d == 0))
+            return BAIL;
+        mag |= (int64_t)d << (15 * k);
+    }
+    f->p += 2 * nd;
+    out->v.i = a < 0 ? -mag : mag;
+    return PV_OK;
+}
+
+/* The payload of a 'g': a little-endian IEEE double. */
+static int float_value(fast *f, val *out)
+{
+    if (f->end - f->p < 8)
+        return BAIL;
+    uint64_t bits = 0;
+    for (int k = 7; k >= 0; k--)
+        bits = bits << 8 | f->p[k];
+    memcpy(&out->v.f, &bits, sizeof out->v.f);
+    f->p += 8;
+    out->kind = V_FLOAT;
+    if (f->implied < 2)
+        f->implied = 2;
+    return PV_OK;
+}
+
+/* The payload of a string: 'z'/'Z' short ASCII (1-byte length), 'a'/'A'
+ * ASCII, 'u' and 't' UTF-8 (a 't' also joins Python 2's interned table),
+ * 's' bytes. */
+static int str_value(fast *f, int code, val *out)
+{
+    int32_t a;
+    int ascii = code == 'a' || code == 'A' || code == 'z' || code == 'Z';
+    if (code == 'z' || code == 'Z') {
+        if (f->p >= f->end)
+            return BAIL;
+        a = *f->p++;
+    } else if (get_i32(f, &a) || a < 0) {
+        return BAIL;
+    }
+    out->kind = code == 's' ? V_BYTES : V_TEXT;
+    if (get_str(f, (size_t)a, ascii, out))
+        return BAIL;
+    if (ascii)
+        f->implied = 4;
+    if (code == 't') {
+        f->saw_t = 1;
+        f->strs = pv_xgrow(f->strs, &f->cap_strs, f->n_strs + 1, sizeof *f->strs);
+        f->strs[f->n_strs++] = *out;
+    }
+    return PV_OK;
+}
+
+/* 'R' names a Python 2 interned string, 'r' an object with a ref slot. */
+static int ref_value(fast *f, int code, val *out)
+{
+    int32_t a;
+    if (code == 'R') {
+        if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_strs)
+            return BAIL;
+        f->saw_R = 1;
+        *out = f->strs[a];
+        return PV_OK;
+    }
+    if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_refs)
+        return BAIL;
+    *out = f->refs[a];
+    if (out->kind == V_OPEN || out->kind == V_OTHER)
+        return BAIL;
+    if (f->implied < 3)
+        f->implied = 3;
+    return PV_OK;
+}
+
 /* A scalar (or a reference to one, or to a key tuple). */
 static int get_value(fast *f, val *out)
 {
@@ -95,92 +194,24 @@ static int get_value(fast *f, val *out)
         return BAIL;
     int flag = *f->p & FLAG_REF, code = *f->p & 0x7F;
     f->p++;
-    int32_t a, b;
+    int rc;
     switch (code) {
-    case 'i':
-        if (get_i32(f, &a))
-            return BAIL;
-        out->kind = V_INT;
-        out->v.i = a;
+    case 'i': case 'I': case 'l':
+        rc = int_value(f, code, out);
         break;
-    case 'I':
-        if (get_i32(f, &a) || get_i32(f, &b))
-            return BAIL;
-        out->kind = V_INT;
-        out->v.i = (int64_t)((uint64_t)(uint32_t)b << 32 | (uint32_t)a);
+    case 'g':
+        rc = float_value(f, out);
         break;
-    case 'l': {
-        /* Small longs only (up to 4 digits = 60 bits); the rest is the
-         * generic reader's. */
-        if (get_i32(f, &a) || a < -4 || a > 4 || f->end - f->p < 2 * (a < 0 ? -a : a))
-            return BAIL;
-        int nd = a < 0 ? -a : a;
-        int64_t mag = 0;
-        for (int k = 0; k < nd; k++) {
-            unsigned d = f->p[2 * k] | (unsigned)f->p[2 * k + 1] << 8;
-            if (d >= 0x8000 || (k == nd - 1 && d == 0))
-                return BAIL;
-            mag |= (int64_t)d << (15 * k);
-        }
-        f->p += 2 * nd;
-        out->kind = V_INT;
-        out->v.i = a < 0 ? -mag : mag;
+    case 'z': case 'Z': case 'a': case 'A': case 'u': case 't': case 's':
+        rc = str_value(f, code, out);
         break;
-    }
-    case 'g': {
-        if (f->end - f->p < 8)
-            return BAIL;
-        uint64_t bits = 0;
-        for (int k = 7; k >= 0; k--)
-            bits = bits << 8 | f->p[k];
-        memcpy(&out->v.f, &bits, sizeof out->v.f);
-        f->p += 8;
-        out->kind = V_FLOAT;
-        if (f->implied < 2)
-            f->implied = 2;
-        break;
-    }
-    case 'z': case 'Z':
-        if (f->p >= f->end)
-            return BAIL;
-        a = *f->p++;
-        out->kind = V_TEXT;
-        if (get_str(f, (size_t)a, 1, out))
-            return BAIL;
-        f->implied = 4;
-        break;
-    case 'a': case 'A': case 'u': case 't': case 's':
-        if (get_i32(f, &a) || a < 0)
-            return BAIL;
-        out->kind = code == 's' ? V_BYTES : V_TEXT;
-        if (get_str(f, (size_t)a, code == 'a' || code == 'A', out))
-            return BAIL;
-        if (code == 'a' || code == 'A')
-            f->implied = 4;
-        if (code == 't') {
-            f->saw_t = 1;
-            f->strs = pv_xgrow(f->strs, &f->cap_strs, f->n_strs + 1, sizeof *f->strs);
-            f->strs[f->n_strs++] = *out;
-        }
-        break;
-    case 'R':
-        if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_strs)
-            return BAIL;
-        f->saw_R = 1;
-        *out = f->strs[a];
-        return PV_OK;
-    case 'r':
-        if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_refs)
-            return BAIL;
-        *out = f->refs[a];
-        if (out->kind == V_OPEN || out->kind == V_OTHER)
-            return BAIL;
-        if (f->implied < 3)
-            f->implied = 3;
-        return PV_OK;
+    case 'R': case 'r':
+        return ref_value(f, code, out);  /* a reference takes no slot */
     default:
         return BAIL;
     }
+    if (rc != PV_OK)
+        return BAIL;
     size_t slot = ref_slot(f, flag, out->kind);
     if (slot != SIZE_MAX)
         f->refs[slot] = *out;
