@@ -28,8 +28,10 @@
 
 enum { FR_SEQ, FR_DICT, FR_CODE, FR_SLICE };
 
-/* Code object layouts, see pstats-format.md 2.9: raw int32 fields first,
- * then objects up to co_name, a raw int32 co_firstlineno, then the rest. */
+/* Code object layouts.  marshal writes a code object as raw int32 fields
+ * (argument counts, stack size, flags), then objects up to co_name, a raw
+ * int32 co_firstlineno, then the rest; how many of each changed with the
+ * Python version, and nothing in the bytes says which version wrote it. */
 typedef struct code_layout {
     const char *name;
     int n_long, n_before, n_after;

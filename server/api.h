@@ -59,7 +59,9 @@ typedef struct pv_response {
     void (*body_free)(void *);    /* frees body; NULL when body is static */
 } pv_response;
 
-/* A handler: fills `res` and returns its status (style.md 3.7). */
+/* A handler: fills `res` and returns its status.  It never sees
+ * libmicrohttpd (http.c is the only code that does), so the unit tests call
+ * it directly with an in-memory request. */
 typedef int (*pv_handler)(const pv_request *req, pv_ctx *ctx, pv_response *res);
 
 /* Routes and answers `req`.  Returns the status put in `res`, or 0 when
