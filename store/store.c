@@ -77,8 +77,10 @@ extern const size_t pv_store_files_count;
     "INSERT OR ROLLBACK INTO recorded_node (profile_id, node, parent, func, calls, tt, ct) VALUES "
 #define NODE_ROW "(?, ?, ?, ?, ?, ?, ?)"
 
-/* The catalogue.  Other parameters are named for the reader and bound by
- * position too (see binder): keep them in the order the code binds them. */
+/* The catalogue.  Named parameters are bound by name (binder's by_name),
+ * except insert_profile's, which bind in the order of its column list; the
+ * bulk rows' `?` parameters bind by position, in the order of the column
+ * list beside them. */
 enum {
     STMT_PAGE_SIZE,
     STMT_WAL,
@@ -250,29 +252,51 @@ static void finish(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
-/* Binds parameters 1, 2, ... in turn; the first failure sticks (and sets
- * sqlite3_errmsg), so a row's bindings are checked once. */
+/* Binds parameters 1, 2, ... in turn, or the one named with by_name; the
+ * first failure sticks (and sets sqlite3_errmsg), so a row's bindings are
+ * checked once. */
 typedef struct binder {
     sqlite3_stmt *st;
     int pos;  /* last parameter bound */
     int rc;   /* SQLITE_OK or the first failure */
+    int n;    /* parameters bound */
 } binder;
 
 static binder bind_start(sqlite3_stmt *st)
 {
-    return (binder){st, 0, SQLITE_OK};
+    return (binder){st, 0, SQLITE_OK, 0};
+}
+
+/* The parameter the next bind_* call binds. */
+static int next(binder *b)
+{
+    b->n++;
+    return ++b->pos;
+}
+
+/* Makes the next bind_* call bind parameter `name` (":id"): bound by name,
+ * a value cannot land in another column when a column list is reordered.
+ * A name the statement lacks fails the binding.  The bulk inserts' `?`
+ * rows have no names and stay positional. */
+static binder *by_name(binder *b, const char *name)
+{
+    int i = sqlite3_bind_parameter_index(b->st, name);
+    if (b->rc == SQLITE_OK && i == 0)
+        b->rc = SQLITE_RANGE;
+    b->pos = i - 1;
+    return b;
 }
 
 static void bind_null(binder *b)
 {
     if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_null(b->st, ++b->pos);
+        b->rc = sqlite3_bind_null(b->st, next(b));
 }
 
 static void bind_int(binder *b, int64_t v)
 {
     if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_int64(b->st, ++b->pos, v);
+        b->rc = sqlite3_bind_int64(b->st, next(b), v);
 }
 
 /* A time: NaN, which SQLite would turn into NULL anyway, is bound as NULL
@@ -282,7 +306,7 @@ static void bind_time(binder *b, double v)
     if (isnan(v))
         bind_null(b);
     else if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_double(b->st, ++b->pos, v);
+        b->rc = sqlite3_bind_double(b->st, next(b), v);
 }
 
 /* Text, or NULL for a NULL pointer.  SQLITE_STATIC: the caller's string
@@ -292,22 +316,22 @@ static void bind_text(binder *b, const char *v)
     if (!v)
         bind_null(b);
     else if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_text64(b->st, ++b->pos, v, strlen(v), SQLITE_STATIC, SQLITE_UTF8);
+        b->rc = sqlite3_bind_text64(b->st, next(b), v, strlen(v), SQLITE_STATIC, SQLITE_UTF8);
 }
 
 static void bind_blob(binder *b, const void *v, size_t n)
 {
     /* A NULL pointer would bind SQL NULL, not an empty blob. */
     if (b->rc == SQLITE_OK)
-        b->rc = n ? sqlite3_bind_blob64(b->st, ++b->pos, v, n, SQLITE_STATIC)
-                  : sqlite3_bind_zeroblob(b->st, ++b->pos, 0);
+        b->rc = n ? sqlite3_bind_blob64(b->st, next(b), v, n, SQLITE_STATIC)
+                  : sqlite3_bind_zeroblob(b->st, next(b), 0);
 }
 
 /* Steps a bound statement that returns no rows (an INSERT or UPDATE) and
  * finishes it.  PV_OK, or db_error's code with `what` in the message. */
 static int bind_exec(pv_store *s, binder *b, const char *what, pv_err *err)
 {
-    assert(b->rc != SQLITE_OK || b->pos == sqlite3_bind_parameter_count(b->st));
+    assert(b->rc != SQLITE_OK || b->n == sqlite3_bind_parameter_count(b->st));
     int rc = b->rc == SQLITE_OK ? sqlite3_step(b->st) : b->rc;
     int ret = rc == SQLITE_DONE ? PV_OK : db_error(s, err, what);
     finish(b->st);
@@ -334,7 +358,8 @@ static sqlite3_stmt *get_stmt_for(pv_store *s, int id, int64_t profile_id, const
                                   pv_err *err)
 {
     sqlite3_stmt *st = get_stmt(s, id, what, err);
-    if (st && sqlite3_bind_int64(st, 1, profile_id) != SQLITE_OK) {
+    if (st && sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), profile_id) !=
+                  SQLITE_OK) {
         db_error(s, err, what);
         finish(st);
         return NULL;
@@ -643,7 +668,7 @@ int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
     if (!st)
         return PV_E_DB;
     binder b = bind_start(st);
-    bind_text(&b, sha256);
+    bind_text(by_name(&b, ":sha256"), sha256);
     if (b.rc != SQLITE_OK)
         return bind_exec(s, &b, what, err);  /* reports the failed binding */
     int rc = step_row(s, st, what, err);
@@ -702,8 +727,8 @@ static int insert_blob(pv_store *s, int64_t id, const pv_source *src, pv_err *er
     if (!st)
         return PV_E_DB;
     binder b = bind_start(st);
-    bind_int(&b, id);
-    bind_blob(&b, src->bytes, src->size);
+    bind_int(by_name(&b, ":id"), id);
+    bind_blob(by_name(&b, ":bytes"), src->bytes, src->size);
     return bind_exec(s, &b, what, err);
 }
 
@@ -796,12 +821,12 @@ static int insert_recorded(pv_store *s, int64_t id, const pv_profile *p, pv_err 
     if (!st)
         return PV_E_DB;
     binder b = bind_start(st);
-    bind_int(&b, id);
-    bind_int(&b, r->threads);
-    bind_int(&b, r->max_paths);
-    bind_int(&b, r->overflow_calls);
-    bind_text(&b, r->timer);
-    bind_text(&b, r->recorder);
+    bind_int(by_name(&b, ":id"), id);
+    bind_int(by_name(&b, ":threads"), r->threads);
+    bind_int(by_name(&b, ":max_paths"), r->max_paths);
+    bind_int(by_name(&b, ":overflow_calls"), r->overflow_calls);
+    bind_text(by_name(&b, ":timer"), r->timer);
+    bind_text(by_name(&b, ":recorder"), r->recorder);
     int rc = bind_exec(s, &b, what, err);
     if (rc == PV_OK)
         rc = insert_rows(s, STMT_INSERT_NODE, STMT_INSERT_NODES, r->n_nodes, bind_node, id, p,
@@ -818,8 +843,8 @@ static int set_store_ms(pv_store *s, int64_t id, double ms, pv_err *err)
     if (!st)
         return PV_E_DB;
     binder b = bind_start(st);
-    bind_time(&b, ms);
-    bind_int(&b, id);
+    bind_time(by_name(&b, ":store_ms"), ms);
+    bind_int(by_name(&b, ":id"), id);
     return bind_exec(s, &b, what, err);
 }
 
@@ -862,7 +887,7 @@ int pv_store_take_ids(pv_store *s, size_t n, int64_t *first, pv_err *err)
     sqlite3_stmt *st = rc == PV_OK ? get_stmt(s, STMT_SEQ_TAKE, what, err) : NULL;
     if (st) {
         binder b = bind_start(st);
-        bind_int(&b, (int64_t)n);
+        bind_int(by_name(&b, ":n"), (int64_t)n);
         rc = b.rc == SQLITE_OK ? step_row(s, st, what, err) : bind_exec(s, &b, what, err);
         if (rc == PV_OK) {
             *first = sqlite3_column_int64(st, 0) - (int64_t)n + 1;
