@@ -417,11 +417,11 @@ void pv_cache_forget(pv_cache *c, int64_t id)
     pthread_mutex_unlock(&c->lock);
 }
 
-int pv_cache_in_use(pv_cache *c, int64_t id)
+bool pv_cache_in_use(pv_cache *c, int64_t id)
 {
     pthread_mutex_lock(&c->lock);
     pv_cached *e = find(c, id);
-    int used = e && (e->refs > 0 || e->state == LOADING);
+    bool used = e && (e->refs > 0 || e->state == LOADING);
     for (size_t i = 0; !used && i < c->n_pinned; i++)
         used = c->pinned[i] == id;
     pthread_mutex_unlock(&c->lock);

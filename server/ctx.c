@@ -381,12 +381,12 @@ void pv_ctx_forget(pv_ctx *ctx, int64_t id)
     pv_cache_forget(ctx->cache, id);
 }
 
-int pv_ctx_in_use(pv_ctx *ctx, int64_t id)
+bool pv_ctx_in_use(pv_ctx *ctx, int64_t id)
 {
     pv_profile_info info;
     if (pv_pending_info(ctx->pending, id, &info)) {
         pv_profile_info_release(&info);
-        return 1;
+        return true;
     }
     return pv_cache_in_use(ctx->cache, id);
 }
@@ -423,19 +423,19 @@ static int digest_equal(const unsigned char *a, const unsigned char *b)
     return diff == 0;
 }
 
-int pv_ctx_guarded(const pv_ctx *ctx, int write)
+bool pv_ctx_guarded(const pv_ctx *ctx, int write)
 {
     return write ? ctx->has_token : ctx->has_read_token;
 }
 
-int pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write)
+bool pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write)
 {
     if (!pv_ctx_guarded(ctx, write))
-        return 1;
+        return true;
     size_t len;
     const char *token = bearer_token(authorization, &len);
     if (!token)
-        return 0;
+        return false;
     unsigned char given[32];
     digest(token, len, given);
     /* Both comparisons run, so the time says nothing about which token
