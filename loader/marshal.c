@@ -625,7 +625,7 @@ static int read_singleton(reader *r, int code, size_t start, int *done)
 /* 'i' int32, 'I' int64 (Python 2), 'l' a long of 15-bit digits. */
 static int read_int(reader *r, int code, int flag, size_t start, int *done)
 {
-    int32_t lo, hi = 0;
+    int32_t lo = 0, hi = 0;
     int rc = PV_OK;
     if (code != 'l' && ((rc = read_i32(r, &lo)) || (code == 'I' && (rc = read_i32(r, &hi)))))
         return rc;

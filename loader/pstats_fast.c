@@ -88,26 +88,38 @@ static int get_str(fast *f, size_t n, int ascii, val *out)
     return PV_OK;
 }
 
-/* The payload of an 'i' (int32), 'I' (int64, Python 2) or 'l' (a long of
- * 15-bit digits) type byte. */
-static int int_value(fast *f, int code, val *out)
+/* The payload readers, one per type code (or family of codes).  Each is
+ * called from one place in get_value with constant arguments, so the
+ * compiler inlines them back into its switch: the hot path costs what one
+ * big function did. */
+
+/* 'i': an int32. */
+static int int32_value(fast *f, val *out)
+{
+    int32_t a;
+    if (get_i32(f, &a))
+        return BAIL;
+    out->kind = V_INT;
+    out->v.i = a;
+    return PV_OK;
+}
+
+/* 'I': an int64 (Python 2), low word first. */
+static int int64_value(fast *f, val *out)
 {
     int32_t a, b;
+    if (get_i32(f, &a) || get_i32(f, &b))
+        return BAIL;
     out->kind = V_INT;
-    if (code == 'i') {
-        if (get_i32(f, &a))
-            return BAIL;
-        out->v.i = a;
-        return PV_OK;
-    }
-    if (code == 'I') {
-        if (get_i32(f, &a) || get_i32(f, &b))
-            return BAIL;
-        out->v.i = (int64_t)((uint64_t)(uint32_t)b << 32 | (uint32_t)a);
-        return PV_OK;
-    }
-    /* Small longs only (up to 4 digits = 60 bits); the rest is the
-     * generic reader's. */
+    out->v.i = (int64_t)((uint64_t)(uint32_t)b << 32 | (uint32_t)a);
+    return PV_OK;
+}
+
+/* 'l': a long of 15-bit digits.  Small longs only (up to 4 digits = 60
+ * bits); the rest is the generic reader's. */
+static int long_value(fast *f, val *out)
+{
+    int32_t a;
     if (get_i32(f, &a) || a < -4 || a > 4 || f->end - f->p < 2 * (a < 0 ? -a : a))
         return BAIL;
     int nd = a < 0 ? -a : a;
@@ -119,11 +131,12 @@ static int int_value(fast *f, int code, val *out)
         mag |= (int64_t)d << (15 * k);
     }
     f->p += 2 * nd;
+    out->kind = V_INT;
     out->v.i = a < 0 ? -mag : mag;
     return PV_OK;
 }
 
-/* The payload of a 'g': a little-endian IEEE double. */
+/* 'g': a little-endian IEEE double. */
 static int float_value(fast *f, val *out)
 {
     if (f->end - f->p < 8)
@@ -139,26 +152,27 @@ static int float_value(fast *f, val *out)
     return PV_OK;
 }
 
-/* The payload of a string: 'z'/'Z' short ASCII (1-byte length), 'a'/'A'
- * ASCII, 'u' and 't' UTF-8 (a 't' also joins Python 2's interned table),
- * 's' bytes. */
-static int str_value(fast *f, int code, val *out)
+/* A string: `short_len` for 'z'/'Z' (a 1-byte length, else 4 bytes),
+ * `ascii` for those and 'a'/'A' (marshal 4), `kind` V_BYTES for 's' and
+ * V_TEXT for the rest (UTF-8 checked); an interned 't' also joins Python
+ * 2's string table. */
+static inline int str_value(fast *f, int short_len, int ascii, uint8_t kind, int interned,
+                            val *out)
 {
     int32_t a;
-    int ascii = code == 'a' || code == 'A' || code == 'z' || code == 'Z';
-    if (code == 'z' || code == 'Z') {
+    if (short_len) {
         if (f->p >= f->end)
             return BAIL;
         a = *f->p++;
     } else if (get_i32(f, &a) || a < 0) {
         return BAIL;
     }
-    out->kind = code == 's' ? V_BYTES : V_TEXT;
+    out->kind = kind;
     if (get_str(f, (size_t)a, ascii, out))
         return BAIL;
     if (ascii)
         f->implied = 4;
-    if (code == 't') {
+    if (interned) {
         f->saw_t = 1;
         f->strs = pv_xgrow(f->strs, &f->cap_strs, f->n_strs + 1, sizeof *f->strs);
         f->strs[f->n_strs++] = *out;
@@ -166,17 +180,21 @@ static int str_value(fast *f, int code, val *out)
     return PV_OK;
 }
 
-/* 'R' names a Python 2 interned string, 'r' an object with a ref slot. */
-static int ref_value(fast *f, int code, val *out)
+/* 'R': Python 2's reference to an interned string. */
+static int string_ref(fast *f, val *out)
 {
     int32_t a;
-    if (code == 'R') {
-        if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_strs)
-            return BAIL;
-        f->saw_R = 1;
-        *out = f->strs[a];
-        return PV_OK;
-    }
+    if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_strs)
+        return BAIL;
+    f->saw_R = 1;
+    *out = f->strs[a];
+    return PV_OK;
+}
+
+/* 'r': a reference to an object that took a ref slot. */
+static int object_ref(fast *f, val *out)
+{
+    int32_t a;
     if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_refs)
         return BAIL;
     *out = f->refs[a];
@@ -196,19 +214,19 @@ static int get_value(fast *f, val *out)
     f->p++;
     int rc;
     switch (code) {
-    case 'i': case 'I': case 'l':
-        rc = int_value(f, code, out);
-        break;
-    case 'g':
-        rc = float_value(f, out);
-        break;
-    case 'z': case 'Z': case 'a': case 'A': case 'u': case 't': case 's':
-        rc = str_value(f, code, out);
-        break;
-    case 'R': case 'r':
-        return ref_value(f, code, out);  /* a reference takes no slot */
-    default:
-        return BAIL;
+    case 'i': rc = int32_value(f, out); break;
+    case 'I': rc = int64_value(f, out); break;
+    case 'l': rc = long_value(f, out); break;
+    case 'g': rc = float_value(f, out); break;
+    case 'z': case 'Z': rc = str_value(f, 1, 1, V_TEXT, 0, out); break;
+    case 'a': case 'A': rc = str_value(f, 0, 1, V_TEXT, 0, out); break;
+    case 'u': rc = str_value(f, 0, 0, V_TEXT, 0, out); break;
+    case 't': rc = str_value(f, 0, 0, V_TEXT, 1, out); break;
+    case 's': rc = str_value(f, 0, 0, V_BYTES, 0, out); break;
+    /* A reference takes no ref slot of its own. */
+    case 'R': return string_ref(f, out);
+    case 'r': return object_ref(f, out);
+    default: return BAIL;
     }
     if (rc != PV_OK)
         return BAIL;
