@@ -36,6 +36,7 @@
 #include "tree.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,7 +141,7 @@ static path_pair pair_on_path(const builder *b, uint32_t at, uint32_t f, uint32_
     return found;
 }
 
-static int is_piece(const pv_gedge *e)
+static bool is_piece(const pv_gedge *e)
 {
     return e->nc == 1 && !e->is_count;
 }

@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,7 +447,7 @@ static int begin_code_layout(reader *r)
     return PV_OK;
 }
 
-static int is_str(const pv_mobj *o)
+static bool is_str(const pv_mobj *o)
 {
     return o->type == PV_M_TEXT || o->type == PV_M_BYTES;
 }

@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,28 +64,28 @@ typedef struct segment {
 
 /* Whether `path` has the shape of `pattern`; the segments standing for
  * {id} go to ids[] (at most two). */
-static int match(const char *pattern, const char *path, segment ids[2], size_t *n_ids)
+static bool match(const char *pattern, const char *path, segment ids[2], size_t *n_ids)
 {
     *n_ids = 0;
     const char *p = pattern, *s = path;
     while (*p && *s) {
         if (*p != '/' || *s != '/')
-            return 0;
+            return false;
         p++, s++;
         size_t pl = strcspn(p, "/"), sl = strcspn(s, "/");
         if (pl == 4 && memcmp(p, "{id}", 4) == 0) {
             if (sl == 0 || *n_ids == 2)
-                return 0;
+                return false;
             ids[(*n_ids)++] = (segment){s, sl};
         } else if (pl != sl || memcmp(p, s, pl) != 0) {
-            return 0;
+            return false;
         }
         p += pl, s += sl;
     }
     return *p == '\0' && *s == '\0';
 }
 
-static int is_api_path(const char *path)
+static bool is_api_path(const char *path)
 {
     return strncmp(path, "/api", 4) == 0 && (path[4] == '\0' || path[4] == '/');
 }
@@ -93,11 +94,11 @@ static int is_api_path(const char *path)
  * another site (a form posting to this server) is refused.  Clients that
  * are not browsers send no Origin.  The scheme is not compared: behind a
  * TLS proxy the page is https and this server sees plain HTTP. */
-static int same_origin(const pv_request *req)
+static bool same_origin(const pv_request *req)
 {
     const char *origin = pv_request_header(req, "Origin");
     if (!origin)
-        return 1;
+        return true;
     const char *host = pv_request_header(req, "Host");
     const char *sep = strstr(origin, "://");
     return host && sep && strcmp(sep + 3, host) == 0;
@@ -230,7 +231,7 @@ int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t mi
 
 /* Whether `s` is a number as JSON (and JavaScript's String(number))
  * writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int is_json_number(const char *s)
+static bool is_json_number(const char *s)
 {
     s += *s == '-';
     if (*s == '0')
@@ -238,11 +239,11 @@ static int is_json_number(const char *s)
     else if (*s >= '1' && *s <= '9')
         s += strspn(s, "0123456789");
     else
-        return 0;
+        return false;
     if (*s == '.') {
         size_t n = strspn(++s, "0123456789");
         if (!n)
-            return 0;
+            return false;
         s += n;
     }
     if (*s == 'e' || *s == 'E') {
@@ -250,7 +251,7 @@ static int is_json_number(const char *s)
         s += *s == '+' || *s == '-';
         size_t n = strspn(s, "0123456789");
         if (!n)
-            return 0;
+            return false;
         s += n;
     }
     return *s == '\0';

@@ -19,6 +19,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@
 #define OVERFLOW_NAME "<paths past the cap>"
 
 /* Whether a and b print the same (0.0 and -0.0 do not). */
-static int same_double(double a, double b)
+static bool same_double(double a, double b)
 {
     return a == b && signbit(a) == signbit(b);
 }

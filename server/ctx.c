@@ -19,6 +19,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -224,12 +225,12 @@ int pv_ctx_info(pv_ctx *ctx, int64_t id, pv_profile_info *out, pv_err *err)
 
 /* Whether `hay` holds `needle`, ASCII case ignored (as the store's
  * search). */
-static int holds_text(const char *hay, const char *needle)
+static bool holds_text(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
     for (; *hay; hay++)
         if (strncasecmp(hay, needle, n) == 0)
-            return 1;
+            return true;
     return n == 0;
 }
 
@@ -415,7 +416,7 @@ static const char *bearer_token(const char *authorization, size_t *len)
     return n ? t : NULL;
 }
 
-static int digest_equal(const unsigned char *a, const unsigned char *b)
+static bool digest_equal(const unsigned char *a, const unsigned char *b)
 {
     unsigned char diff = 0;
     for (int i = 0; i < 32; i++)

@@ -7,6 +7,7 @@
  */
 #include "gzip.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +22,13 @@
 
 /* Whether the list item at s (n bytes, spaces trimmed) names gzip with a
  * non-zero weight. */
-static int item_takes_gzip(const char *s, size_t n)
+static bool item_takes_gzip(const char *s, size_t n)
 {
     size_t name = 0;
     while (name < n && s[name] != ';' && s[name] != ' ' && s[name] != '\t')
         name++;
     if (!((name == 4 && strncasecmp(s, "gzip", 4) == 0) || (name == 1 && s[0] == '*')))
-        return 0;
+        return false;
     const char *q = s + name;
     const char *end = s + n;
     while (q < end && (*q == ' ' || *q == '\t' || *q == ';'))
@@ -44,7 +45,7 @@ static int item_takes_gzip(const char *s, size_t n)
             return v < end && *v >= '1' && *v <= '9';
         }
     }
-    return 1;
+    return true;
 }
 
 bool pv_accepts_gzip(const char *accept_encoding)

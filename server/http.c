@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,7 +183,7 @@ static void log_request(const char *method, const char *path, int status, int se
                     sent ? "" : " (not sent: connection closed)");
 }
 
-static int is_json(const pv_response *res)
+static bool is_json(const pv_response *res)
 {
     return res->content_type && strcmp(res->content_type, "application/json") == 0;
 }
