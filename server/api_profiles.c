@@ -197,7 +197,10 @@ int pv_api_profiles_upload(const pv_request *req, pv_ctx *ctx, pv_response *res)
     pv_profile_info info = {0};
     pv_labels now = {0};
     pv_store *w = pv_ctx_writer_lock(ctx);
-    int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, NULL, &lr, &err);
+    pv_load_opts opts = {.format = pv_request_query(req, "format"),
+                         .event = pv_request_query(req, "event"),
+                         .profile = pv_request_query(req, "profile")};
+    int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, &opts, &lr, &err);
     /* A file stored before keeps the warnings of its first load, and
      * takes the labels given now as an edit of its own. */
     if (rc == PV_OK && lr.existed)
