@@ -39,7 +39,7 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return n;
 }
 
-size_t pv_utf8_valid_prefix(const unsigned char *s, size_t len)
+size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     uint32_t cp;

@@ -15,7 +15,7 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /* The length of the longest prefix of s[0 .. len) that is well-formed
  * UTF-8 (len when all of it is): where a strict decoder stops. */
-size_t pv_utf8_valid_prefix(const unsigned char *s, size_t len);
+size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len);
 
 /* Transcodes UTF-16 (big- or little-endian, no BOM) src[0 .. len) into
  * UTF-8 at out, which has room for len / 2 * 3 bytes (the most it can

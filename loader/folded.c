@@ -218,7 +218,7 @@ static int read_comment(reader *r, const pv_folded_line *ln)
 
 static int read_line(reader *r, const char *line, size_t len)
 {
-    size_t valid = pv_utf8_valid_prefix((const unsigned char *)line, len);
+    size_t valid = pv_utf8_strict_prefix((const unsigned char *)line, len);
     if (valid < len)
         return fail(r, line + valid, PV_E_FORMAT, "not UTF-8 (0x%02x); folded stacks are UTF-8 "
                     "text, or UTF-16 with a byte-order mark", (unsigned char)line[valid]);
@@ -354,7 +354,7 @@ int pv_folded_parse(const unsigned char *buf, size_t len, const pv_load_opts *op
         return pv_err_set(err, PV_E_USAGE, "folded stacks hold one profile of samples: there "
                           "is no %s to choose", opts->event ? "event" : "profile");
     reader r = {.arena = arena, .out = out, .err = err, .writer = "", .recorder = "folded"};
-    size_t text_len;
+    size_t text_len = 0;
     int rc = decode(&r, buf, len, &text_len);
     if (rc == PV_OK && !(r.b = pv_stacks_new(arena)))
         rc = pv_err_set(err, PV_E_TOO_BIG, "past the %zu MiB memory limit", arena->limit >> 20);
@@ -407,7 +407,7 @@ bool pv_folded_sniff(const unsigned char *buf, size_t len)
     size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
     if (memchr(buf, '\0', n))
         return false;
-    size_t valid = pv_utf8_valid_prefix(buf, n);
+    size_t valid = pv_utf8_strict_prefix(buf, n);
     if (valid < n && (n == len || n - valid >= 4))  /* a sequence the window cuts is fine */
         return false;
     const unsigned char *p = buf, *end = buf + n;

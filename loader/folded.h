@@ -53,7 +53,7 @@ void pv_folded_parse_line(const char *line, size_t len, pv_folded_line *out);
 long double pv_folded_count_value(pv_folded_count c, bool *huge);
 
 /* The next frame of a line's stack (start with *at = 0): its text in
- * *frame/*frame_len, *at moved past it and its ';'.  False when no frame
+ * *frame and *frame_len, *at moved past it and its ';'.  False when no frame
  * is left.  Empty frames ("a;;b") are frames named ""; trailing ones are
  * not in `stack` (Perl's split drops trailing empty fields). */
 bool pv_folded_next_frame(const char *stack, size_t len, size_t *at, const char **frame,

@@ -28,6 +28,7 @@ ALTER TABLE profile ADD COLUMN unit TEXT NOT NULL DEFAULT 'seconds';   -- what t
 ALTER TABLE profile ADD COLUMN calls_unit TEXT NOT NULL DEFAULT 'calls';  -- what nc/cc and node calls count: "calls" or "samples"
 ALTER TABLE profile ADD COLUMN variant TEXT NOT NULL DEFAULT '';       -- the part of the file this profile is: "" (the reader's default), "event=NAME", "profile=N"
 ALTER TABLE profile ADD COLUMN choices TEXT NOT NULL DEFAULT '';       -- every variant the file offers, newline-separated; "" when there is nothing to choose
+ALTER TABLE profile ADD COLUMN empty_weight ANY NOT NULL DEFAULT 0.0;    -- stack formats: weight of the samples with no frame (in no function), in unit; REAL
 ALTER TABLE profile ADD COLUMN file_sha256 TEXT;                       -- lowercase hex SHA-256 of the file when sha256 is a variant's key (above); NULL: sha256 is the file's
 
 -- The bytes of a file past its first PV_STORE_CHUNK (in profile_blob).

@@ -156,11 +156,11 @@ static const char *const stmt_sql[N_STMT] = {
         "INSERT INTO profile (id, name, origin, format, writer, dialect, marshal_version, "
         "size, sha256, loaded_at, parse_ms, store_ms, total_calls, prim_calls, total_tt, "
         "n_funcs, n_caller_only, n_edges, warnings, unit, calls_unit, variant, choices, "
-        "file_sha256) "
+        "empty_weight, file_sha256) "
         "VALUES (:id, :name, :origin, :format, :writer, :dialect, :marshal_version, "
         ":size, :sha256, :loaded_at, :parse_ms, 0, :total_calls, :prim_calls, :total_tt, "
         ":n_funcs, :n_caller_only, :n_edges, :warnings, :unit, :calls_unit, :variant, :choices, "
-        ":file_sha256)",
+        ":empty_weight, :file_sha256)",
     [STMT_INSERT_BLOB] = "INSERT INTO profile_blob (profile_id, bytes) VALUES (:id, :bytes)",
     [STMT_INSERT_CHUNK] =
         "INSERT INTO profile_chunk (profile_id, seq, bytes) VALUES (:id, :seq, :bytes)",
@@ -195,7 +195,7 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_READ_HEAD] =
         "SELECT format, writer, dialect, marshal_version, total_calls, prim_calls, "
         "total_tt, n_funcs, n_caller_only, n_edges, warnings, unit, calls_unit, variant, "
-        "choices FROM profile WHERE id = :id",
+        "choices, empty_weight FROM profile WHERE id = :id",
     [STMT_READ_FUNCTIONS] =
         "SELECT id, file, line, name, cc, nc, tt, ct, code_name, code_file, code_line, flags "
         "FROM function WHERE profile_id = :id ORDER BY id",
@@ -772,6 +772,8 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     bind_text(&b, or_default(p->calls_unit, "calls"));
     bind_text(&b, or_default(p->variant, ""));
     bind_text(&b, choices);
+    /* A double even when whole (bind_time): -0.0 and 0.0 stay apart. */
+    bind_time(&b, isnan(p->empty_weight) ? 0.0 : p->empty_weight);
     bind_text(&b, is_variant ? src->sha256 : NULL);
     int rc = bind_exec(s, &b, what, err);
     free(warnings);
@@ -1283,6 +1285,7 @@ static int read_head(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, 
     out->total_calls = sqlite3_column_int64(st, 4);
     out->prim_calls = sqlite3_column_int64(st, 5);
     out->total_tt = column_time(st, 6);
+    out->empty_weight = column_time(st, 15);
     /* Edges name functions by uint32 index. */
     if (n_funcs < 0 || n_caller_only < 0 || n_edges < 0 || n_funcs > UINT32_MAX - n_caller_only)
         rc = inconsistent(id, "negative or huge counts", err);

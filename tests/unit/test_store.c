@@ -158,6 +158,7 @@ static void assert_same_profile(const pv_profile *a, const pv_profile *b)
     assert_same_int(a->total_calls, b->total_calls, "total_calls", 0);
     assert_same_int(a->prim_calls, b->prim_calls, "prim_calls", 0);
     assert_same_double(a->total_tt, b->total_tt, "total_tt", 0);
+    assert_same_double(a->empty_weight, b->empty_weight, "empty_weight", 0);
     assert_same_int((int64_t)b->trailing_bytes, 0, "trailing_bytes", 0);
     assert_same_int((int64_t)a->n_warnings, (int64_t)b->n_warnings, "n_warnings", 0);
     for (size_t i = 0; i < a->n_warnings; i++)
@@ -268,7 +269,7 @@ static pv_profile tricky_profile(void)
     return (pv_profile){
         .format = "pstats", .writer = "profile", .dialect = "py3", .marshal_version = 4,
         .unit = "Ir", .calls_unit = "samples", .variant = "", .choices = tricky_choices,
-        .n_choices = 2,
+        .n_choices = 2, .empty_weight = 0.30000000000000004,
         .funcs = tricky_funcs, .n_funcs = 5, .n_entries = 4,
         .edges = tricky_edges, .n_edges = 4, .recorded = &tricky_recorded,
         .total_calls = INT64_MAX, .prim_calls = INT64_MIN, .total_tt = NAN,
@@ -1019,12 +1020,14 @@ static void edit_ok(pv_store *s, int64_t id, const char *key, const char *value)
 #define UNDO_FORMATS                                                               \
     "DROP TABLE profile_chunk; ALTER TABLE profile DROP COLUMN unit; "             \
     "ALTER TABLE profile DROP COLUMN calls_unit; ALTER TABLE profile DROP COLUMN variant; " \
-    "ALTER TABLE profile DROP COLUMN choices; ALTER TABLE profile DROP COLUMN file_sha256; "
+    "ALTER TABLE profile DROP COLUMN choices; ALTER TABLE profile DROP COLUMN file_sha256; " \
+    "ALTER TABLE profile DROP COLUMN empty_weight; "
 
 /* What a profile stored before version 5 reads back as: seconds, calls,
  * the only variant. */
 static void as_before_formats(pv_profile *p)
 {
+    p->empty_weight = 0;
     p->unit = NULL;
     p->calls_unit = NULL;
     p->variant = NULL;
