@@ -155,7 +155,7 @@ static pid_t open_browser(const char *browser, const char *url)
 typedef struct parsed_file {
     const char *path;
     pv_parsed parsed;
-    unsigned char *bytes;
+    pv_file_map file;  /* parsed.src.bytes points into it */
 } parsed_file;
 
 /* Reads and parses `path`, saying so when it takes over a second.  A
@@ -165,14 +165,14 @@ typedef struct parsed_file {
 static int parse_file(const char *path, const pv_load_opts *opts, parsed_file *out)
 {
     pv_err err;
-    size_t len;
     pv_progress *progress = pv_progress_begin("reading %s", path);
-    int rc = pv_read_file(path, &out->bytes, &len, &err);
+    int rc = pv_file_map_open(path, &out->file, &err);
     if (rc == PV_OK)
-        rc = pv_parse_bytes(pv_base_name(path), path, out->bytes, len, opts, &out->parsed, &err);
+        rc = pv_parse_bytes(pv_base_name(path), path, out->file.bytes, out->file.len, opts,
+                            &out->parsed, &err);
     pv_progress_end(progress);
     if (rc != PV_OK) {
-        free(out->bytes);
+        pv_file_map_close(&out->file);
         pv_err_prefix(&err, path);
         pv_term_println(stderr, "profviz: %s", err.msg);
         return -1;
@@ -250,8 +250,8 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n,
         if (!pf[i].path || failed)
             continue;
         int existed;
-        int rc = pv_ingest_add(*in, &pf[i].parsed, pf[i].bytes, &ids[i], &existed, &err);
-        pf[i].bytes = NULL;  /* the ingest's now, stored or not */
+        /* The file is the ingest's now, stored or not. */
+        int rc = pv_ingest_add(*in, &pf[i].parsed, &pf[i].file, &ids[i], &existed, &err);
         if (rc != PV_OK) {
             pv_term_println(stderr, "profviz: %s: %s", files[i], err.msg);
             failed = 1;
@@ -261,9 +261,9 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n,
     }
     /* Files not handed over (after a failure) are dropped here. */
     for (int i = 0; i < n; i++) {
-        if (pf[i].path && pf[i].bytes) {
+        if (pf[i].path && pf[i].file.base) {
             pv_parsed_release(&pf[i].parsed);
-            free(pf[i].bytes);
+            pv_file_map_close(&pf[i].file);
         }
     }
     free(pf);
