@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "term.h"
 #include "db.h"
 #include "loader.h"
+#include "progress.h"
+#include "term.h"
 
 static void usage(FILE *out)
 {
@@ -69,16 +70,15 @@ int pv_cmd_load(int argc, char **argv)
     pv_store *store = pv_cli_open_store(db, 0);
     if (!store)
         return PV_EXIT_INPUT;
-    int status = PV_EXIT_OK, tty = isatty(STDERR_FILENO);
+    int status = PV_EXIT_OK;
     for (int i = optind; i < argc; i++) {
         char *name = pv_term_safe(argv[i]);
-        if (tty && !quiet)
-            fprintf(stderr, "loading %s ...\r", name);
+        /* A line counting the seconds when it takes over one (a big file). */
+        pv_progress *progress = quiet ? NULL : pv_progress_begin("loading %s", name);
         pv_load_result res;
         pv_err err;
         int rc = pv_load_file(store, argv[i], &load_opts, &res, &err);
-        if (tty && !quiet)
-            fprintf(stderr, "\033[K");
+        pv_progress_end(progress);
         if (rc != PV_OK) {
             pv_term_println(stderr, "profviz: %s", err.msg);
             status = PV_EXIT_INPUT;
