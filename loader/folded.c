@@ -141,8 +141,8 @@ static int count_value(reader *r, pv_folded_count c, long double *out)
     if (huge)
         note_line(&r->huge, r->lineno);
     if (*out > (long double)DBL_MAX)
-        return fail(r, c.text, PV_E_FORMAT, "count %.40s%s is too large", c.text,
-                    c.len > 40 ? "..." : "");
+        return fail(r, c.text, PV_E_FORMAT, "count %.*s%s is too large",
+                    (int)(c.len > 40 ? 40 : c.len), c.text, c.len > 40 ? "..." : "");
     return PV_OK;
 }
 

@@ -325,6 +325,15 @@ START_TEST(weights_past_2_to_the_53_stay_exact)
     ck_assert(func(p, "big")->nc == INT64_MAX);
     ck_assert_uint_eq(p->n_warnings, 0);
     done(f);
+    /* Past what a double holds: refused, naming the count. */
+    char huge[400] = "a 1\nb 1";
+    memset(huge + 7, '9', 320);
+    strcpy(huge + 327, "\n");
+    f = parse(huge, strlen(huge), NULL);
+    ck_assert_int_eq(f->rc, PV_E_FORMAT);
+    ck_assert_msg(strstr(f->err.msg, "line 2: byte 6: count 1999") && strstr(f->err.msg, "... is too large"),
+                  "%s", f->err.msg);
+    done(f);
     f = parse_ok("a 18446744073709551616\nb 1\n");
     ck_assert_ptr_nonnull(warning_with(&f->parsed.profile, "line 1"));
     ck_assert_ptr_nonnull(warning_with(&f->parsed.profile, "past 2^64"));
