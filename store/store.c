@@ -1533,6 +1533,8 @@ typedef struct raw_buf {
 static int append_raw(void *ctx, const unsigned char *bytes, size_t len)
 {
     raw_buf *b = ctx;
+    if (len == 0)  /* an empty file: nothing to copy, and no buffer yet */
+        return 0;
     b->bytes = pv_xgrow(b->bytes, &b->cap, b->len + len, 1);
     memcpy(b->bytes + b->len, bytes, len);
     b->len += len;
