@@ -9,11 +9,17 @@
 
 int pv_warn(pv_profile *p, pv_arena *arena, pv_err *err, const char *fmt, ...)
 {
-    char buf[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int rc = pv_vwarn(p, arena, err, fmt, ap);
     va_end(ap);
+    return rc;
+}
+
+int pv_vwarn(pv_profile *p, pv_arena *arena, pv_err *err, const char *fmt, va_list ap)
+{
+    char buf[400];
+    vsnprintf(buf, sizeof buf, fmt, ap);
     const char **w = PV_ARENA_NEW(arena, const char *, p->n_warnings + 1);
     char *copy = pv_arena_strndup(arena, buf, strlen(buf));
     if (!w || !copy)

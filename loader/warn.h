@@ -7,6 +7,8 @@
 #ifndef PV_WARN_H
 #define PV_WARN_H
 
+#include <stdarg.h>
+
 #include "arena.h"
 #include "err.h"
 #include "profile.h"
@@ -16,5 +18,7 @@
  * hit. */
 int pv_warn(pv_profile *p, pv_arena *arena, pv_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+int pv_vwarn(pv_profile *p, pv_arena *arena, pv_err *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 #endif
