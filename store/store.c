@@ -669,24 +669,22 @@ int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
     return PV_OK;
 }
 
-/* The warnings as one malloc'd newline-separated string ("" when none). */
-static char *join_warnings(const pv_profile *p)
+/* Lines (warnings, choices) as one malloc'd newline-separated string,
+ * "" when there are none: how the store keeps a list in one column. */
+static char *join_lines(const char *const *items, size_t n_items)
 {
-    size_t len = 0;
-    for (size_t i = 0; i < p->n_warnings; i++)
-        len += strlen(p->warnings[i]) + 1;
-    char *out = pv_xmalloc(len + 1);
-    char *q = out;
-    for (size_t i = 0; i < p->n_warnings; i++) {
-        size_t n = strlen(p->warnings[i]);
-        memcpy(q, p->warnings[i], n);
-        q += n;
-        *q++ = '\n';
+    size_t len = 1;
+    for (size_t i = 0; i < n_items; i++)
+        len += strlen(items[i]) + 1;
+    char *out = pv_xmalloc(len), *o = out;
+    for (size_t i = 0; i < n_items; i++) {
+        if (i)
+            *o++ = '\n';
+        size_t n = strlen(items[i]);
+        memcpy(o, items[i], n);
+        o += n;
     }
-    /* No newline after the last one. */
-    if (q > out)
-        q--;
-    *q = '\0';
+    *o = '\0';
     return out;
 }
 
@@ -715,24 +713,6 @@ static const char *or_default(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
-/* The profile's choices as one malloc'd newline-separated string. */
-static char *join_choices(const pv_profile *p)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < p->n_choices; i++)
-        len += strlen(p->choices[i]) + 1;
-    char *out = pv_xmalloc(len), *o = out;
-    for (size_t i = 0; i < p->n_choices; i++) {
-        if (i)
-            *o++ = '\n';
-        size_t n = strlen(p->choices[i]);
-        memcpy(o, p->choices[i], n);
-        o += n;
-    }
-    *o = '\0';
-    return out;
-}
-
 /* The profile's summary row, under id `want` (0: the next free one). */
 static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src,
                           int64_t want, int64_t *id, pv_err *err)
@@ -741,8 +721,8 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     sqlite3_stmt *st = get_stmt(s, STMT_INSERT_PROFILE, what, err);
     if (!st)
         return PV_E_DB;
-    char *warnings = join_warnings(p);
-    char *choices = join_choices(p);
+    char *warnings = join_lines(p->warnings, p->n_warnings);
+    char *choices = join_lines(p->choices, p->n_choices);
     char identity[65];
     pv_store_identity(src->sha256, p->variant, identity);
     int is_variant = strcmp(identity, src->sha256) != 0;
