@@ -389,6 +389,19 @@ START_TEST(crlf_bom_and_utf16_read_as_the_same_text)
 }
 END_TEST
 
+START_TEST(utf16_outside_the_basic_plane_reads_as_utf8)
+{
+    /* UTF-16BE "\U0001F525;f 3\n": a surrogate pair, then ASCII. */
+    static const unsigned char be[] = {0xFE, 0xFF, 0xD8, 0x3D, 0xDD, 0x25, 0x00, ';', 0x00, 'f',
+                                       0x00, ' ', 0x00, '3', 0x00, '\n'};
+    parsed_file *f = parse(be, sizeof be, NULL);
+    ck_assert_msg(f->rc == PV_OK, "%s", f->err.msg);
+    ck_assert_double_eq(func(&f->parsed.profile, "\xf0\x9f\x94\xa5")->ct, 3);
+    ck_assert_double_eq(func(&f->parsed.profile, "f")->tt, 3);
+    done(f);
+}
+END_TEST
+
 START_TEST(bad_text_is_refused_with_its_line_and_byte)
 {
     static const struct {
@@ -514,6 +527,7 @@ Suite *pv_folded_suite(void)
     tcase_add_test(tc, weights_past_2_to_the_53_stay_exact);
     tcase_add_test(tc, zero_and_fractional_counts);
     tcase_add_test(tc, crlf_bom_and_utf16_read_as_the_same_text);
+    tcase_add_test(tc, utf16_outside_the_basic_plane_reads_as_utf8);
     tcase_add_test(tc, bad_text_is_refused_with_its_line_and_byte);
     tcase_add_test(tc, lines_that_only_look_differential_are_named);
     tcase_add_test(tc, ignored_lines_are_counted_and_the_first_ten_named);
