@@ -7,6 +7,7 @@ Reuses test_http.py's Server.  Checks, against the real binary:
   `profviz serve` as what it is: format, unit and choices in the summary
   and the listing, its functions in samples, its exact tree, its raw bytes;
 - `profviz stats` prints it in samples, with a "samples" column;
+- `profviz FILE` serves it, and takes --format (and refuses --event);
 - `profviz upload --format folded` sends the format to the server, and a
   format the file is not is refused with the reader's message.
 """
@@ -71,6 +72,23 @@ class FoldedEndToEnd(unittest.TestCase):
             self.assertIn("  samples  tottime  percall  cumtime  percall filename:lineno(function)",
                           got.stdout)
             self.assertIn(" main\n", got.stdout)
+
+    def test_view_serves_a_folded_file_and_takes_the_options(self):
+        path = folded_fixture("inferno__austin-flames.txt")
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "v.db")
+            # An option the format has no use for: refused before serving.
+            got = run("-s", "-p", "0", "--db", db, "--event", "Ir", path)
+            self.assertEqual(got.returncode, 2)
+            self.assertIn("no event to choose", got.stderr)
+            s = Server(view=["-s", "-p", "0", "--db", db, "--format", "folded", path])
+            try:
+                pid = int(s.url.rsplit("/", 1)[1])
+                summary = s.json("GET", "/api/profiles/%d" % pid)
+                self.assertEqual((summary["format"], summary["writer"], summary["total_tt"]),
+                                 ("folded", "austin", 291))
+            finally:
+                s.stop()
 
     def test_upload_sends_the_format(self):
         path = folded_fixture("speedscope__simple.txt")
