@@ -41,6 +41,9 @@ static int parse_pstats(const unsigned char *buf, size_t len, const pv_load_opts
 
 const pv_reader pv_readers[] = {
     {"pstats", "a cProfile/profile dump (pstats)", sniff_pstats, parse_pstats},
+    /* Last: it claims text that is mostly "frames count" lines. */
+    {"folded", "folded stacks (flamegraph.pl, py-spy raw, austin)", pv_folded_sniff,
+     pv_folded_parse},
 };
 const size_t pv_n_readers = sizeof pv_readers / sizeof pv_readers[0];
 
