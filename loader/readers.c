@@ -41,6 +41,8 @@ static int parse_pstats(const unsigned char *buf, size_t len, const pv_load_opts
 
 const pv_reader pv_readers[] = {
     {"pstats", "a cProfile/profile dump (pstats)", sniff_pstats, parse_pstats},
+    {"speedscope", "a speedscope file", pv_speedscope_sniff, pv_speedscope_parse},
+    {"cpuprofile", "a V8/Chrome .cpuprofile", pv_cpuprofile_sniff, pv_cpuprofile_parse},
 };
 const size_t pv_n_readers = sizeof pv_readers / sizeof pv_readers[0];
 
