@@ -496,8 +496,9 @@ static int read_samples_timed(reader *r, size_t *negative)
         if ((rc = pv_pull_element(&js, &more_s)) || (rc = pv_pull_element(&jd, &more_d)))
             return rc;
         if (more_s != more_d)
-            return pv_pull_fail(more_s ? &jd : &js, more_s ? jd.pos : js.pos, "samples and "
-                                "timeDeltas differ in length (one of them ends after %zu)", i);
+            return pv_pull_fail(more_s ? &js : &jd, more_s ? js.pos : jd.pos, "%s has more "
+                                "entries than %s (%zu)", more_s ? "samples" : "timeDeltas",
+                                more_s ? "timeDeltas" : "samples", i);
         if (!more_s)
             break;
         uint32_t k;

@@ -374,7 +374,7 @@ static int read_evented(reader *r, size_t k, uint32_t top)
     pv_pull j;
     pv_pull_init(&j, r->buf, r->len, r->profs[k].events, r->arena, r->err);
     int rc = pv_pull_expect(&j, PV_PULL_ARRAY, "events");
-    size_t base = top != NO_FUNC, depth = 0;
+    size_t base = top != NO_FUNC, depth = 0, top_counted = 0;
     double last = 0;
     bool more;
     if (rc == PV_OK && base && (rc = grow_ids(r, 1)) == PV_OK)
@@ -394,6 +394,9 @@ static int read_evented(reader *r, size_t k, uint32_t top)
         if ((rc = frame_func(r, &j, &index, &func)))
             return rc;
         if (type == 'O') {
+            /* The profile's own top frame counts one call, its thread's run. */
+            if (base && !depth && !top_counted++)
+                pv_stacks_weigh(r->b, r->ids[0], 0, 1);
             uint32_t parent = base + depth ? r->ids[base + depth - 1] : PV_STACKS_TOP;
             if ((rc = grow_ids(r, base + depth + 1)) ||
                 (rc = pv_stacks_child(r->b, parent, func, &r->ids[base + depth], r->err)))
@@ -456,7 +459,7 @@ static int choose(reader *r, const pv_load_opts *opts, bool *chosen, bool *alone
         chosen[i] = r->profs[i].type == first->type && strcmp(r->profs[i].unit, first->unit) == 0;
         left_out += !chosen[i];
     }
-    *alone = r->n_profs == 1;
+    *alone = r->n_profs - left_out == 1;
     if (left_out)
         return pv_profile_warn(r->arena, out, r->err, "%zu of the %zu profiles were left out: their "
                                "unit or type differs from the first's (%s, %s); --profile N shows "
@@ -506,6 +509,9 @@ static int read_stacks(reader *r, const bool *chosen, bool alone, size_t *n_read
         if (!chosen[k])
             continue;
         uint32_t top = NO_FUNC;
+        /* Evented calls are each frame's opens, not the samples passing. */
+        if (r->profs[k].type == EVENTED)
+            pv_stacks_count_own_calls(r->b);
         if (!alone && (rc = profile_func(r, k, &top)))
             return rc;
         rc = r->profs[k].type == SAMPLED ? read_sampled(r, k, top) : read_evented(r, k, top);
