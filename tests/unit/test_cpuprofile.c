@@ -179,7 +179,7 @@ START_TEST(broken_files_get_clear_errors)
                "byte 0: the samples' times need startTime and endTime, and the file lacks "
                "startTime", &parsed);
     parse_text("{\"nodes\":[{\"id\":1,\"callFrame\":{},\"children\":[5]}]}", PV_E_FORMAT,
-               "byte 39: child 5 of node 1 does not exist", &parsed);
+               "byte 45: child 5 of node 1 does not exist", &parsed);
     parse_text("{\"nodes\":[{\"id\":1,\"callFrame\":{}},{\"id\":2,\"callFrame\":{}}]}", PV_E_FORMAT,
                "byte 9: expected one root node (a node no other names as its child), found 2",
                &parsed);
