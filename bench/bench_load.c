@@ -1,6 +1,7 @@
 /* bench_load.c — how fast profviz reads profiles, and how much memory it
- * takes: for each file, pv_pstats_parse alone and pv_load_bytes into a
- * fresh SQLite store (parse + store in one transaction).
+ * takes: for each file, its reader's parse alone (the format found by
+ * content, as the loader finds it) and pv_load_bytes into a fresh SQLite
+ * store (parse + store in one transaction).
  *
  * Times are the best of R runs (the least disturbed by the machine), each
  * from a fresh arena or a fresh temporary database, with the file already
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "readers.h"
 #include "xalloc.h"
 
 #define PATH_LEN 4096  /* room for the temporary directory and its files */
@@ -67,10 +69,14 @@ static int read_all(const char *path, unsigned char **buf, size_t *len, pv_err *
 
 static int parse_once(const unsigned char *buf, size_t len, pv_profile *p, double *ms, pv_err *err)
 {
+    const pv_reader *reader;
+    int rc = pv_reader_pick(buf, len, NULL, &reader, err);
+    if (rc != PV_OK)
+        return rc;
     pv_arena arena;
     pv_arena_init(&arena, pv_load_memory_limit(len));
     double t0 = now_ms();
-    int rc = pv_pstats_parse(buf, len, &arena, p, err);
+    rc = reader->parse(buf, len, NULL, &arena, p, err);
     *ms = now_ms() - t0;
     pv_arena_release(&arena);  /* p's pointers die here; only its counts are read */
     return rc;

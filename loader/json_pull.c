@@ -234,8 +234,9 @@ static size_t digits(const pv_pull *j, size_t p)
     return p;
 }
 
-/* The number at pos, by JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int read_number(pv_pull *j)
+/* The number at pos, by JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ * and, when `convert`, its value. */
+static int read_number(pv_pull *j, bool convert)
 {
     size_t p = j->pos, start = p;
     bool integral = true;
@@ -261,9 +262,29 @@ static int read_number(pv_pull *j)
         p = r;
         integral = false;
     }
+    size_t n = p - start;
+    if (!convert) {
+        j->pos = p;
+        return PV_OK;
+    }
+    /* Integers of up to 18 digits (stack indices, node ids, µs) are exact
+     * in int64, and converting one to double rounds exactly as strtod on
+     * its text would: no libc call for the common case. */
+    size_t digits_n = n - (j->buf[start] == '-');
+    if (integral && digits_n <= 18) {
+        int64_t v = 0;
+        for (size_t i = p - digits_n; i < p; i++)
+            v = v * 10 + (j->buf[i] - '0');
+        j->ival = j->buf[start] == '-' ? -v : v;
+        j->num = (double)j->ival;
+        j->is_int = true;
+        if (j->ival == 0 && j->buf[start] == '-')
+            j->num = -0.0;
+        j->pos = p;
+        return PV_OK;
+    }
     /* strtod needs a terminated copy: the text is not NUL-terminated. */
     char local[64], *text = local;
-    size_t n = p - start;
     if (n >= sizeof local) {
         int rc = scratch(j, n + 1);
         if (rc)
@@ -338,7 +359,7 @@ static int value(pv_pull *j, pv_pull_type *type, bool decode)
     case '5': case '6': case '7': case '8': case '9':
         *type = PV_PULL_NUMBER;
         j->first = false;
-        return read_number(j);
+        return read_number(j, decode);
     default:
         return pv_pull_fail(j, j->pos, "expected a value");
     }

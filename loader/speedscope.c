@@ -92,38 +92,6 @@ static char *copy(reader *r, const pv_pull *j)
     return pv_arena_strndup(r->arena, j->str, j->str_len);
 }
 
-/* ---- the top level ------------------------------------------------------ */
-
-static int read_top(reader *r)
-{
-    pv_pull j;
-    pv_pull_init(&j, r->buf, r->len, pv_pull_bom(r->buf, r->len), r->arena, r->err);
-    int rc = pv_pull_expect(&j, PV_PULL_OBJECT, "a speedscope file");
-    bool more;
-    r->shared = r->profiles = ABSENT;
-    while (rc == PV_OK && (rc = pv_pull_member(&j, &more)) == PV_OK && more) {
-        pv_pull_type t;
-        if (strcmp(j.str, "shared") == 0)
-            r->shared = j.pos;
-        else if (strcmp(j.str, "profiles") == 0)
-            r->profiles = j.pos;
-        else if (strcmp(j.str, "exporter") == 0) {
-            if ((rc = pv_pull_expect(&j, PV_PULL_STRING, "exporter")) == PV_OK &&
-                !(r->exporter = copy(r, &j)))
-                rc = too_big(r);
-            continue;
-        }
-        if ((rc = pv_pull_value(&j, &t)) == PV_OK)
-            rc = pv_pull_skip(&j, t);
-    }
-    if (rc == PV_OK)
-        rc = pv_pull_end(&j);
-    if (rc == PV_OK && (r->shared == ABSENT || r->profiles == ABSENT))
-        rc = pv_pull_fail(&j, 0, "a speedscope file needs \"shared\" and \"profiles\"; this one has "
-                          "no \"%s\"", r->shared == ABSENT ? "shared" : "profiles");
-    return rc;
-}
-
 /* ---- frames ------------------------------------------------------------- */
 
 static int read_frame(reader *r, pv_pull *j)
@@ -199,7 +167,7 @@ static int frame_func(reader *r, pv_pull *j, const double *index, uint32_t *func
     return PV_OK;
 }
 
-/* ---- the list of profiles ----------------------------------------------- */
+/* ---- the top level and the list of profiles ------------------------------ */
 
 static int read_profile_head(reader *r, pv_pull *j)
 {
@@ -255,16 +223,50 @@ static int read_profile_head(reader *r, pv_pull *j)
     return PV_OK;
 }
 
-static int read_profile_list(reader *r)
+static int read_profile_heads(reader *r, pv_pull *j)
 {
-    pv_pull j;
-    pv_pull_init(&j, r->buf, r->len, r->profiles, r->arena, r->err);
-    int rc = pv_pull_expect(&j, PV_PULL_ARRAY, "profiles");
+    int rc = pv_pull_expect(j, PV_PULL_ARRAY, "profiles");
     bool more;
-    while (rc == PV_OK && (rc = pv_pull_element(&j, &more)) == PV_OK && more)
-        rc = read_profile_head(r, &j);
+    while (rc == PV_OK && (rc = pv_pull_element(j, &more)) == PV_OK && more)
+        rc = read_profile_head(r, j);
     return rc;
 }
+
+static int read_top(reader *r)
+{
+    pv_pull j;
+    pv_pull_init(&j, r->buf, r->len, pv_pull_bom(r->buf, r->len), r->arena, r->err);
+    int rc = pv_pull_expect(&j, PV_PULL_OBJECT, "a speedscope file");
+    bool more;
+    r->shared = r->profiles = ABSENT;
+    while (rc == PV_OK && (rc = pv_pull_member(&j, &more)) == PV_OK && more) {
+        pv_pull_type t;
+        if (strcmp(j.str, "shared") == 0) {
+            r->shared = j.pos;
+        } else if (strcmp(j.str, "profiles") == 0) {
+            /* Read here: the heads need no frames, and the samples are then
+             * passed once less. */
+            r->profiles = j.pos;
+            r->n_profs = 0;  /* a repeated key: the last one counts, as in JSON.parse */
+            rc = read_profile_heads(r, &j);
+            continue;
+        } else if (strcmp(j.str, "exporter") == 0) {
+            if ((rc = pv_pull_expect(&j, PV_PULL_STRING, "exporter")) == PV_OK &&
+                !(r->exporter = copy(r, &j)))
+                rc = too_big(r);
+            continue;
+        }
+        if ((rc = pv_pull_value(&j, &t)) == PV_OK)
+            rc = pv_pull_skip(&j, t);
+    }
+    if (rc == PV_OK)
+        rc = pv_pull_end(&j);
+    if (rc == PV_OK && (r->shared == ABSENT || r->profiles == ABSENT))
+        rc = pv_pull_fail(&j, 0, "a speedscope file needs \"shared\" and \"profiles\"; this one has "
+                          "no \"%s\"", r->shared == ABSENT ? "shared" : "profiles");
+    return rc;
+}
+
 
 /* ---- one profile's stacks ----------------------------------------------- */
 
@@ -548,8 +550,6 @@ int pv_speedscope_parse(const unsigned char *buf, size_t len, const pv_load_opts
     int rc = read_top(&r);
     if (rc == PV_OK)
         rc = read_frames(&r);
-    if (rc == PV_OK)
-        rc = read_profile_list(&r);
     if (rc)
         return rc;
     if (!(r.b = pv_stacks_new(arena)))
