@@ -30,7 +30,7 @@
 #include "json_pull.h"
 #include "readers.h"
 #include "stacks.h"
-#include "warn.h"
+#include "read_util.h"
 
 #define NONE UINT32_MAX
 #define ABSENT SIZE_MAX
@@ -75,24 +75,7 @@ static int too_big(reader *r)
 
 static int grow(reader *r, void **items, size_t n, size_t *cap, size_t size)
 {
-    if (n < *cap)
-        return PV_OK;
-    size_t c = *cap ? *cap * 2 : 256;
-    void *p = c > SIZE_MAX / size ? NULL : pv_arena_alloc(r->arena, c * size);
-    if (!p)
-        return too_big(r);
-    if (n)
-        memcpy(p, *items, n * size);
-    *items = p;
-    *cap = c;
-    return PV_OK;
-}
-
-static int skip_value(pv_pull *j)
-{
-    pv_pull_type t;
-    int rc = pv_pull_value(j, &t);
-    return rc ? rc : pv_pull_skip(j, t);
+    return pv_arena_grow_array(r->arena, items, n, cap, size, 256, r->err);
 }
 
 /* ---- the top level ------------------------------------------------------ */
@@ -111,7 +94,7 @@ static int read_top(reader *r)
                       : strcmp(j.str, "timeDeltas") == 0 ? &r->deltas_at : NULL;
         if (where) {
             *where = j.pos;
-            rc = skip_value(&j);
+            rc = pv_pull_skip_value(&j);
         } else if (strcmp(j.str, "startTime") == 0) {
             r->has_start = true;
             rc = pv_pull_number(&j, "startTime", &r->start);
@@ -119,7 +102,7 @@ static int read_top(reader *r)
             r->has_end = true;
             rc = pv_pull_number(&j, "endTime", &r->end);
         } else {
-            rc = skip_value(&j);
+            rc = pv_pull_skip_value(&j);
         }
     }
     if (rc == PV_OK)
@@ -225,7 +208,7 @@ static int read_call_frame(reader *r, pv_pull *j, cnode *n)
     bool more, used;
     while (rc == PV_OK && (rc = pv_pull_member(j, &more)) == PV_OK && more)
         if ((rc = frame_field(r, j, n, j->str, &used)) == PV_OK && !used)
-            rc = skip_value(j);
+            rc = pv_pull_skip_value(j);
     return rc;
 }
 
@@ -267,9 +250,9 @@ static int read_nodes(reader *r)
             has_id |= strcmp(j.str, "id") == 0;
             if (strcmp(j.str, "children") == 0) {
                 n->children = j.pos;
-                rc = skip_value(&j);
+                rc = pv_pull_skip_value(&j);
             } else if ((rc = node_field(r, &j, n, &used)) == PV_OK && !used) {
-                rc = skip_value(&j);
+                rc = pv_pull_skip_value(&j);
             }
             if (rc)
                 return rc;
@@ -374,7 +357,7 @@ static int read_head(reader *r)
             if ((rc = pv_pull_expect(&j, PV_PULL_ARRAY, "children")) == PV_OK)
                 top->in_children = true;
         } else if ((rc = node_field(r, &j, &r->nodes[top->node], &used)) == PV_OK && !used) {
-            rc = skip_value(&j);
+            rc = pv_pull_skip_value(&j);
         }
     }
     r->root = 0;

@@ -436,6 +436,13 @@ int pv_pull_skip(pv_pull *j, pv_pull_type type)
     return PV_OK;
 }
 
+int pv_pull_skip_value(pv_pull *j)
+{
+    pv_pull_type t;
+    int rc = value(j, &t, false);
+    return rc ? rc : pv_pull_skip(j, t);
+}
+
 int pv_pull_end(pv_pull *j)
 {
     skip_space(j);

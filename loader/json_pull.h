@@ -86,6 +86,9 @@ int pv_pull_element(pv_pull *j, bool *more);
  * `type` (nothing to do for a scalar), decoding no strings. */
 int pv_pull_skip(pv_pull *j, pv_pull_type type);
 
+/* Passes the next value whole. */
+int pv_pull_skip_value(pv_pull *j);
+
 /* Only white space is left (after the top-level value). */
 int pv_pull_end(pv_pull *j);
 

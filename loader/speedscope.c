@@ -27,7 +27,7 @@
 #include "json_pull.h"
 #include "readers.h"
 #include "stacks.h"
-#include "warn.h"
+#include "read_util.h"
 
 #define NO_FUNC UINT32_MAX
 #define ABSENT SIZE_MAX  /* a member the file does not have */
@@ -71,20 +71,9 @@ static int too_big(reader *r)
     return pv_err_set(r->err, PV_E_TOO_BIG, "the file needs more than the memory limit allows");
 }
 
-/* Doubles the array at *items (n used, *cap allocated) in the arena. */
 static int grow(reader *r, void **items, size_t n, size_t *cap, size_t size)
 {
-    if (n < *cap)
-        return PV_OK;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *p = c > SIZE_MAX / size ? NULL : pv_arena_alloc(r->arena, c * size);
-    if (!p)
-        return too_big(r);
-    if (n)
-        memcpy(p, *items, n * size);
-    *items = p;
-    *cap = c;
-    return PV_OK;
+    return pv_arena_grow_array(r->arena, items, n, cap, size, 64, r->err);
 }
 
 static char *copy(reader *r, const pv_pull *j)
@@ -105,7 +94,6 @@ static int read_frame(reader *r, pv_pull *j)
     *f = (frame){.name = "", .file = "", .func = NO_FUNC};
     bool more;
     while ((rc = pv_pull_member(j, &more)) == PV_OK && more) {
-        pv_pull_type t;
         if (strcmp(j->str, "name") == 0 || strcmp(j->str, "file") == 0) {
             bool name = j->str[0] == 'n';
             if ((rc = pv_pull_expect(j, PV_PULL_STRING, name ? "a frame's name" : "a frame's file")))
@@ -119,7 +107,7 @@ static int read_frame(reader *r, pv_pull *j)
             if ((rc = pv_pull_number(j, "a frame's line", &line)))
                 return rc;
             f->line = line >= 1 && line < 1e15 ? (int64_t)line : 0;
-        } else if ((rc = pv_pull_value(j, &t)) || (rc = pv_pull_skip(j, t))) {
+        } else if ((rc = pv_pull_skip_value(j))) {
             return rc;
         }
     }
@@ -133,14 +121,13 @@ static int read_frames(reader *r)
     int rc = pv_pull_expect(&j, PV_PULL_OBJECT, "shared");
     bool more, seen = false;
     while (rc == PV_OK && (rc = pv_pull_member(&j, &more)) == PV_OK && more) {
-        pv_pull_type t;
         if (strcmp(j.str, "frames") == 0) {
             seen = true;
             rc = pv_pull_expect(&j, PV_PULL_ARRAY, "shared.frames");
             while (rc == PV_OK && (rc = pv_pull_element(&j, &more)) == PV_OK && more)
                 rc = read_frame(r, &j);
-        } else if ((rc = pv_pull_value(&j, &t)) == PV_OK) {
-            rc = pv_pull_skip(&j, t);
+        } else {
+            rc = pv_pull_skip_value(&j);
         }
     }
     if (rc == PV_OK && !seen)
@@ -181,7 +168,6 @@ static int read_profile_head(reader *r, pv_pull *j)
                     .weights = ABSENT, .events = ABSENT};
     bool more;
     while ((rc = pv_pull_member(j, &more)) == PV_OK && more) {
-        pv_pull_type t;
         size_t *where = strcmp(j->str, "samples") == 0 ? &p->samples
                       : strcmp(j->str, "weights") == 0 ? &p->weights
                       : strcmp(j->str, "events") == 0 ? &p->events : NULL;
@@ -208,7 +194,7 @@ static int read_profile_head(reader *r, pv_pull *j)
             }
             continue;
         }
-        if ((rc = pv_pull_value(j, &t)) || (rc = pv_pull_skip(j, t)))
+        if ((rc = pv_pull_skip_value(j)))
             return rc;
     }
     if (rc)
@@ -240,7 +226,6 @@ static int read_top(reader *r)
     bool more;
     r->shared = r->profiles = ABSENT;
     while (rc == PV_OK && (rc = pv_pull_member(&j, &more)) == PV_OK && more) {
-        pv_pull_type t;
         if (strcmp(j.str, "shared") == 0) {
             r->shared = j.pos;
         } else if (strcmp(j.str, "profiles") == 0) {
@@ -256,8 +241,7 @@ static int read_top(reader *r)
                 rc = too_big(r);
             continue;
         }
-        if ((rc = pv_pull_value(&j, &t)) == PV_OK)
-            rc = pv_pull_skip(&j, t);
+        rc = pv_pull_skip_value(&j);
     }
     if (rc == PV_OK)
         rc = pv_pull_end(&j);
@@ -344,7 +328,6 @@ static int read_event(pv_pull *j, char *type, double *at, double *frame_index)
     bool more, have_at = false, have_frame = false;
     *type = 0;
     while (rc == PV_OK && (rc = pv_pull_member(j, &more)) == PV_OK && more) {
-        pv_pull_type t;
         if (strcmp(j->str, "type") == 0) {
             if ((rc = pv_pull_expect(j, PV_PULL_STRING, "an event's type")) == PV_OK)
                 *type = strcmp(j->str, "O") == 0 ? 'O' : strcmp(j->str, "C") == 0 ? 'C' : '?';
@@ -358,8 +341,8 @@ static int read_event(pv_pull *j, char *type, double *at, double *frame_index)
         } else if (strcmp(j->str, "frame") == 0) {
             have_frame = true;
             rc = pv_pull_number(j, "an event's frame", frame_index);
-        } else if ((rc = pv_pull_value(j, &t)) == PV_OK) {
-            rc = pv_pull_skip(j, t);
+        } else {
+            rc = pv_pull_skip_value(j);
         }
     }
     j->at = start;

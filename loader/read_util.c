@@ -1,9 +1,10 @@
-/* warn.c — see warn.h.
+/* read_util.c — see read_util.h.
  * SPDX-License-Identifier: MIT
  */
-#include "warn.h"
+#include "read_util.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,5 +23,21 @@ int pv_profile_warn(pv_arena *arena, pv_profile *p, pv_err *err, const char *fmt
         memcpy(w, p->warnings, p->n_warnings * sizeof *w);
     w[p->n_warnings++] = copy;
     p->warnings = w;
+    return PV_OK;
+}
+
+int pv_arena_grow_array(pv_arena *arena, void **items, size_t n, size_t *cap, size_t size,
+                        size_t first, pv_err *err)
+{
+    if (n < *cap)
+        return PV_OK;
+    size_t c = *cap ? *cap * 2 : first;
+    void *p = c > SIZE_MAX / size ? NULL : pv_arena_alloc(arena, c * size);
+    if (!p)
+        return pv_err_set(err, PV_E_TOO_BIG, "the file needs more than the memory limit allows");
+    if (n)
+        memcpy(p, *items, n * size);
+    *items = p;
+    *cap = c;
     return PV_OK;
 }
