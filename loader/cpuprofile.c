@@ -22,15 +22,16 @@
  * sampled stay out of the table.
  * SPDX-License-Identifier: MIT
  */
+#include "cpuprofile.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_pull.h"
-#include "readers.h"
-#include "stacks.h"
 #include "read_util.h"
+#include "stacks.h"
 
 #define NONE UINT32_MAX
 #define ABSENT SIZE_MAX

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpuprofile.h"
 #include "marshal.h"
+#include "speedscope.h"
 
 /* A pstats dump is a marshalled dict: 0x7b ('{'), or 0xfb with marshal's
  * FLAG_REF.  JSON starts with '{' too, so a '{' followed by what JSON puts

@@ -35,14 +35,6 @@ typedef struct pv_reader {
                  pv_profile *out, pv_err *err);
 } pv_reader;
 
-/* The JSON formats' readers (speedscope.c, cpuprofile.c). */
-bool pv_speedscope_sniff(const unsigned char *buf, size_t len);
-int pv_speedscope_parse(const unsigned char *buf, size_t len, const pv_load_opts *opts,
-                        pv_arena *arena, pv_profile *out, pv_err *err);
-bool pv_cpuprofile_sniff(const unsigned char *buf, size_t len);
-int pv_cpuprofile_parse(const unsigned char *buf, size_t len, const pv_load_opts *opts,
-                        pv_arena *arena, pv_profile *out, pv_err *err);
-
 /* The readers in detection order (most specific first, folded last). */
 extern const pv_reader pv_readers[];
 extern const size_t pv_n_readers;

@@ -19,15 +19,16 @@
  * type (the others are left out with a warning); opts->profile picks one.
  * SPDX-License-Identifier: MIT
  */
+#include "speedscope.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_pull.h"
-#include "readers.h"
-#include "stacks.h"
 #include "read_util.h"
+#include "stacks.h"
 
 #define NO_FUNC UINT32_MAX
 #define ABSENT SIZE_MAX  /* a member the file does not have */
@@ -416,6 +417,8 @@ static int choose(reader *r, const pv_load_opts *opts, bool *chosen, bool *alone
         return pv_err_set(r->err, PV_E_FORMAT, "byte %zu: \"profiles\" is empty", r->profiles);
     const char *want = opts ? opts->profile : NULL;
     if (want) {
+        if (strncmp(want, "profile=", 8) == 0)  /* a variant as the API lists it */
+            want += 8;
         char *end;
         unsigned long long n = strtoull(want, &end, 10);
         size_t pick = SIZE_MAX;

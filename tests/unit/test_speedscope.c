@@ -131,6 +131,10 @@ START_TEST(a_profile_is_chosen_by_name_or_index)
     ck_assert_int_eq(parsed.profile.recorded->threads, 1);
     ck_assert_double_eq(parsed.profile.total_tt, 19);
     pv_parsed_release(&parsed);
+    pv_load_opts by_variant = {.profile = "profile=1"};  /* as `choices` lists it */
+    pv_formats_parse(path, &by_variant, PV_OK, &parsed, &err);
+    ck_assert_str_eq(parsed.profile.variant, "profile=1");
+    pv_parsed_release(&parsed);
     pv_load_opts missing = {.profile = "7"};
     pv_formats_parse(path, &missing, PV_E_USAGE, &parsed, &err);
     ck_assert_str_eq(err.msg, "no profile \"7\" in this file: its profiles are 0 \"MainThread\", "
