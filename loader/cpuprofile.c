@@ -102,6 +102,12 @@ static int read_top(reader *r)
         } else if (strcmp(j.str, "endTime") == 0) {
             r->has_end = true;
             rc = pv_pull_number(&j, "endTime", &r->end);
+        } else if (strcmp(j.str, "traceEvents") == 0 && r->nodes_at == ABSENT) {
+            /* DevTools' Performance panel saves traces, whose profile chunks
+             * hold nodes and call frames too: say what the file is. */
+            return pv_pull_fail(&j, j.at, "this is a Chrome trace (traceEvents), not a "
+                                ".cpuprofile: save one from node --cpu-prof or DevTools' "
+                                "JavaScript profiler");
         } else {
             rc = pv_pull_skip_value(&j);
         }

@@ -187,6 +187,10 @@ START_TEST(broken_files_get_clear_errors)
                "byte 9: two nodes have the id 1", &parsed);
     parse_text("{\"nodes\":[{\"callFrame\":{}}]}", PV_E_FORMAT, "byte 10: a node has no id",
                &parsed);
+    parse_text("{\"traceEvents\":[{\"name\":\"ProfileChunk\",\"args\":{\"data\":{\"cpuProfile\":"
+               "{\"nodes\":[{\"callFrame\":{}}]}}}}]}", PV_E_FORMAT, "byte 1: this is a Chrome "
+               "trace (traceEvents), not a .cpuprofile: save one from node --cpu-prof or DevTools' "
+               "JavaScript profiler", &parsed);
     pv_err err;
     pv_load_opts opts = {.profile = "1"};
     ck_assert_int_eq(pv_parse_bytes("t", "t", (const unsigned char *)NODES "\"samples\":[]}",
