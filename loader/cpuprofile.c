@@ -152,8 +152,8 @@ static int index_ids(reader *r, pv_pull *j)
         size_t i = id_hash(r->nodes[k].id) & r->mask;
         for (; r->slots[i]; i = (i + 1) & r->mask)
             if (r->nodes[r->slots[i] - 1].id == r->nodes[k].id)
-                return pv_pull_fail(j, r->nodes_at, "two nodes have the id %lld",
-                                    (long long)r->nodes[k].id);
+                return pv_pull_fail(j, r->legacy ? r->head_at : r->nodes_at, "two nodes have "
+                                    "the id %lld", (long long)r->nodes[k].id);
         r->slots[i] = (uint32_t)k + 1;
     }
     return PV_OK;

@@ -187,6 +187,8 @@ START_TEST(broken_files_get_clear_errors)
                "byte 9: two nodes have the id 1", &parsed);
     parse_text("{\"nodes\":[{\"callFrame\":{}}]}", PV_E_FORMAT, "byte 10: a node has no id",
                &parsed);
+    parse_text("{\"head\":{\"functionName\":\"(root)\",\"id\":1,\"children\":[{\"id\":1}]}}",
+               PV_E_FORMAT, "byte 8: two nodes have the id 1", &parsed);
     parse_text("{\"traceEvents\":[{\"name\":\"ProfileChunk\",\"args\":{\"data\":{\"cpuProfile\":"
                "{\"nodes\":[{\"callFrame\":{}}]}}}}]}", PV_E_FORMAT, "byte 1: this is a Chrome "
                "trace (traceEvents), not a .cpuprofile: save one from node --cpu-prof or DevTools' "
