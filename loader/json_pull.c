@@ -2,18 +2,16 @@
  *
  * The reader keeps no token queue: each call looks at the next byte and
  * consumes exactly what it returns.  The only state across calls is the
- * stack of open brackets (to refuse "[1}" and to let pv_pull_skip step
- * through objects and arrays alike) and `first`, which says whether a ','
- * must come before the next item.  Skipping scans strings for their end
- * without decoding them, so a reader can pass a large member it does not
- * need (a speedscope file's frames, seen before its profiles) at scanning
- * speed.
+ * stack of open brackets (so pv_pull_skip can step through objects and
+ * arrays alike) and `first`, which says whether a ',' must come before the
+ * next item.  Skipping checks the grammar but decodes no string and
+ * converts no number, so a reader can pass a large member it does not need
+ * (a speedscope file's samples, seen before its frames) at scanning speed.
  * SPDX-License-Identifier: MIT
  */
 #include "json_pull.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
