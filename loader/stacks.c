@@ -385,7 +385,8 @@ typedef struct frame {
 static int walk_tree(walk *w)
 {
     pv_stacks *b = w->b;
-    frame *stack = PV_ARENA_NEW(b->arena, frame, b->n_nodes ? b->n_nodes : 1);
+    size_t cap = b->n_nodes ? b->n_nodes : 1;  /* size_t: PV_ARENA_NEW's overflow test */
+    frame *stack = PV_ARENA_NEW(b->arena, frame, cap);
     if (!stack)
         return -1;
     size_t depth = 0;
@@ -455,23 +456,27 @@ int pv_stacks_finish(pv_stacks *b, pv_profile *out, pv_err *err)
 {
     pv_arena *a = b->arena;
     walk w = {.b = b, .pair_mask = 1023};
-    w.funcs = alloc16(a, (b->n_funcs ? b->n_funcs : 1) * sizeof *w.funcs);
-    w.func_active = PV_ARENA_NEW(a, uint32_t, b->n_funcs ? b->n_funcs : 1);
-    w.out = PV_ARENA_NEW(a, pv_node, b->n_nodes ? b->n_nodes : 1);
+    /* size_t counts: PV_ARENA_NEW's overflow test on a uint32_t is always
+     * false, which clang's -Werror refuses. */
+    size_t n_funcs = b->n_funcs ? b->n_funcs : 1, n_nodes = b->n_nodes ? b->n_nodes : 1;
+    w.funcs = alloc16(a, n_funcs * sizeof *w.funcs);
+    w.func_active = PV_ARENA_NEW(a, uint32_t, n_funcs);
+    w.out = PV_ARENA_NEW(a, pv_node, n_nodes);
     w.pair_slots = new_slots(a, 1024);
-    pv_func *funcs = PV_ARENA_NEW(a, pv_func, b->n_funcs ? b->n_funcs : 1);
-    pv_recorded *rec = PV_ARENA_NEW(a, pv_recorded, 1);
+    pv_func *funcs = PV_ARENA_NEW(a, pv_func, n_funcs);
+    pv_recorded *rec = PV_ARENA_NEW(a, pv_recorded, (size_t)1);
     if (!w.funcs || !w.func_active || !w.out || !w.pair_slots || !funcs || !rec)
         return too_big(err, "call paths");
-    memset(w.funcs, 0, (b->n_funcs ? b->n_funcs : 1) * sizeof *w.funcs);
-    memset(w.func_active, 0, (b->n_funcs ? b->n_funcs : 1) * sizeof *w.func_active);
+    memset(w.funcs, 0, n_funcs * sizeof *w.funcs);
+    memset(w.func_active, 0, n_funcs * sizeof *w.func_active);
     sum_subtrees(b);
     if (walk_tree(&w))
         return too_big(err, "call paths");
     fill_functions(&w, out, funcs);
     if (w.n_pairs)  /* no pairs: w.pairs is NULL, which qsort may not take */
         qsort(w.pairs, w.n_pairs, sizeof *w.pairs, by_callee_then_caller);
-    pv_edge *edges = PV_ARENA_NEW(a, pv_edge, w.n_pairs ? w.n_pairs : 1);
+    size_t n_edges = w.n_pairs ? w.n_pairs : 1;
+    pv_edge *edges = PV_ARENA_NEW(a, pv_edge, n_edges);
     if (!edges)
         return too_big(err, "call paths");
     for (uint32_t i = 0; i < w.n_pairs; i++) {
