@@ -87,7 +87,7 @@ test('per-call cells are blank for a function never called', () => {
   assert.equal(cells.cpercall, formatDuration(fib.ct / 11), 'cumtime per call: over primitive calls');
   assert.equal(cells.cpercall, '7.86 ms');
   // "nan" and "inf" times from damaged profiles.
-  const nan = fixtureJson('nan-functions.json').rows.map(tableRow);
+  const nan = fixtureJson('nan-functions.json').rows.map((r) => tableRow(r));
   assert.deepEqual(nan.map((c) => [c.tottime, c.cumtime, c.tpercall]), [['nan', 'inf', 'nan'], ['-2.50 s', '0 s', '-2.50 s']]);
 });
 

@@ -2,11 +2,13 @@
 // wires them together.  No logic of its own beyond that wiring: each view
 // reads the store and sets what its user changed (state/store.js).
 
-import { formatCount, formatDuration } from './layout/format.js';
 import { capNotice } from './layout/notes.js';
+import { summaryLine } from './layout/summary.js';
 import { visibleText } from './layout/text.js';
 import { createApi } from './model/api.js';
 import { readLabels } from './model/labels.js';
+import { readSummary } from './model/profiles.js';
+import { PSTATS_UNITS } from './model/units.js';
 import { searchTree } from './model/search.js';
 import { parseIndexQuery } from './state/index-query.js';
 import { createStore } from './state/store.js';
@@ -58,25 +60,24 @@ function startProfile(initial) {
     tree: null, treeState: 'loading', treeError: '', treeCapped: null, notice: '',
     hover: null, hoverBand: null, pointer: null, focus: null, drawn: null,
     matches: null, searchResult: null, searchShare: null,
-    filter: '', selected: null, recorded: false,
+    filter: '', selected: null, units: PSTATS_UNITS, paths: 'inferred',
   });
   dark.addEventListener('change', () => store.set({ theme: dark.matches ? 'dark' : 'light' }));
   const urls = syncUrl(store);
   const profile = initial.profile;
   let name = `profile ${profile}`;
 
-  api.profile(profile).then((p) => {
-    name = typeof p.name === 'string' ? p.name : name;
+  api.profile(profile).then((json) => {
+    const p = readSummary(json);
+    name = p.name || name;
     document.title = `${visibleText(name)} · profviz`;
     $('title').textContent = visibleText(name);
-    // formatCount, not toLocaleString: the first toLocaleString() loads
-    // the locale data, 60 ms before the chart could be drawn.
-    $('summary').textContent = `${formatCount(p.n_funcs)} functions · ${formatCount(p.total_calls)} calls · ${formatDuration(p.total_tt)}`;
+    $('summary').textContent = summaryLine(p);
     const raw = $('raw');
     raw.href = `/api/profiles/${profile}/raw`;
     raw.hidden = false;
-    store.set({ recorded: p.tree === 'recorded' });
-    showProfileLabels($('labels'), { api, id: profile, labels: readLabels(p.labels), open: (url) => window.location.assign(url) });
+    store.set({ units: p.units, paths: p.paths });
+    showProfileLabels($('labels'), { api, id: profile, labels: readLabels(json.labels), open: (url) => window.location.assign(url) });
   }, (e) => {
     if (e?.name !== 'AbortError') store.set({ treeState: 'error', treeError: e.message });
   });
@@ -106,7 +107,7 @@ function startProfile(initial) {
       const state = store.get();
       const stem = safeFileName(name, `-${state.view}`);
       if (kind === 'csv') {
-        downloadTableCsv(api, profile, { sort: state.sort, order: state.order, q: state.filter || undefined }, safeFileName(name, '.csv'))
+        downloadTableCsv(api, profile, { sort: state.sort, order: state.order, q: state.filter || undefined }, state.units, safeFileName(name, '.csv'))
           .catch((e) => store.set({ notice: `CSV download failed: ${e.message}` }));
       } else if (kind === 'png') {
         $('chart-canvas').toBlob((blob) => blob && download(blob, `${stem}.png`), 'image/png');

@@ -98,7 +98,7 @@ export function boxDrawer(scene, measure) {
   const box = (node, shape, slot) => {
     const style = boxStyle(tree, colors, node, theme);
     const mark = marks === null ? 0 : marks[node];
-    const lines = roomy(slot) ? labelLines(tree, node, slot.maxWidth, slot.lines, measure, scene.shared ?? null) : [];
+    const lines = roomy(slot) ? labelLines(tree, node, slot.maxWidth, slot.lines, measure, scene.shared ?? null, scene.units) : [];
     return {
       node,
       band: -1,

@@ -27,7 +27,8 @@ import { fontPx, linesThatFit } from './labels.js';
 // width, height (the canvas, CSS pixels), colors (colors.js's viewColors),
 // theme ('light' | 'dark'), marks (marks.js: Uint8Array of tree.size, or
 // null), searching (boolean), font (CSS, in px: '12px system-ui'), shared
-// (optional: labels.js's sharedStarts of the names on screen) }.  Returns
+// (optional: labels.js's sharedStarts of the names on screen), units
+// (optional: model/units.js, what the boxes' figures measure) }.  Returns
 // the number of boxes (and bands) drawn.
 export function paintIcicle(ctx, scene) {
   return paintBoxes(ctx, scene, icicleBoxes);

@@ -34,7 +34,7 @@ const IDENTITY = Object.freeze({ a0: 0, a1: TAU, ring0: 0 });
 // transform ({ a0, a1, ring0 }, optional), width, height (the canvas, CSS
 // pixels), colors (colors.js's viewColors), theme ('light' | 'dark'),
 // marks (marks.js: Uint8Array of tree.size, or null), searching (boolean),
-// font (CSS, in px), shared (optional, as for the icicle) }.  Returns the
+// font (CSS, in px), shared and units (optional, as for the icicle) }.  Returns the
 // number of arcs (and bands) drawn.
 export function paintSunburst(ctx, scene) {
   return paintBoxes(ctx, scene, sunburstBoxes);

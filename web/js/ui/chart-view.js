@@ -161,7 +161,7 @@ export function createChartView(canvas, { store, zoom }) {
   // window `win`.
   function sceneOf(state, pic, win) {
     const base = {
-      tree: pic.tree, width: pic.width, height: pic.height, colors: pic.colors, shared: pic.shared, theme: state.theme, font: FONT,
+      tree: pic.tree, width: pic.width, height: pic.height, colors: pic.colors, shared: pic.shared, theme: state.theme, font: FONT, units: state.units,
       marks: marksFor(state, pic.tree), searching: state.search !== '',
     };
     return pic.rects

@@ -1,7 +1,7 @@
 // The statistics table: a filter box, a "rows a–b of N" line and a virtual
 // table of every function, sorted and filtered by the server.
 //
-// Store keys: reads profile, sort, order, filter, selected; writes sort and
+// Store keys: reads profile, units, sort, order, filter, selected; writes sort and
 // order (header clicks) and filter (the filter box).  A row click calls
 // onRowClick(fid): selecting is the caller's decision.
 //
@@ -19,8 +19,9 @@
 // 'loading' in between, 'ready' when the new rows are in, 'error' when they
 // could not be had (the message is in #table-info).
 
-import { COLUMNS, tableRow, rowsToCsv } from '../layout/table.js';
+import { rowsToCsv, tableColumns, tableRow } from '../layout/table.js';
 import { allFunctionRows, readFunctionsPage } from '../model/functions.js';
+import { PSTATS_UNITS } from '../model/units.js';
 import {
   PAGE_SIZE, createLru, pageKey, pagesFor, rowWindow, rowsInfo, scrollToShow, spacerHeights,
 } from '../state/pager.js';
@@ -52,23 +53,12 @@ export function createTableView(container, { api, store, onRowClick }) {
   const info = element('span', { id: 'table-info' });
   const bar = element('div', { className: 'table-bar' }, [filterBox, info]);
 
-  const headers = COLUMNS.map((column) => {
-    const button = element('button', { textContent: column.label });
-    button.type = 'button';
-    const th = element('th', { className: isNumeric(column) ? 'num' : '', title: column.title }, [button]);
-    th.scope = 'col';
-    th.dataset.sort = column.sort;
-    return th;
-  });
-  const cols = COLUMNS.map((column) => element('col', { className: `col-${column.key}` }));
+  const colgroup = element('colgroup');
+  const headRow = element('tr');
   const spacerAbove = spacerRow();
   const spacerBelow = spacerRow();
   const body = element('tbody', {}, [spacerAbove, spacerBelow]);
-  const table = element('table', { id: 'stats' }, [
-    element('colgroup', {}, cols),
-    element('thead', {}, [element('tr', {}, headers)]),
-    body,
-  ]);
+  const table = element('table', { id: 'stats' }, [colgroup, element('thead', {}, [headRow]), body]);
   // A grid holds the keyboard focus itself and points at the current row
   // with aria-activedescendant: row elements are recycled while scrolling,
   // so focus on one of them would silently move to another function.
@@ -78,6 +68,9 @@ export function createTableView(container, { api, store, onRowClick }) {
   const scroller = element('div', { className: 'table-scroll' }, [table]);
   container.replaceChildren(bar, scroller);
 
+  let units = null;              // the profile's units (model/units.js), which the columns follow
+  let columns = [];             // layout/table.js's tableColumns(units)
+  let headers = [];             // their th elements
   const cache = createLru(CACHED_PAGES);
   const inflight = new Map();   // page key → AbortController
   let shown = null;             // the query whose rows are in the DOM: {profile, sort, order, q, key, total}
@@ -267,11 +260,11 @@ export function createTableView(container, { api, store, onRowClick }) {
     if (drawn.get(tr) === row) return;
     drawn.set(tr, row);
     tr.classList.toggle('pending', row === null);
-    const cells = row === null ? null : tableRow(row);
-    COLUMNS.forEach((column, k) => {
+    const cells = row === null ? null : tableRow(row, units);
+    columns.forEach((column, k) => {
       tr.cells[k].textContent = cells === null ? '' : cells[column.key];
     });
-    const where = tr.cells[COLUMNS.length - 1];
+    const where = tr.cells[columns.length - 1];
     if (row === null) {
       delete tr.dataset.fid;
       where.removeAttribute('title');
@@ -283,7 +276,7 @@ export function createTableView(container, { api, store, onRowClick }) {
   }
 
   function newRow() {
-    return element('tr', {}, COLUMNS.map((column) => element('td', { className: isNumeric(column) ? 'num' : 'location' })));
+    return element('tr', {}, columns.map((column) => element('td', { className: isNumeric(column) ? 'num' : 'location' })));
   }
 
   function markSelected(tr, selected) {
@@ -304,13 +297,34 @@ export function createTableView(container, { api, store, onRowClick }) {
     }
   }
 
-  for (const th of headers) {
-    th.firstChild.addEventListener('click', () => {
+  function header(column) {
+    const button = element('button', { textContent: column.label });
+    button.type = 'button';
+    const th = element('th', { className: isNumeric(column) ? 'num' : '', title: column.title }, [button]);
+    th.scope = 'col';
+    th.dataset.sort = column.sort;
+    button.addEventListener('click', () => {
       const { sort, order } = store.get();
-      const next = th.dataset.sort;
-      if (next === sort) store.set({ order: order === 'asc' ? 'desc' : 'asc' });
-      else store.set({ sort: next, order: defaultOrder(next) });
+      if (column.sort === sort) store.set({ order: order === 'asc' ? 'desc' : 'asc' });
+      else store.set({ sort: column.sort, order: defaultOrder(column.sort) });
     });
+    return th;
+  }
+
+  // The headers and cells say what the profile's figures measure (a sampled
+  // profile has no per-call columns): new units make new columns, and the
+  // rows, whose cells no longer match them, are made again.
+  function setUnits(next, state) {
+    units = next;
+    columns = tableColumns(units);
+    headers = columns.map(header);
+    headRow.replaceChildren(...headers);
+    colgroup.replaceChildren(...columns.map((column) => element('col', { className: `col-${column.key}` })));
+    for (const spacer of [spacerAbove, spacerBelow]) spacer.firstChild.colSpan = columns.length;
+    clearRows();
+    spare.length = 0;
+    showSort(state);
+    schedule();
   }
 
   filterBox.addEventListener('input', () => store.set({ filter: filterBox.value }));
@@ -387,6 +401,7 @@ export function createTableView(container, { api, store, onRowClick }) {
 
   function update(state, prev) {
     if (filterBox.value !== (state.filter ?? '')) filterBox.value = state.filter ?? '';
+    if (prev === null || state.units !== prev.units) setUnits(state.units ?? PSTATS_UNITS, state);
     if (prev === null || state.sort !== prev.sort || state.order !== prev.order) showSort(state);
     if (prev !== null && state.selected !== prev.selected) for (const tr of rows) markSelected(tr, state.selected);
 
@@ -408,15 +423,16 @@ export function createTableView(container, { api, store, onRowClick }) {
   update(store.get(), null);
 }
 
-// Every row of a query as a CSV file the browser downloads.  Rejects with the
+// Every row of a query as a CSV file the browser downloads, its figures in
+// `units` (the profile's).  Rejects with the
 // API's error (the caller says it).
-export async function downloadTableCsv(api, profileId, { sort, order, q }, fileName) {
+export async function downloadTableCsv(api, profileId, { sort, order, q }, units, fileName) {
   const rows = await allFunctionRows(api, profileId, { sort, order, q });
-  download(new Blob([rowsToCsv(rows)], { type: 'text/csv;charset=utf-8' }), fileName);
+  download(new Blob([rowsToCsv(rows, units)], { type: 'text/csv;charset=utf-8' }), fileName);
 }
 
 function spacerRow() {
-  const td = element('td', { colSpan: COLUMNS.length });
+  const td = element('td');
   const tr = element('tr', { className: 'spacer' }, [td]);
   tr.setAttribute('aria-hidden', 'true');
   return tr;

@@ -57,7 +57,7 @@ export function createToolbar(el, { store, onExport }) {
     depth.value = String(state.depth);
     cutoff.value = String(state.cutoff);
     if (document.activeElement !== search) search.value = state.search;
-    share.textContent = state.search === '' ? '' : searchNote(state.searchShare);
+    share.textContent = state.search === '' ? '' : searchNote(state.searchShare, state.units);
     share.title = state.search === '' ? '' : searchTitle(state.searchShare);
   }
   store.subscribe(render);
