@@ -6,13 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAmount, formatDuration, formatValue, formatWithUnit } from '../../web/js/layout/format.js';
-import { bandNote, pathsNote, searchNote, totalOf } from '../../web/js/layout/notes.js';
+import { bandNote, exactNote, pathsNote, searchNote, totalOf } from '../../web/js/layout/notes.js';
 import { summaryLine, variantNote } from '../../web/js/layout/summary.js';
-import { COLUMNS, rowsToCsv, tableColumns, tableRow } from '../../web/js/layout/table.js';
+import { COLUMNS, headerChars, rowsToCsv, tableColumns, tableRow } from '../../web/js/layout/table.js';
 import { RUN_THIN } from '../../web/js/layout/icicle.js';
 import { treeFromView } from '../../web/js/model/tree.js';
 import { PSTATS_UNITS, headerUnit, isPstatsUnits, readUnits, unitWord } from '../../web/js/model/units.js';
 import { boxTime } from '../../web/js/render/labels.js';
+import { edgeHeaders } from '../../web/js/ui/butterfly-view.js';
 import { box, wholeView } from './support.js';
 
 const units = (unit, callsUnit = 'calls', extra = {}) => readUnits({ unit, calls_unit: callsUnit, ...extra });
@@ -107,6 +108,11 @@ test('table headers: pstats\' own for seconds and calls, the unit named otherwis
     for (const c of tableColumns(u)) assert.equal(c.sort, COLUMNS.find((p) => p.key === c.key).sort, `${u.unit} ${c.key}`);
   }
   assert.match(tableColumns(IR)[1].title, /\(Ir\)$/);
+  // Headers wider than a figure widen their column; pstats' never do.
+  for (const c of COLUMNS.filter((k) => k.key !== 'location')) assert.equal(headerChars(c.label), null, c.label);
+  assert.equal(headerChars('self (samples)'), 16);
+  assert.equal(headerChars('total (Time_(10ns))'), 21);
+  assert.equal(headerChars('samples'), null);
   assert.match(tableColumns(SAMPLES)[0].title, /^Samples/);
 });
 
@@ -160,7 +166,19 @@ test('box labels and notes in the profile\'s units', () => {
   assert.equal(searchNote(exact, SAMPLES), "42.4% of total samples (f0's total)");
   assert.equal(searchNote(exact, IR), "42.4% of total Ir (f0's total)");
   assert.deepEqual([PSTATS_UNITS, MICRO, SAMPLES, NONE, BYTES, IR].map(totalOf), ['time', 'time', 'samples', 'weight', 'bytes', 'Ir']);
+  assert.equal(exactNote({ exact: 1, total: 1 }, SAMPLES), 'exact: 100% of the samples drawn');
+  assert.equal(exactNote({ exact: 1, total: 2 }, PSTATS_UNITS), 'exact: 50% of the time drawn');
+  assert.equal(exactNote({ exact: 1, total: 2 }, IR), 'exact: 50% of the Ir drawn');
   assert.match(pathsNote('stacks'), /Exact call paths.*stacks the file holds/);
   assert.match(pathsNote('recorded'), /^ Recorded call paths/);
   assert.match(pathsNote('inferred'), /estimates/);
+});
+
+test('the butterfly\'s edge headers: pstats\' for seconds, the unit in their titles otherwise', () => {
+  const labels = (u) => edgeHeaders(u).map((h) => h.label);
+  assert.deepEqual(labels(PSTATS_UNITS), ['function', 'ncalls', 'tottime', 'cumtime']);
+  assert.deepEqual(labels(SAMPLES), ['function', 'samples', 'self', 'total']);
+  assert.deepEqual(labels(IR), ['function', 'ncalls', 'self', 'total']);
+  assert.deepEqual(labels(MICRO), ['function', 'samples', 'tottime', 'cumtime']);
+  assert.match(edgeHeaders(IR)[2].title, /\(Ir\)/);
 });

@@ -48,12 +48,13 @@ export function searchTitle(share) {
 
 // "exact: 97% of the time drawn", from the time of the exact boxes drawn
 // and of all of them; '' when nothing with time is drawn.  Rounded down,
-// so that a chart with any estimate never says 100%.
-export function exactNote({ exact, total }) {
+// so that a chart with any estimate never says 100%.  units: the
+// profile's ("of the samples drawn").
+export function exactNote({ exact, total }, units = undefined) {
   if (!(total > 0 && total < Infinity)) return '';
   const share = Math.min(1, Math.max(0, exact / total));
   const whole = Math.floor(100 * share);
-  return `exact: ${share > 0 && whole === 0 ? '< 1' : whole}% of the time drawn`;
+  return `exact: ${share > 0 && whole === 0 ? '< 1' : whole}% of the ${totalOf(units)} drawn`;
 }
 
 // The notice for a view the server stopped expanding (the tree's `capped`,

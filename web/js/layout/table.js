@@ -76,6 +76,16 @@ export function functionLabel(file, line, name) {
   return visibleText(`${file}:${line}(${name})`);
 }
 
+// The width, in characters of the table's font, a numeric column needs for
+// its header when that is wider than the CSS gives figures (11 characters,
+// table.css): "self (samples)", "total (Time_(10ns))" and the sort arrow.
+// null when the CSS width does (every pstats header).
+export const FIGURE_CHARS = 11;
+export function headerChars(label) {
+  const chars = [...label].length + 2;
+  return chars > FIGURE_CHARS ? chars : null;
+}
+
 // A per-call figure: blank for no calls, as pstats prints it.
 function perCall(value, calls, units) {
   return calls === 0 ? '' : formatValue(apiNumber(value) / calls, units);

@@ -13,7 +13,7 @@
 
 import { formatCalls, functionLabel, tableColumns, tableRow } from '../layout/table.js';
 import { readFunction } from '../model/functions.js';
-import { PSTATS_UNITS } from '../model/units.js';
+import { PSTATS_UNITS, headerUnit } from '../model/units.js';
 import { element } from './dom.js';
 import { visibleText } from '../layout/text.js';
 
@@ -22,16 +22,24 @@ import { visibleText } from '../layout/text.js';
 const MAX_EDGES = 500;
 
 // The edge tables' headers, named as the statistics table names its columns
-// for the profile's units ("ncalls", "tottime"; "samples", "self (samples)").
+// for the profile's units ("ncalls", "tottime"; "samples", "self"), but
+// without the unit, for which the narrow panel has no room: the figures
+// above them name it ("self (samples)"), and so do the titles.
+// The statistics table's header of each column key, for `units`.
+const columnLabels = (units) => Object.fromEntries(tableColumns(units).map((c) => [c.key, c.label]));
+
 export function edgeHeaders(units) {
-  const label = (key) => tableColumns(units).find((c) => c.key === key).label;
+  const labels = columnLabels(units);
+  const label = (key) => labels[key];
   const calls = units.callsUnit === 'samples' ? 'Samples along the edge' : 'Calls along the edge: all / primitive (not recursive)';
-  const what = units.kind === 'time' ? 'time' : 'figure';
+  const time = units.kind === 'time';
+  const unit = headerUnit(units);
+  const what = time ? 'time' : `figure${unit === '' ? '' : ` (${unit})`}`;
   return [
     { label: 'function', title: 'The function at the other end of the edge' },
     { label: label('ncalls'), title: calls, num: true },
-    { label: label('tottime'), title: `The callee's own ${what} during these calls`, num: true },
-    { label: label('cumtime'), title: `The callee's ${what} including what it called, during these calls`, num: true },
+    { label: time ? label('tottime') : 'self', title: `The callee's own ${what} during these calls`, num: true },
+    { label: time ? label('cumtime') : 'total', title: `The callee's ${what} including what it called, during these calls`, num: true },
   ];
 }
 const EDGE_COLUMNS = 4;
@@ -104,12 +112,12 @@ export function createButterflyView(container, { api, store, onNavigate }) {
     location.textContent = fn.caller_only
       ? `${label}: named only as a caller in the profile, with no figures of its own`
       : label;
-    const [, calls, self, total] = edgeHeaders(units);
+    const headers = columnLabels(units);
     const cells = tableRow(fn, units);
     figures.replaceChildren(
-      ...figure(calls.label, formatCalls(fn.nc, fn.cc)),
-      ...figure(self.label, cells.tottime),
-      ...figure(total.label, cells.cumtime),
+      ...figure(headers.ncalls, formatCalls(fn.nc, fn.cc)),
+      ...figure(headers.tottime, cells.tottime),
+      ...figure(headers.cumtime, cells.cumtime),
     );
     callers.fill(fn.callers, 'no callers: called from the top level', units);
     callees.fill(fn.callees, 'no callees', units);

@@ -29,7 +29,7 @@ export function createLegendView(el, { store }) {
       return element('li', {}, [swatch, element('span', { textContent: text, title })]);
     });
     list.replaceChildren(...items);
-    const note = exactNote(drawn.time);
+    const note = exactNote(drawn.time, state.units);
     exact.textContent = note === '' ? '' : `${note[0].toUpperCase()}${note.slice(1)}.`;
     // A recorded profile (profviz record) and one read from stacks have
     // every call path's own figures: nothing is estimated, so there is no
@@ -38,6 +38,7 @@ export function createLegendView(el, { store }) {
     why.textContent = pathsNote(state.paths);
   }
   store.subscribe((state, prev) => {
-    if (state.drawn !== prev.drawn || state.theme !== prev.theme || state.paths !== prev.paths) render(state);
+    if (state.drawn !== prev.drawn || state.theme !== prev.theme || state.paths !== prev.paths
+      || state.units !== prev.units) render(state);
   });
 }

@@ -19,7 +19,7 @@
 // 'loading' in between, 'ready' when the new rows are in, 'error' when they
 // could not be had (the message is in #table-info).
 
-import { rowsToCsv, tableColumns, tableRow } from '../layout/table.js';
+import { headerChars, rowsToCsv, tableColumns, tableRow } from '../layout/table.js';
 import { allFunctionRows, readFunctionsPage } from '../model/functions.js';
 import { PSTATS_UNITS } from '../model/units.js';
 import {
@@ -319,7 +319,12 @@ export function createTableView(container, { api, store, onRowClick }) {
     columns = tableColumns(units);
     headers = columns.map(header);
     headRow.replaceChildren(...headers);
-    colgroup.replaceChildren(...columns.map((column) => element('col', { className: `col-${column.key}` })));
+    colgroup.replaceChildren(...columns.map((column) => {
+      const col = element('col', { className: `col-${column.key}` });
+      const chars = isNumeric(column) ? headerChars(column.label) : null;
+      if (chars !== null) col.style.width = `calc(${chars}ch + 1em)`;
+      return col;
+    }));
     for (const spacer of [spacerAbove, spacerBelow]) spacer.firstChild.colSpan = columns.length;
     clearRows();
     spare.length = 0;

@@ -1,0 +1,98 @@
+// A profile that is not in seconds: the page says what its figures measure
+// (model/units.js) in the summary, the table's headers, the boxes and the
+// legend.
+//
+// The server's answers for recursion.prof are rewritten on their way to the
+// page as a sampled stack format's would read (docs/api.md: `format`,
+// `tree`, `unit`, `calls_unit`; figures in the file's own unit), so the test
+// needs no reader of another format: every figure times 10,000, rounded, as
+// samples.  What it checks is the page, which sees only the API.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatValue, formatWithUnit } from '../../web/js/layout/format.js';
+import { readUnits } from '../../web/js/model/units.js';
+import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
+import { api, openProfile, recordChartText, text, until } from './pages.mjs';
+
+const h = setupBrowserTests(import.meta.url, { files: [fixture('recursion.prof')] });
+const T = { timeout: TEST_TIMEOUT };
+
+const SAMPLES = readUnits({ unit: 'samples', calls_unit: 'samples' });
+const SCALE = 10000;
+const asSamples = (v) => (typeof v === 'number' ? Math.round(v * SCALE) : v);
+const FIGURES = new Set(['tt', 'ct', 'time', 'self', 'lo', 'hi', 'total_tt']);
+
+// A copy of an API answer with every figure in samples.
+function resampled(json) {
+  if (Array.isArray(json)) return json.map(resampled);
+  if (json === null || typeof json !== 'object') return json;
+  return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, FIGURES.has(k) ? asSamples(v) : resampled(v)]));
+}
+
+const SUMMARY = { format: 'folded', writer: 'py-spy', tree: 'recorded', unit: 'samples', calls_unit: 'samples', variant: '', choices: [] };
+
+// Answers GET /api/profiles/{id}[/tree|/functions|/functions/{fid}] with the
+// server's own answer, resampled (and the summary marked as folded stacks).
+async function serveAsSamples(page, origin) {
+  await page.setRequestInterception(true);
+  page.on('request', async (request) => {
+    const url = new URL(request.url());
+    const m = /^\/api\/profiles\/[0-9]+(\/tree|\/functions(\/[0-9]+)?)?$/.exec(url.pathname);
+    if (request.method() !== 'GET' || url.origin !== origin || m === null) {
+      request.continue();
+      return;
+    }
+    const real = await fetch(url);
+    let json = resampled(await real.json());
+    if (m[1] === undefined) json = { ...json, ...SUMMARY };
+    request.respond({ status: real.status, contentType: 'application/json', body: JSON.stringify(json) });
+  });
+}
+
+test('a sampled profile: summary, headers, box labels and legend say samples', T, (t) => h.withPage(t, async (page, { shot }) => {
+  await serveAsSamples(page, h.origin);
+  await recordChartText(page);
+  const id = h.id('recursion.prof');
+  await openProfile(page, h.url('recursion.prof'));
+  const summary = await api(page, `/api/profiles/${id}`);
+  assert.equal(summary.unit, 'samples', 'the page is served the rewritten answers');
+
+  const line = await until(page, 'the summary', () => document.getElementById('summary').textContent, (v) => v !== '');
+  assert.equal(line, `folded · py-spy · ${summary.n_funcs} functions · ${formatWithUnit(summary.total_tt, SAMPLES)}`);
+  assert.doesNotMatch(line, /calls/, 'a sampled profile\'s "calls" are its samples again: not said');
+
+  const headers = await page.$$eval('#stats thead th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(headers, ['samples', 'self (samples)', 'total (samples)', 'filename:lineno(function)']);
+  const cut = await page.$$eval('#stats thead th button', (bs) => bs.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent));
+  assert.deepEqual(cut, [], 'every header fits its column');
+  const cells = await page.$$eval('#stats tbody tr[data-fid]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.ok(cells.length > 0);
+  for (const row of cells) {
+    assert.equal(row.length, 4, 'no per-call columns');
+    for (const figure of row.slice(1, 3)) assert.match(figure, /^[0-9]{1,3}(,[0-9]{3})*$/, 'a count, not a time');
+  }
+
+  const top = await api(page, `/api/profiles/${id}/tree?depth=2`);
+  const main = top.root.children[0];
+  const texts = await until(page, 'main\'s label in the chart', () => [...window.__chartText], (v) => v.includes(main.name));
+  const k = texts.indexOf(main.name);
+  assert.equal(texts[k + 1], `${main.exact ? '' : '≈ '}${formatValue(main.time, SAMPLES)}`, 'main\'s box says its samples');
+  assert.ok(!texts.some((s) => / (s|ms|µs)$/.test(s)), `no time in any label: ${JSON.stringify(texts.slice(0, 12))}`);
+
+  const legend = await text(page, '#legend');
+  assert.match(legend, /Exact: [0-9]+% of the samples drawn\. Exact call paths: every box sums the stacks the file holds/);
+  assert.doesNotMatch(legend, /Recorded call paths|Hatched boxes/);
+  await shot('sampled profile');
+
+  // The butterfly names the same units.
+  await page.click('#stats tbody tr[data-fid]');
+  await until(page, 'the butterfly', () => document.getElementById('butterfly')?.dataset.state, (s) => s === 'ready');
+  const edgeHeads = await page.$$eval('#butterfly table.callees thead th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(edgeHeads, ['function', 'samples', 'self', 'total'], 'the unit is in the figures above them');
+  const edgeCut = await page.$$eval('#butterfly table.callees thead th', (ths) => ths.filter((th) => th.scrollWidth > th.clientWidth).map((th) => th.textContent));
+  assert.deepEqual(edgeCut, [], 'every edge header fits its column');
+  const terms = await page.$$eval('#butterfly dt', (dts) => dts.map((d) => d.textContent));
+  assert.deepEqual(terms, ['samples', 'self (samples)', 'total (samples)']);
+  await shot('sampled profile, butterfly');
+}));
