@@ -1,11 +1,13 @@
-// colors.js: a hue per package in view, a shade per function, readable in both themes.
+// layout/packages.js (a hue per package in view, a shade per function) and
+// render/palette.js (their colours, readable in both themes).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXACT, graftView, treeFromView } from '../../web/js/model/tree.js';
 import {
-  PALETTE_SIZE, THEMES, assignHues, boxStyle, colorIndex, oklchHex, packageOf, shadeIndex, viewColors,
-} from '../../web/js/colors.js';
+  PALETTE_SIZE, SHADE_COUNT, assignHues, colorIndex, packageOf, shadeIndex, viewColors,
+} from '../../web/js/layout/packages.js';
+import { THEMES, boxStyle, oklchHex } from '../../web/js/render/palette.js';
 import { box, fixtureJson, rng, wholeView } from './support.js';
 
 test('the package of a file is its directory', () => {
@@ -242,5 +244,14 @@ test('OKLCH colours come out in sRGB, out-of-gamut ones with less chroma, not an
     assert.match(vivid, /^#[0-9a-f]{6}$/);
     const d = Math.abs(hue(vivid) - hue(oklchHex(0.7, 0.05, h)));
     assert.ok(Math.min(d, 360 - d) < 15, `hue ${h}: ${vivid}`);
+  }
+});
+
+test('the palette has a colour for every hue and shade the layout hands out', () => {
+  for (const theme of ['light', 'dark']) {
+    assert.equal(THEMES[theme].palette.length, PALETTE_SIZE, theme);
+    assert.equal(THEMES[theme].shades.length, PALETTE_SIZE, theme);
+    for (const shades of THEMES[theme].shades) assert.equal(shades.length, SHADE_COUNT, theme);
+    assert.equal(THEMES[theme].neutralShades.length, SHADE_COUNT, theme);
   }
 });

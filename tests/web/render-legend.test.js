@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXACT, treeFromView } from '../../web/js/model/tree.js';
-import { PALETTE_SIZE, viewColors } from '../../web/js/colors.js';
+import { PALETTE_SIZE, viewColors } from '../../web/js/layout/packages.js';
 import { layoutIcicle } from '../../web/js/layout/icicle.js';
 import { exactNote } from '../../web/js/layout/notes.js';
 import { exactTime, legendEntries } from '../../web/js/render/legend.js';

@@ -1,5 +1,5 @@
 // What cProfile's names of built-in functions say: the module a built-in
-// belongs to (its package, for colours.js) and the short name the chart
+// belongs to (its package, for layout/packages.js) and the short name the chart
 // writes in its box.
 //
 // cProfile names a C function the way Python prints it, with file "~":

@@ -26,7 +26,7 @@
 //            each line starting at x or centred on it (align 'left' or
 //            'center')
 
-import { THEMES, boxStyle } from '../colors.js';
+import { THEMES, boxStyle } from './palette.js';
 import { RUN_UNLOADED } from '../layout/icicle.js';
 import { TAU } from '../layout/sunburst.js';
 import { LINE_SPACING, boxText, fontPx, labelLines } from './labels.js';

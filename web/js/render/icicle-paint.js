@@ -24,7 +24,7 @@ import { paintBoxes } from './canvas.js';
 import { fontPx, linesThatFit } from './labels.js';
 
 // scene: { tree, rects (layoutIcicle), viewport { x, y, width, rowHeight },
-// width, height (the canvas, CSS pixels), colors (colors.js's viewColors),
+// width, height (the canvas, CSS pixels), colors (layout/packages.js's viewColors),
 // theme ('light' | 'dark'), marks (marks.js: Uint8Array of tree.size, or
 // null), searching (boolean), font (CSS, in px: '12px system-ui'), shared
 // (optional: labels.js's sharedStarts of the names on screen), units

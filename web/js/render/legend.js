@@ -1,7 +1,7 @@
 // The colour legend: which package each hue of the chart stands for, and
 // how much of the time drawn is exact rather than estimated.
 //
-// The packages are the view's (colors.js's viewColors), in the order of the
+// The packages are the view's (layout/packages.js's viewColors), in the order of the
 // area their boxes take on screen, which is also the order in which they
 // chose their hues: the legend lists what the eye sees most first.
 

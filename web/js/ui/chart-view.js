@@ -24,7 +24,7 @@ import { nextBox } from '../layout/navigate.js';
 import {
   IDENTITY, ZOOM_MS, commonAncestor, ease, icicleViewport, lerpWindow, sunburstTransform, windowOf,
 } from '../layout/zoom.js';
-import { viewColors } from '../colors.js';
+import { viewColors } from '../layout/packages.js';
 import { SMALLER } from '../model/tree.js';
 import { paintIcicle } from '../render/icicle-paint.js';
 import { paintSunburst } from '../render/sunburst-paint.js';

@@ -3,7 +3,7 @@
 // of the time drawn is exact (the chart view's `drawn` in the store), or
 // that a recorded profile, or one read from stacks, has nothing estimated.
 
-import { THEMES } from '../colors.js';
+import { THEMES } from '../render/palette.js';
 import { legendEntries } from '../render/legend.js';
 import { exactNote, pathsNote } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
