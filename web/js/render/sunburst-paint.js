@@ -25,7 +25,7 @@
 import { TAU, canvasAngle, polarToPixel } from '../layout/sunburst.js';
 import { GAP, LABEL_PAD, MIN_PX, boxDrawer, isFullCircle } from './boxes.js';
 import { paintBoxes } from './canvas.js';
-import { visibleSpans } from './icicle-paint.js';
+import { visibleSpans } from '../layout/spans.js';
 import { LINE_SPACING, fontPx, linesThatFit } from './labels.js';
 
 const IDENTITY = Object.freeze({ a0: 0, a1: TAU, ring0: 0 });
