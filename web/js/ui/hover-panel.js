@@ -7,6 +7,7 @@
 
 import { EXACT, CALLS_EXACT, MORE, SMALLER } from '../model/tree.js';
 import { PSTATS_UNITS } from '../model/units.js';
+import { finerCutoff } from '../state/url-state.js';
 import { formatWithUnit } from '../layout/format.js';
 import { bandNote, percent } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
@@ -25,7 +26,7 @@ export function createHoverPanel(panel, { store, canvas }) {
     const total = tree.time[0];
     const parent = tree.parent[n];
     if (tree.has(n, SMALLER)) {
-      rows.push(line('', `${tree.nMerged[n]} boxes, each under the cutoff` + (store.get().cutoff > 0 ? ': click to lower the cutoff and see them.' : '.')));
+      rows.push(line('', `${tree.nMerged[n]} boxes, each under the cutoff` + (finerCutoff(store.get().cutoff) !== null ? ': click to lower the cutoff and see them.' : '.')));
     } else if (n > 0) {
       const file = visibleText(tree.file(n));
       const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));

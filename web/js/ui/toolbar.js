@@ -3,10 +3,9 @@
 // store holds, so a URL, Back/Forward or a key press moves them too.
 
 import { searchNote, searchTitle } from '../layout/notes.js';
-import { CUTOFFS, DEPTHS } from '../state/url-state.js';
+import { CUTOFFS, CUTOFF_LABELS, DEPTHS } from '../state/url-state.js';
 import { shortcutScope } from './keys.js';
 
-const CUTOFF_LABELS = new Map([[0.001, '1/1000'], [0.01, '1/100'], [0, 'none']]);
 // Typing in the search box redraws the chart: wait for a pause first.
 const SEARCH_DELAY_MS = 120;
 
