@@ -4,7 +4,7 @@
 
 import { summaryLine } from './layout/summary.js';
 import { visibleText } from './layout/text.js';
-import { createApi } from './model/api.js';
+import { createApi, isAbort } from './model/api.js';
 import { readLabels } from './model/labels.js';
 import { readSummary } from './model/profiles.js';
 import { PSTATS_UNITS } from './model/units.js';
@@ -78,7 +78,7 @@ function startProfile(initial) {
     store.set({ units: p.units, paths: p.paths });
     showProfileLabels($('labels'), { api, id: profile, labels: readLabels(json.labels), open: (url) => window.location.assign(url) });
   }, (e) => {
-    if (e?.name !== 'AbortError') store.set({ treeState: 'error', treeError: e.message });
+    if (!isAbort(e)) store.set({ treeState: 'error', treeError: e.message });
   });
 
   const openFunction = createOpenFunction({ api, store, profile, zoom: urls.zoom });

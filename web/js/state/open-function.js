@@ -6,6 +6,8 @@
 // Store keys: writes selected, and notice when there is nothing to zoom to
 // or the API failed.
 
+import { isAbort } from '../model/api.js';
+
 // Returns open(fid).  zoom(path): url-sync's, so that Back un-zooms.
 export function createOpenFunction({ api, store, profile, zoom }) {
   return async function open(fid) {
@@ -15,7 +17,7 @@ export function createOpenFunction({ api, store, profile, zoom }) {
       if (Array.isArray(f.path) && f.path.every(Number.isInteger)) zoom(f.path);
       else store.set({ notice: 'This function is not in the call tree (it appears only as a caller).' });
     } catch (e) {
-      if (e?.name !== 'AbortError') store.set({ notice: e.message });
+      if (!isAbort(e)) store.set({ notice: e.message });
     }
   };
 }

@@ -12,6 +12,7 @@
 // as the caller's time otherwise.
 
 import { formatCalls, functionLabel, tableColumns, tableRow } from '../layout/table.js';
+import { isAbort } from '../model/api.js';
 import { readFunction } from '../model/functions.js';
 import { PSTATS_UNITS, headerUnit } from '../model/units.js';
 import { element } from './dom.js';
@@ -94,7 +95,7 @@ export function createButterflyView(container, { api, store, onNavigate }) {
         container.dataset.state = 'ready';
       })
       .catch((error) => {
-        if (error?.name === 'AbortError' || controller !== mine) return;
+        if (isAbort(error) || controller !== mine) return;
         clear();
         status.textContent = error instanceof Error ? error.message : String(error);
         container.dataset.state = 'error';

@@ -23,6 +23,7 @@
 // allowed.
 
 import { dateFromUnix, formatBytes, formatCount, formatWithUnit } from '../layout/format.js';
+import { isAbort } from '../model/api.js';
 import { readLabels } from '../model/labels.js';
 import { readProfilePage, readServer, uploadName } from '../model/profiles.js';
 import { listParams, pageCount, pageSpan, withLabel, withoutLabel, withSearch } from '../state/index-query.js';
@@ -151,7 +152,7 @@ export function createIndexView(container, { api, onOpen, initialQuery, win = gl
       }
       container.dataset.state = 'ready';
     } catch (error) {
-      if (error?.name === 'AbortError') return;
+      if (isAbort(error)) return;
       showList([]);
       if (error?.status === 401) {
         // The token we sent, if any, is wrong: forget it.

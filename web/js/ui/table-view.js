@@ -20,6 +20,7 @@
 // could not be had (the message is in #table-info).
 
 import { headerChars, rowsToCsv, tableColumns, tableRow } from '../layout/table.js';
+import { isAbort } from '../model/api.js';
 import { allFunctionRows, readFunctionsPage } from '../model/functions.js';
 import { PSTATS_UNITS } from '../model/units.js';
 import {
@@ -136,7 +137,7 @@ export function createTableView(container, { api, store, onRowClick }) {
       })
       .catch((error) => {
         if (inflight.get(key) === controller) inflight.delete(key);
-        if (error?.name === 'AbortError' || (query !== wanted && query !== shown)) return;
+        if (isAbort(error) || (query !== wanted && query !== shown)) return;
         // The new query's first page failing leaves nothing true to show.
         if (query === shown) {
           failed = true;
