@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { formatValue, formatWithUnit } from '../../web/js/layout/format.js';
 import { readUnits } from '../../web/js/model/units.js';
 import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
-import { api, openProfile, recordChartText, text, until } from './pages.mjs';
+import { api, expectPage, goto, openProfile, recordChartText, text, until } from './pages.mjs';
 
 const h = setupBrowserTests(import.meta.url, { files: [fixture('recursion.prof')] });
 const T = { timeout: TEST_TIMEOUT };
@@ -32,26 +32,28 @@ function resampled(json) {
 
 const SUMMARY = { format: 'folded', writer: 'py-spy', tree: 'recorded', unit: 'samples', calls_unit: 'samples', variant: '', choices: [] };
 
-// Answers GET /api/profiles/{id}[/tree|/functions|/functions/{fid}] with the
-// server's own answer, resampled (and the summary marked as folded stacks).
-async function serveAsSamples(page, origin) {
+// Answers GET /api/profiles[/{id}[/tree|/functions|/functions/{fid}]] with
+// the server's own answer, resampled (and the summary and the list's entries
+// marked as folded stacks).
+async function serveAs(page, origin, summary = SUMMARY) {
   await page.setRequestInterception(true);
   page.on('request', async (request) => {
     const url = new URL(request.url());
-    const m = /^\/api\/profiles\/[0-9]+(\/tree|\/functions(\/[0-9]+)?)?$/.exec(url.pathname);
+    const m = /^\/api\/profiles(\/[0-9]+(\/tree|\/functions(\/[0-9]+)?)?)?$/.exec(url.pathname);
     if (request.method() !== 'GET' || url.origin !== origin || m === null) {
       request.continue();
       return;
     }
     const real = await fetch(url);
     let json = resampled(await real.json());
-    if (m[1] === undefined) json = { ...json, ...SUMMARY };
+    if (m[1] === undefined) json = { ...json, profiles: json.profiles.map((p) => ({ ...p, ...summary })) };
+    else if (m[2] === undefined) json = { ...json, ...summary };
     request.respond({ status: real.status, contentType: 'application/json', body: JSON.stringify(json) });
   });
 }
 
 test('a sampled profile: summary, headers, box labels and legend say samples', T, (t) => h.withPage(t, async (page, { shot }) => {
-  await serveAsSamples(page, h.origin);
+  await serveAs(page, h.origin);
   await recordChartText(page);
   const id = h.id('recursion.prof');
   await openProfile(page, h.url('recursion.prof'));
@@ -96,3 +98,56 @@ test('a sampled profile: summary, headers, box labels and legend say samples', T
   assert.deepEqual(terms, ['samples', 'self (samples)', 'total (samples)']);
   await shot('sampled profile, butterfly');
 }));
+
+test('the index lists each profile\'s format and its total in its unit; the upload takes every format', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    await serveAs(page, h.origin);
+    await goto(page, `${h.origin}/`);
+    await expectPage(page, 'index');
+    const row = await until(page, 'a listed profile', () => {
+      const tr = document.querySelector('#profiles tr[data-id]');
+      return tr ? [...tr.cells].map((c) => c.textContent) : null;
+    }, (v) => v !== null);
+    const heads = await page.$$eval('#profiles thead th', (ths) => ths.map((th) => th.textContent));
+    const cell = (label) => row[heads.indexOf(label)];
+    assert.equal(cell('format'), 'folded');
+    assert.equal(cell('writer'), 'py-spy');
+    const summary = await api(page, `/api/profiles/${h.id('recursion.prof')}`);
+    assert.equal(cell('total time'), formatWithUnit(summary.total_tt, SAMPLES));
+    assert.match(cell('total time'), / samples$/);
+    const input = await page.$eval('#upload-file', (i) => ({ accept: i.getAttribute('accept'), type: i.type }));
+    assert.deepEqual(input, { accept: null, type: 'file' }, 'no accept filter hides .json, .txt, .cpuprofile or callgrind.out.*');
+    if (await page.$eval('#drop', (d) => !d.hidden)) {
+      assert.match(await text(page, '#drop'), /folded stacks, speedscope JSON, Chrome\/V8 \.cpuprofile, callgrind/);
+    }
+    await shot('index with formats');
+  }));
+
+// A callgrind profile: a call graph (inferred paths, as pstats), calls that
+// are calls, figures in the event shown, of several.
+const CALLGRIND = {
+  format: 'callgrind', writer: 'valgrind', tree: 'inferred', unit: 'Ir', calls_unit: 'calls',
+  variant: 'event=Ir', choices: ['event=Ir', 'event=Dr', 'event=Dw'],
+};
+const IR = readUnits(CALLGRIND);
+
+test('a callgrind profile: the event shown of several, per-call columns, estimates hatched', T, (t) =>
+  h.withPage(t, async (page, { shot }) => {
+    await serveAs(page, h.origin, CALLGRIND);
+    await recordChartText(page);
+    const id = h.id('recursion.prof');
+    await openProfile(page, h.url('recursion.prof'));
+    const summary = await api(page, `/api/profiles/${id}`);
+    const line = await until(page, 'the summary', () => document.getElementById('summary').textContent, (v) => v !== '');
+    assert.equal(line, `callgrind · valgrind · event Ir (of Ir, Dr, Dw) · ${summary.n_funcs} functions · `
+      + `${summary.total_calls.toLocaleString('en-US')} calls · ${formatWithUnit(summary.total_tt, IR)}`);
+    const headers = await page.$$eval('#stats thead th', (ths) => ths.map((th) => th.textContent));
+    assert.deepEqual(headers, ['ncalls', 'self (Ir)', 'percall', 'total (Ir)', 'percall', 'filename:lineno(function)']);
+    const top = await api(page, `/api/profiles/${id}/tree?depth=2`);
+    const main = top.root.children[0];
+    const texts = await until(page, 'main\'s label in the chart', () => [...window.__chartText], (v) => v.includes(main.name));
+    assert.equal(texts[texts.indexOf(main.name) + 1], `${main.exact ? '' : '≈ '}${formatValue(main.time, IR)}`);
+    const legend = await text(page, '#legend');
+    assert.match(legend, /of the Ir drawn\. Hatched boxes and “≈” times are estimates/);
+    await shot('callgrind profile');
+  }));
