@@ -13,7 +13,9 @@ import { test } from 'node:test';
 import { formatValue, formatWithUnit } from '../../web/js/layout/format.js';
 import { readUnits } from '../../web/js/model/units.js';
 import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
-import { api, expectPage, goto, openProfile, recordChartText, text, until } from './pages.mjs';
+import {
+  api, expectPage, firstChildPoint, goto, hoverAt, openProfile, recordChartText, text, until,
+} from './pages.mjs';
 
 const h = setupBrowserTests(import.meta.url, { files: [fixture('recursion.prof')] });
 const T = { timeout: TEST_TIMEOUT };
@@ -86,6 +88,18 @@ test('a sampled profile: summary, headers, box labels and legend say samples', T
   assert.match(legend, /Exact: [0-9]+% of the samples drawn\. Exact call paths: every box sums the stacks the file holds/);
   assert.doesNotMatch(legend, /Recorded call paths|Hatched boxes/);
   await shot('sampled profile');
+
+  // The hover panel: main's samples, its own, and samples for calls.
+  await hoverAt(page, await firstChildPoint(page));
+  const panel = await until(page, 'the hover panel', () => {
+    const p = document.getElementById('hover');
+    return p && !p.hidden ? [...p.children].map((d) => d.textContent) : null;
+  }, (v) => v !== null && v[0] === 'main');
+  assert.ok(panel.includes(`total ${formatWithUnit(main.time, SAMPLES)} · 100.0% of total · 100.0% of parent`), JSON.stringify(panel));
+  assert.ok(panel.includes(`self ${formatWithUnit(main.self, SAMPLES)}`), JSON.stringify(panel));
+  assert.ok(panel.some((l) => /^samples /.test(l)), JSON.stringify(panel));
+  await shot('sampled profile, hover');
+  await page.mouse.move(2, 2);
 
   // The butterfly names the same units.
   await page.click('#stats tbody tr[data-fid]');
