@@ -67,9 +67,12 @@ export function formatCalls(nc, cc) {
 }
 
 // pstats' func_std_string: "file:line(name)", and for built-ins (file "~",
-// line 0) the bare name, written {name} instead of <name>.
+// line 0) the bare name, written {name} instead of <name>.  A frame with no
+// file and no line (folded stacks name frames only) is its name: ":0(main)"
+// would say a place the file never gave.
 // Bidi controls are made visible (layout/text.js).
 export function functionLabel(file, line, name) {
+  if (file === '' && line === 0) return visibleText(name);
   if (file === '~' && line === 0) {
     return visibleText(name.startsWith('<') && name.endsWith('>') ? `{${name.slice(1, -1)}}` : name);
   }

@@ -10,8 +10,10 @@ import { EXACT } from '../model/tree.js';
 // The legend of a view's colours (viewColors(...).packages): each package
 // with a hue, { label, index }, then, when some packages were past the
 // palette and drawn grey, { label: 'other', index: -1, packages } for them.
+// A package with no name is that of frames with no file (folded stacks
+// name frames only): "(no file)".
 export function legendEntries(packages) {
-  const entries = packages.filter((p) => p.index >= 0).map(({ label, index }) => ({ label, index }));
+  const entries = packages.filter((p) => p.index >= 0).map(({ label, index }) => ({ label: label === '' ? '(no file)' : label, index }));
   const rest = packages.length - entries.length;
   if (rest > 0) entries.push({ label: 'other', index: -1, packages: rest });
   return entries;

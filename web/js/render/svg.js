@@ -99,7 +99,7 @@ function titleOf({ tree, units }, b) {
   if (b.band === RUN_THIN) return 'boxes each too thin to draw: zoom in to see them';
   if (b.band === RUN_UNLOADED) return 'not loaded: what this view did not fetch below the box above';
   const lines = [visibleText(tree.name(i))];
-  if (tree.fid[i] >= 0 && tree.file(i) !== '~') lines.push(visibleText(`${tree.file(i)}:${tree.line[i]}`));
+  if (tree.fid[i] >= 0 && tree.file(i) !== '~' && (tree.file(i) !== '' || tree.line[i] !== 0)) lines.push(visibleText(`${tree.file(i)}:${tree.line[i]}`));
   lines.push(`${formatWithUnit(tree.time[i], units)}${tree.has(i, EXACT) ? '' : ' (estimated)'}`);
   return lines.join('\n');
 }

@@ -30,7 +30,8 @@ export function createHoverPanel(panel, { store, canvas }) {
     } else if (n > 0) {
       const file = visibleText(tree.file(n));
       const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-      rows.push(line('', `${file}:${tree.line[n]}`, 'where'));
+      // A frame of a stack format may have no place at all.
+      if (file !== '' || tree.line[n] !== 0) rows.push(line('', `${file}:${tree.line[n]}`, 'where'));
       if (cut > 0) rows.push(line('directory', file.slice(0, cut)));
     }
     rows.push(line(units.kind === 'time' ? 'time' : 'total', `${value(tree.time[n])} · ${percent(tree.time[n] / total)} of total`
