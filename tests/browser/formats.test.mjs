@@ -1,6 +1,7 @@
 // Real files of other formats, read by profviz's own readers and drawn: the
-// page says their unit and writer, the call paths are exact from the file's
-// stacks, and nothing reads as a time.  Screenshots of each.
+// page says their format, writer and unit, in the summary, the headers and
+// the boxes; a stack format's call paths are exact from the file's stacks,
+// a callgrind file's are inferred as pstats' are.  Screenshots of each.
 //
 // The fixtures come with the readers (tests/data/formats/, committed with
 // each reader's tests); a checkout without one skips its test.
@@ -9,6 +10,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 import { formatValue, formatWithUnit } from '../../web/js/layout/format.js';
+import { variantNote } from '../../web/js/layout/summary.js';
+import { tableColumns } from '../../web/js/layout/table.js';
 import { readUnits } from '../../web/js/model/units.js';
 import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
 import { api, openProfile, recordChartText, text, until } from './pages.mjs';
@@ -16,6 +19,10 @@ import { api, openProfile, recordChartText, text, until } from './pages.mjs';
 const FILES = [
   { path: 'tests/data/formats/folded/inferno__austin-flames.txt', format: 'folded', writer: 'austin' },
   { path: 'tests/data/formats/folded/flamegraph__perf-java-stacks-01-collapsed-all.txt', format: 'folded', writer: '' },
+  { path: 'tests/data/formats/speedscope/speedscope__0.6.0-two-sampled.speedscope.json', format: 'speedscope' },
+  { path: 'tests/data/formats/cpuprofile/node_prog.cpuprofile', format: 'cpuprofile' },
+  { path: 'tests/data/formats/callgrind/c_prog.callgrind', format: 'callgrind' },
+  { path: 'tests/data/formats/callgrind/yappi_prog.callgrind', format: 'callgrind' },
 ].map((f) => ({ ...f, file: fixture(f.path), name: f.path.slice(f.path.lastIndexOf('/') + 1) }))
   .filter((f) => fs.existsSync(f.file));
 
@@ -31,23 +38,29 @@ for (const f of FILES) {
     await openProfile(page, h.url(f.name));
     const summary = await api(page, `/api/profiles/${id}`);
     assert.equal(summary.format, f.format);
-    assert.equal(summary.tree, 'recorded', 'a stack format\'s tree is the file\'s');
+    const stacks = f.format !== 'callgrind';
+    assert.equal(summary.tree, stacks ? 'recorded' : 'inferred', 'a stack format\'s tree is the file\'s, callgrind\'s inferred');
     const units = readUnits(summary);
 
     const line = await until(page, 'the summary', () => document.getElementById('summary').textContent, (v) => v !== '');
-    const head = f.writer === '' ? f.format : `${f.format} · ${f.writer}`;
-    assert.ok(line.startsWith(`${head} · `), line);
+    const variant = variantNote(units);
+    const head = [f.format, summary.writer, variant].filter((p) => p !== '').join(' · ');
+    assert.ok(line.startsWith(`${head} · `), `${line} starts with ${head}`);
+    if (f.writer !== undefined) assert.equal(summary.writer, f.writer);
     assert.ok(line.endsWith(` · ${formatWithUnit(summary.total_tt, units)}`), line);
 
     const headers = await page.$$eval('#stats thead th', (ths) => ths.map((th) => th.textContent));
+    assert.deepEqual(headers, tableColumns(units).map((c) => c.label));
     if (units.unit === 'samples') assert.deepEqual(headers.slice(0, 3), ['samples', 'self (samples)', 'total (samples)']);
+    if (units.kind === 'event') assert.equal(headers[1], `self (${units.unit})`);
 
     const top = await api(page, `/api/profiles/${id}/tree?depth=2`);
     const first = top.root.children[0];
     const texts = await until(page, 'the first box\'s label', () => [...window.__chartText], (v) => v.includes(first.name));
-    assert.equal(texts[texts.indexOf(first.name) + 1], formatValue(first.time, units), 'exact, in its unit');
+    assert.equal(texts[texts.indexOf(first.name) + 1], `${first.exact ? '' : '≈ '}${formatValue(first.time, units)}`, 'in its unit');
     const legend = await text(page, '#legend');
-    assert.match(legend, /Exact: 100% of the .* drawn\. Exact call paths/);
+    if (stacks) assert.match(legend, /Exact: 100% of the .* drawn\. Exact call paths/);
+    else assert.doesNotMatch(legend, /Exact call paths|Recorded call paths/);
     await shot(f.name);
   }));
 }
