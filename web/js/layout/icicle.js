@@ -133,10 +133,10 @@ export function layoutIcicle(tree, root, { maxDepth = Infinity, minWidth = 0 } =
 // runs: { count, kind, x0, x1, row, parent, boxes, time, rowStart }: band i
 // lies on row[i] in [x0[i], x1[i]), under tree node parent[i], and stands
 // for boxes[i] boxes (a "(N smaller)" box counts N; 0 for RUN_UNLOADED)
-// worth time[i] seconds.  Bands of a row are sorted by x and disjoint, as
-// rectangles are (each parent's bands lie inside it, after its drawn
-// children or between them), and rowStart[r] .. rowStart[r + 1] are row r's,
-// so findSpan hit-tests them too.
+// worth time[i] (in the profile's unit).  Bands of a row are sorted by x
+// and disjoint, as rectangles are (each parent's bands lie inside it, after
+// its drawn children or between them), and rowStart[r] .. rowStart[r + 1]
+// are row r's, so layout/spans.js's findSpan hit-tests them too.
 export const RUN_THIN = 0;
 export const RUN_UNLOADED = 1;
 

@@ -20,7 +20,8 @@ export function legendEntries(packages) {
 }
 
 // { exact, total }: the time of the exact boxes among tree nodes `nodes`
-// (the boxes drawn) and of all of them, summed over every level, seconds.
+// (the boxes drawn) and of all of them, summed over every level, in the
+// profile's unit.
 // Times that are not finite and positive (damaged profiles) count as 0.
 export function exactTime(tree, nodes) {
   let exact = 0;
