@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAmount, formatDuration, formatValue, formatWithUnit } from '../../web/js/layout/format.js';
-import { bandNote, exactNote, pathsNote, searchNote, totalOf } from '../../web/js/layout/notes.js';
+import { bandNote, exactNote, pathsNote, searchNote, searchTitle, totalOf } from '../../web/js/layout/notes.js';
 import { summaryLine, variantNote } from '../../web/js/layout/summary.js';
 import { COLUMNS, headerChars, rowsToCsv, tableColumns, tableRow } from '../../web/js/layout/table.js';
 import { RUN_THIN } from '../../web/js/layout/icicle.js';
@@ -165,6 +165,10 @@ test('box labels and notes in the profile\'s units', () => {
   assert.equal(searchNote(exact, PSTATS_UNITS), "42.4% of total time (f0's cumtime)");
   assert.equal(searchNote(exact, SAMPLES), "42.4% of total samples (f0's total)");
   assert.equal(searchNote(exact, IR), "42.4% of total Ir (f0's total)");
+  assert.equal(searchTitle(exact, PSTATS_UNITS), searchTitle(exact), 'pstats: as before');
+  assert.match(searchTitle(exact), /its cumulative time over the profile's total, as pstats gives it\.$/);
+  assert.match(searchTitle(exact, SAMPLES), /its cumulative samples over the profile's total\.$/);
+  assert.match(searchTitle({ kind: 'bounds', count: 3, share: 0.5, lo: 0.4, hi: 0.6 }, IR), /largest one's cumulative Ir .* each stretch of Ir counted once/);
   assert.deepEqual([PSTATS_UNITS, MICRO, SAMPLES, NONE, BYTES, IR].map(totalOf), ['time', 'time', 'samples', 'weight', 'bytes', 'Ir']);
   assert.equal(exactNote({ exact: 1, total: 1 }, SAMPLES), 'exact: 100% of the samples drawn');
   assert.equal(exactNote({ exact: 1, total: 2 }, PSTATS_UNITS), 'exact: 50% of the time drawn');

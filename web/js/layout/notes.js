@@ -7,7 +7,7 @@
 import { RUN_THIN } from './icicle.js';
 import { formatCount, formatWithUnit } from './format.js';
 import { visibleText } from './text.js';
-import { unitWord } from '../model/units.js';
+import { isPstatsUnits, unitWord } from '../model/units.js';
 
 // A share (0..1) as a percentage with one decimal: "42.4%".  A share that
 // is not 0 never reads "0.0%", nor one short of 1 "100.0%".
@@ -37,13 +37,17 @@ export function searchNote(share, units = undefined) {
   return `≈ ${percent(share.share)} ${total} (between ${percent(share.lo)} and ${percent(share.hi)}; ${formatCount(share.count)} functions)`;
 }
 
-// The tooltip of the search's line.
-export function searchTitle(share) {
+// The tooltip of the search's line; units: the profile's (what its
+// cumulative figures count: "cumulative time", "cumulative samples").
+export function searchTitle(share, units = undefined) {
   if (share === null || share.kind === 'none') return '';
-  if (share.kind === 'exact') return 'One function matches: its cumulative time over the profile\'s total, as pstats gives it.';
-  return `${formatCount(share.count)} functions match. Their share is at least the largest one's cumulative time and at most the sum of `
+  const cumulative = `cumulative ${totalOf(units)}`;
+  if (share.kind === 'exact') {
+    return `One function matches: its ${cumulative} over the profile's total${units === undefined || isPstatsUnits(units) ? ', as pstats gives it' : ''}.`;
+  }
+  return `${formatCount(share.count)} functions match. Their share is at least the largest one's ${cumulative} and at most the sum of `
     + 'all of theirs (calls nested in each other are counted once in the true figure); the estimate is the chart\'s matching '
-    + 'boxes, each stretch of time counted once, held within those bounds.';
+    + `boxes, each stretch of ${totalOf(units)} counted once, held within those bounds.`;
 }
 
 // "exact: 97% of the time drawn", from the time of the exact boxes drawn

@@ -57,7 +57,7 @@ export function createToolbar(el, { store, onExport }) {
     cutoff.value = String(state.cutoff);
     if (document.activeElement !== search) search.value = state.search;
     share.textContent = state.search === '' ? '' : searchNote(state.searchShare, state.units);
-    share.title = state.search === '' ? '' : searchTitle(state.searchShare);
+    share.title = state.search === '' ? '' : searchTitle(state.searchShare, state.units);
   }
   store.subscribe(render);
   render(store.get());
