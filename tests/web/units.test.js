@@ -146,6 +146,8 @@ test('the summary says format, writer, the part shown of several, and the total 
     'the default part is the first');
   assert.equal(variantNote(units('Ir', 'calls', { variant: 'event=Ir', choices: ['event=Ir'] })), 'event Ir');
   assert.equal(variantNote(SAMPLES), '');
+  assert.equal(variantNote(units('none', 'samples', { variant: '', choices: ['profile=1', 'profile=2', 'profile=3'] })),
+    'all 3 profiles', 'speedscope\'s default: every profile, each under its own box');
   assert.equal(summaryLine({ ...base, format: 'folded', writer: 'a\u202eb', units: SAMPLES }).includes('\u202e'), false,
     'bidi controls in a writer are made visible');
 });

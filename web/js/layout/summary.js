@@ -22,14 +22,19 @@ export function variantName(variant) {
 }
 
 // Which part of the file is shown, when the file offers several: "event Ir
-// (of Ir, Dr, Dw)", "profile 2 (of 3)"; '' when there is no choice.
+// (of Ir, Dr, Dw)", "profile 2 (of 3)"; '' when there is no choice.  The
+// reader's default part (variant '') is a callgrind file's first event,
+// and every profile of a speedscope file at once, each under a box of its
+// own: "all 3 profiles".
 export function variantNote(units) {
   const { variant, choices } = units;
   if (choices.length < 2) return variant === '' ? '' : variantName(variant);
   const key = (variant || choices[0]).split('=')[0];
-  const values = choices.map((c) => c.slice(c.indexOf('=') + 1));
-  const shown = variantName(variant || choices[0]);
-  return key === 'event' ? `${shown} (of ${values.join(', ')})` : `${shown} (of ${choices.length})`;
+  if (key === 'event') {
+    const values = choices.map((c) => c.slice(c.indexOf('=') + 1));
+    return `${variantName(variant || choices[0])} (of ${values.join(', ')})`;
+  }
+  return variant === '' ? `all ${choices.length} ${key}s` : `${variantName(variant)} (of ${choices.length})`;
 }
 
 // summary: model/profiles.js's readSummary.
