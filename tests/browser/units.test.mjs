@@ -9,12 +9,14 @@
 // samples.  What it checks is the page, which sees only the API.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { formatValue, formatWithUnit } from '../../web/js/layout/format.js';
 import { readUnits } from '../../web/js/model/units.js';
 import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
 import {
-  api, expectPage, firstChildPoint, goto, hoverAt, openProfile, recordChartText, text, until,
+  api, expectPage, firstChildPoint, goto, hoverAt, openProfile, recordChartText, text, until, waitDownload,
 } from './pages.mjs';
 
 const h = setupBrowserTests(import.meta.url, { files: [fixture('recursion.prof')] });
@@ -165,3 +167,19 @@ test('a callgrind profile: the event shown of several, per-call columns, estimat
     assert.match(legend, /of the Ir drawn\. Hatched boxes and “≈” times are estimates/);
     await shot('callgrind profile');
   }));
+
+test('the CSV and SVG exports of a sampled profile name its unit', T, (t) => h.withPage(t, async (page, { downloads }) => {
+  await serveAs(page, h.origin);
+  await openProfile(page, h.url('recursion.prof'));
+  const got = {};
+  for (const kind of ['csv', 'svg']) {
+    const before = fs.readdirSync(downloads);
+    await page.click(`#export-${kind}`);
+    got[kind] = fs.readFileSync(path.join(downloads, await waitDownload(downloads, before, `the ${kind} export`)), 'utf8');
+  }
+  const [header, first] = got.csv.split('\r\n');
+  assert.equal(header, 'samples,self (samples),total (samples),filename,lineno,function');
+  assert.match(first, /^1,0,899,/, 'figures as the API gives them, in samples');
+  const titles = [...got.svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+  assert.ok(titles.some((s) => /\n899 samples$/.test(s)), `an SVG box's title says its samples: ${JSON.stringify(titles.slice(0, 3))}`);
+}, { downloads: true }));
