@@ -40,11 +40,27 @@ export const SHADE_COUNT = 5;
 // The package of a function (see above): what the legend shows.
 export function packageOf(file, name) {
   if (file === '~') return builtinParts(name).module;
+  if (file === '') return framePackage(name);
   const frozen = /^<frozen ([\w.]+)>$/.exec(file);
   if (frozen) return frozenPackage(frozen[1]);
   const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
   if (cut > 0) return file.slice(0, cut);
   return cut === 0 ? file.slice(0, 1) : file;
+}
+
+// A frame with no file (folded stacks name frames only) is in the package
+// its name gives, where the profiler that wrote it puts a place in it, so
+// that a folded chart has a hue per package as a pstats one has:
+//   "<frozen importlib._bootstrap>:_find_and_load:1007"  (austin: file:function:line) -> importlib
+//   "work (app/jobs.py:12)"                            (py-spy: function (file:line)) -> app
+//   "io/netty/channel/nio/NioEventLoop:.run_[j]"       (Java, perf-map-agent) -> io/netty/channel/nio
+//   "tcp_sendmsg_[k]"                                  (perf: the kernel) -> [kernel]
+// and in no package ('', the legend's "(no file)") otherwise.
+function framePackage(name) {
+  if (name.endsWith('_[k]')) return '[kernel]';
+  const place = /^(.+):[^:]+:\d+$/.exec(name) ?? /^.*? \((.+):\d+\)$/.exec(name);
+  if (place) return packageOf(place[1], '');
+  return name.includes('/') ? packageOf(name, '') : '';
 }
 
 // A module frozen into the interpreter ("<frozen importlib._bootstrap>",
@@ -104,11 +120,12 @@ export function assignHues(packages) {
 }
 
 // A function's package, one packageOf per file (built-ins, which share the
-// file "~", per name).
+// file "~", and frames with no file, per name).
 function packageReader(tree) {
   const byFile = new Map();
   return (i) => {
-    const key = tree.file(i) === '~' ? `~${tree.name(i)}` : tree.file(i);
+    const file = tree.file(i);
+    const key = file === '~' || file === '' ? `${file}\0${tree.name(i)}` : file;
     let pkg = byFile.get(key);
     if (pkg === undefined) byFile.set(key, (pkg = packageOf(tree.file(i), tree.name(i))));
     return pkg;
