@@ -3,6 +3,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 /* The sequence at s[0 .. len): its length and code point, 0 when not
  * well formed; `surrogates` lets U+D800..U+DFFF through (WTF-8).  The
  * ranges of the second byte rule out overlongs and values past U+10FFFF
@@ -51,21 +53,41 @@ size_t pv_wtf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return decode(s, len, true, cp);
 }
 
-size_t pv_wtf8_valid_prefix(const unsigned char *p, size_t n)
+static inline size_t valid_prefix(const unsigned char *s, size_t len, bool surrogates)
 {
     size_t i = 0;
-    while (i < n) {
-        if (p[i] < 0x80) {  /* most of a profile's text: no call */
+    uint32_t cp;
+    while (i < len) {
+        /* Eight ASCII bytes at a time: most of a profile's text. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & UINT64_C(0x8080808080808080))
+                break;
+            i += 8;
+        }
+        if (i == len)
+            break;
+        if (s[i] < 0x80) {
             i++;
             continue;
         }
-        uint32_t cp;
-        size_t k = decode(p + i, n - i, true, &cp);
-        if (k == 0)
+        size_t n = decode(s + i, len - i, surrogates, &cp);
+        if (n == 0)
             return i;
-        i += k;
+        i += n;
     }
-    return n;
+    return len;
+}
+
+size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len)
+{
+    return valid_prefix(s, len, false);
+}
+
+size_t pv_wtf8_valid_prefix(const unsigned char *s, size_t len)
+{
+    return valid_prefix(s, len, true);
 }
 
 size_t pv_utf8_encode(uint32_t cp, unsigned char *out)
@@ -99,4 +121,35 @@ bool pv_wtf8_is_escaped_byte(const unsigned char *s, unsigned char *byte)
         return false;
     *byte = (unsigned char)(((s[1] & 0x03) << 6) | (s[2] & 0x3F));
     return true;
+}
+
+size_t pv_utf16_to_utf8(const unsigned char *src, size_t len, int big_endian, unsigned char *out,
+                        size_t *bad)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 2) {
+        if (i + 1 >= len) {
+            *bad = i;
+            return (size_t)-1;
+        }
+        uint32_t u = big_endian ? (uint32_t)src[i] << 8 | src[i + 1]
+                                : (uint32_t)src[i + 1] << 8 | src[i];
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            uint32_t lo = 0;
+            if (i + 3 < len)
+                lo = big_endian ? (uint32_t)src[i + 2] << 8 | src[i + 3]
+                                : (uint32_t)src[i + 3] << 8 | src[i + 2];
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                *bad = i;
+                return (size_t)-1;
+            }
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            i += 2;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            *bad = i;
+            return (size_t)-1;
+        }
+        o += pv_utf8_encode(u, out + o);
+    }
+    return o;
 }

@@ -4,9 +4,9 @@
  * (ED A0..BF xx, as CPython's surrogatepass writes), and a byte that was
  * not UTF-8 in the file is kept as U+DC80 + byte (Python's
  * surrogateescape) so it survives the store and comes back exactly.  The
- * loader writes that form, JSON and the terminal read it, and the Python 2
- * replay and `profviz stats` turn escaped bytes back into bytes: all of
- * them decode and encode here.
+ * loaders write that form (text formats from strict UTF-8 or UTF-16), JSON
+ * and the terminal read it, and the Python 2 replay and `profviz stats`
+ * turn escaped bytes back into bytes: all of them decode and encode here.
  * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
@@ -25,8 +25,12 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* The same for WTF-8: encoded surrogates U+D800..U+DFFF are allowed. */
 size_t pv_wtf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
-/* Length of the longest prefix of p[0..n) that is WTF-8. */
-size_t pv_wtf8_valid_prefix(const unsigned char *p, size_t n);
+/* The length of the longest prefix of s[0 .. len) that is well-formed
+ * UTF-8 (len when all of it is): where a strict decoder stops. */
+size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len);
+
+/* The same for WTF-8. */
+size_t pv_wtf8_valid_prefix(const unsigned char *s, size_t len);
 
 /* Writes code point cp (at most U+10FFFF; surrogates allowed) as 1 to 4
  * bytes at out; returns how many. */
@@ -42,5 +46,13 @@ static inline size_t pv_wtf8_escape_byte(unsigned char byte, unsigned char *out)
 /* Whether s (at least 3 readable bytes, or NUL-terminated) starts with an
  * escaped byte, U+DC80..U+DCFF; the byte it stands for in *byte. */
 bool pv_wtf8_is_escaped_byte(const unsigned char *s, unsigned char *byte);
+
+/* Transcodes UTF-16 (big- or little-endian, no BOM) src[0 .. len) into
+ * UTF-8 at out, which has room for len / 2 * 3 bytes (the most it can
+ * take).  Returns the bytes written, or (size_t)-1 with the offset of the
+ * offending unit in *bad: an odd length (the last byte), or a surrogate
+ * without its pair. */
+size_t pv_utf16_to_utf8(const unsigned char *src, size_t len, int big_endian, unsigned char *out,
+                        size_t *bad);
 
 #endif

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpuprofile.h"
 #include "marshal.h"
+#include "speedscope.h"
 
 /* A pstats dump is a marshalled dict: 0x7b ('{'), or 0xfb with marshal's
  * FLAG_REF.  JSON starts with '{' too, so a '{' followed by what JSON puts
@@ -41,6 +43,11 @@ static int parse_pstats(const unsigned char *buf, size_t len, const pv_load_opts
 
 const pv_reader pv_readers[] = {
     {"pstats", "a cProfile/profile dump (pstats)", sniff_pstats, parse_pstats},
+    {"speedscope", "a speedscope file", pv_speedscope_sniff, pv_speedscope_parse},
+    {"cpuprofile", "a V8/Chrome .cpuprofile", pv_cpuprofile_sniff, pv_cpuprofile_parse},
+    /* Last: it claims text that is mostly "frames count" lines. */
+    {"folded", "folded stacks (flamegraph.pl, py-spy raw, austin)", pv_folded_sniff,
+     pv_folded_parse},
 };
 const size_t pv_n_readers = sizeof pv_readers / sizeof pv_readers[0];
 

@@ -20,6 +20,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ typedef struct snode {
     uint32_t last_child;
     uint32_t next;         /* next sibling */
     int64_t calls;         /* calls/samples ending here; then (finish) in the subtree */
+    int64_t own;           /* calls ending here (for pv_stacks_count_own_calls) */
     long double self;      /* weight ending here */
     long double total;     /* finish: the subtree's weight */
 } snode;
@@ -58,6 +60,7 @@ struct pv_stacks {
     uint32_t *func_slots;          /* likewise for functions */
     size_t node_mask, func_mask;   /* table size - 1 (a power of two) */
     long double empty;             /* weight of samples with no frame */
+    bool own_calls;                /* nodes show their own calls, not their subtree's */
 };
 
 static uint64_t mix(uint64_t x)
@@ -244,6 +247,12 @@ void pv_stacks_weigh(pv_stacks *b, uint32_t node, double weight, int64_t calls)
     assert(node < b->n_nodes && isfinite(weight) && weight >= 0 && calls >= 0);
     b->nodes[node].self += weight;
     b->nodes[node].calls = add_sat(b->nodes[node].calls, calls);
+    b->nodes[node].own = add_sat(b->nodes[node].own, calls);
+}
+
+void pv_stacks_count_own_calls(pv_stacks *b)
+{
+    b->own_calls = true;
 }
 
 int pv_stacks_add(pv_stacks *b, const uint32_t *funcs, size_t depth, double weight, int64_t calls,
@@ -338,16 +347,17 @@ static void sum_subtrees(pv_stacks *b)
 static int enter(walk *w, uint32_t id, uint32_t out_parent, uint32_t *pair_id)
 {
     const snode *n = &w->b->nodes[id];
+    int64_t calls = w->b->own_calls ? n->own : n->calls;
     w->out[w->n_out] = (pv_node){.parent = out_parent == NONE ? PV_NODE_TOP : out_parent,
-                                 .func = n->func, .calls = n->calls,
+                                 .func = n->func, .calls = calls,
                                  .tt = (double)n->self, .ct = (double)n->total};
     w->n_out++;
     acc *f = &w->funcs[n->func];
     f->tt += n->self;
-    f->nc = add_sat(f->nc, n->calls);
+    f->nc = add_sat(f->nc, calls);
     if (w->func_active[n->func]++ == 0) {
         f->ct += n->total;
-        f->cc = add_sat(f->cc, n->calls);
+        f->cc = add_sat(f->cc, calls);
     }
     *pair_id = NONE;
     if (n->parent == NONE)
@@ -357,10 +367,10 @@ static int enter(walk *w, uint32_t id, uint32_t out_parent, uint32_t *pair_id)
         return -1;
     pair *e = &w->pairs[p];
     e->a.tt += n->self;
-    e->a.nc = add_sat(e->a.nc, n->calls);
+    e->a.nc = add_sat(e->a.nc, calls);
     if (e->active++ == 0) {
         e->a.ct += n->total;
-        e->a.cc = add_sat(e->a.cc, n->calls);
+        e->a.cc = add_sat(e->a.cc, calls);
     }
     *pair_id = p;
     return 0;
@@ -375,7 +385,8 @@ typedef struct frame {
 static int walk_tree(walk *w)
 {
     pv_stacks *b = w->b;
-    frame *stack = PV_ARENA_NEW(b->arena, frame, b->n_nodes ? b->n_nodes : 1);
+    size_t cap = b->n_nodes ? b->n_nodes : 1;  /* size_t: PV_ARENA_NEW's overflow test */
+    frame *stack = PV_ARENA_NEW(b->arena, frame, cap);
     if (!stack)
         return -1;
     size_t depth = 0;
@@ -445,22 +456,27 @@ int pv_stacks_finish(pv_stacks *b, pv_profile *out, pv_err *err)
 {
     pv_arena *a = b->arena;
     walk w = {.b = b, .pair_mask = 1023};
-    w.funcs = alloc16(a, (b->n_funcs ? b->n_funcs : 1) * sizeof *w.funcs);
-    w.func_active = PV_ARENA_NEW(a, uint32_t, b->n_funcs ? b->n_funcs : 1);
-    w.out = PV_ARENA_NEW(a, pv_node, b->n_nodes ? b->n_nodes : 1);
+    /* size_t counts: PV_ARENA_NEW's overflow test on a uint32_t is always
+     * false, which clang's -Werror refuses. */
+    size_t n_funcs = b->n_funcs ? b->n_funcs : 1, n_nodes = b->n_nodes ? b->n_nodes : 1;
+    w.funcs = alloc16(a, n_funcs * sizeof *w.funcs);
+    w.func_active = PV_ARENA_NEW(a, uint32_t, n_funcs);
+    w.out = PV_ARENA_NEW(a, pv_node, n_nodes);
     w.pair_slots = new_slots(a, 1024);
-    pv_func *funcs = PV_ARENA_NEW(a, pv_func, b->n_funcs ? b->n_funcs : 1);
-    pv_recorded *rec = PV_ARENA_NEW(a, pv_recorded, 1);
+    pv_func *funcs = PV_ARENA_NEW(a, pv_func, n_funcs);
+    pv_recorded *rec = PV_ARENA_NEW(a, pv_recorded, (size_t)1);
     if (!w.funcs || !w.func_active || !w.out || !w.pair_slots || !funcs || !rec)
         return too_big(err, "call paths");
-    memset(w.funcs, 0, (b->n_funcs ? b->n_funcs : 1) * sizeof *w.funcs);
-    memset(w.func_active, 0, (b->n_funcs ? b->n_funcs : 1) * sizeof *w.func_active);
+    memset(w.funcs, 0, n_funcs * sizeof *w.funcs);
+    memset(w.func_active, 0, n_funcs * sizeof *w.func_active);
     sum_subtrees(b);
     if (walk_tree(&w))
         return too_big(err, "call paths");
     fill_functions(&w, out, funcs);
-    qsort(w.pairs, w.n_pairs, sizeof *w.pairs, by_callee_then_caller);
-    pv_edge *edges = PV_ARENA_NEW(a, pv_edge, w.n_pairs ? w.n_pairs : 1);
+    if (w.n_pairs)  /* no pairs: w.pairs is NULL, which qsort may not take */
+        qsort(w.pairs, w.n_pairs, sizeof *w.pairs, by_callee_then_caller);
+    size_t n_edges = w.n_pairs ? w.n_pairs : 1;
+    pv_edge *edges = PV_ARENA_NEW(a, pv_edge, n_edges);
     if (!edges)
         return too_big(err, "call paths");
     for (uint32_t i = 0; i < w.n_pairs; i++) {

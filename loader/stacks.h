@@ -57,6 +57,13 @@ int pv_stacks_child(pv_stacks *b, uint32_t parent, uint32_t func, uint32_t *node
  * format counts the call when the frame opens, then adds its time). */
 void pv_stacks_weigh(pv_stacks *b, uint32_t node, double weight, int64_t calls);
 
+/* Makes node calls count the calls made at each node alone, as an
+ * evented format's opens are (one call of main with three nested calls is
+ * one call of main), where samples count at every node they pass through
+ * (the default).  Call before pv_stacks_finish; every node a reader makes
+ * must then get a call of its own. */
+void pv_stacks_count_own_calls(pv_stacks *b);
+
 /* pv_stacks_child down funcs[0..depth) (root first), then pv_stacks_weigh
  * on the last node.  depth 0 is a sample with no frame: its weight counts
  * in the profile's total but in no function (pv_stacks_empty_weight). */
@@ -71,7 +78,8 @@ double pv_stacks_empty_weight(const pv_stacks *b);
  * the rest of the profile, and may change threads, timer and recorder).
  * Nodes that no call or sample reached (calls 0 in their whole subtree)
  * are left out of the tree; their functions stay in the table.
- *   node.calls  = calls/samples ending in the node's subtree
+ *   node.calls  = calls/samples ending in the node's subtree (its own calls
+ *                 alone after pv_stacks_count_own_calls)
  *   node.tt     = weight ending at the node; node.ct = its subtree's
  *   func.tt     = sum of its nodes' tt; func.ct = sum of ct over its nodes
  *                 with no ancestor of the same function (outermost only)

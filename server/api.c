@@ -21,7 +21,7 @@
 
 #include "json.h"
 #include "term.h"
-#include "warnings.h"
+#include "lines.h"
 #include "xalloc.h"
 
 enum {
@@ -345,11 +345,11 @@ void pv_api_add_func(cJSON *obj, const pv_graph *g, uint32_t f)
 cJSON *pv_api_warnings(const char *warnings)
 {
     cJSON *arr = cJSON_CreateArray();
-    pv_warnings_iter it;
-    pv_warnings_begin(&it, warnings, warnings ? strlen(warnings) : 0);
+    pv_lines_iter it;
+    pv_lines_begin(&it, warnings, warnings ? strlen(warnings) : 0);
     const char *w;
     size_t n;
-    while ((w = pv_warnings_next(&it, &n))) {
+    while ((w = pv_lines_next(&it, &n))) {
         char *line = pv_xstrndup(w, n);
         cJSON_AddItemToArray(arr, pv_json_string(line));
         free(line);

@@ -14,7 +14,7 @@
 #include "term.h"
 #include "json.h"
 #include "utf8.h"
-#include "warnings.h"
+#include "lines.h"
 
 Suite *pv_common_suite(void);
 
@@ -279,18 +279,18 @@ START_TEST(utf8_encode_and_byte_escapes_round_trip)
 END_TEST
 
 /* Splitting gives back exactly what was joined, empty warnings included. */
-START_TEST(warnings_split_is_the_inverse_of_join)
+START_TEST(lines_split_is_the_inverse_of_join)
 {
     static const char *const lists[][3] = {{"a"}, {"one", "", "three"}, {"", "x"}, {"x", ""}};
     static const size_t sizes[] = {1, 3, 2, 2};
     for (size_t l = 0; l < 4; l++) {
-        char *text = pv_warnings_join(lists[l], sizes[l]);
-        ck_assert_uint_eq(pv_warnings_count(text, strlen(text)), sizes[l]);
-        pv_warnings_iter it;
-        pv_warnings_begin(&it, text, strlen(text));
+        char *text = pv_lines_join(lists[l], sizes[l]);
+        ck_assert_uint_eq(pv_lines_count(text, strlen(text)), sizes[l]);
+        pv_lines_iter it;
+        pv_lines_begin(&it, text, strlen(text));
         const char *w;
         size_t n, i = 0;
-        while ((w = pv_warnings_next(&it, &n))) {
+        while ((w = pv_lines_next(&it, &n))) {
             ck_assert_uint_lt(i, sizes[l]);
             ck_assert_uint_eq(n, strlen(lists[l][i]));
             ck_assert(memcmp(w, lists[l][i], n) == 0);
@@ -299,14 +299,14 @@ START_TEST(warnings_split_is_the_inverse_of_join)
         ck_assert_uint_eq(i, sizes[l]);
         free(text);
     }
-    char *none = pv_warnings_join(NULL, 0);
+    char *none = pv_lines_join(NULL, 0);
     ck_assert_str_eq(none, "");
     free(none);
-    pv_warnings_iter it;
+    pv_lines_iter it;
     size_t n;
-    pv_warnings_begin(&it, NULL, 0);
-    ck_assert_ptr_null(pv_warnings_next(&it, &n));
-    ck_assert_uint_eq(pv_warnings_count("", 0), 0);
+    pv_lines_begin(&it, NULL, 0);
+    ck_assert_ptr_null(pv_lines_next(&it, &n));
+    ck_assert_uint_eq(pv_lines_count("", 0), 0);
 }
 END_TEST
 
@@ -338,7 +338,7 @@ Suite *pv_common_suite(void)
     tcase_add_test(tc, json_buffer_writes_what_the_cjson_items_print);
     tcase_add_test(tc, utf8_and_wtf8_decode_the_same_except_surrogates);
     tcase_add_test(tc, utf8_encode_and_byte_escapes_round_trip);
-    tcase_add_test(tc, warnings_split_is_the_inverse_of_join);
+    tcase_add_test(tc, lines_split_is_the_inverse_of_join);
     tcase_add_test_raise_signal(tc, cjson_allocation_failure_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;

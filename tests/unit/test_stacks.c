@@ -267,6 +267,29 @@ START_TEST(tables_grow)
 }
 END_TEST
 
+/* Evented calls: main called twice, with three nested calls in all, is
+ * two calls of main (samples would be five through main). */
+START_TEST(own_calls_count_each_node_alone)
+{
+    fixture f;
+    setup(&f, 1 << 20);
+    pv_stacks_count_own_calls(f.b);
+    uint32_t main_fn = fn(&f, "main"), g = fn(&f, "g"), m, n;
+    ck_assert_int_eq(pv_stacks_child(f.b, PV_STACKS_TOP, main_fn, &m, &f.err), PV_OK);
+    pv_stacks_weigh(f.b, m, 1, 2);
+    ck_assert_int_eq(pv_stacks_child(f.b, m, g, &n, &f.err), PV_OK);
+    pv_stacks_weigh(f.b, n, 4, 3);
+    finish(&f);
+    ck_assert_int_eq(func(&f, "main")->nc, 2);
+    ck_assert_int_eq(func(&f, "g")->nc, 3);
+    ck_assert_int_eq(f.p.recorded->nodes[0].calls, 2);
+    ck_assert_double_eq(f.p.recorded->nodes[0].ct, 5);
+    ck_assert_int_eq(edge(&f, "main", "g")->nc, 3);
+    ck_assert_int_eq(f.p.total_calls, 5);
+    pv_arena_release(&f.arena);
+}
+END_TEST
+
 /* speedscope's "simple" folded file, fed by hand, against its oracle. */
 START_TEST(the_oracle_checker_accepts_the_right_profile)
 {
@@ -301,6 +324,7 @@ Suite *pv_stacks_suite(void)
     tcase_add_test(tc, functions_are_keyed_not_named);
     tcase_add_test(tc, tables_grow);
     tcase_add_test(tc, the_oracle_checker_accepts_the_right_profile);
+    tcase_add_test(tc, own_calls_count_each_node_alone);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -90,3 +90,14 @@ test('a 401 says whether a token was missing or the one sent was refused', async
   const other = createApi({ fetchImpl: fakeFetch(() => json(404, { error: 'no such profile' })), storage });
   await assert.rejects(other.profile(3), (e) => e.status === 404 && e.tokenSent === false && e.message === 'no such profile');
 });
+
+test('isAbort: an aborted request\'s error, and nothing else', async () => {
+  const { isAbort } = await import('../../web/js/model/api.js');
+  assert.equal(isAbort(Object.assign(new Error('aborted'), { name: 'AbortError' })), true);
+  const controller = new AbortController();
+  controller.abort();
+  assert.equal(isAbort(controller.signal.reason), true, 'what fetch rejects with when its signal aborts');
+  for (const other of [new Error('x'), new TypeError('failed to fetch'), null, undefined, 'AbortError', { name: 'ApiError' }]) {
+    assert.equal(isAbort(other), false, String(other));
+  }
+});

@@ -1,11 +1,13 @@
-// colors.js: a hue per package in view, a shade per function, readable in both themes.
+// layout/packages.js (a hue per package in view, a shade per function) and
+// render/palette.js (their colours, readable in both themes).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXACT, graftView, treeFromView } from '../../web/js/model/tree.js';
 import {
-  PALETTE_SIZE, THEMES, assignHues, boxStyle, colorIndex, oklchHex, packageOf, shadeIndex, viewColors,
-} from '../../web/js/colors.js';
+  PALETTE_SIZE, SHADE_COUNT, assignHues, colorIndex, packageOf, shadeIndex, viewColors,
+} from '../../web/js/layout/packages.js';
+import { THEMES, boxStyle, oklchHex } from '../../web/js/render/palette.js';
 import { box, fixtureJson, rng, wholeView } from './support.js';
 
 test('the package of a file is its directory', () => {
@@ -23,6 +25,35 @@ test('the package of a file is its directory', () => {
     ['', '', ''],
   ];
   for (const [file, name, pkg] of cases) assert.equal(packageOf(file, name), pkg, file);
+});
+
+test('a frame with no file is in the package its name gives, when it gives one', () => {
+  const cases = [
+    ['<frozen importlib._bootstrap>:_find_and_load:1007', 'importlib'],
+    ['/usr/lib/python3.11/json/decoder.py:decode:337', '/usr/lib/python3.11/json'],
+    ['work (app/jobs.py:12)', 'app'],
+    ['<module> (/srv/app/main.py:3)', '/srv/app'],
+    ['io/netty/channel/nio/NioEventLoop:.run_[j]', 'io/netty/channel/nio'],
+    ['tcp_sendmsg_[k]', '[kernel]'],
+    ['main', ''],
+    ['std::function<void ()>::operator()', ''],
+    ['P6360', ''],
+    ['', ''],
+  ];
+  for (const [name, pkg] of cases) assert.equal(packageOf('', name), pkg, name);
+  assert.equal(packageOf('app.py', 'work (x/y.py:1)'), 'app.py', 'a frame with a file is in its file\'s package');
+});
+
+test('frames with no file take the hues of the packages their names give', () => {
+  const frame = (id, time, name, children = []) => box(id, time, children, { file: '', line: 0, name });
+  const tree = treeFromView(wholeView(box(null, 10, [
+    frame(0, 6, 'io/netty/nio/Loop:.run_[j]', [frame(1, 4, 'tcp_sendmsg_[k]')]),
+    frame(2, 4, 'work (app/jobs.py:12)', [frame(3, 1, 'main')]),
+  ])));
+  const colors = viewColors(tree, 0, 5);
+  assert.deepEqual(colors.packages.map((p) => p.label).sort(), ['', '[kernel]', 'app', 'io/netty/nio']);
+  const hues = new Set([1, 2, 3, 4].map((n) => colors.hue[n]));
+  assert.equal(hues.size, 4, 'four packages, four hues');
 });
 
 test('the package of a built-in is the module its name gives', () => {
@@ -242,5 +273,14 @@ test('OKLCH colours come out in sRGB, out-of-gamut ones with less chroma, not an
     assert.match(vivid, /^#[0-9a-f]{6}$/);
     const d = Math.abs(hue(vivid) - hue(oklchHex(0.7, 0.05, h)));
     assert.ok(Math.min(d, 360 - d) < 15, `hue ${h}: ${vivid}`);
+  }
+});
+
+test('the palette has a colour for every hue and shade the layout hands out', () => {
+  for (const theme of ['light', 'dark']) {
+    assert.equal(THEMES[theme].palette.length, PALETTE_SIZE, theme);
+    assert.equal(THEMES[theme].shades.length, PALETTE_SIZE, theme);
+    for (const shades of THEMES[theme].shades) assert.equal(shades.length, SHADE_COUNT, theme);
+    assert.equal(THEMES[theme].neutralShades.length, SHADE_COUNT, theme);
   }
 });

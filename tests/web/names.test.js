@@ -34,6 +34,14 @@ test('a module body is named by its module', () => {
   assert.equal(shortName('/usr/lib/python3.11/compileall.py', '<module>'), 'compileall <module>');
   assert.equal(shortName('<string>', '<module>'), '<string> <module>');
   assert.equal(shortName('<frozen ntpath>', '<module>'), '<frozen ntpath> <module>');
+  // Folded stacks' frames: the function their name gives, module bodies by module.
+  assert.equal(shortName('', '<frozen importlib._bootstrap>:_find_and_load:1007'), '_find_and_load');
+  assert.equal(shortName('', '/srv/app/jobs.py:<module>:1'), 'jobs <module>');
+  assert.equal(shortName('', 'work (app/jobs.py:12)'), 'work');
+  assert.equal(shortName('', '<module> (/srv/app/main.py:3)'), 'main <module>');
+  assert.equal(shortName('', 'io/netty/channel/nio/NioEventLoop:.run_[j]'), 'io/netty/channel/nio/NioEventLoop:.run_[j]');
+  assert.equal(shortName('', 'std::vector<int>::at'), 'std::vector<int>::at');
+  assert.equal(shortName('', 'P6360'), 'P6360');
   assert.equal(shortName('/usr/lib/python3.11/json/__init__.py', '<module>'), 'json <module>');
   assert.equal(shortName('C:\\app\\main.pyw', '<module>'), 'main <module>');
 });

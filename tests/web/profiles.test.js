@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readProfilePage, readProfiles, readServer, uploadName } from '../../web/js/model/profiles.js';
+import { pathsOf, readProfilePage, readProfiles, readServer, readSummary, uploadName } from '../../web/js/model/profiles.js';
+import { PSTATS_UNITS } from '../../web/js/model/units.js';
 
 test('token needs: as said, else the cautious choice', () => {
   assert.deepEqual(readServer({ version: '0.1.0', reads: 'open', uploads: 'open' }), { reads: 'open', uploads: 'open' });
@@ -25,8 +26,8 @@ const LISTING = {
 
 test('profiles as the index shows them, newest first', () => {
   assert.deepEqual(readProfiles(LISTING), [
-    { id: 2, name: 'hostile.prof', writer: 'cProfile', size: 994, loadedAt: 1795795150, totalTime: 0.7460000000000001, functions: 10, labels: [] },
-    { id: 1, name: 'profile_module.prof', writer: 'profile', size: 744, loadedAt: 1795795150, totalTime: 0.018067900000000102, functions: 11, labels: [] },
+    { id: 2, name: 'hostile.prof', format: 'pstats', writer: 'cProfile', units: PSTATS_UNITS, size: 994, loadedAt: 1795795150, totalTime: 0.7460000000000001, functions: 10, labels: [] },
+    { id: 1, name: 'profile_module.prof', format: 'pstats', writer: 'profile', units: PSTATS_UNITS, size: 744, loadedAt: 1795795150, totalTime: 0.018067900000000102, functions: 11, labels: [] },
   ]);
   const shuffled = readProfiles({ profiles: [
     { id: 3, loaded_at: 100 }, { id: 9, loaded_at: 300 }, { id: 5 }, { id: 4, loaded_at: 300 }, { id: 7, loaded_at: 200 },
@@ -40,9 +41,41 @@ test('an entry that cannot be linked to is left out; odd figures are blank', () 
     null, 'x', { id: 0 }, { id: -1 }, { id: '3' }, { id: 1.5 }, { id: 2 ** 53 },
     { id: 6, name: 7, writer: null, size: -1, loaded_at: 'yesterday', total_tt: 'nan', n_funcs: 2.5, url: 'javascript:alert(1)' },
   ] });
-  assert.deepEqual(list, [{ id: 6, name: '', writer: '', size: null, loadedAt: null, totalTime: 'nan', functions: null, labels: [] }]);
+  assert.deepEqual(list, [{ id: 6, name: '', format: 'pstats', writer: '', units: PSTATS_UNITS, size: null, loadedAt: null, totalTime: 'nan', functions: null, labels: [] }]);
   assert.ok(!('url' in list[0]), 'the answer\'s url is never used');
   for (const bad of [null, {}, { profiles: {} }, []]) assert.throws(() => readProfiles(bad), /not a list of profiles/);
+});
+
+test('a list entry of another format says which, and what its total counts', () => {
+  const [p] = readProfiles({ profiles: [
+    { id: 4, name: 'py-spy.json', format: 'speedscope', writer: 'py-spy@0.3.14', total_tt: 1234, unit: 'samples', calls_unit: 'samples' },
+  ] });
+  assert.equal(p.format, 'speedscope');
+  assert.equal(p.units.unit, 'samples');
+  assert.equal(p.units.callsUnit, 'samples');
+  assert.equal(p.units.kind, 'count');
+});
+
+test('the summary: format, writer, how paths are known, units; pstats when fields are missing', () => {
+  const s = readSummary({ name: 'cg.out', format: 'callgrind', writer: 'valgrind', tree: 'inferred', unit: 'Ir',
+    calls_unit: 'calls', variant: 'event=Ir', choices: ['event=Ir', 'event=Dr', 7], n_funcs: 50, total_calls: 1234, total_tt: 5e6 });
+  assert.deepEqual({ ...s, units: { ...s.units } }, {
+    name: 'cg.out', format: 'callgrind', writer: 'valgrind', paths: 'inferred', functions: 50, calls: 1234, total: 5e6,
+    units: { unit: 'Ir', callsUnit: 'calls', variant: 'event=Ir', choices: ['event=Ir', 'event=Dr'], kind: 'event', seconds: 0 },
+  });
+  const old = readSummary({ name: 'x.prof', n_funcs: 2, total_calls: 3, total_tt: 'nan' });
+  assert.equal(old.format, 'pstats');
+  assert.deepEqual(old.units, PSTATS_UNITS);
+  assert.equal(old.paths, 'inferred');
+  assert.equal(readSummary(null).functions, null, 'a damaged answer: blanks, not a throw');
+});
+
+test('call paths: recorded by profviz record, exact from a stack format\'s stacks, else inferred', () => {
+  assert.equal(pathsOf('pstats', 'recorded'), 'recorded');
+  assert.equal(pathsOf('', 'recorded'), 'recorded');
+  for (const f of ['folded', 'speedscope', 'cpuprofile']) assert.equal(pathsOf(f, 'recorded'), 'stacks', f);
+  for (const f of ['pstats', 'callgrind', 'folded']) assert.equal(pathsOf(f, 'inferred'), 'inferred', f);
+  assert.equal(pathsOf('folded', undefined), 'inferred');
 });
 
 test('upload names: no control characters, at most 255 bytes of whole characters', () => {

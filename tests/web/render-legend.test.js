@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXACT, treeFromView } from '../../web/js/model/tree.js';
-import { PALETTE_SIZE, viewColors } from '../../web/js/colors.js';
+import { PALETTE_SIZE, viewColors } from '../../web/js/layout/packages.js';
 import { layoutIcicle } from '../../web/js/layout/icicle.js';
 import { exactNote } from '../../web/js/layout/notes.js';
 import { exactTime, legendEntries } from '../../web/js/render/legend.js';
@@ -21,7 +21,7 @@ test('the legend lists the view\'s packages with their hues, largest first, then
       const colors = viewColors(tree, root, 1 + random.int(10));
       const entries = legendEntries(colors.packages);
       const hued = colors.packages.filter((p) => p.index >= 0);
-      assert.deepEqual(entries.filter((e) => e.index >= 0), hued.map(({ label: l, index }) => ({ label: l, index })), label);
+      assert.deepEqual(entries.filter((e) => e.index >= 0), hued.map(({ label: l, index }) => ({ label: l === '' ? '(no file)' : l, index })), label);
       const other = entries.find((e) => e.index < 0);
       if (hued.length === colors.packages.length) assert.equal(other, undefined, `${label}: no "other" when every package has a hue`);
       else assert.deepEqual(other, { label: 'other', index: -1, packages: colors.packages.length - hued.length });
@@ -80,4 +80,9 @@ test('the exact note rounds down, never says 100% with an estimate, and says not
   // Damaged times count as nothing.
   const odd = treeFromView(wholeView(box(null, 3, [box(1, 'nan'), box(2, 'inf'), box(3, -1), box(4, 2, [], { exact: false })])));
   assert.deepEqual(exactTime(odd, Array.from({ length: odd.size }, (_, i) => i)), { exact: 3, total: 5 });
+});
+
+test('frames with no file (folded stacks) are listed as "(no file)"', () => {
+  assert.deepEqual(legendEntries([{ label: '', index: 3, time: 5 }, { label: 'pkg', index: 1, time: 2 }]),
+    [{ label: '(no file)', index: 3 }, { label: 'pkg', index: 1 }]);
 });

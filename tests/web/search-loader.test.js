@@ -77,3 +77,20 @@ test('several: the chart\'s share within the bounds; a new query drops the old a
   assert.equal(store.get().searchShare, null);
   assert.equal(api.calls.length, 3, 'no request for an empty query');
 });
+
+test('state/search-results.js: the chart\'s matches follow the tree and the query', async () => {
+  const { followSearch } = await import('../../web/js/state/search-results.js');
+  const store = createStore({ tree: null, search: '', matches: null, searchResult: null });
+  const stop = followSearch(store);
+  store.set({ search: 'markup' });
+  assert.equal(store.get().matches, null, 'no tree, nothing to match');
+  store.set({ tree: TREE });
+  const marked = (s) => [...s.matches.keys()].filter((i) => s.matches[i]).map((i) => TREE.name(i));
+  assert.deepEqual(marked(store.get()), ['markup', 'markup']);
+  assert.deepEqual(store.get().searchResult, searchTree(TREE, 'markup'));
+  store.set({ search: '' });
+  assert.deepEqual(marked(store.get()), []);
+  stop();
+  store.set({ search: 'markup' });
+  assert.deepEqual(marked(store.get()), [], 'nothing after stop');
+});

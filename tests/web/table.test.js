@@ -61,7 +61,9 @@ test('built-ins read {name}, everything else file:line(name)', () => {
   assert.equal(functionLabel('~', 3, '<x>'), '~:3(<x>)', 'only line 0 marks a built-in');
   assert.equal(functionLabel('w.py', 21, 'fib'), 'w.py:21(fib)');
   assert.equal(functionLabel('w.py', 48, '<listcomp>'), 'w.py:48(<listcomp>)');
-  assert.equal(functionLabel('', 0, ''), ':0()');
+  assert.equal(functionLabel('', 0, ''), '', 'no file, no line: the name alone');
+  assert.equal(functionLabel('', 0, 'P6360'), 'P6360', 'a folded frame');
+  assert.equal(functionLabel('', 3, 'f'), ':3(f)', 'a line is a place');
   // Hostile names come out as the same characters: escaping is the DOM's job.
   assert.equal(functionLabel('a.py', 2, '</script><img src=x onerror=alert(1)>'), 'a.py:2(</script><img src=x onerror=alert(1)>)');
 });
@@ -79,7 +81,7 @@ test('every time cell is a number and its unit, as everywhere on the page', () =
 
 test('per-call cells are blank for a function never called', () => {
   const [empty] = fixtureJson('edge-functions.json').rows.filter((r) => r.nc === 0);
-  assert.deepEqual(tableRow(empty), { ncalls: '0', tottime: '0 s', tpercall: '', cumtime: '0 s', cpercall: '', location: ':0()' });
+  assert.deepEqual(tableRow(empty), { ncalls: '0', tottime: '0 s', tpercall: '', cumtime: '0 s', cpercall: '', location: '' });
   const fib = fixtureJson('recursion-functions.json').rows.find((r) => r.name === 'fib');
   const cells = tableRow(fib);
   assert.equal(cells.ncalls, '8501/11');
@@ -87,7 +89,7 @@ test('per-call cells are blank for a function never called', () => {
   assert.equal(cells.cpercall, formatDuration(fib.ct / 11), 'cumtime per call: over primitive calls');
   assert.equal(cells.cpercall, '7.86 ms');
   // "nan" and "inf" times from damaged profiles.
-  const nan = fixtureJson('nan-functions.json').rows.map(tableRow);
+  const nan = fixtureJson('nan-functions.json').rows.map((r) => tableRow(r));
   assert.deepEqual(nan.map((c) => [c.tottime, c.cumtime, c.tpercall]), [['nan', 'inf', 'nan'], ['-2.50 s', '0 s', '-2.50 s']]);
 });
 

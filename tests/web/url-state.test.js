@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CUTOFFS, DEFAULT_STATE, DEPTHS, SORTS, VIEWS, defaultOrder, formatUrlState, parseUrlState,
+  CUTOFFS, CUTOFF_LABELS, DEFAULT_STATE, DEPTHS, SORTS, VIEWS, defaultOrder, finerCutoff, formatUrlState, parseUrlState,
 } from '../../web/js/state/url-state.js';
 import { rng } from './support.js';
 
@@ -172,4 +172,12 @@ test('a lone surrogate in the search cannot break formatting', () => {
   assert.equal(url, '/?v=1&q=caf%EF%BF%BD');
   assert.equal(roundTrip(defaults({ search: 'caf\udce9' })).search, 'caf\ufffd');
   assert.equal(roundTrip(defaults({ search: '😀' })).search, '😀', 'pairs are kept');
+});
+
+test('cutoffs: each has a label, and a click on "(N smaller)" steps to the next finer one', () => {
+  for (const c of CUTOFFS) assert.ok(CUTOFF_LABELS.has(c), String(c));
+  assert.equal(CUTOFF_LABELS.size, CUTOFFS.length);
+  assert.equal(finerCutoff(0.01), 0.001);
+  assert.equal(finerCutoff(0.001), 0);
+  assert.equal(finerCutoff(0), null, 'nothing finer than no cutoff');
 });

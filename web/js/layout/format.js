@@ -6,6 +6,7 @@
 // "when did I load this" is a local question.
 
 import { apiNumber } from '../model/number.js';
+import { PSTATS_UNITS, unitWord } from '../model/units.js';
 
 const TIME_UNITS = Object.freeze([[1, 's'], [1e-3, 'ms'], [1e-6, 'µs'], [1e-9, 'ns']]);
 
@@ -40,6 +41,56 @@ export function formatDuration(seconds) {
 export function formatCount(n) {
   if (!Number.isSafeInteger(n)) return typeof n === 'number' ? String(n) : '';
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
+// A count that may be fractional (a speedscope file's weights), or any
+// number the page writes as a plain amount: whole numbers in full, grouped
+// ("1,234,567"); fractions to three significant digits, trailing zeros
+// dropped ("0.5", "12.3"), and to one decimal from 1000 up ("1,234.6"),
+// where three significant digits would round the whole part away.
+export function formatAmount(value) {
+  const v = apiNumber(value);
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  const sign = v < 0 ? '-' : '';
+  const size = Math.abs(v);
+  if (Number.isInteger(size) && size < 1e21) return sign + group(size.toFixed(0));
+  // 999.96 has three significant digits only as "1.00e+3": from there on,
+  // one decimal.
+  if (size >= 999.5) return sign + (size < 1e21 ? group(size.toFixed(1).replace(/\.0$/, '')) : String(size));
+  return sign + size.toPrecision(3).replace(/(\.\d*?)0+(?=$|e)/, '$1').replace(/\.(?=$|e)/, '');
+}
+
+// Digits with commas between groups of three, before any decimal point.
+function group(digits) {
+  const [whole, fraction] = digits.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+// A figure of the API (tt, ct, a box's time...) in the profile's unit
+// (model/units.js) as the page writes it: times as formatDuration does
+// ("526 ms", whatever unit the file counted in), bytes in binary units
+// ("1.3 KiB"), samples and events as amounts ("1,234").  A pstats profile's
+// figures read exactly as they always did.
+export function formatValue(value, units = PSTATS_UNITS) {
+  if (units.kind === 'time') {
+    const v = apiNumber(value);
+    return formatDuration(units.seconds === 1 ? v : v * units.seconds);
+  }
+  if (units.kind === 'bytes') {
+    const v = apiNumber(value);
+    if (!Number.isFinite(v)) return formatAmount(v);
+    return v < 0 ? `-${formatBytes(-v)}` : formatBytes(v);
+  }
+  return formatAmount(value);
+}
+
+// formatValue and the unit's word where the figure stands alone (a summary,
+// a tooltip): "1,234 samples", "5,000,000 Ir", "526 ms", "1.3 KiB".
+export function formatWithUnit(value, units = PSTATS_UNITS) {
+  const word = unitWord(units);
+  return word === '' ? formatValue(value, units) : `${formatValue(value, units)} ${word}`;
 }
 
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];

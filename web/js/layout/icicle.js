@@ -37,6 +37,7 @@
 // width = W / (b - a), x = -a * width, y = -d * rowHeight.
 
 import { MORE, SMALLER } from '../model/tree.js';
+import { findSpan } from './spans.js';
 
 // rects: { count, node, x0, x1, row, rowStart, runs } — node[k] is the
 // tree node of rectangle k; x0[k] < x1[k] within [0, 1]; row[k] its depth
@@ -132,10 +133,10 @@ export function layoutIcicle(tree, root, { maxDepth = Infinity, minWidth = 0 } =
 // runs: { count, kind, x0, x1, row, parent, boxes, time, rowStart }: band i
 // lies on row[i] in [x0[i], x1[i]), under tree node parent[i], and stands
 // for boxes[i] boxes (a "(N smaller)" box counts N; 0 for RUN_UNLOADED)
-// worth time[i] seconds.  Bands of a row are sorted by x and disjoint, as
-// rectangles are (each parent's bands lie inside it, after its drawn
-// children or between them), and rowStart[r] .. rowStart[r + 1] are row r's,
-// so findSpan hit-tests them too.
+// worth time[i] (in the profile's unit).  Bands of a row are sorted by x
+// and disjoint, as rectangles are (each parent's bands lie inside it, after
+// its drawn children or between them), and rowStart[r] .. rowStart[r + 1]
+// are row r's, so layout/spans.js's findSpan hit-tests them too.
 export const RUN_THIN = 0;
 export const RUN_UNLOADED = 1;
 
@@ -199,24 +200,4 @@ export function hitBand(rects, px, py, viewport) {
 export function hitTest(rects, px, py, viewport) {
   const { x, row } = pixelToUnit(px, py, viewport);
   return findSpan(rects.rowStart, rects.x0, rects.x1, row, x);
-}
-
-// The span of row `row` that holds v, or -1: spans rowStart[row] ..
-// rowStart[row + 1] - 1, sorted and disjoint, [start[k], end[k]) each.
-// Shared with the sunburst, whose rings are rows of angles.
-export function findSpan(rowStart, start, end, row, v) {
-  if (!(row >= 0 && row < rowStart.length - 1)) return -1;
-  let lo = rowStart[row];
-  let hi = rowStart[row + 1] - 1;
-  let found = -1;  // the last span that starts at or before v
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (start[mid] <= v) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found >= 0 && v < end[found] ? found : -1;
 }

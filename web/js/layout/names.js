@@ -1,5 +1,5 @@
 // What cProfile's names of built-in functions say: the module a built-in
-// belongs to (its package, for colours.js) and the short name the chart
+// belongs to (its package, for layout/packages.js) and the short name the chart
 // writes in its box.
 //
 // cProfile names a C function the way Python prints it, with file "~":
@@ -48,6 +48,7 @@ function moduleOf(dotted) {
 // nothing until it says which ("compileall <module>").
 export function shortName(file, name) {
   if (file === '~') return builtinParts(name).label;
+  if (file === '') return frameName(name);
   if (name === '<module>') {
     const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
     const stem = base.replace(/\.pyw?$/, '');
@@ -58,4 +59,16 @@ export function shortName(file, name) {
     return `${stem} <module>`;
   }
   return name;
+}
+
+// A folded stack's frame carries its place in its name, where the profiler
+// that wrote it put one (austin: "file:function:line"; py-spy: "function
+// (file:line)"): the box names the function, as for a pstats profile, and
+// the hover panel and the table keep the whole frame.  A module body is
+// named by its module, as shortName does.
+function frameName(name) {
+  const austin = /^(.+):([^:]+):\d+$/.exec(name);
+  const pyspy = /^(.*?) \((.+):\d+\)$/.exec(name);
+  const [file, fn] = austin ? [austin[1], austin[2]] : pyspy ? [pyspy[2], pyspy[1]] : ['', name];
+  return file === '' ? name : shortName(file, fn);
 }

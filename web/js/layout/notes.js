@@ -5,8 +5,9 @@
 // arithmetic are tested without a DOM.
 
 import { RUN_THIN } from './icicle.js';
-import { formatCount, formatDuration } from './format.js';
+import { formatCount, formatWithUnit } from './format.js';
 import { visibleText } from './text.js';
+import { isPstatsUnits, unitWord } from '../model/units.js';
 
 // A share (0..1) as a percentage with one decimal: "42.4%".  A share that
 // is not 0 never reads "0.0%", nor one short of 1 "100.0%".
@@ -17,33 +18,47 @@ export function percent(share) {
   return `${(100 * share).toFixed(1)}%`;
 }
 
-// The search's line beside the box (model/search.js's searchShare), or ''
-// while its figures are not in: short, since it sits in the toolbar;
-// searchTitle says how the figure was had.
-export function searchNote(share) {
-  if (share === null) return '';
-  if (share.kind === 'none') return 'no function matches';
-  if (share.kind === 'exact') return `${percent(share.share)} of total time (${visibleText(share.name)}'s cumtime)`;
-  return `≈ ${percent(share.share)} of total time (between ${percent(share.lo)} and ${percent(share.hi)}; ${formatCount(share.count)} functions)`;
+// What the total is a total of, in `units` (model/units.js): "time",
+// "samples", "Ir", or "weight" for unitless weights.
+export function totalOf(units) {
+  if (units === undefined || units.kind === 'time') return 'time';
+  if (units.kind === 'bytes') return 'bytes';
+  return unitWord(units) || 'weight';
 }
 
-// The tooltip of the search's line.
-export function searchTitle(share) {
+// The search's line beside the box (model/search.js's searchShare), or ''
+// while its figures are not in: short, since it sits in the toolbar;
+// searchTitle says how the figure was had.  units: the profile's.
+export function searchNote(share, units = undefined) {
+  if (share === null) return '';
+  if (share.kind === 'none') return 'no function matches';
+  const total = `of total ${totalOf(units)}`;
+  if (share.kind === 'exact') return `${percent(share.share)} ${total} (${visibleText(share.name)}'s ${units?.kind === 'time' || units === undefined ? 'cumtime' : 'total'})`;
+  return `≈ ${percent(share.share)} ${total} (between ${percent(share.lo)} and ${percent(share.hi)}; ${formatCount(share.count)} functions)`;
+}
+
+// The tooltip of the search's line; units: the profile's (what its
+// cumulative figures count: "cumulative time", "cumulative samples").
+export function searchTitle(share, units = undefined) {
   if (share === null || share.kind === 'none') return '';
-  if (share.kind === 'exact') return 'One function matches: its cumulative time over the profile\'s total, as pstats gives it.';
-  return `${formatCount(share.count)} functions match. Their share is at least the largest one's cumulative time and at most the sum of `
+  const cumulative = `cumulative ${totalOf(units)}`;
+  if (share.kind === 'exact') {
+    return `One function matches: its ${cumulative} over the profile's total${units === undefined || isPstatsUnits(units) ? ', as pstats gives it' : ''}.`;
+  }
+  return `${formatCount(share.count)} functions match. Their share is at least the largest one's ${cumulative} and at most the sum of `
     + 'all of theirs (calls nested in each other are counted once in the true figure); the estimate is the chart\'s matching '
-    + 'boxes, each stretch of time counted once, held within those bounds.';
+    + `boxes, each stretch of ${totalOf(units)} counted once, held within those bounds.`;
 }
 
 // "exact: 97% of the time drawn", from the time of the exact boxes drawn
 // and of all of them; '' when nothing with time is drawn.  Rounded down,
-// so that a chart with any estimate never says 100%.
-export function exactNote({ exact, total }) {
+// so that a chart with any estimate never says 100%.  units: the
+// profile's ("of the samples drawn").
+export function exactNote({ exact, total }, units = undefined) {
   if (!(total > 0 && total < Infinity)) return '';
   const share = Math.min(1, Math.max(0, exact / total));
   const whole = Math.floor(100 * share);
-  return `exact: ${share > 0 && whole === 0 ? '< 1' : whole}% of the time drawn`;
+  return `exact: ${share > 0 && whole === 0 ? '< 1' : whole}% of the ${totalOf(units)} drawn`;
 }
 
 // The notice for a view the server stopped expanding (the tree's `capped`,
@@ -66,20 +81,32 @@ export function capNotice(capped, depth) {
 // What a band (layout/icicle.js's runs) stands for, for the hover panel:
 // { title, detail }.  band: { kind, boxes, time, total }, parentName the
 // function it lies under, zoomable whether clicking it zooms into that
-// function (it is not the view root already).
-export function bandNote({ kind, boxes, time, total }, parentName, zoomable) {
+// function (it is not the view root already), units the profile's
+// (model/units.js; pstats' seconds when not given).
+export function bandNote({ kind, boxes, time, total }, parentName, zoomable, units = undefined) {
   const share = total > 0 ? ` (${percent(time / total)} of total)` : '';
   if (kind === RUN_THIN) {
     const many = boxes === 1 ? '1 box' : `${formatCount(boxes)} boxes`;
     return {
       title: `${many} under half a pixel each`,
-      detail: `${formatDuration(time)} in all${share}, under ${parentName}. `
+      detail: `${formatWithUnit(time, units)} in all${share}, under ${parentName}. `
         + (zoomable ? 'Click to zoom into it and see them.' : 'Too thin to draw even at this zoom: the table lists them.'),
     };
   }
   return {
     title: 'not loaded',
-    detail: `Up to ${formatDuration(time)}${share} below ${parentName} that this view did not fetch: the calls below it, or its own time. `
+    detail: `Up to ${formatWithUnit(time, units)}${share} below ${parentName} that this view did not fetch: the calls below it, or its own time. `
       + (zoomable ? 'Click to zoom into it and load them.' : ''),
   };
+}
+
+// Why the legend's boxes are exact or estimated, by how the profile's call
+// paths are known (model/profiles.js's pathsOf).
+export function pathsNote(paths) {
+  if (paths === 'recorded') return ' Recorded call paths: every box is the measured time of its own path.';
+  if (paths === 'stacks') {
+    return ' Exact call paths: every box sums the stacks the file holds, so nothing is estimated.';
+  }
+  return ' Hatched boxes and “≈” times are estimates: the profile records calls per caller, not per call path, so where a '
+    + 'function is reached along several paths its time on each is estimated (hover for the bounds).';
 }

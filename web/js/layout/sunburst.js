@@ -21,7 +21,8 @@
 //
 // Canvas measures angles from 3 o'clock: draw with canvasAngle(a).
 
-import { findSpan, layoutIcicle } from './icicle.js';
+import { layoutIcicle } from './icicle.js';
+import { findSpan } from './spans.js';
 
 export const TAU = 2 * Math.PI;
 

@@ -7,7 +7,7 @@
 // answer of the wrong shape) has to become one kind of error that the UI
 // prints.  An aborted request (the user zoomed again before the last answer
 // came) is not an error to show: it throws an AbortError DOMException as
-// fetch does, which the UI ignores.
+// fetch does, which the UI ignores (isAbort says which errors are that).
 //
 // A server started with --read-token guards reads, and --token guards
 // uploads: the token, when the user gave one, is kept for the session
@@ -24,6 +24,12 @@ export class ApiError extends Error {
   }
 }
 
+// Whether `error` is an aborted request's (fetch's AbortError), which no one
+// is waiting for any more: never an error to show.
+export function isAbort(error) {
+  return error?.name === 'AbortError';
+}
+
 const TOKEN_KEY = 'profviz-token';
 
 // fetchImpl and storage are injectable for tests; the page passes nothing.
@@ -38,7 +44,7 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
     try {
       res = await fetchImpl(url, { method, body, headers: h, signal, cache: 'no-store' });
     } catch (e) {
-      if (e?.name === 'AbortError') throw e;
+      if (isAbort(e)) throw e;
       throw new ApiError(0, 'The profviz server does not answer: is it still running?');
     }
     if (res.status === 204) return null;
@@ -46,7 +52,7 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
     try {
       json = await res.json();
     } catch (e) {
-      if (e?.name === 'AbortError') throw e;
+      if (isAbort(e)) throw e;
       // json stays null: said below.
     }
     if (!res.ok) {

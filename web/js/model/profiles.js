@@ -2,6 +2,7 @@
 // checked before use (see model/functions.js for why).
 
 import { readLabels } from './labels.js';
+import { readUnits } from './units.js';
 
 // Which tokens the server wants.  Anything but the documented words reads as
 // the cautious choice for each: no upload is offered unless uploads are said
@@ -14,6 +15,35 @@ export function readServer(json) {
 }
 
 const isCount = (v) => Number.isSafeInteger(v) && v >= 0;
+const textOf = (v) => (typeof v === 'string' ? v : '');
+const figureOf = (v) => (typeof v === 'number' || typeof v === 'string' ? v : null);
+
+// How a profile's call paths are known, from its `format` and `tree`:
+// 'recorded' (profviz record wrote every path), 'stacks' (a sampled or
+// event format: the file's own stacks, exact), 'inferred' (pstats and
+// callgrind: calls per caller, paths estimated where the file does not
+// prove them).
+export function pathsOf(format, tree) {
+  if (tree !== 'recorded') return 'inferred';
+  return format === '' || format === 'pstats' ? 'recorded' : 'stacks';
+}
+
+// GET /api/profiles/{id}: the figures and words the profile page shows.  A
+// missing format is pstats (what every profile was before there were
+// others); missing units are pstats' (model/units.js).
+export function readSummary(json) {
+  const format = textOf(json?.format) || 'pstats';
+  return {
+    name: textOf(json?.name),
+    format,
+    writer: textOf(json?.writer),
+    paths: pathsOf(format, json?.tree),
+    units: readUnits(json),
+    functions: isCount(json?.n_funcs) ? json.n_funcs : null,
+    calls: isCount(json?.total_calls) ? json.total_calls : null,
+    total: figureOf(json?.total_tt),
+  };
+}
 
 // The stored profiles, newest first.  An entry without a usable id cannot be
 // linked to and is left out; a missing figure is null (shown blank).
@@ -25,11 +55,13 @@ export function readProfiles(json) {
     .filter((p) => p !== null && typeof p === 'object' && Number.isSafeInteger(p.id) && p.id > 0)
     .map((p) => ({
       id: p.id,
-      name: typeof p.name === 'string' ? p.name : '',
-      writer: typeof p.writer === 'string' ? p.writer : '',
+      name: textOf(p.name),
+      format: textOf(p.format) || 'pstats',
+      writer: textOf(p.writer),
+      units: readUnits(p),
       size: isCount(p.size) ? p.size : null,
       loadedAt: typeof p.loaded_at === 'number' && Number.isFinite(p.loaded_at) ? p.loaded_at : null,
-      totalTime: typeof p.total_tt === 'number' || typeof p.total_tt === 'string' ? p.total_tt : null,
+      totalTime: figureOf(p.total_tt),
       functions: isCount(p.n_funcs) ? p.n_funcs : null,
       labels: readLabels(p.labels),
     }))

@@ -26,7 +26,7 @@
 //            each line starting at x or centred on it (align 'left' or
 //            'center')
 
-import { THEMES, boxStyle } from '../colors.js';
+import { THEMES, boxStyle } from './palette.js';
 import { RUN_UNLOADED } from '../layout/icicle.js';
 import { TAU } from '../layout/sunburst.js';
 import { LINE_SPACING, boxText, fontPx, labelLines } from './labels.js';
@@ -98,7 +98,7 @@ export function boxDrawer(scene, measure) {
   const box = (node, shape, slot) => {
     const style = boxStyle(tree, colors, node, theme);
     const mark = marks === null ? 0 : marks[node];
-    const lines = roomy(slot) ? labelLines(tree, node, slot.maxWidth, slot.lines, measure, scene.shared ?? null) : [];
+    const lines = roomy(slot) ? labelLines(tree, node, slot.maxWidth, slot.lines, measure, scene.shared ?? null, scene.units) : [];
     return {
       node,
       band: -1,

@@ -22,12 +22,14 @@
 import { GAP, LABEL_PAD, MIN_PX, boxDrawer } from './boxes.js';
 import { paintBoxes } from './canvas.js';
 import { fontPx, linesThatFit } from './labels.js';
+import { visibleSpans } from '../layout/spans.js';
 
 // scene: { tree, rects (layoutIcicle), viewport { x, y, width, rowHeight },
-// width, height (the canvas, CSS pixels), colors (colors.js's viewColors),
+// width, height (the canvas, CSS pixels), colors (layout/packages.js's viewColors),
 // theme ('light' | 'dark'), marks (marks.js: Uint8Array of tree.size, or
 // null), searching (boolean), font (CSS, in px: '12px system-ui'), shared
-// (optional: labels.js's sharedStarts of the names on screen) }.  Returns
+// (optional: labels.js's sharedStarts of the names on screen), units
+// (optional: model/units.js, what the boxes' figures measure) }.  Returns
 // the number of boxes (and bands) drawn.
 export function paintIcicle(ctx, scene) {
   return paintBoxes(ctx, scene, icicleBoxes);
@@ -84,24 +86,4 @@ export function icicleBoxes(scene, measure) {
 // into gaps.
 function withGap(size) {
   return size > 2 * GAP ? size - GAP : size;
-}
-
-// The spans of row `row` that reach into (lo, hi): indices [from, to).
-// Spans are as layout/icicle.js's findSpan has them (rowStart, start, end:
-// sorted and disjoint within a row), so both ends are binary searches.
-// Shared with the sunburst, whose rings are rows of angles.
-export function visibleSpans(rowStart, start, end, row, lo, hi) {
-  const from = firstWhere(rowStart[row], rowStart[row + 1], (k) => end[k] > lo);
-  return { from, to: firstWhere(from, rowStart[row + 1], (k) => start[k] >= hi) };
-}
-
-// The first k in [lo, hi) for which test(k) holds, or hi; test must be
-// false, then true, along the range.
-function firstWhere(lo, hi, test) {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (test(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }

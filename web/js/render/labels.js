@@ -21,7 +21,7 @@
 // fake).  measurer() keeps one canvas's widths, since the same names come
 // back frame after frame.
 
-import { formatDuration } from '../layout/format.js';
+import { formatValue } from '../layout/format.js';
 import { shortName } from '../layout/names.js';
 import { visibleText } from '../layout/text.js';
 import { EXACT } from '../model/tree.js';
@@ -51,9 +51,10 @@ export function boxLabel(tree, i) {
   return visibleText(tree.fid[i] < 0 ? tree.name(i) : shortName(tree.file(i), tree.name(i)));
 }
 
-// The time a box shows: "≈ " before an estimate, as the hatching says.
-export function boxTime(tree, i) {
-  return `${tree.has(i, EXACT) ? '' : '≈ '}${formatDuration(tree.time[i])}`;
+// The figure a box shows, in the profile's units (model/units.js: "526 ms",
+// "1,234" samples): "≈ " before an estimate, as the hatching says.
+export function boxTime(tree, i, units) {
+  return `${tree.has(i, EXACT) ? '' : '≈ '}${formatValue(tree.time[i], units)}`;
 }
 
 // Names that start as another one does, by at least this many characters,
@@ -89,13 +90,14 @@ export function sharedStartsOf(tree, nodes) {
 
 // The lines of a box's label in `maxWidth` pixels, at most `lines` of them
 // (1 or 2): [name, time], [name time], [name] or [] (no room for the name).
-// shared: the labels on screen that start alike (sharedStarts).
-export function labelLines(tree, i, maxWidth, lines, measure, shared = null) {
+// shared: the labels on screen that start alike (sharedStarts); units: the
+// profile's (model/units.js; pstats' seconds when not given).
+export function labelLines(tree, i, maxWidth, lines, measure, shared = null, units = undefined) {
   const whole = boxLabel(tree, i);
   const keep = tree.fid[i] >= 0 && shared !== null && shared.has(whole) ? 'end' : 'start';
   const name = boxText(whole, maxWidth, measure, keep);
   if (name === '') return [];
-  const time = boxTime(tree, i);
+  const time = boxTime(tree, i, units);
   if (lines >= 2) return measure(time) <= maxWidth ? [name, time] : [name];
   const both = `${name} ${time}`;
   return name === whole && measure(both) <= maxWidth ? [both] : [name];

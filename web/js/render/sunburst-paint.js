@@ -25,16 +25,16 @@
 import { TAU, canvasAngle, polarToPixel } from '../layout/sunburst.js';
 import { GAP, LABEL_PAD, MIN_PX, boxDrawer, isFullCircle } from './boxes.js';
 import { paintBoxes } from './canvas.js';
-import { visibleSpans } from './icicle-paint.js';
+import { visibleSpans } from '../layout/spans.js';
 import { LINE_SPACING, fontPx, linesThatFit } from './labels.js';
 
 const IDENTITY = Object.freeze({ a0: 0, a1: TAU, ring0: 0 });
 
 // scene: { tree, arcs (layoutSunburst), viewport { cx, cy, ringWidth },
 // transform ({ a0, a1, ring0 }, optional), width, height (the canvas, CSS
-// pixels), colors (colors.js's viewColors), theme ('light' | 'dark'),
+// pixels), colors (layout/packages.js's viewColors), theme ('light' | 'dark'),
 // marks (marks.js: Uint8Array of tree.size, or null), searching (boolean),
-// font (CSS, in px), shared (optional, as for the icicle) }.  Returns the
+// font (CSS, in px), shared and units (optional, as for the icicle) }.  Returns the
 // number of arcs (and bands) drawn.
 export function paintSunburst(ctx, scene) {
   return paintBoxes(ctx, scene, sunburstBoxes);

@@ -11,7 +11,7 @@
 import { EXACT } from '../model/tree.js';
 import { RUN_THIN, RUN_UNLOADED } from '../layout/icicle.js';
 import { polarToPixel } from '../layout/sunburst.js';
-import { formatDuration } from '../layout/format.js';
+import { formatWithUnit } from '../layout/format.js';
 import { FADED_ALPHA, HATCH, background, insetShape, isFullCircle, lineOffset } from './boxes.js';
 import { icicleBoxes } from './icicle-paint.js';
 import { sunburstBoxes } from './sunburst-paint.js';
@@ -59,7 +59,7 @@ function svgDocument(scene, boxes) {
   }
   out.push(`<rect width="${w}" height="${h}" fill="${background(scene.theme)}"/>`);
   out.push(`<g style="font: ${xmlEscape(scene.font)}">`);
-  for (const b of boxes) out.push(boxElement(scene.tree, b, hatches));
+  for (const b of boxes) out.push(boxElement(scene, b, hatches));
   out.push('</g>', '</svg>', '');
   return out.join('\n');
 }
@@ -67,9 +67,9 @@ function svgDocument(scene, boxes) {
 // One box: a group of its title, fill, hatching, label and outline, drawn
 // in the canvas's order (boxes do not overlap, so the order within a box
 // is all that matters).
-function boxElement(tree, b, hatches) {
+function boxElement(scene, b, hatches) {
   const fade = b.faded ? ` opacity="${FADED_ALPHA}"` : '';
-  const parts = [`<g><title>${xmlEscape(titleOf(tree, b))}</title>`, shapeElement(b.shape, `fill="${b.fill}"${fade}`)];
+  const parts = [`<g><title>${xmlEscape(titleOf(scene, b))}</title>`, shapeElement(b.shape, `fill="${b.fill}"${fade}`)];
   if (b.hatch !== null) parts.push(shapeElement(b.shape, `fill="url(#${hatches.get(b.hatch)})"${fade}`));
   if (b.label !== null) {
     // Each line placed in the label's own frame and turned with it about
@@ -92,14 +92,15 @@ function boxElement(tree, b, hatches) {
 
 // What a hover over drawing b says: name, file:line (none for built-ins
 // and synthetic boxes, which have no file) and time; a band has no one
-// name, and says what it stands for.
-function titleOf(tree, b) {
+// name, and says what it stands for.  The figure is in the profile's units,
+// with their word ("1,234 samples").
+function titleOf({ tree, units }, b) {
   const i = b.node;
   if (b.band === RUN_THIN) return 'boxes each too thin to draw: zoom in to see them';
   if (b.band === RUN_UNLOADED) return 'not loaded: what this view did not fetch below the box above';
   const lines = [visibleText(tree.name(i))];
-  if (tree.fid[i] >= 0 && tree.file(i) !== '~') lines.push(visibleText(`${tree.file(i)}:${tree.line[i]}`));
-  lines.push(`${formatDuration(tree.time[i])}${tree.has(i, EXACT) ? '' : ' (estimated)'}`);
+  if (tree.fid[i] >= 0 && tree.file(i) !== '~' && (tree.file(i) !== '' || tree.line[i] !== 0)) lines.push(visibleText(`${tree.file(i)}:${tree.line[i]}`));
+  lines.push(`${formatWithUnit(tree.time[i], units)}${tree.has(i, EXACT) ? '' : ' (estimated)'}`);
   return lines.join('\n');
 }
 

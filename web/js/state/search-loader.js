@@ -15,6 +15,7 @@
 // A newer query supersedes an older one still on its way: the older
 // request is aborted, and its answer, if it comes anyway, is dropped.
 
+import { isAbort } from '../model/api.js';
 import { readFunctionsPage } from '../model/functions.js';
 import { matchedFunctions, searchShare } from '../model/search.js';
 
@@ -41,7 +42,7 @@ export function createSearchLoader(store, api) {
       controller = null;
       answer = { profile, query, functions: matchedFunctions(readFunctionsPage(json)) };
     } catch (e) {
-      if (e?.name === 'AbortError' || controller !== mine) return;
+      if (isAbort(e) || controller !== mine) return;
       controller = null;
       store.set({ notice: `The search's share of time could not be had: ${e?.message ?? e}` });
       return;

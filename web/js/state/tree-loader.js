@@ -16,6 +16,7 @@
 // A newer view supersedes an older one still on its way: the older request
 // is aborted, and its answer, if it comes anyway, is dropped.
 
+import { isAbort } from '../model/api.js';
 import { graftView, readCapped, treeFromView } from '../model/tree.js';
 
 export function createTreeLoader(store, api) {
@@ -52,7 +53,7 @@ export function createTreeLoader(store, api) {
         tree, treeState: 'ready', treeError: '', treeCapped: cap === null ? null : { root: root.join(','), depth, cap },
       });
     } catch (e) {
-      if (e?.name === 'AbortError' || controller !== mine) return;
+      if (isAbort(e) || controller !== mine) return;
       controller = null;
       if (e?.status === 404 && root.length > 0) {
         // A shared link whose zoom path this profile does not have (edited,

@@ -26,7 +26,18 @@
 
 export const VIEWS = Object.freeze(['icicle', 'sunburst']);
 export const DEPTHS = Object.freeze([3, 5, 10, 15, 20]);
+// The cutoffs the page offers, in the order the toolbar lists them, and
+// how it names them.
 export const CUTOFFS = Object.freeze([0.001, 0.01, 0]);
+export const CUTOFF_LABELS = new Map([[0.001, '1/1000'], [0.01, '1/100'], [0, 'none']]);
+
+// The cutoff one step finer than `cutoff` (what a click on a "(N smaller)"
+// box sets, so that the boxes it stands for are drawn), or null when there
+// is none finer.
+export function finerCutoff(cutoff) {
+  const finer = CUTOFFS.filter((c) => c < cutoff);
+  return finer.length === 0 ? null : Math.max(...finer);
+}
 export const SORTS = Object.freeze(['name', 'file', 'line', 'calls', 'pcalls', 'tottime', 'cumtime', 'tpercall', 'cpercall']);
 
 // The API's limit on its `q` parameter, in UTF-8 bytes.

@@ -1,7 +1,7 @@
 // The butterfly of the selected function: its own figures, who calls it and
 // whom it calls, each edge with the calls and times along it.
 //
-// Store keys: reads profile and selected (a function id or null); writes
+// Store keys: reads profile, units and selected (a function id or null); writes
 // selected = null (the close button, Escape).  A click on an edge calls
 // onNavigate(fid): moving the selection is the caller's decision.
 //
@@ -11,9 +11,10 @@
 // The captions say so, because "tottime 0.4 s" next to a caller's name reads
 // as the caller's time otherwise.
 
-import { formatDuration } from '../layout/format.js';
-import { formatCalls, functionLabel, tableRow } from '../layout/table.js';
+import { formatCalls, functionLabel, tableColumns, tableRow } from '../layout/table.js';
+import { isAbort } from '../model/api.js';
 import { readFunction } from '../model/functions.js';
+import { PSTATS_UNITS, headerUnit } from '../model/units.js';
 import { element } from './dom.js';
 import { visibleText } from '../layout/text.js';
 
@@ -21,12 +22,28 @@ import { visibleText } from '../layout/text.js';
 // from thousands of places; the rest are summed up in one line.
 const MAX_EDGES = 500;
 
-const EDGE_HEADERS = [
-  { label: 'function', title: 'The function at the other end of the edge' },
-  { label: 'ncalls', title: 'Calls along the edge: all / primitive (not recursive)', num: true },
-  { label: 'tottime', title: 'The callee\'s own time during these calls (seconds)', num: true },
-  { label: 'cumtime', title: 'The callee\'s time including what it called, during these calls (seconds)', num: true },
-];
+// The edge tables' headers, named as the statistics table names its columns
+// for the profile's units ("ncalls", "tottime"; "samples", "self"), but
+// without the unit, for which the narrow panel has no room: the figures
+// above them name it ("self (samples)"), and so do the titles.
+// The statistics table's header of each column key, for `units`.
+const columnLabels = (units) => Object.fromEntries(tableColumns(units).map((c) => [c.key, c.label]));
+
+export function edgeHeaders(units) {
+  const labels = columnLabels(units);
+  const label = (key) => labels[key];
+  const calls = units.callsUnit === 'samples' ? 'Samples along the edge' : 'Calls along the edge: all / primitive (not recursive)';
+  const time = units.kind === 'time';
+  const unit = headerUnit(units);
+  const what = time ? 'time' : `figure${unit === '' ? '' : ` (${unit})`}`;
+  return [
+    { label: 'function', title: 'The function at the other end of the edge' },
+    { label: label('ncalls'), title: calls, num: true },
+    { label: time ? label('tottime') : 'self', title: `The callee's own ${what} during these calls`, num: true },
+    { label: time ? label('cumtime') : 'total', title: `The callee's ${what} including what it called, during these calls`, num: true },
+  ];
+}
+const EDGE_COLUMNS = 4;
 
 const COUNT_ONLY_TITLE = 'The profile holds only a call count for this edge (the pure-Python profile module): its times are the function\'s times shared out by calls, an estimate';
 
@@ -46,7 +63,7 @@ export function createButterflyView(container, { api, store, onNavigate }) {
   );
   container.hidden = true;
 
-  let shownKey = null;   // "profile:fid" of what the panel shows or is loading
+  let shownKey = null;   // "profile:fid:unit:calls unit" of what the panel shows or is loading
   let controller = null;
 
   function update(state) {
@@ -59,7 +76,9 @@ export function createButterflyView(container, { api, store, onNavigate }) {
       delete container.dataset.state;
       return;
     }
-    const key = `${profile}:${fid}`;
+    // The units take part: a shared link can select a function before the
+    // profile's summary has said what its figures measure.
+    const key = `${profile}:${fid}:${state.units?.unit}:${state.units?.callsUnit}`;
     if (key === shownKey) return;
     shownKey = key;
     controller?.abort();
@@ -76,7 +95,7 @@ export function createButterflyView(container, { api, store, onNavigate }) {
         container.dataset.state = 'ready';
       })
       .catch((error) => {
-        if (error?.name === 'AbortError' || controller !== mine) return;
+        if (isAbort(error) || controller !== mine) return;
         clear();
         status.textContent = error instanceof Error ? error.message : String(error);
         container.dataset.state = 'error';
@@ -87,19 +106,22 @@ export function createButterflyView(container, { api, store, onNavigate }) {
     // An edge's button that had the focus is about to go: the focus moves to
     // the new function's name instead of falling back to the page.
     const focusHere = container.contains(document.activeElement) && document.activeElement !== close;
+    const units = store.get().units ?? PSTATS_UNITS;
     const label = functionLabel(fn.file, fn.line, fn.name);
     name.textContent = visibleText(fn.name);
     name.title = label;
     location.textContent = fn.caller_only
       ? `${label}: named only as a caller in the profile, with no figures of its own`
       : label;
+    const headers = columnLabels(units);
+    const cells = tableRow(fn, units);
     figures.replaceChildren(
-      ...figure('ncalls', formatCalls(fn.nc, fn.cc)),
-      ...figure('tottime', formatDuration(fn.tt)),
-      ...figure('cumtime', formatDuration(fn.ct)),
+      ...figure(headers.ncalls, formatCalls(fn.nc, fn.cc)),
+      ...figure(headers.tottime, cells.tottime),
+      ...figure(headers.cumtime, cells.cumtime),
     );
-    callers.fill(fn.callers, 'no callers: called from the top level');
-    callees.fill(fn.callees, 'no callees');
+    callers.fill(fn.callers, 'no callers: called from the top level', units);
+    callees.fill(fn.callees, 'no callees', units);
     if (focusHere) name.focus();
   }
 
@@ -108,8 +130,8 @@ export function createButterflyView(container, { api, store, onNavigate }) {
     name.removeAttribute('title');
     location.textContent = '';
     figures.replaceChildren();
-    callers.fill([], '');
-    callees.fill([], '');
+    callers.fill([], '', null);
+    callees.fill([], '', null);
   }
 
   const closePanel = () => store.set({ selected: null });
@@ -134,11 +156,7 @@ function figure(term, value) {
 
 // A table of edges (class `className`) and the function that refills it.
 function edgeTable(className, caption) {
-  const head = element('tr', {}, EDGE_HEADERS.map((h) => {
-    const th = element('th', { textContent: h.label, title: h.title, className: h.num ? 'num' : '' });
-    th.scope = 'col';
-    return th;
-  }));
+  const head = element('tr');
   const body = element('tbody');
   const table = element('table', { className }, [
     element('caption', { textContent: caption }),
@@ -146,8 +164,16 @@ function edgeTable(className, caption) {
     body,
   ]);
 
-  function fill(edges, emptyText) {
-    const trs = edges.slice(0, MAX_EDGES).map(edgeRow);
+  // units: the profile's, for the headers and figures (null: keep them).
+  function fill(edges, emptyText, units) {
+    if (units !== null) {
+      head.replaceChildren(...edgeHeaders(units).map((h) => {
+        const th = element('th', { textContent: h.label, title: h.title, className: h.num ? 'num' : '' });
+        th.scope = 'col';
+        return th;
+      }));
+    }
+    const trs = edges.slice(0, MAX_EDGES).map((edge) => edgeRow(edge, units));
     if (edges.length > MAX_EDGES) trs.push(noteRow(`and ${edges.length - MAX_EDGES} more, smaller`));
     if (edges.length === 0 && emptyText !== '') trs.push(noteRow(emptyText));
     body.replaceChildren(...trs);
@@ -158,8 +184,8 @@ function edgeTable(className, caption) {
 // One edge: a button to go to the function at its other end (its name:
 // the panel is narrow, and the full place is in the tooltip), then its
 // figures.
-function edgeRow(edge) {
-  const cells = tableRow(edge);
+function edgeRow(edge, units) {
+  const cells = tableRow(edge, units);
   const go = element('button', { className: 'link', textContent: visibleText(edge.name), title: cells.location });
   go.type = 'button';
   const tr = element('tr', {}, [
@@ -177,5 +203,5 @@ function edgeRow(edge) {
 }
 
 function noteRow(text) {
-  return element('tr', { className: 'note' }, [element('td', { textContent: text, colSpan: EDGE_HEADERS.length })]);
+  return element('tr', { className: 'note' }, [element('td', { textContent: text, colSpan: EDGE_COLUMNS })]);
 }

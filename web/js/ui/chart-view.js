@@ -24,7 +24,7 @@ import { nextBox } from '../layout/navigate.js';
 import {
   IDENTITY, ZOOM_MS, commonAncestor, ease, icicleViewport, lerpWindow, sunburstTransform, windowOf,
 } from '../layout/zoom.js';
-import { viewColors } from '../colors.js';
+import { viewColors } from '../layout/packages.js';
 import { SMALLER } from '../model/tree.js';
 import { paintIcicle } from '../render/icicle-paint.js';
 import { paintSunburst } from '../render/sunburst-paint.js';
@@ -32,10 +32,9 @@ import { sharedStartsOf } from '../render/labels.js';
 import { exactTime } from '../render/legend.js';
 import { markBoxes } from '../render/marks.js';
 import { frameScheduler, sizeCanvas } from '../render/canvas.js';
+import { finerCutoff } from '../state/url-state.js';
 import { shortcutScope } from './keys.js';
 
-// The cutoff one step finer (state/url-state.js's CUTOFFS).
-const LOWER_CUTOFF = new Map([[0.01, 0.001], [0.001, 0]]);
 const FONT = '12px system-ui, sans-serif';
 
 export function createChartView(canvas, { store, zoom }) {
@@ -161,7 +160,7 @@ export function createChartView(canvas, { store, zoom }) {
   // window `win`.
   function sceneOf(state, pic, win) {
     const base = {
-      tree: pic.tree, width: pic.width, height: pic.height, colors: pic.colors, shared: pic.shared, theme: state.theme, font: FONT,
+      tree: pic.tree, width: pic.width, height: pic.height, colors: pic.colors, shared: pic.shared, theme: state.theme, font: FONT, units: state.units,
       marks: marksFor(state, pic.tree), searching: state.search !== '',
     };
     return pic.rects
@@ -234,8 +233,8 @@ export function createChartView(canvas, { store, zoom }) {
       return;
     }
     if (tree.has(n, SMALLER)) {
-      const lower = LOWER_CUTOFF.get(state.cutoff);
-      if (lower !== undefined) store.set({ cutoff: lower });
+      const finer = finerCutoff(state.cutoff);
+      if (finer !== null) store.set({ cutoff: finer });
       return;
     }
     const path = tree.pathTo(n);
@@ -246,7 +245,7 @@ export function createChartView(canvas, { store, zoom }) {
   function clickable(at) {
     if (at === null) return false;
     if (at.band) return at.band.zoomable;
-    return !(store.get().tree.has(at.node, SMALLER) && !LOWER_CUTOFF.has(store.get().cutoff));
+    return !(store.get().tree.has(at.node, SMALLER) && finerCutoff(store.get().cutoff) === null);
   }
 
   canvas.addEventListener('mousemove', (e) => {

@@ -22,7 +22,8 @@
 // Back undoes a filter.  Labels are edited on the rows when writes are
 // allowed.
 
-import { dateFromUnix, formatBytes, formatCount, formatDuration } from '../layout/format.js';
+import { dateFromUnix, formatBytes, formatCount, formatWithUnit } from '../layout/format.js';
+import { isAbort } from '../model/api.js';
 import { readLabels } from '../model/labels.js';
 import { readProfilePage, readServer, uploadName } from '../model/profiles.js';
 import { listParams, pageCount, pageSpan, withLabel, withoutLabel, withSearch } from '../state/index-query.js';
@@ -37,10 +38,11 @@ const SEARCH_DELAY_MS = 250;
 const COLUMNS = [
   { label: 'name' },
   { label: 'labels', title: 'Click a label to list only the profiles that have it' },
+  { label: 'format', title: 'The file\'s format, told by its content: pstats, folded stacks, speedscope, cpuprofile or callgrind' },
   { label: 'writer', title: 'The profiler that wrote the file, as far as the file tells' },
   { label: 'loaded', title: 'When it was stored here' },
   { label: 'size', title: 'Size of the file', num: true },
-  { label: 'total time', title: 'The sum of every function\'s own time', num: true },
+  { label: 'total time', title: 'The sum of every function\'s own time (or samples, bytes, events: what the file measures)', num: true },
   { label: 'functions', num: true },
   { label: '', title: '' },
 ];
@@ -68,6 +70,14 @@ export function createIndexView(container, { api, onOpen, initialQuery, win = gl
       fileInput,
       element('label', { htmlFor: 'upload-file', className: 'button', textContent: 'Open a profile…' }),
     ]),
+    // No `accept` filter on the input: the server tells formats by their
+    // content, and the names profilers give their files (.prof, .json,
+    // .txt, .cpuprofile, callgrind.out.1234, none) say little.
+    element('p', {
+      className: 'formats',
+      textContent: 'Any format profviz reads: cProfile/profile (pstats), folded stacks, speedscope JSON, '
+        + 'Chrome/V8 .cpuprofile, callgrind. The format is told from the content, not the file name.',
+    }),
     uploadStatus,
   ]);
 
@@ -142,7 +152,7 @@ export function createIndexView(container, { api, onOpen, initialQuery, win = gl
       }
       container.dataset.state = 'ready';
     } catch (error) {
-      if (error?.name === 'AbortError') return;
+      if (isAbort(error)) return;
       showList([]);
       if (error?.status === 401) {
         // The token we sent, if any, is wrong: forget it.
@@ -241,10 +251,11 @@ export function createIndexView(container, { api, onOpen, initialQuery, win = gl
     const tr = element('tr', {}, [
       element('td', { className: 'name' }, [link]),
       element('td', { className: 'labels-cell' }, [labels]),
+      element('td', { className: 'format', textContent: p.format }),
       element('td', { textContent: p.writer }),
       element('td', {}, [when]),
       element('td', { className: 'num', textContent: formatBytes(p.size) }),
-      element('td', { className: 'num', textContent: p.totalTime === null ? '' : formatDuration(p.totalTime) }),
+      element('td', { className: 'num', textContent: p.totalTime === null ? '' : formatWithUnit(p.totalTime, p.units) }),
       element('td', { className: 'num', textContent: p.functions === null ? '' : formatCount(p.functions) }),
       actions,
     ]);

@@ -1,11 +1,11 @@
 // The legend under the chart: which hue is which package (for the boxes of
 // the picture at rest, largest first), what the hatching means and how much
 // of the time drawn is exact (the chart view's `drawn` in the store), or
-// that a recorded profile has nothing estimated.
+// that a recorded profile, or one read from stacks, has nothing estimated.
 
-import { THEMES } from '../colors.js';
+import { THEMES } from '../render/palette.js';
 import { legendEntries } from '../render/legend.js';
-import { exactNote } from '../layout/notes.js';
+import { exactNote, pathsNote } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
 import { element } from './dom.js';
 
@@ -29,16 +29,16 @@ export function createLegendView(el, { store }) {
       return element('li', {}, [swatch, element('span', { textContent: text, title })]);
     });
     list.replaceChildren(...items);
-    const note = exactNote(drawn.time);
+    const note = exactNote(drawn.time, state.units);
     exact.textContent = note === '' ? '' : `${note[0].toUpperCase()}${note.slice(1)}.`;
-    // A recorded profile (profviz record) has every call path's own
-    // figures: nothing is estimated, so there is no hatching to explain.
-    swatch.hidden = state.recorded;
-    why.textContent = state.recorded
-      ? ' Recorded call paths: every box is the measured time of its own path.'
-      : ' Hatched boxes and “≈” times are estimates: the profile records calls per caller, not per call path, so where a function is reached along several paths its time on each is estimated (hover for the bounds).';
+    // A recorded profile (profviz record) and one read from stacks have
+    // every call path's own figures: nothing is estimated, so there is no
+    // hatching to explain.
+    swatch.hidden = state.paths !== 'inferred';
+    why.textContent = pathsNote(state.paths);
   }
   store.subscribe((state, prev) => {
-    if (state.drawn !== prev.drawn || state.theme !== prev.theme || state.recorded !== prev.recorded) render(state);
+    if (state.drawn !== prev.drawn || state.theme !== prev.theme || state.paths !== prev.paths
+      || state.units !== prev.units) render(state);
   });
 }

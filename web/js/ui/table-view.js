@@ -1,7 +1,7 @@
 // The statistics table: a filter box, a "rows a–b of N" line and a virtual
 // table of every function, sorted and filtered by the server.
 //
-// Store keys: reads profile, sort, order, filter, selected; writes sort and
+// Store keys: reads profile, units, sort, order, filter, selected; writes sort and
 // order (header clicks) and filter (the filter box).  A row click calls
 // onRowClick(fid): selecting is the caller's decision.
 //
@@ -9,30 +9,25 @@
 // DOM holds only the rows in view plus a margin, between two spacer rows.
 // Scrolling is handled once per animation frame; rows that leave at one end
 // are moved to the other and refilled, and a row whose content did not change
-// is not touched.  Pages of rows are fetched for the rows in view, kept in an
-// LRU, and a request for a page no longer wanted (the user scrolled on,
-// re-sorted or typed) is aborted.
+// is not touched.  Which query is shown, which pages are held and which
+// requests to abort is state/table-query.js's: this view asks it for the
+// pages of the rows in view and draws what it holds.
 //
-// A new query (sort, order, filter, profile) keeps the old rows on screen
-// until the first page of the new one is here, then swaps at once: no
-// flash of an empty table between two sorts.  container.dataset.state says
-// 'loading' in between, 'ready' when the new rows are in, 'error' when they
-// could not be had (the message is in #table-info).
+// container.dataset.state says 'loading' while a new query's rows are on
+// their way (the old ones stay on screen), 'ready' when they are in,
+// 'error' when they could not be had (the message is in #table-info).
 
-import { COLUMNS, tableRow, rowsToCsv } from '../layout/table.js';
+import { headerChars, rowsToCsv, tableColumns, tableRow } from '../layout/table.js';
 import { allFunctionRows, readFunctionsPage } from '../model/functions.js';
-import {
-  PAGE_SIZE, createLru, pageKey, pagesFor, rowWindow, rowsInfo, scrollToShow, spacerHeights,
-} from '../state/pager.js';
+import { PSTATS_UNITS } from '../model/units.js';
+import { PAGE_SIZE, pagesFor, rowWindow, rowsInfo, scrollToShow, spacerHeights } from '../state/pager.js';
+import { createTableQuery, tableQuery } from '../state/table-query.js';
 import { defaultOrder } from '../state/url-state.js';
 import { element } from './dom.js';
 import { download } from './download.js';
 
 // Rows kept in the DOM beyond each edge of the view.
 const MARGIN_ROWS = 20;
-// Pages kept: 64 × 200 rows, enough to scroll back and forth and to switch
-// between a few sorts without asking again.
-const CACHED_PAGES = 64;
 const FILTER_DELAY_MS = 150;
 // Until a row can be measured (CSS sets the real height).
 const GUESSED_ROW_HEIGHT = 22;
@@ -52,23 +47,12 @@ export function createTableView(container, { api, store, onRowClick }) {
   const info = element('span', { id: 'table-info' });
   const bar = element('div', { className: 'table-bar' }, [filterBox, info]);
 
-  const headers = COLUMNS.map((column) => {
-    const button = element('button', { textContent: column.label });
-    button.type = 'button';
-    const th = element('th', { className: isNumeric(column) ? 'num' : '', title: column.title }, [button]);
-    th.scope = 'col';
-    th.dataset.sort = column.sort;
-    return th;
-  });
-  const cols = COLUMNS.map((column) => element('col', { className: `col-${column.key}` }));
+  const colgroup = element('colgroup');
+  const headRow = element('tr');
   const spacerAbove = spacerRow();
   const spacerBelow = spacerRow();
   const body = element('tbody', {}, [spacerAbove, spacerBelow]);
-  const table = element('table', { id: 'stats' }, [
-    element('colgroup', {}, cols),
-    element('thead', {}, [element('tr', {}, headers)]),
-    body,
-  ]);
+  const table = element('table', { id: 'stats' }, [colgroup, element('thead', {}, [headRow]), body]);
   // A grid holds the keyboard focus itself and points at the current row
   // with aria-activedescendant: row elements are recycled while scrolling,
   // so focus on one of them would silently move to another function.
@@ -78,101 +62,51 @@ export function createTableView(container, { api, store, onRowClick }) {
   const scroller = element('div', { className: 'table-scroll' }, [table]);
   container.replaceChildren(bar, scroller);
 
-  const cache = createLru(CACHED_PAGES);
-  const inflight = new Map();   // page key → AbortController
-  let shown = null;             // the query whose rows are in the DOM: {profile, sort, order, q, key, total}
-  let wanted = null;            // the query asked for last (=== shown once its first page is in)
+  let units = null;              // the profile's units (model/units.js), which the columns follow
+  let columns = [];             // layout/table.js's tableColumns(units)
+  let headers = [];             // their th elements
   let rows = [];                // row elements, for rows first .. first + rows.length - 1
   let first = 0;
   const spare = [];             // row elements out of the DOM, for reuse
   const drawn = new WeakMap();  // row element → the API row it shows (null: a blank, pending row)
   let rowHeight = GUESSED_ROW_HEIGHT;
   let measure = true;
-  let failed = false;           // a page of the shown query could not be had: #table-info says why
   let cursor = -1;              // row index of the keyboard's current row
   let frame = 0;
   let filterTimer = 0;
+  let pausing = false;          // the filter box changed and its pause is not over
 
-  // --- queries and pages ---------------------------------------------------
+  const query = createTableQuery({
+    load: (q, page, signal) => api.functions(q.profile, {
+      sort: q.sort, order: q.order, q: q.q || undefined, offset: page * PAGE_SIZE, limit: PAGE_SIZE,
+    }, signal).then(readFunctionsPage),
+    onChange(what) {
+      if (what === 'swap') {
+        cursor = -1;
+        measure = true;
+        scroller.scrollTop = 0;
+        render();
+      } else if (what === 'rows') {
+        schedule();
+      } else if (query.shown() === null) {
+        clearRows();
+      }
+      showState();
+    },
+  });
 
-  function queryOf(state) {
-    const q = typeof state.filter === 'string' ? state.filter : '';
-    const query = { profile: state.profile ?? null, sort: state.sort, order: state.order, q };
-    return { ...query, key: pageKey(query, null) };
-  }
-
-  function setQuery(query) {
-    if (wanted && wanted.key === query.key) {
-      // The filter went back to what is shown before its pause was over.
-      if (wanted === shown && container.dataset.state === 'loading') container.dataset.state = failed ? 'error' : 'ready';
-      return;
-    }
-    wanted = query;
-    abortExcept(new Set());
-    if (query.profile === null) {
-      shown = null;
+  // container.dataset.state, and #table-info when it says no rows: nothing
+  // for no profile, the error, or 'loading…' before any rows were shown.
+  function showState() {
+    const status = pausing ? 'loading' : query.status();
+    if (status === 'none') {
       delete container.dataset.state;
       setInfo('');
-      clearRows();
       return;
     }
-    container.dataset.state = 'loading';
-    if (shown === null) setInfo('loading…');
-    if (cache.has(pageKey(query, 0))) showWanted();
-    else fetchPage(query, 0);
-  }
-
-  function fetchPage(query, page) {
-    const key = pageKey(query, page);
-    if (cache.has(key) || inflight.has(key)) return;
-    const controller = new AbortController();
-    inflight.set(key, controller);
-    const params = { sort: query.sort, order: query.order, q: query.q || undefined, offset: page * PAGE_SIZE, limit: PAGE_SIZE };
-    api.functions(query.profile, params, controller.signal)
-      .then((json) => {
-        const answer = readFunctionsPage(json);
-        if (inflight.get(key) === controller) inflight.delete(key);
-        cache.set(key, answer);
-        if (query === wanted && query !== shown) {
-          showWanted();
-        } else if (query === shown) {
-          failed = false;
-          if (wanted === shown) container.dataset.state = 'ready';
-          schedule();
-        }
-      })
-      .catch((error) => {
-        if (inflight.get(key) === controller) inflight.delete(key);
-        if (error?.name === 'AbortError' || (query !== wanted && query !== shown)) return;
-        // The new query's first page failing leaves nothing true to show.
-        if (query === shown) {
-          failed = true;
-        } else {
-          shown = null;
-          clearRows();
-        }
-        container.dataset.state = 'error';
-        setInfo(error instanceof Error ? error.message : String(error));
-      });
-  }
-
-  function abortExcept(keep) {
-    for (const [key, controller] of inflight) {
-      if (keep.has(key)) continue;
-      controller.abort();
-      inflight.delete(key);
-    }
-  }
-
-  function showWanted() {
-    shown = wanted;
-    shown.total = cache.get(pageKey(shown, 0)).total;
-    cursor = -1;
-    failed = false;
-    measure = true;
-    scroller.scrollTop = 0;
-    render();
-    container.dataset.state = 'ready';
+    container.dataset.state = status;
+    if (status === 'error') setInfo(query.error());
+    else if (query.shown() === null) setInfo('loading…');
   }
 
   // --- drawing -------------------------------------------------------------
@@ -189,6 +123,7 @@ export function createTableView(container, { api, store, onRowClick }) {
   function render() {
     cancelAnimationFrame(frame);
     frame = 0;
+    const shown = query.shown();
     if (shown === null) return;
     const view = { ...geometry(), total: shown.total };
     const win = rowWindow({ ...view, margin: MARGIN_ROWS });
@@ -197,16 +132,9 @@ export function createTableView(container, { api, store, onRowClick }) {
     setSpacer(spacerBelow, spacers.below);
     place(win.first, win.last);
     const seen = rowWindow(view);
-    if (!failed) setInfo(rowsInfo(seen.first, seen.last, shown.total, shown.q));
+    if (query.error() === '') setInfo(rowsInfo(seen.first, seen.last, shown.total, shown.q));
     table.setAttribute('aria-rowcount', String(shown.total + 1));
-
-    const needed = new Set();
-    for (const page of pagesFor(win.first, win.last)) {
-      needed.add(pageKey(shown, page));
-      fetchPage(shown, page);
-    }
-    if (wanted !== shown) needed.add(pageKey(wanted, 0));
-    abortExcept(needed);
+    query.need(pagesFor(win.first, win.last));
 
     // Rows are as tall as CSS makes them: measured once there is one, and
     // again after a resize (the font size may have changed with it).
@@ -255,23 +183,18 @@ export function createTableView(container, { api, store, onRowClick }) {
     table.removeAttribute('aria-activedescendant');
   }
 
-  function rowAt(index) {
-    const page = cache.get(pageKey(shown, Math.floor(index / PAGE_SIZE)));
-    return page?.rows[index % PAGE_SIZE] ?? null;
-  }
-
   function fill(tr, index) {
-    const row = rowAt(index);
+    const row = query.rowAt(index);
     const rowIndex = String(index + 2);  // the header is row 1
     if (tr.getAttribute('aria-rowindex') !== rowIndex) tr.setAttribute('aria-rowindex', rowIndex);
     if (drawn.get(tr) === row) return;
     drawn.set(tr, row);
     tr.classList.toggle('pending', row === null);
-    const cells = row === null ? null : tableRow(row);
-    COLUMNS.forEach((column, k) => {
+    const cells = row === null ? null : tableRow(row, units);
+    columns.forEach((column, k) => {
       tr.cells[k].textContent = cells === null ? '' : cells[column.key];
     });
-    const where = tr.cells[COLUMNS.length - 1];
+    const where = tr.cells[columns.length - 1];
     if (row === null) {
       delete tr.dataset.fid;
       where.removeAttribute('title');
@@ -283,7 +206,7 @@ export function createTableView(container, { api, store, onRowClick }) {
   }
 
   function newRow() {
-    return element('tr', {}, COLUMNS.map((column) => element('td', { className: isNumeric(column) ? 'num' : 'location' })));
+    return element('tr', {}, columns.map((column) => element('td', { className: isNumeric(column) ? 'num' : 'location' })));
   }
 
   function markSelected(tr, selected) {
@@ -304,13 +227,39 @@ export function createTableView(container, { api, store, onRowClick }) {
     }
   }
 
-  for (const th of headers) {
-    th.firstChild.addEventListener('click', () => {
+  function header(column) {
+    const button = element('button', { textContent: column.label });
+    button.type = 'button';
+    const th = element('th', { className: isNumeric(column) ? 'num' : '', title: column.title }, [button]);
+    th.scope = 'col';
+    th.dataset.sort = column.sort;
+    button.addEventListener('click', () => {
       const { sort, order } = store.get();
-      const next = th.dataset.sort;
-      if (next === sort) store.set({ order: order === 'asc' ? 'desc' : 'asc' });
-      else store.set({ sort: next, order: defaultOrder(next) });
+      if (column.sort === sort) store.set({ order: order === 'asc' ? 'desc' : 'asc' });
+      else store.set({ sort: column.sort, order: defaultOrder(column.sort) });
     });
+    return th;
+  }
+
+  // The headers and cells say what the profile's figures measure (a sampled
+  // profile has no per-call columns): new units make new columns, and the
+  // rows, whose cells no longer match them, are made again.
+  function setUnits(next, state) {
+    units = next;
+    columns = tableColumns(units);
+    headers = columns.map(header);
+    headRow.replaceChildren(...headers);
+    colgroup.replaceChildren(...columns.map((column) => {
+      const col = element('col', { className: `col-${column.key}` });
+      const chars = isNumeric(column) ? headerChars(column.label) : null;
+      if (chars !== null) col.style.width = `calc(${chars}ch + 1em)`;
+      return col;
+    }));
+    for (const spacer of [spacerAbove, spacerBelow]) spacer.firstChild.colSpan = columns.length;
+    clearRows();
+    spare.length = 0;
+    showSort(state);
+    schedule();
   }
 
   filterBox.addEventListener('input', () => store.set({ filter: filterBox.value }));
@@ -349,6 +298,7 @@ export function createTableView(container, { api, store, onRowClick }) {
   }
 
   function moveCursor(index) {
+    const shown = query.shown();
     if (shown === null || shown.total === 0) return;
     cursor = Math.min(shown.total - 1, Math.max(0, index));
     const view = geometry();
@@ -360,12 +310,14 @@ export function createTableView(container, { api, store, onRowClick }) {
   // in view, without scrolling: a scroll between mousedown and mouseup would
   // move another row under the pointer.
   table.addEventListener('focus', () => {
+    const shown = query.shown();
     if (cursor >= 0 || shown === null || shown.total === 0) return;
     cursor = Math.min(shown.total - 1, Math.ceil(scroller.scrollTop / rowHeight));
     updateCursor();
   });
 
   table.addEventListener('keydown', (event) => {
+    const shown = query.shown();
     if (event.target !== table || shown === null) return;
     const page = Math.max(1, Math.floor(geometry().viewHeight / rowHeight) - 1);
     const moves = {
@@ -376,7 +328,7 @@ export function createTableView(container, { api, store, onRowClick }) {
       event.preventDefault();
       moveCursor(moves[event.key]);
     } else if (event.key === 'Enter' || event.key === ' ') {
-      const row = cursor >= 0 ? rowAt(cursor) : null;
+      const row = cursor >= 0 ? query.rowAt(cursor) : null;
       if (row === null) return;
       event.preventDefault();
       onRowClick(row.id);
@@ -387,36 +339,46 @@ export function createTableView(container, { api, store, onRowClick }) {
 
   function update(state, prev) {
     if (filterBox.value !== (state.filter ?? '')) filterBox.value = state.filter ?? '';
+    if (prev === null || state.units !== prev.units) setUnits(state.units ?? PSTATS_UNITS, state);
     if (prev === null || state.sort !== prev.sort || state.order !== prev.order) showSort(state);
     if (prev !== null && state.selected !== prev.selected) for (const tr of rows) markSelected(tr, state.selected);
 
-    const query = queryOf(state);
+    const next = tableQuery(state);
     const onlyFilter = prev !== null && state.profile === prev.profile && state.sort === prev.sort
       && state.order === prev.order;
+    const wanted = query.wanted();
     clearTimeout(filterTimer);
     // Typing waits for a pause (already 'loading': what is shown no longer
     // matches the filter box); a click on a header does not.
-    if (onlyFilter && wanted && query.key !== wanted.key && query.profile !== null) {
-      container.dataset.state = 'loading';
-      filterTimer = setTimeout(() => setQuery(query), FILTER_DELAY_MS);
+    if (onlyFilter && wanted !== null && next.key !== wanted.key && next.profile !== null) {
+      pausing = true;
+      showState();
+      filterTimer = setTimeout(() => ask(next), FILTER_DELAY_MS);
     } else {
-      setQuery(query);
+      ask(next);
     }
+  }
+
+  function ask(next) {
+    pausing = false;
+    query.want(next);
+    showState();
   }
 
   store.subscribe(update);
   update(store.get(), null);
 }
 
-// Every row of a query as a CSV file the browser downloads.  Rejects with the
+// Every row of a query as a CSV file the browser downloads, its figures in
+// `units` (the profile's).  Rejects with the
 // API's error (the caller says it).
-export async function downloadTableCsv(api, profileId, { sort, order, q }, fileName) {
+export async function downloadTableCsv(api, profileId, { sort, order, q }, units, fileName) {
   const rows = await allFunctionRows(api, profileId, { sort, order, q });
-  download(new Blob([rowsToCsv(rows)], { type: 'text/csv;charset=utf-8' }), fileName);
+  download(new Blob([rowsToCsv(rows, units)], { type: 'text/csv;charset=utf-8' }), fileName);
 }
 
 function spacerRow() {
-  const td = element('td', { colSpan: COLUMNS.length });
+  const td = element('td');
   const tr = element('tr', { className: 'spacer' }, [td]);
   tr.setAttribute('aria-hidden', 'true');
   return tr;

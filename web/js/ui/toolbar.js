@@ -3,10 +3,9 @@
 // store holds, so a URL, Back/Forward or a key press moves them too.
 
 import { searchNote, searchTitle } from '../layout/notes.js';
-import { CUTOFFS, DEPTHS } from '../state/url-state.js';
+import { CUTOFFS, CUTOFF_LABELS, DEPTHS } from '../state/url-state.js';
 import { shortcutScope } from './keys.js';
 
-const CUTOFF_LABELS = new Map([[0.001, '1/1000'], [0.01, '1/100'], [0, 'none']]);
 // Typing in the search box redraws the chart: wait for a pause first.
 const SEARCH_DELAY_MS = 120;
 
@@ -57,8 +56,8 @@ export function createToolbar(el, { store, onExport }) {
     depth.value = String(state.depth);
     cutoff.value = String(state.cutoff);
     if (document.activeElement !== search) search.value = state.search;
-    share.textContent = state.search === '' ? '' : searchNote(state.searchShare);
-    share.title = state.search === '' ? '' : searchTitle(state.searchShare);
+    share.textContent = state.search === '' ? '' : searchNote(state.searchShare, state.units);
+    share.title = state.search === '' ? '' : searchTitle(state.searchShare, state.units);
   }
   store.subscribe(render);
   render(store.get());

@@ -1,21 +1,21 @@
-/* warnings.c — joining and splitting warnings.  See warnings.h.
+/* lines.c — joining and splitting newline-separated lists.  See lines.h.
  * SPDX-License-Identifier: MIT
  */
-#include "warnings.h"
+#include "lines.h"
 
 #include <string.h>
 
 #include "xalloc.h"
 
-char *pv_warnings_join(const char *const *warnings, size_t n)
+char *pv_lines_join(const char *const *items, size_t n)
 {
     size_t len = 0;
     for (size_t i = 0; i < n; i++)
-        len += strlen(warnings[i]) + 1;
+        len += strlen(items[i]) + 1;
     char *out = pv_xmalloc(len + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
-        size_t k = strlen(warnings[i]);
-        memcpy(o, warnings[i], k);
+        size_t k = strlen(items[i]);
+        memcpy(o, items[i], k);
         o += k;
         if (i + 1 < n)
             *o++ = '\n';
@@ -24,7 +24,7 @@ char *pv_warnings_join(const char *const *warnings, size_t n)
     return out;
 }
 
-size_t pv_warnings_count(const char *text, size_t len)
+size_t pv_lines_count(const char *text, size_t len)
 {
     if (len == 0)
         return 0;
@@ -34,13 +34,13 @@ size_t pv_warnings_count(const char *text, size_t len)
     return n;
 }
 
-void pv_warnings_begin(pv_warnings_iter *it, const char *text, size_t len)
+void pv_lines_begin(pv_lines_iter *it, const char *text, size_t len)
 {
     it->at = len ? text : NULL;
     it->end = len ? text + len : NULL;
 }
 
-const char *pv_warnings_next(pv_warnings_iter *it, size_t *len)
+const char *pv_lines_next(pv_lines_iter *it, size_t *len)
 {
     const char *start = it->at;
     if (!start)

@@ -1,4 +1,5 @@
-// Box colours: a hue per package, a shade per function.
+// Which hue and shade each box takes: a hue per package, a shade per
+// function (render/palette.js turns them into colours per theme).
 //
 // Why by package: the eye groups a chart by where the code lives (the
 // project, the standard library, a dependency), which is what one asks
@@ -27,97 +28,39 @@
 // the module its name gives (layout/names.js: "<built-in method
 // builtins.len>" -> "builtins").  Synthetic boxes ("(all)", "(N smaller)")
 // are the plain neutral grey.
-//
-// Colours are worked out in OKLCH, where equal lightness looks equally
-// light whatever the hue, so one lightness per theme keeps every shade
-// readable under the theme's text (WCAG contrast >= 4.5, checked by the
-// tests).  Estimated boxes keep their colour and get hatch: true; the
-// renderer draws the hatching.
 
-import { builtinParts } from './layout/names.js';
-import { EXACT } from './model/tree.js';
+import { builtinParts } from './names.js';
 
-// OKLCH hues (degrees) of the palette, about 33° apart round the circle:
-// red, orange, yellow, lime, green, teal, cyan, blue, indigo, purple, pink.
-const HUES = Object.freeze([25, 60, 95, 125, 150, 185, 215, 250, 280, 310, 345]);
-
-// Shades of a hue: lightness added and chroma scaled, one per function.
-const SHADES = Object.freeze([[0, 1], [-0.05, 1.2], [0.035, 0.75], [-0.025, 0.85], [0.02, 1.3]]);
-
-// Each theme's lightness and chroma for the boxes: pastel under dark text,
-// deep under light text.
-const TONES = Object.freeze({ light: { l: 0.85, c: 0.09 }, dark: { l: 0.44, c: 0.085 } });
-
-export const PALETTE_SIZE = HUES.length;
-
-function makeTheme(tone, text, hatch) {
-  const greys = Object.freeze(SHADES.map(([dl]) => oklchHex(tone.l + dl, 0, 0)));
-  const palette = HUES.map((h) => Object.freeze(SHADES.map(([dl, k]) => oklchHex(tone.l + dl, tone.c * k, h))));
-  return Object.freeze({
-    // Per hue, its shades; the first is the hue's own colour (the legend's).
-    palette: Object.freeze(palette.map((s) => s[0])),
-    shades: Object.freeze(palette),
-    neutral: oklchHex(tone.l, 0, 0),
-    neutralShades: greys,
-    text,
-    // Light enough that a chart of mostly estimates stays readable: the
-    // stripes say "estimate" without hiding the colours.
-    hatch,
-  });
-}
-
-export const THEMES = Object.freeze({
-  light: makeTheme(TONES.light, '#1b1b1b', 'rgba(0, 0, 0, 0.16)'),
-  dark: makeTheme(TONES.dark, '#f2f2f2', 'rgba(255, 255, 255, 0.16)'),
-});
-
-// OKLCH (Björn Ottosson's OKLab in polar form) as #rrggbb.  A colour
-// outside sRGB has its chroma lowered until it fits, so the hue stays.
-export function oklchHex(l, c, hueDegrees) {
-  const h = (hueDegrees * Math.PI) / 180;
-  let lo = 0;
-  let hi = c;
-  let rgb = oklabToLinearRgb(l, c * Math.cos(h), c * Math.sin(h));
-  if (!inGamut(rgb)) {
-    for (let k = 0; k < 24; k++) {
-      const mid = (lo + hi) / 2;
-      const t = oklabToLinearRgb(l, mid * Math.cos(h), mid * Math.sin(h));
-      if (inGamut(t)) lo = mid;
-      else hi = mid;
-    }
-    rgb = oklabToLinearRgb(l, lo * Math.cos(h), lo * Math.sin(h));
-  }
-  return `#${rgb.map((v) => Math.round(255 * toSrgb(v)).toString(16).padStart(2, '0')).join('')}`;
-}
-
-function oklabToLinearRgb(L, a, b) {
-  const l = (L + 0.3963377774 * a + 0.2158037573 * b) ** 3;
-  const m = (L - 0.1055613458 * a - 0.0638541728 * b) ** 3;
-  const s = (L - 0.0894841775 * a - 1.291485548 * b) ** 3;
-  return [
-    4.0767416621 * l - 3.3077115913 * m + 0.2309699292 * s,
-    -1.2684380046 * l + 2.6097574011 * m - 0.3413193965 * s,
-    -0.0041960863 * l - 0.7034186147 * m + 1.707614701 * s,
-  ];
-}
-
-function inGamut(rgb) {
-  return rgb.every((v) => v >= -1e-9 && v <= 1 + 1e-9);
-}
-
-function toSrgb(v) {
-  const x = Math.min(1, Math.max(0, v));
-  return x <= 0.0031308 ? 12.92 * x : 1.055 * x ** (1 / 2.4) - 0.055;
-}
+// How many hues the palette has (render/palette.js's HUES: red, orange,
+// yellow, lime, green, teal, cyan, blue, indigo, purple, pink) and how many
+// shades of each (its SHADES).
+export const PALETTE_SIZE = 11;
+export const SHADE_COUNT = 5;
 
 // The package of a function (see above): what the legend shows.
 export function packageOf(file, name) {
   if (file === '~') return builtinParts(name).module;
+  if (file === '') return framePackage(name);
   const frozen = /^<frozen ([\w.]+)>$/.exec(file);
   if (frozen) return frozenPackage(frozen[1]);
   const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
   if (cut > 0) return file.slice(0, cut);
   return cut === 0 ? file.slice(0, 1) : file;
+}
+
+// A frame with no file (folded stacks name frames only) is in the package
+// its name gives, where the profiler that wrote it puts a place in it, so
+// that a folded chart has a hue per package as a pstats one has:
+//   "<frozen importlib._bootstrap>:_find_and_load:1007"  (austin: file:function:line) -> importlib
+//   "work (app/jobs.py:12)"                            (py-spy: function (file:line)) -> app
+//   "io/netty/channel/nio/NioEventLoop:.run_[j]"       (Java, perf-map-agent) -> io/netty/channel/nio
+//   "tcp_sendmsg_[k]"                                  (perf: the kernel) -> [kernel]
+// and in no package ('', the legend's "(no file)") otherwise.
+function framePackage(name) {
+  if (name.endsWith('_[k]')) return '[kernel]';
+  const place = /^(.+):[^:]+:\d+$/.exec(name) ?? /^.*? \((.+):\d+\)$/.exec(name);
+  if (place) return packageOf(place[1], '');
+  return name.includes('/') ? packageOf(name, '') : '';
 }
 
 // A module frozen into the interpreter ("<frozen importlib._bootstrap>",
@@ -150,7 +93,7 @@ export function colorIndex(pkg) {
 
 // The shade of a function, by what names it (file, line, name).
 export function shadeIndex(file, line, name) {
-  return hash(`${file}\0${line}\0${name}`) % SHADES.length;
+  return hash(`${file}\0${line}\0${name}`) % SHADE_COUNT;
 }
 
 // Hues for packages in order of importance: each takes the free hue
@@ -177,11 +120,12 @@ export function assignHues(packages) {
 }
 
 // A function's package, one packageOf per file (built-ins, which share the
-// file "~", per name).
+// file "~", and frames with no file, per name).
 function packageReader(tree) {
   const byFile = new Map();
   return (i) => {
-    const key = tree.file(i) === '~' ? `~${tree.name(i)}` : tree.file(i);
+    const file = tree.file(i);
+    const key = file === '~' || file === '' ? `${file}\0${tree.name(i)}` : file;
     let pkg = byFile.get(key);
     if (pkg === undefined) byFile.set(key, (pkg = packageOf(tree.file(i), tree.name(i))));
     return pkg;
@@ -193,7 +137,7 @@ function packageReader(tree) {
 // the tree) the palette index, -1 for neutral; shade (Uint8Array) the shade
 // index; packages the view's packages largest first, { label, index, time }
 // with index their hue (-1: beyond the palette, "other") and time their
-// area in seconds (summed over the levels shown).  Packages of boxes
+// area in the profile's unit (summed over the levels shown).  Packages of boxes
 // outside the view (still drawn while a zoom animates) come after the
 // view's, so they never take a hue from one in view.
 export function viewColors(tree, root, levels) {
@@ -227,13 +171,3 @@ export function viewColors(tree, root, levels) {
   return { hue, shade, packages: ranked.map((label) => ({ label, index: hues.get(label), time: area.get(label) })) };
 }
 
-// How to paint node i: fill and text colours of the theme, and whether to
-// hatch it because its time is an estimate.
-export function boxStyle(tree, colors, i, theme) {
-  const t = THEMES[theme];
-  const k = colors.hue[i];
-  let fill = t.neutral;
-  if (k >= 0) fill = t.shades[k][colors.shade[i]];
-  else if (tree.fid[i] >= 0) fill = t.neutralShades[colors.shade[i]];
-  return { fill, text: t.text, hatch: !tree.has(i, EXACT) };
-}
