@@ -86,14 +86,14 @@ void expect_error(const char *method, const char *target, int status)
 
 double num(const cJSON *o, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItem(o, key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     ck_assert_msg(cJSON_IsNumber(v), "no number %s", key);
     return v->valuedouble;
 }
 
 const char *str(const cJSON *o, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItem(o, key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     ck_assert_msg(cJSON_IsString(v), "no string %s", key);
     return v->valuestring;
 }
