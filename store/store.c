@@ -78,10 +78,9 @@ extern const size_t pv_store_files_count;
     "INSERT OR ROLLBACK INTO recorded_node (profile_id, node, parent, func, calls, tt, ct) VALUES "
 #define NODE_ROW "(?, ?, ?, ?, ?, ?, ?)"
 
-/* The catalogue.  Named parameters are bound by name (binder's by_name),
- * except insert_profile's, which bind in the order of its column list; the
- * bulk rows' `?` parameters bind by position, in the order of the column
- * list beside them. */
+/* The catalogue.  Named parameters are bound by name (binder's by_name);
+ * the bulk rows' `?` parameters bind by position, in the order of the
+ * column list beside them. */
 enum {
     STMT_PAGE_SIZE,
     STMT_WAL,
@@ -735,33 +734,33 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     int is_variant = strcmp(identity, src->sha256) != 0;
     binder b = bind_start(st);
     if (want)
-        bind_int(&b, want);
+        bind_int(by_name(&b, ":id"), want);
     else
-        bind_null(&b);
-    bind_text(&b, src->name);
-    bind_text(&b, src->origin);
-    bind_text(&b, p->format);
-    bind_text(&b, p->writer);
-    bind_text(&b, p->dialect);
-    bind_int(&b, p->marshal_version);
-    bind_int(&b, (int64_t)src->size);
-    bind_text(&b, identity);
-    bind_int(&b, (int64_t)time(NULL));
-    bind_time(&b, src->parse_ms);
-    bind_int(&b, p->total_calls);
-    bind_int(&b, p->prim_calls);
-    bind_time(&b, p->total_tt);
-    bind_int(&b, (int64_t)p->n_entries);
-    bind_int(&b, (int64_t)(p->n_funcs - p->n_entries));
-    bind_int(&b, (int64_t)p->n_edges);
-    bind_text(&b, warnings);
-    bind_text(&b, or_default(p->unit, "seconds"));
-    bind_text(&b, or_default(p->calls_unit, "calls"));
-    bind_text(&b, or_default(p->variant, ""));
-    bind_text(&b, choices);
+        bind_null(by_name(&b, ":id"));
+    bind_text(by_name(&b, ":name"), src->name);
+    bind_text(by_name(&b, ":origin"), src->origin);
+    bind_text(by_name(&b, ":format"), p->format);
+    bind_text(by_name(&b, ":writer"), p->writer);
+    bind_text(by_name(&b, ":dialect"), p->dialect);
+    bind_int(by_name(&b, ":marshal_version"), p->marshal_version);
+    bind_int(by_name(&b, ":size"), (int64_t)src->size);
+    bind_text(by_name(&b, ":sha256"), identity);
+    bind_int(by_name(&b, ":loaded_at"), (int64_t)time(NULL));
+    bind_time(by_name(&b, ":parse_ms"), src->parse_ms);
+    bind_int(by_name(&b, ":total_calls"), p->total_calls);
+    bind_int(by_name(&b, ":prim_calls"), p->prim_calls);
+    bind_time(by_name(&b, ":total_tt"), p->total_tt);
+    bind_int(by_name(&b, ":n_funcs"), (int64_t)p->n_entries);
+    bind_int(by_name(&b, ":n_caller_only"), (int64_t)(p->n_funcs - p->n_entries));
+    bind_int(by_name(&b, ":n_edges"), (int64_t)p->n_edges);
+    bind_text(by_name(&b, ":warnings"), warnings);
+    bind_text(by_name(&b, ":unit"), or_default(p->unit, "seconds"));
+    bind_text(by_name(&b, ":calls_unit"), or_default(p->calls_unit, "calls"));
+    bind_text(by_name(&b, ":variant"), or_default(p->variant, ""));
+    bind_text(by_name(&b, ":choices"), choices);
     /* A double even when whole (bind_time): -0.0 and 0.0 stay apart. */
-    bind_time(&b, isnan(p->empty_weight) ? 0.0 : p->empty_weight);
-    bind_text(&b, is_variant ? src->sha256 : NULL);
+    bind_time(by_name(&b, ":empty_weight"), isnan(p->empty_weight) ? 0.0 : p->empty_weight);
+    bind_text(by_name(&b, ":file_sha256"), is_variant ? src->sha256 : NULL);
     int rc = bind_exec(s, &b, what, err);
     free(warnings);
     free(choices);
