@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "asset.h"
+#include "clock.h"
 #include "sha256.h"
 #include "store_internal.h"
 #include "lines.h"
@@ -458,13 +459,6 @@ static void rollback(pv_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         run(s, STMT_ROLLBACK, "rolling back", NULL);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* ---- open and close -------------------------------------------------- */
@@ -999,7 +993,7 @@ int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source 
                   pv_err *err)
 {
     assert(p->n_entries <= p->n_funcs && !sqlite3_get_autocommit(s->db));
-    double t0 = now_ms();
+    double t0 = pv_now_ms();
     int rc = insert_blob(s, id, src, err);
     if (rc == PV_OK)
         rc = insert_rows(s, STMT_INSERT_FUNCTION, STMT_INSERT_FUNCTIONS, p->n_funcs,
@@ -1010,7 +1004,7 @@ int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source 
     if (rc == PV_OK && p->recorded)
         rc = insert_recorded(s, id, p, err);
     if (rc == PV_OK)
-        rc = set_store_ms(s, id, now_ms() - t0, err);
+        rc = set_store_ms(s, id, pv_now_ms() - t0, err);
     return rc;
 }
 
