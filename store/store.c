@@ -433,17 +433,17 @@ static double column_time(sqlite3_stmt *st, int col)
     return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
 }
 
-/* A text column copied into the arena (NULL stays NULL).  Returns -1 when
- * the arena's limit is hit. */
+/* A text column copied into the arena (NULL stays NULL).  PV_OK, or
+ * PV_E_TOO_BIG when the arena's limit is hit. */
 static int column_arena_str(sqlite3_stmt *st, int col, pv_arena *arena, const char **out)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
     if (!v) {
         *out = NULL;
-        return 0;
+        return PV_OK;
     }
     *out = pv_arena_strndup(arena, v, (size_t)sqlite3_column_bytes(st, col));
-    return *out ? 0 : -1;
+    return *out ? PV_OK : PV_E_TOO_BIG;
 }
 
 /* A text column as a malloc'd string; "" for NULL. */
@@ -1219,7 +1219,8 @@ static int inconsistent(int64_t id, const char *what, pv_err *err)
 }
 
 /* Splits a newline-separated column (warnings, choices) into an array of
- * strings in the arena: *out_n of them, none for "". */
+ * strings in the arena: *out_n of them, none for "".  PV_OK, or
+ * PV_E_TOO_BIG when the arena's limit is hit. */
 static int split_lines(const char *text, size_t len, pv_arena *arena, const char ***out,
                        size_t *out_n)
 {
@@ -1227,20 +1228,20 @@ static int split_lines(const char *text, size_t len, pv_arena *arena, const char
     *out = NULL;
     size_t n = pv_lines_count(text, len);
     if (n == 0)
-        return 0;
+        return PV_OK;
     const char **w = PV_ARENA_NEW(arena, const char *, n);
     if (!w)
-        return -1;
+        return PV_E_TOO_BIG;
     pv_lines_iter it;
     pv_lines_begin(&it, text, len);
     const char *at;
     size_t k;
     for (size_t i = 0; (at = pv_lines_next(&it, &k)); i++)
         if (!(w[i] = pv_arena_strndup(arena, at, k)))
-            return -1;
+            return PV_E_TOO_BIG;
     *out = w;
     *out_n = n;
-    return 0;
+    return PV_OK;
 }
 
 static int read_head(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)
