@@ -545,12 +545,12 @@ static int produce(reader *r, pv_mobj *obj, int hashable, size_t at, int *done)
 
 /* After a format error: if it happened inside a code object with layouts
  * left to try, rewind to that code object's start with the next layout and
- * return 1.  Otherwise return 0 with the message explaining every layout's
+ * return true.  Otherwise return false with the message explaining every layout's
  * failure of the outermost code object involved. */
-static int recover(reader *r)
+static bool recover(reader *r)
 {
     if (r->code != PV_E_FORMAT)
-        return 0;
+        return false;
     size_t d = r->depth;
     while (d > 0) {
         frame *f = &r->stack[d - 1];
@@ -574,7 +574,7 @@ static int recover(reader *r)
             if (f->flagged)
                 ref_slot(r, f->obj, 1, REF_OPEN);
             if (begin_code_layout(r) == PV_OK)
-                return 1;
+                return true;
             continue;  /* same frame, next layout */
         }
         char msg[sizeof r->msg];
@@ -588,7 +588,7 @@ static int recover(reader *r)
         memcpy(r->msg, msg, sizeof msg);
         d--;
     }
-    return 0;
+    return false;
 }
 
 /* ---- the loop ---------------------------------------------------------- */
