@@ -52,7 +52,7 @@ static void check_tree(const pv_profile *p)
 
 static void check_profile(const pv_profile *p)
 {
-    if (strcmp(p->format, "folded") != 0 || strcmp(p->unit, "samples") != 0 ||
+    if (strcmp(p->format, "folded") != 0 || !p->unit ||
         strcmp(p->calls_unit, "samples") != 0 || !p->variant || !p->writer || !p->dialect)
         breach("format, units or names not set", NULL);
     if (p->n_entries > p->n_funcs || (p->n_funcs && !p->funcs) || (p->n_edges && !p->edges))
