@@ -138,7 +138,7 @@ int main(int argc, char **argv)
     static unsigned char bytes[1 << 20];
     size_t len = fread(bytes, 1, sizeof bytes, f);
     fclose(f);
-    if (pv_parse_bytes(profile, "bench", bytes, len, &parsed, &err) != PV_OK)
+    if (pv_parse_bytes(profile, "bench", bytes, len, NULL, &parsed, &err) != PV_OK)
         die(profile, &err);
 
     pv_store *w;

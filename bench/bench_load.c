@@ -99,7 +99,7 @@ static int load_once(const char *dir, const char *name, const unsigned char *buf
         return rc;
     pv_load_result res;
     double t0 = now_ms();
-    rc = pv_load_bytes(s, name, "bench", buf, len, &res, err);
+    rc = pv_load_bytes(s, name, "bench", buf, len, NULL, &res, err);
     *ms = now_ms() - t0;
     if (rc == PV_OK)
         free(res.warnings);

@@ -69,7 +69,7 @@ int pv_cmd_load(int argc, char **argv)
             fprintf(stderr, "loading %s ...\r", name);
         pv_load_result res;
         pv_err err;
-        int rc = pv_load_file(store, argv[i], &res, &err);
+        int rc = pv_load_file(store, argv[i], NULL, &res, &err);
         if (tty && !quiet)
             fprintf(stderr, "\033[K");
         if (rc != PV_OK) {

@@ -271,7 +271,7 @@ int64_t pv_cli_resolve_profile(pv_store *store, const char *arg)
     if (access(arg, F_OK) == 0) {
         pv_load_result res;
         pv_err err;
-        if (pv_load_file(store, arg, &res, &err) != PV_OK) {
+        if (pv_load_file(store, arg, NULL, &res, &err) != PV_OK) {
             pv_term_println(stderr, "profviz: %s", err.msg);
             return -1;
         }

@@ -166,7 +166,7 @@ static int parse_file(const char *path, parsed_file *out)
     pv_progress *progress = pv_progress_begin("reading %s", path);
     int rc = pv_read_file(path, &out->bytes, &len, &err);
     if (rc == PV_OK)
-        rc = pv_parse_bytes(pv_base_name(path), path, out->bytes, len, &out->parsed, &err);
+        rc = pv_parse_bytes(pv_base_name(path), path, out->bytes, len, NULL, &out->parsed, &err);
     pv_progress_end(progress);
     if (rc != PV_OK) {
         free(out->bytes);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readers.h"
 #include "sha256.h"
 #include "xalloc.h"
 
@@ -75,19 +76,23 @@ static void *hash_thread(void *arg)
 }
 
 int pv_parse_bytes(const char *name, const char *origin, const unsigned char *buf, size_t len,
-                   pv_parsed *out, pv_err *err)
+                   const pv_load_opts *opts, pv_parsed *out, pv_err *err)
 {
     memset(out, 0, sizeof *out);
     if (len > PV_LOAD_MAX_FILE)
         return pv_err_set(err, PV_E_TOO_BIG, "%zu bytes is more than the %zu MiB limit", len,
                           PV_LOAD_MAX_FILE >> 20);
+    const pv_reader *reader;
+    int rc = pv_reader_pick(buf, len, opts, &reader, err);
+    if (rc != PV_OK)
+        return rc;
     out->src = (pv_source){.name = name, .origin = origin, .bytes = buf, .size = len};
     hash_job job = {buf, len, out->src.sha256};
     pthread_t t;
     int threaded = len >= HASH_THREAD_MIN && pthread_create(&t, NULL, hash_thread, &job) == 0;
     pv_arena_init(&out->arena, pv_load_memory_limit(len));
     double t0 = now_ms();
-    int rc = pv_pstats_parse(buf, len, &out->arena, &out->profile, err);
+    rc = reader->parse(buf, len, opts, &out->arena, &out->profile, err);
     out->src.parse_ms = now_ms() - t0;
     if (threaded)
         pthread_join(t, NULL);
@@ -110,12 +115,12 @@ char *pv_parsed_warnings(const pv_parsed *p)
 }
 
 int pv_load_bytes(pv_store *s, const char *name, const char *origin, const unsigned char *buf,
-                  size_t len, pv_load_result *res, pv_err *err)
+                  size_t len, const pv_load_opts *opts, pv_load_result *res, pv_err *err)
 {
     memset(res, 0, sizeof *res);
     pv_parsed parsed;
     double t0 = now_ms();
-    int rc = pv_parse_bytes(name, origin, buf, len, &parsed, err);
+    int rc = pv_parse_bytes(name, origin, buf, len, opts, &parsed, err);
     if (rc != PV_OK)
         return rc;
     double t1 = now_ms();
@@ -179,14 +184,15 @@ const char *pv_base_name(const char *path)
     return base ? base + 1 : path;
 }
 
-int pv_load_file(pv_store *s, const char *path, pv_load_result *res, pv_err *err)
+int pv_load_file(pv_store *s, const char *path, const pv_load_opts *opts, pv_load_result *res,
+                 pv_err *err)
 {
     memset(res, 0, sizeof *res);
     unsigned char *buf = NULL;
     size_t len = 0;
     int rc = pv_read_file(path, &buf, &len, err);
     if (rc == PV_OK)
-        rc = pv_load_bytes(s, pv_base_name(path), path, buf, len, res, err);
+        rc = pv_load_bytes(s, pv_base_name(path), path, buf, len, opts, res, err);
     free(buf);
     if (rc != PV_OK)
         pv_err_prefix(err, path);

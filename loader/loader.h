@@ -1,9 +1,11 @@
 /* loader.h — turn profile files into stored profiles.
  *
+ * pv_parse_bytes recognises the format by content (readers.h: pstats,
+ * and the other profilers' formats) and parses it into a pv_profile in an
+ * arena whose limit is the memory cap a hostile file cannot pass;
  * pv_pstats_parse reads a pstats dump (any marshal version, Python 2 or 3)
- * from memory into a pv_profile allocated in the caller's arena; the
- * arena's limit is the memory cap a hostile file cannot pass.  pv_load_*
- * parse and store in one step: a file is stored whole or not at all.
+ * alone.  pv_load_* parse and store in one step: a file is stored whole or
+ * not at all.
  * Format errors name the byte offset ("byte 4121: string length ...
  * exceeds ..."), limit errors the limit; pv_load_file also prefixes the
  * file name.
@@ -55,12 +57,14 @@ typedef struct pv_parsed {
     pv_source src;         /* name, origin, bytes, size, sha256, parse_ms */
 } pv_parsed;
 
-/* Parses `len` bytes, hashing them on a second thread meanwhile.  Returns
- * PV_OK (release *out with pv_parsed_release), PV_E_FORMAT or
+/* Parses `len` bytes in the format opts names or (by default) the one
+ * their content shows, hashing them on a second thread meanwhile.  opts
+ * may be NULL.  Returns PV_OK (release *out with pv_parsed_release),
+ * PV_E_FORMAT, PV_E_USAGE (opts asks for what the file does not have) or
  * PV_E_TOO_BIG (past PV_LOAD_MAX_FILE or the memory cap); on error *out
  * holds nothing. */
 int pv_parse_bytes(const char *name, const char *origin, const unsigned char *buf, size_t len,
-                   pv_parsed *out, pv_err *err);
+                   const pv_load_opts *opts, pv_parsed *out, pv_err *err);
 void pv_parsed_release(pv_parsed *p);
 
 /* The profile's warnings, newline-separated and malloc'd (the caller
@@ -86,14 +90,16 @@ typedef struct pv_load_result {
 } pv_load_result;
 
 /* Parses and stores `len` bytes under display name `name` (origin says
- * where they came from): pv_parse_bytes, then pv_store_add.  Returns PV_OK, PV_E_FORMAT, PV_E_TOO_BIG (past
- * PV_LOAD_MAX_FILE or the memory cap) or PV_E_DB; on error nothing is
- * stored. */
+ * where they came from): pv_parse_bytes, then pv_store_add.  Returns
+ * PV_OK, PV_E_FORMAT, PV_E_USAGE, PV_E_TOO_BIG (past PV_LOAD_MAX_FILE or
+ * the memory cap) or PV_E_DB; on error nothing is stored. */
 int pv_load_bytes(pv_store *s, const char *name, const char *origin,
-                  const unsigned char *buf, size_t len, pv_load_result *res, pv_err *err);
+                  const unsigned char *buf, size_t len, const pv_load_opts *opts,
+                  pv_load_result *res, pv_err *err);
 
 /* Reads `path` and calls pv_load_bytes; errors are prefixed with the path.
  * PV_E_IO when the file cannot be read, PV_E_TOO_BIG past PV_LOAD_MAX_FILE. */
-int pv_load_file(pv_store *s, const char *path, pv_load_result *res, pv_err *err);
+int pv_load_file(pv_store *s, const char *path, const pv_load_opts *opts, pv_load_result *res,
+                 pv_err *err);
 
 #endif

@@ -903,3 +903,17 @@ int pv_marshal_read_at(const unsigned char *buf, size_t len, size_t start, pv_ar
     free(r.stack);
     return rc;
 }
+
+const char *pv_marshal_code_meaning(unsigned char b)
+{
+    switch (b & 0x7F) {
+    case '[': return " (a marshalled list)";
+    case '(': case ')': return " (a marshalled tuple)";
+    case 'i': case 'I': case 'l': return " (a marshalled int)";
+    case 'N': return " (a marshalled None)";
+    case 's': case 'u': case 't': case 'z': case 'Z': case 'a': case 'A':
+        return " (a marshalled string)";
+    case 'c': return " (a marshalled code object)";
+    default: return "";
+    }
+}

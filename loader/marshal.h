@@ -106,4 +106,9 @@ const char *pv_mtype_name(pv_mtype t);
 /* The same with its article ("a tuple", "an int", "None"). */
 const char *pv_mtype_article(pv_mtype t);
 
+/* What a first byte would start if the file were marshal data, for
+ * messages about a file that is not a pstats dump: " (a marshalled list)",
+ * or "" when the byte starts nothing a profile writer would write. */
+const char *pv_marshal_code_meaning(unsigned char b);
+
 #endif

@@ -488,20 +488,6 @@ static int finish_totals(parser *ps)
     return rc;
 }
 
-static const char *first_byte_meaning(unsigned char b)
-{
-    switch (b & 0x7F) {
-    case '[': return " (a marshalled list)";
-    case '(': case ')': return " (a marshalled tuple)";
-    case 'i': case 'I': case 'l': return " (a marshalled int)";
-    case 'N': return " (a marshalled None)";
-    case 's': case 'u': case 't': case 'z': case 'Z': case 'a': case 'A':
-        return " (a marshalled string)";
-    case 'c': return " (a marshalled code object)";
-    default: return "";
-    }
-}
-
 /* The generic reader: the whole marshal tree first, then its shape. */
 static int read_generic(parser *ps, const unsigned char *buf, size_t len)
 {
@@ -528,6 +514,9 @@ static int finish(parser *ps, size_t len)
     pv_profile *p = ps->p;
     const pstats_facts *f = &ps->facts;
     p->format = "pstats";
+    p->unit = "seconds";
+    p->calls_unit = "calls";
+    p->variant = "";
     p->dialect = f->py2 ? "py2" : "py3";
     p->marshal_version = f->version;
     p->trailing_bytes = len - f->end;
@@ -609,7 +598,7 @@ int pv_pstats_parse_with(const unsigned char *buf, size_t len, pv_arena *arena, 
         return pv_err_set(err, PV_E_FORMAT,
                           "byte 0: not a pstats dump: it starts with 0x%02x%s, but a pstats "
                           "dump is a marshalled dict and starts with 0x7b or 0xfb",
-                          buf[0], first_byte_meaning(buf[0]));
+                          buf[0], pv_marshal_code_meaning(buf[0]));
     parser ps = {.arena = arena, .p = out, .err = err};
     parser_reset(&ps, len);
     int rc = generic_only ? PV_PSTATS_FALLBACK : pv_pstats_fast(&ps, buf, len);

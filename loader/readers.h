@@ -39,4 +39,11 @@ typedef struct pv_reader {
 extern const pv_reader pv_readers[];
 extern const size_t pv_n_readers;
 
+/* The reader for buf: opts->format's when set (PV_E_USAGE for an unknown
+ * name, listing the names), else the first whose sniff claims it
+ * (PV_E_FORMAT when none does: the message lists what was tried and what
+ * the file starts with). */
+int pv_reader_pick(const unsigned char *buf, size_t len, const pv_load_opts *opts,
+                   const pv_reader **out, pv_err *err);
+
 #endif

@@ -177,7 +177,7 @@ int pv_api_profiles_upload(const pv_request *req, pv_ctx *ctx, pv_response *res)
     pv_profile_info info = {0};
     pv_labels now = {0};
     pv_store *w = pv_ctx_writer_lock(ctx);
-    int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, &lr, &err);
+    int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, NULL, &lr, &err);
     /* A file stored before keeps the warnings of its first load, and
      * takes the labels given now as an edit of its own. */
     if (rc == PV_OK && lr.existed)

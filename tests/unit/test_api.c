@@ -58,7 +58,7 @@ static int64_t load(const char *name)
     pv_load_result res;
     pv_err err;
     pv_store *w = pv_ctx_writer_lock(ctx);
-    int rc = pv_load_file(w, fixture_path(name), &res, &err);
+    int rc = pv_load_file(w, fixture_path(name), NULL, &res, &err);
     pv_ctx_writer_unlock(ctx);
     ck_assert_msg(rc == PV_OK, "%s: %s", name, err.msg);
     free(res.warnings);

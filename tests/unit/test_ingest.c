@@ -56,7 +56,7 @@ static pv_ingest *ingest(const char *name, int64_t *id)
     unsigned char *bytes = pv_test_read(fixture(name), &len);
     pv_parsed parsed;
     pv_err err;
-    ck_assert_msg(pv_parse_bytes(name, "test", bytes, len, &parsed, &err) == PV_OK, "%s: %s",
+    ck_assert_msg(pv_parse_bytes(name, "test", bytes, len, NULL, &parsed, &err) == PV_OK, "%s: %s",
                   name, err.msg);
     pv_ingest *in;
     ck_assert_msg(pv_ingest_begin(ctx, 1, &in, &err) == PV_OK, "%s", err.msg);
@@ -165,7 +165,7 @@ START_TEST(ingest_of_bytes_already_stored_gives_their_id_and_stores_nothing)
     size_t len;
     unsigned char *bytes = pv_test_read(fixture("recursion.prof"), &len);
     pv_parsed parsed;
-    ck_assert_int_eq(pv_parse_bytes("again", "test", bytes, len, &parsed, NULL), PV_OK);
+    ck_assert_int_eq(pv_parse_bytes("again", "test", bytes, len, NULL, &parsed, NULL), PV_OK);
     ck_assert_int_eq(pv_ingest_begin(ctx, 1, &in, NULL), PV_OK);
     int existed = 0;
     ck_assert_int_eq(pv_ingest_add(in, &parsed, bytes, &again, &existed, NULL), PV_OK);
@@ -214,7 +214,7 @@ START_TEST(ingest_abandoned_stores_nothing_and_its_id_is_never_given_again)
     /* The writer is free again, and the same file gets a new id. */
     pv_load_result res;
     pv_store *w = pv_ctx_writer_lock(ctx);
-    ck_assert_int_eq(pv_load_file(w, fixture("recursion.prof"), &res, NULL), PV_OK);
+    ck_assert_int_eq(pv_load_file(w, fixture("recursion.prof"), NULL, &res, NULL), PV_OK);
     pv_ctx_writer_unlock(ctx);
     free(res.warnings);
     ck_assert_int_eq(res.existed, 0);

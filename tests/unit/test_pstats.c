@@ -320,7 +320,7 @@ START_TEST(valid_dump_matches_its_oracle_parsed_and_stored)
     pv_store *s;
     ck_assert_int_eq(pv_store_open(db_path, 0, &s, &err), PV_OK);
     pv_load_result res;
-    ck_assert_msg(pv_load_bytes(s, "x.prof", cur, buf, len, &res, &err) == PV_OK, "%s: %s", cur,
+    ck_assert_msg(pv_load_bytes(s, "x.prof", cur, buf, len, NULL, &res, &err) == PV_OK, "%s: %s", cur,
                   err.msg);
     ck_assert_int_eq(res.existed, 0);
     free(res.warnings);
@@ -343,14 +343,14 @@ static const struct { const char *file, *text; } expected_text[] = {
     {"bad_callers_not_dict.prof", "callers is a list, not a dict"},
     {"bad_code_object_garbage.prof", "code object matches no known layout"},
     {"bad_count_int64_overflow_sum.prof", "total call count does not fit in 64 bits"},
-    {"bad_deep_lists.prof", "not a pstats dump: it starts with 0x5b (a marshalled list)"},
+    {"bad_deep_lists.prof", "it starts with 0x5b (a marshalled list)"},
     {"bad_deep_nesting.prof", "nesting deeper than 2000 levels"},
     {"bad_duplicate_keys.prof", "1 function keys occur twice"},
     {"bad_empty.prof", "the file is empty"},
     {"bad_empty_dict.prof", "the profile holds no functions"},
-    {"bad_hotshot_raw_log.prof", "not a pstats dump: it starts with 0x13"},
+    {"bad_hotshot_raw_log.prof", "not a profile profviz can read (tried pstats"},
     {"bad_huge_int.prof", "line number is an int beyond 64 bits"},
-    {"bad_huge_list_len.prof", "not a pstats dump"},
+    {"bad_huge_list_len.prof", "not a profile profviz can read"},
     {"bad_huge_long.prof", "long integer of 2147483647 digits exceeds the 2 bytes left"},
     {"bad_huge_string_len.prof", "string length 2147483647 exceeds the 3 bytes left"},
     {"bad_huge_tuple_len.prof", "tuple of 2147483647 items cannot fit in the 16 bytes left"},
@@ -366,7 +366,7 @@ static const struct { const char *file, *text; } expected_text[] = {
     {"bad_nonutf8_bytes_filename.prof", "not valid UTF-8"},
     {"bad_null_as_value.prof", "NULL marker in dict value position"},
     {"bad_null_in_tuple.prof", "NULL marker inside a tuple"},
-    {"bad_random.prof", "not a pstats dump"},
+    {"bad_random.prof", "not a profile profviz can read"},
     {"bad_random_dict_prefix.prof", "unknown type code"},
     {"bad_ref_future.prof", "reference to object #1, but only 1 objects are defined"},
     {"bad_ref_negative.prof", "reference to object #-1"},
@@ -425,7 +425,7 @@ START_TEST(damaged_dump_gets_its_manifest_outcome)
     ck_assert_int_eq(pv_store_open(db_path, 0, &s, &err), PV_OK);
     int64_t before = count_profiles(s);
     pv_load_result res;
-    int rc = pv_load_file(s, cur, &res, &err);
+    int rc = pv_load_file(s, cur, NULL, &res, &err);
     if (strcmp(expect, "reject") == 0) {
         ck_assert_msg(rc == PV_E_FORMAT, "%s: want a format error, got %d", base, rc);
         /* One line naming the file, the byte offset and what was wrong. */

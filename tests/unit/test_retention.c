@@ -45,7 +45,7 @@ static int64_t store(const char *name)
     pv_load_result lr;
     pv_err err;
     pv_store *w = pv_ctx_writer_lock(ctx);
-    int rc = pv_load_file(w, path, &lr, &err);
+    int rc = pv_load_file(w, path, NULL, &lr, &err);
     pv_ctx_writer_unlock(ctx);
     ck_assert_msg(rc == PV_OK, "%s: %s", name, err.msg);
     free(lr.warnings);

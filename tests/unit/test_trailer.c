@@ -136,7 +136,7 @@ START_TEST(every_damaged_trailer_is_refused_with_its_offset_and_nothing_is_store
         *words++ = '\0';
         snprintf(path, sizeof path, "%s/recorded/damaged/%s", data_dir(), name);
         pv_load_result res;
-        int rc = pv_load_file(s, path, &res, &err);
+        int rc = pv_load_file(s, path, NULL, &res, &err);
         ck_assert_msg(rc == PV_E_FORMAT, "%s: loaded (%d): %s", name, rc, err.msg);
         char want[1200];
         snprintf(want, sizeof want, "%s: byte %s: trailer", path, offset);
@@ -191,7 +191,7 @@ START_TEST(a_recorded_profile_round_trips_through_the_store)
     char path[1024];
     snprintf(path, sizeof path, "%s/recorded/overflow.prof", data_dir());
     pv_load_result res;
-    ck_assert_msg(pv_load_file(s, path, &res, &err) == PV_OK, "%s", err.msg);
+    ck_assert_msg(pv_load_file(s, path, NULL, &res, &err) == PV_OK, "%s", err.msg);
     free(res.warnings);
     size_t len;
     unsigned char *buf = pv_test_read(path, &len);
@@ -215,7 +215,7 @@ START_TEST(a_recorded_profile_round_trips_through_the_store)
     }
     /* A plain pstats profile reads back without a tree. */
     snprintf(path, sizeof path, "%s/groundtruth/fib.prof", data_dir());
-    ck_assert_int_eq(pv_load_file(s, path, &res, &err), PV_OK);
+    ck_assert_int_eq(pv_load_file(s, path, NULL, &res, &err), PV_OK);
     free(res.warnings);
     pv_arena_release(&a2);
     pv_arena_init(&a2, pv_load_memory_limit(len));
