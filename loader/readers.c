@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "callgrind.h"
 #include "marshal.h"
 
 /* A pstats dump is a marshalled dict: 0x7b ('{'), or 0xfb with marshal's
@@ -41,6 +42,8 @@ static int parse_pstats(const unsigned char *buf, size_t len, const pv_load_opts
 
 const pv_reader pv_readers[] = {
     {"pstats", "a cProfile/profile dump (pstats)", sniff_pstats, parse_pstats},
+    {"callgrind", "a callgrind file (valgrind, yappi, pyprof2calltree)", pv_callgrind_sniff,
+     pv_callgrind_parse},
 };
 const size_t pv_n_readers = sizeof pv_readers / sizeof pv_readers[0];
 
