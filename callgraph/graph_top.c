@@ -186,12 +186,13 @@ static void count_top_calls(pv_graph *g, uint8_t *is_root)
             const pv_gedge *e = &g->callers[f->callers_at + k];
             called += e->nc;
             own -= e->tt;
-            guessed |= e->is_count;
+            guessed |= e->is_count || e->own_lo < e->own_hi;
             others += e->other != i;
         }
         f->top_nc = f->nc > called ? f->nc - called : 0;
-        /* A bare count's tt is a share, not a measurement: 0 is what is
-         * known of the top-level calls' own time then. */
+        /* A bare count's tt is a share, and an unknown own time an
+         * estimate, not a measurement: 0 is what is known of the
+         * top-level calls' own time then. */
         f->top_own = guessed ? 0.0 : fmin(fmax(own, 0.0), pv_finite_or_zero(f->tt));
         is_root[i] = f->top_nc > 0 || others == 0;
     }

@@ -19,9 +19,9 @@
  *   pieces  a single call (nc = 1) is all in one box: 0 or ct, nothing in
  *           between, so a lower bound above 0 makes it exact and an upper
  *           bound below ct makes it 0.
- *   sibling the children add up to B's time less B's own time (exactly
- *           known for a whole box: the group's tt), so each child is
- *           bounded by the others' bounds.
+ *   sibling the children add up to B's time less B's own time (known
+ *           for a whole box: the group's tt, or its bounds when the file
+ *           gives none), so each child is bounded by the others' bounds.
  *
  * Estimates: the edge's time shared among the groups that may make it
  * (pv_graph_edge_share), times B's share of its group, or below a pair
@@ -149,6 +149,7 @@ static int is_piece(const pv_gedge *e)
  * bound), their own time, whether they never nest. */
 typedef struct group_figures {
     double time, hi, own, calls;
+    double own_lo, own_hi;  /* what is proven of own */
     int disjoint;
 } group_figures;
 
@@ -156,10 +157,13 @@ static group_figures figures(const pv_graph *g, uint32_t f, uint32_t grp)
 {
     if (grp == PV_GROUP_TOP) {
         const pv_gfunc *gf = &g->funcs[f];
-        return (group_figures){gf->top_time, gf->top_hi, gf->top_own, (double)gf->top_nc, 1};
+        return (group_figures){gf->top_time, gf->top_hi, gf->top_own, (double)gf->top_nc,
+                               gf->top_own, gf->top_own, 1};
     }
     const pv_gedge *e = &g->callers[grp];
-    return (group_figures){e->ct, e->ct, e->is_count ? 0.0 : e->tt, (double)e->nc, e->disjoint};
+    if (e->is_count)
+        return (group_figures){e->ct, e->ct, 0.0, (double)e->nc, 0.0, 0.0, e->disjoint};
+    return (group_figures){e->ct, e->ct, e->tt, (double)e->nc, e->own_lo, e->own_hi, e->disjoint};
 }
 
 /* The share of its group a box holds: by time when the group's calls
@@ -266,7 +270,7 @@ static pv_tree_node top_box(const pv_graph *g, uint32_t f)
 static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node *kids, size_t n)
 {
     group_figures gf = figures(g, (uint32_t)p->func, p->grp);
-    double own_lo = p->whole ? gf.own : 0.0, own_hi = gf.own;
+    double own_lo = p->whole ? gf.own_lo : 0.0, own_hi = gf.own_hi;
     double sum_lo = 0.0, sum_hi = 0.0;
     for (size_t i = 0; i < n; i++) {
         sum_lo += kids[i].lo;
