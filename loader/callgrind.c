@@ -42,12 +42,16 @@
 
 enum { SP_OB, SP_FL, SP_FN };
 
+/* The keys of name lines. */
+static const char *const specs[] = {"ob", "fl", "fi", "fe", "fn", "cob", "cfi", "cfl", "cfn",
+                                    "jfi", "jfn", "frfn"};
+
 /* A name as a spec line gives it: an interned string, or (name NULL) an
  * id used before the line that defines it. */
 typedef struct handle {
     const char *name;
     size_t first_use;     /* line that first used it */
-    uint8_t space;
+    const char *spec;     /* as that line's key: "cfn", ... */
     uint32_t id;
 } handle;
 
@@ -113,13 +117,13 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static int new_handle(reader *r, const char *name, uint8_t space, uint32_t id, uint32_t *out)
+static int new_handle(reader *r, const char *name, const char *spec, uint32_t id, uint32_t *out)
 {
     r->handles = pv_cg_grow(r->arena, r->handles, &r->cap_handles, r->n_handles + 1,
                             sizeof *r->handles);
     if (!r->handles)
         return pv_cg_too_big(r->arena, r->err);
-    r->handles[r->n_handles] = (handle){name, r->line, space, id};
+    r->handles[r->n_handles] = (handle){name, r->line, spec, id};
     *out = (uint32_t)r->n_handles++;
     return PV_OK;
 }
@@ -151,7 +155,7 @@ static int plain_name(reader *r, const char *s, size_t n, uint32_t *out)
     char *copy = pv_arena_strndup(r->arena, s, n);
     if (!copy)
         return pv_cg_too_big(r->arena, r->err);
-    int rc = new_handle(r, copy, 0, 0, out);
+    int rc = new_handle(r, copy, "", 0, out);
     return rc ? rc : pv_cg_map_put(&r->strings, r->arena, h, n | probe << 40, *out, r->err);
 }
 
@@ -166,7 +170,7 @@ static int space_of(const char *spec, size_t n)
 
 /* The handle a spec line's value names: `(id) name` (a definition),
  * `(id)` (a reference) or a plain name. */
-static int resolve(reader *r, int space, const char *v, size_t n, uint32_t *out)
+static int resolve(reader *r, int spec, const char *v, size_t n, uint32_t *out)
 {
     while (n && is_blank(*v))
         v++, n--;
@@ -180,7 +184,8 @@ static int resolve(reader *r, int space, const char *v, size_t n, uint32_t *out)
         return plain_name(r, v, n, out);
     if (id >= UINT32_MAX)
         return fail(r, "name id %.*s is too large", (int)(k - 1), v + 1);
-    uint32_t known = pv_cg_map_get(&r->ids, id, (uint64_t)space);
+    uint64_t space = (uint64_t)space_of(specs[spec], strlen(specs[spec]));
+    uint32_t known = pv_cg_map_get(&r->ids, id, space);
     if (k + 1 == n) {
         /* A reference.  Before any definition, callgrind 0.10 means the
          * one further down: a handle to fill in when it comes. */
@@ -188,8 +193,8 @@ static int resolve(reader *r, int space, const char *v, size_t n, uint32_t *out)
             *out = known;
             return PV_OK;
         }
-        int rc = new_handle(r, NULL, (uint8_t)space, (uint32_t)id, out);
-        return rc ? rc : pv_cg_map_put(&r->ids, r->arena, id, (uint64_t)space, *out, r->err);
+        int rc = new_handle(r, NULL, specs[spec], (uint32_t)id, out);
+        return rc ? rc : pv_cg_map_put(&r->ids, r->arena, id, space, *out, r->err);
     }
     const char *name = v + k + 1;
     size_t name_n = n - k - 1;
@@ -208,7 +213,7 @@ static int resolve(reader *r, int space, const char *v, size_t n, uint32_t *out)
     *out = plain;
     /* A redefinition (the spec forbids it; the oracle lets the new name
      * win) or the first definition. */
-    return known == plain ? PV_OK : pv_cg_map_put(&r->ids, r->arena, id, (uint64_t)space, plain, r->err);
+    return known == plain ? PV_OK : pv_cg_map_put(&r->ids, r->arena, id, space, plain, r->err);
 }
 
 /* ---- functions and calls --------------------------------------------- */
@@ -538,25 +543,23 @@ static int is_header(const char *s, size_t n)
 
 /* ---- body lines ------------------------------------------------------- */
 
-/* The spec key of a name line (`fn=`, `cfi=`, ...): its length, 0 if the
- * line is not one. */
-static size_t spec_length(const char *s, size_t n)
+/* The index of the name line's key starting s[0..n) (`fn=`, `cfi=`,
+ * ...) in specs[], or -1 when the line is not a name line. */
+static int spec_index(const char *s, size_t n)
 {
-    static const char *const specs[] = {"ob", "fl", "fi", "fe", "fn", "cob", "cfi", "cfl", "cfn",
-                                        "jfi", "jfn", "frfn"};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         size_t k = strlen(specs[i]);
         if (n > k && s[k] == '=' && memcmp(s, specs[i], k) == 0)
-            return k;
+            return (int)i;
     }
-    return 0;
+    return -1;
 }
 
-static int read_spec(reader *r, const char *s, size_t n, size_t k)
+static int read_spec(reader *r, const char *s, size_t n, int spec_at)
 {
     uint32_t h;
-    int space = space_of(s, k);
-    int rc = resolve(r, space, s + k + 1, n - k - 1, &h);
+    size_t k = strlen(specs[spec_at]);
+    int rc = resolve(r, spec_at, s + k + 1, n - k - 1, &h);
     if (rc)
         return rc;
     const char *spec = s;
@@ -648,9 +651,9 @@ static int read_line(reader *r, const char *s, size_t n)
 {
     if (r->pending_call)
         return read_cost_line(r, s, n);
-    size_t k = spec_length(s, n);
-    if (k)
-        return read_spec(r, s, n, k);
+    int spec = spec_index(s, n);
+    if (spec >= 0)
+        return read_spec(r, s, n, spec);
     if (starts(s, n, "calls="))
         return read_calls(r, s, n);
     /* jump=/jcnd= (jump counts), and bb=, ln=, rec= or a future key=:
@@ -671,12 +674,11 @@ static int read_line(reader *r, const char *s, size_t n)
  * their names. */
 static int name_funcs(reader *r)
 {
-    static const char *const spaces[] = {"ob", "fl", "fn"};
     for (size_t i = 0; i < r->n_handles; i++) {
         const handle *h = &r->handles[i];
         if (!h->name) {
             r->line = h->first_use;
-            return fail(r, "%s=(%u) is never defined", spaces[h->space], (unsigned)h->id);
+            return fail(r, "%s=(%u) is never defined", h->spec, (unsigned)h->id);
         }
     }
     pv_cg_graph *g = r->g;

@@ -308,6 +308,9 @@ static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle,
                              .nc = to_int64(sat_add(sat_add(ti->calls_in, ti->self_calls), top)),
                              .cc = to_int64(sat_add(ti->outside_in, top)),
                              .tt = (double)f->self, .ct = ct};
+        /* The first call of a function is never inside another. */
+        if (funcs[i].cc == 0 && funcs[i].nc > 0)
+            funcs[i].cc = 1;
         total_calls = total_calls > INT64_MAX - funcs[i].nc ? INT64_MAX : total_calls + funcs[i].nc;
         prim_calls = prim_calls > INT64_MAX - funcs[i].cc ? INT64_MAX : prim_calls + funcs[i].cc;
     }
