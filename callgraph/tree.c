@@ -283,8 +283,11 @@ static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node 
             continue;
         double lo = fmax(c->lo, kids_lo - (sum_hi - c->hi));
         double hi = fmin(c->hi, kids_hi - (sum_lo - c->lo));
-        c->lo = fmax(0.0, lo);
-        c->hi = fmax(c->lo, hi);
+        /* A lower bound past the upper one only comes from figures that
+         * contradict each other (yappi's, callgrind's over-counts): the
+         * upper bound is the one the box's own edge proves. */
+        c->hi = fmax(0.0, hi);
+        c->lo = fmin(fmax(0.0, lo), c->hi);
         const pv_gedge *e = &g->callers[c->grp];
         if (is_piece(e))
             snap_piece(g, c, e->ct);

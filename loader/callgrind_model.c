@@ -23,6 +23,10 @@
  *     the only way in, else NaN, which the graph reads as unknown within
  *     [0, min(ct, the callee's self)].
  *   - A function nothing calls is entered once: a top-level box.
+ *   - Where the callers' figures and what a function adds up to (self
+ *     and calls) disagree by more than rounding (yappi counts calls
+ *     nested in others again), the calls on the side that says more carry
+ *     counts only; and nothing costs more than the whole program.
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
@@ -45,6 +49,7 @@ typedef struct model {
     size_t n_calls, cap_calls;
     size_t n_levels;          /* raw functions that were a recursion level */
     const char *level_example;
+    size_t n_over;            /* functions whose callers' figures disagree with theirs */
 } model;
 
 /* The length of `name` without a recursion-level suffix 'N (N >= 2). */
@@ -236,7 +241,9 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 /* Per function, what its calls say: see the top of the file. */
 typedef struct tally {
     uint64_t calls_in, outside_in, self_calls, out_incl, in_incl;
-    uint32_t n_in;            /* edges from other functions */
+    uint32_t n_in, n_out;     /* edges from and to other functions */
+    uint8_t over;             /* its callers say more than it adds up to */
+    uint8_t under;            /* it adds up to more than its callers say */
 } tally;
 
 static int by_callee_then_caller(const void *a, const void *b)
@@ -271,6 +278,7 @@ static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle,
         t[c->callee].calls_in = sat_add(t[c->callee].calls_in, c->count);
         t[c->callee].in_incl = sat_add(t[c->callee].in_incl, c->incl);
         t[c->callee].n_in++;
+        t[c->caller].n_out++;
         t[c->caller].out_incl = sat_add(t[c->caller].out_incl, c->incl);
         if (comp[c->caller] != comp[c->callee]) {
             t[c->callee].outside_in = sat_add(t[c->callee].outside_in, c->count);
@@ -290,19 +298,32 @@ static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle,
     int64_t total_calls = 0, prim_calls = 0;
     for (size_t i = 0; i < n; i++) {
         const pv_cg_func *f = &m->funcs[i];
-        const tally *ti = &t[i];
+        tally *ti = &t[i];
         uint64_t incl = sat_add(f->self, ti->out_incl);
         double ct;
         if (in_cycle[i]) {
             ct = (double)incl;
             if (entered[comp[i]])
                 ct = fmin(ct, (double)entry[comp[i]]);
-            ct = fmax((double)f->self, fmin(ct, total));
+        } else if (ti->in_incl > sat_add(incl, (uint64_t)ti->n_in + ti->n_out + 1)) {
+            /* Its callers' figures pass what it adds up to by more than
+             * per-figure truncation (yappi writes whole ticks) explains:
+             * they count some calls again (yappi, for imports run inside
+             * imports), so they carry counts only. */
+            ti->over = 1;
+            ct = (double)incl;
+        } else if (ti->n_in && incl > sat_add(ti->in_incl, (uint64_t)ti->n_in + ti->n_out + 1)) {
+            /* The other way round: its calls' figures pass what its
+             * callers say it took; those calls carry counts only. */
+            ti->under = 1;
+            ct = (double)ti->in_incl;
         } else {
             /* Equal in a consistent file; a callee the file never
              * describes has only what its callers say. */
             ct = (double)(incl > ti->in_incl ? incl : ti->in_incl);
         }
+        /* Nothing takes longer than the program. */
+        ct = fmax((double)f->self, fmin(ct, total));
         uint64_t top = ti->n_in == 0;  /* nothing calls it: entered once */
         funcs[i] = (pv_func){.file = display_file(f), .name = f->name, .line = f->line,
                              .nc = to_int64(sat_add(sat_add(ti->calls_in, ti->self_calls), top)),
@@ -319,12 +340,13 @@ static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle,
         int64_t count = to_int64(c->count);
         pv_edge *e = &edges[i];
         *e = (pv_edge){.caller = c->caller, .callee = c->callee, .nc = count, .cc = count};
-        if (c->caller == c->callee || comp[c->caller] == comp[c->callee]) {
+        const tally *tc = &t[c->callee];
+        if (c->caller == c->callee || comp[c->caller] == comp[c->callee] || tc->over ||
+            t[c->caller].under) {
             e->is_count = 1;
             continue;
         }
-        const tally *tc = &t[c->callee];
-        e->ct = (double)c->incl;
+        e->ct = fmin((double)c->incl, total);
         e->tt = tc->n_in == 1 && tc->self_calls == 0 ? (double)m->funcs[c->callee].self : NAN;
     }
     qsort(edges, m->n_calls, sizeof *edges, by_callee_then_caller);
@@ -335,6 +357,8 @@ static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle,
     out->total_calls = total_calls;
     out->prim_calls = prim_calls;
     out->total_tt = total;
+    for (size_t i = 0; i < n; i++)
+        m->n_over += t[i].over || t[i].under;
     free(t);
     free(entry);
     free(entered);
@@ -376,6 +400,12 @@ int pv_cg_model(const pv_cg_graph *g, pv_arena *arena, pv_profile *out, pv_err *
                         "as Python's profilers count recursion", m.n_levels, m.level_example);
     if (rc == PV_OK && cycles)
         rc = warn_cycles(&m, in_cycle, out);
+    if (rc == PV_OK && m.n_over)
+        rc = pv_cg_warn(arena, out, err,
+                        "%zu functions cost more by their callers' figures than by their own "
+                        "and their calls' (or less; a writer counting some calls again, as yappi "
+                        "does for imports inside imports): their calls carry counts only",
+                        m.n_over);
     free(comp);
     free(in_cycle);
     return rc;
