@@ -1,5 +1,5 @@
 /* bench_load.c — how fast profviz reads profiles, and how much memory it
- * takes: for each file, pv_pstats_parse alone and pv_load_bytes into a
+ * takes: for each file, its reader's parse alone and pv_load_bytes into a
  * fresh SQLite store (parse + store in one transaction).
  *
  * Times are the best of R runs (the least disturbed by the machine), each
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "readers.h"
 #include "xalloc.h"
 
 #define PATH_LEN 4096  /* room for the temporary directory and its files */
@@ -70,7 +71,11 @@ static int parse_once(const unsigned char *buf, size_t len, pv_profile *p, doubl
     pv_arena arena;
     pv_arena_init(&arena, pv_load_memory_limit(len));
     double t0 = now_ms();
-    int rc = pv_pstats_parse(buf, len, &arena, p, err);
+    /* The reader the loader would pick, by content: any format. */
+    const pv_reader *r;
+    int rc = pv_reader_pick(buf, len, NULL, &r, err);
+    if (rc == PV_OK)
+        rc = r->parse(buf, len, NULL, &arena, p, err);
     *ms = now_ms() - t0;
     pv_arena_release(&arena);  /* p's pointers die here; only its counts are read */
     return rc;
@@ -212,7 +217,7 @@ static void print_machine(const result *r, int runs)
 static void usage(FILE *out)
 {
     fputs("usage: bench_load [-r RUNS] [-t TMPDIR] FILE...\n"
-          "Times pv_pstats_parse and pv_load_bytes (best of RUNS, default 5) on each\n"
+          "Times the reader's parse and pv_load_bytes (best of RUNS, default 5) on each\n"
           "FILE and measures their peak RSS in fresh child processes.  Temporary\n"
           "stores go in TMPDIR (default $TMPDIR or /tmp).\n", out);
 }

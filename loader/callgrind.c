@@ -667,7 +667,7 @@ static int read_line(reader *r, const char *s, size_t n)
         return read_cost_line(r, s, n);
     if (is_header(s, n))
         return read_header(r, s, n);
-    return fail(r, "not a callgrind line: '%.40s%s'", s, n > 40 ? "..." : "");
+    return fail(r, "not a callgrind line: '%.*s%s'", (int)(n > 40 ? 40 : n), s, n > 40 ? "..." : "");
 }
 
 /* Every id used must have been defined somewhere; then the functions get
