@@ -64,7 +64,10 @@ typedef struct reader {
     handle *handles;
     size_t n_handles, cap_handles;
     pv_cg_map strings;    /* (hash, length + probe << 40) -> handle of a plain name */
-    pv_cg_map ids;        /* (id, space) -> handle */
+    pv_cg_map ids;        /* (id, space) -> handle, for ids past dense_ids */
+    uint32_t *dense[3];   /* per space, handle by id for small ids (NO_HANDLE: none) */
+    size_t cap_dense[3];
+    size_t dense_ids;     /* ids below this go in dense[]: writers number from 0 or 1 */
     pv_cg_map func_keys;  /* (object << 32 | file, name) handles -> function */
     pv_cg_map call_keys;  /* (caller << 32 | callee, 0) -> call */
     uint32_t *func_handles;   /* per function: object, file, name handles */
@@ -168,6 +171,33 @@ static int space_of(const char *spec, size_t n)
     return SP_FL;            /* fl fi fe cfi cfl jfi */
 }
 
+/* Ids are looked up on most lines: an array for the small ones every
+ * writer uses (bounded by the file's size, so a hostile id costs no
+ * memory), the map for the rest. */
+static uint32_t get_id(const reader *r, uint64_t space, uint64_t id)
+{
+    if (id < r->dense_ids)
+        return id < r->cap_dense[space] ? r->dense[space][id] : NO_HANDLE;
+    return pv_cg_map_get(&r->ids, id, space);
+}
+
+static int put_id(reader *r, uint64_t space, uint64_t id, uint32_t h)
+{
+    if (id >= r->dense_ids)
+        return pv_cg_map_put(&r->ids, r->arena, id, space, h, r->err);
+    size_t old = r->cap_dense[space];
+    if (id >= old) {
+        r->dense[space] = pv_cg_grow(r->arena, r->dense[space], &r->cap_dense[space], id + 1,
+                                     sizeof *r->dense[space]);
+        if (!r->dense[space])
+            return pv_cg_too_big(r->arena, r->err);
+        for (size_t i = old; i < r->cap_dense[space]; i++)
+            r->dense[space][i] = NO_HANDLE;
+    }
+    r->dense[space][id] = h;
+    return PV_OK;
+}
+
 /* The handle a spec line's value names: `(id) name` (a definition),
  * `(id)` (a reference) or a plain name. */
 static int resolve(reader *r, int spec, const char *v, size_t n, uint32_t *out)
@@ -185,7 +215,7 @@ static int resolve(reader *r, int spec, const char *v, size_t n, uint32_t *out)
     if (id >= UINT32_MAX)
         return fail(r, "name id %.*s is too large", (int)(k - 1), v + 1);
     uint64_t space = (uint64_t)space_of(specs[spec], strlen(specs[spec]));
-    uint32_t known = pv_cg_map_get(&r->ids, id, space);
+    uint32_t known = get_id(r, space, id);
     if (k + 1 == n) {
         /* A reference.  Before any definition, callgrind 0.10 means the
          * one further down: a handle to fill in when it comes. */
@@ -194,7 +224,7 @@ static int resolve(reader *r, int spec, const char *v, size_t n, uint32_t *out)
             return PV_OK;
         }
         int rc = new_handle(r, NULL, specs[spec], (uint32_t)id, out);
-        return rc ? rc : pv_cg_map_put(&r->ids, r->arena, id, space, *out, r->err);
+        return rc ? rc : put_id(r, space, id, *out);
     }
     const char *name = v + k + 1;
     size_t name_n = n - k - 1;
@@ -213,7 +243,7 @@ static int resolve(reader *r, int spec, const char *v, size_t n, uint32_t *out)
     *out = plain;
     /* A redefinition (the spec forbids it; the oracle lets the new name
      * win) or the first definition. */
-    return known == plain ? PV_OK : pv_cg_map_put(&r->ids, r->arena, id, space, plain, r->err);
+    return known == plain ? PV_OK : put_id(r, space, id, plain);
 }
 
 /* ---- functions and calls --------------------------------------------- */
@@ -726,6 +756,7 @@ int pv_callgrind_read(const unsigned char *buf, size_t len, const pv_load_opts *
 {
     memset(g, 0, sizeof *g);
     reader r = {.arena = arena, .err = err, .opts = opts, .g = g, .n_positions = 1,
+                .dense_ids = 1024 + len / 16,
                 .line_column = 0, .cur_fn = NO_HANDLE, .pend_ob = NO_HANDLE,
                 .pend_file = NO_HANDLE, .pend_fn = NO_HANDLE};
     int rc = plain_name(&r, "", 0, &r.empty);

@@ -45,7 +45,7 @@ typedef struct model {
     uint32_t *canon;          /* raw function -> merged function */
     pv_cg_func *funcs;        /* merged, in order of first use */
     size_t n_funcs, cap_funcs;
-    pv_cg_call *calls;        /* merged, self-calls included */
+    const pv_cg_call *calls;  /* merged, self-calls included */
     size_t n_calls, cap_calls;
     size_t n_levels;          /* raw functions that were a recursion level */
     const char *level_example;
@@ -127,22 +127,32 @@ static int merge_funcs(model *m)
 static int merge_calls(model *m)
 {
     const pv_cg_graph *g = m->g;
+    if (m->n_funcs == g->n_funcs) {
+        /* Nothing merged (merge_funcs numbers in order of first use, so
+         * the indices are the same): the reader's calls are already one
+         * per pair. */
+        m->calls = g->calls;
+        m->n_calls = g->n_calls;
+        return PV_OK;
+    }
     pv_cg_map keys = {0};
+    pv_cg_call *merged = NULL;
     for (size_t i = 0; i < g->n_calls; i++) {
         const pv_cg_call *c = &g->calls[i];
         uint32_t a = m->canon[c->caller], b = m->canon[c->callee];
         uint32_t at = pv_cg_map_get(&keys, (uint64_t)a << 32 | b, 0);
         if (at == NONE) {
-            m->calls = pv_cg_grow(m->arena, m->calls, &m->cap_calls, m->n_calls + 1, sizeof *m->calls);
-            if (!m->calls)
+            merged = pv_cg_grow(m->arena, merged, &m->cap_calls, m->n_calls + 1, sizeof *merged);
+            if (!merged)
                 return pv_cg_too_big(m->arena, m->err);
+            m->calls = merged;
             at = (uint32_t)m->n_calls++;
-            m->calls[at] = (pv_cg_call){a, b, 0, 0};
+            merged[at] = (pv_cg_call){a, b, 0, 0};
             int rc = pv_cg_map_put(&keys, m->arena, (uint64_t)a << 32 | b, 0, at, m->err);
             if (rc)
                 return rc;
         }
-        pv_cg_call *d = &m->calls[at];
+        pv_cg_call *d = &merged[at];
         d->count = d->count > UINT64_MAX - c->count ? UINT64_MAX : d->count + c->count;
         d->incl = d->incl > UINT64_MAX - c->incl ? UINT64_MAX : d->incl + c->incl;
     }
