@@ -52,7 +52,9 @@ int pv_stacks_func(pv_stacks *b, const void *key, size_t key_len, const char *fi
 int pv_stacks_child(pv_stacks *b, uint32_t parent, uint32_t func, uint32_t *node, pv_err *err);
 
 /* Adds `weight` (finite, >= 0) to the node's own weight and `calls` calls
- * or samples ending at it. */
+ * or samples ending at it.  Weight counts only on nodes some call or
+ * sample reached: give a sample's weight with its calls (an evented
+ * format counts the call when the frame opens, then adds its time). */
 void pv_stacks_weigh(pv_stacks *b, uint32_t node, double weight, int64_t calls);
 
 /* pv_stacks_child down funcs[0..depth) (root first), then pv_stacks_weigh
@@ -65,7 +67,7 @@ int pv_stacks_add(pv_stacks *b, const uint32_t *funcs, size_t depth, double weig
 double pv_stacks_empty_weight(const pv_stacks *b);
 
 /* Fills out's funcs, n_funcs, n_entries, edges, n_edges, total_calls,
- * prim_calls, total_tt and recorded (threads 1, no cap; the reader sets
+ * prim_calls, total_tt, empty_weight and recorded (threads 1, no cap; the reader sets
  * the rest of the profile, and may change threads, timer and recorder).
  * Nodes that no call or sample reached (calls 0 in their whole subtree)
  * are left out of the tree; their functions stay in the table.
@@ -75,7 +77,8 @@ double pv_stacks_empty_weight(const pv_stacks *b);
  *                 with no ancestor of the same function (outermost only)
  *   func.nc     = sum of its nodes' calls; func.cc = over outermost nodes
  *   edge g->f   = over nodes of f whose parent is a node of g: nc, tt
- *                 summed; cc and ct over those with no f above them
+ *                 summed; cc and ct over those with no g->f call above
+ *                 them (cProfile's rule for a caller/callee pair)
  * Edges come grouped by callee, callers in id order, as pv_profile wants.
  * PV_OK or PV_E_TOO_BIG. */
 int pv_stacks_finish(pv_stacks *b, pv_profile *out, pv_err *err);

@@ -101,6 +101,7 @@ typedef struct pv_profile {
     int64_t total_calls;    /* sum of nc (clamped to INT64_MAX, with a warning) */
     int64_t prim_calls;     /* sum of cc (clamped likewise) */
     double total_tt;        /* sum of tt in the order pstats sums it */
+    double empty_weight;    /* stack formats: weight of samples with no frame (in no function) */
     size_t trailing_bytes;  /* bytes after the dump (and its trailer), ignored */
     const pv_recorded *recorded;  /* the trailer's call tree; NULL for plain pstats */
     const char **warnings;  /* messages about odd but accepted input */
