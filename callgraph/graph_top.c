@@ -219,8 +219,12 @@ static int top_bounds(const pv_graph *g, uint32_t i, const uint32_t *pre, const 
         return 1;
     }
     if (f->top_nc == 0) {
-        /* Counts that do not add up (writers other than cProfile): what
-         * the callers' times leave is the top-level box, as they say. */
+        /* Counts that add up, times that do not (writers other than
+         * cProfile): what the callers' times leave is the top-level box,
+         * as they say; but a count edge's time is a share, not a
+         * measurement, and leaves nothing to say. */
+        if (guessed)
+            return 0;
         double r = ct - called;
         if (!(r > g->eps + 4 * DBL_EPSILON * ct))
             return 0;

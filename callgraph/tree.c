@@ -161,8 +161,12 @@ static group_figures figures(const pv_graph *g, uint32_t f, uint32_t grp)
                                gf->top_own, gf->top_own, 1};
     }
     const pv_gedge *e = &g->callers[grp];
-    if (e->is_count)
-        return (group_figures){e->ct, e->ct, 0.0, (double)e->nc, 0.0, 0.0, e->disjoint};
+    if (e->is_count) {
+        /* A bare count says nothing of the group's own time: anything up
+         * to the function's own time in all. */
+        double tt = isfinite(g->funcs[f].tt) ? fmax(0.0, g->funcs[f].tt) : 0.0;
+        return (group_figures){e->ct, e->ct, 0.0, (double)e->nc, 0.0, tt, e->disjoint};
+    }
     return (group_figures){e->ct, e->ct, e->tt, (double)e->nc, e->own_lo, e->own_hi, e->disjoint};
 }
 
@@ -176,13 +180,14 @@ static double share_of_group(const pv_tree_node *p, const group_figures *gf)
     return gf->disjoint ? ratio(p->time, gf->time) : ratio(p->calls, gf->calls);
 }
 
-/* A single call's box is worth all of it or nothing. */
-static void snap_piece(const pv_graph *g, pv_tree_node *c, double size)
+/* A single call's box is worth all of it or nothing; `room` is the
+ * parent's drawn time, which a call snapped whole must fit in. */
+static void snap_piece(const pv_graph *g, pv_tree_node *c, double size, double room)
 {
     if (c->hi + g->eps < size) {
         c->lo = c->hi = c->time = c->calls = 0.0;
         c->calls_exact = 1;
-    } else if (c->lo > g->eps) {
+    } else if (c->lo > g->eps && size <= room + g->eps) {
         c->lo = c->hi = c->time = size;
         c->calls = 1.0;
         c->calls_exact = 1;
@@ -250,8 +255,10 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
         c.time = e->ct * share * phi;
         c.calls = (double)e->cc * share * phi;
     }
+    /* Drawn inside its parent (see fit_siblings). */
+    c.lo = fmin(c.lo, p->time);
     if (is_piece(e))
-        snap_piece(g, &c, e->ct);
+        snap_piece(g, &c, e->ct, p->time);
     settle(g, &c);
     return c;
 }
@@ -287,10 +294,13 @@ static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node 
          * contradict each other (yappi's, callgrind's over-counts): the
          * upper bound is the one the box's own edge proves. */
         c->hi = fmax(0.0, hi);
-        c->lo = fmin(fmax(0.0, lo), c->hi);
+        /* Drawn inside its parent: a lower bound past the parent's
+         * estimate is weakened to it (still a lower bound), and a single
+         * call bigger than that estimate is not snapped whole. */
+        c->lo = fmin(fmin(fmax(0.0, lo), c->hi), p->time);
         const pv_gedge *e = &g->callers[c->grp];
         if (is_piece(e))
-            snap_piece(g, c, e->ct);
+            snap_piece(g, c, e->ct, p->time);
         settle(g, c);
     }
     double phi = share_of_group(p, &gf);
