@@ -581,77 +581,101 @@ static reply *get_ok(const char *target)
     return r;
 }
 
-/* No box wider than its parent, bounds around the time, children and
- * self adding up to the box. */
-static size_t check_box(const cJSON *box, double parent, double rel, int roots_overlap)
+/* No box wider than its parent (within eps, the graph's: a billionth of
+ * the program), bounds around the time, children and self adding up to
+ * the box (within rel of it, or eps a box: the graph calls a box exact
+ * when its bounds are that close, and takes the upper one). */
+static size_t check_box(const cJSON *box, double parent, double rel, int roots_overlap, double eps)
 {
-    double time = num(box, "time"), eps = 1e-9 * fmax(1, time);
-    ck_assert_msg(time <= parent + 1e-9 * fmax(1, parent), "%s: %.17g wider than its parent %.17g",
+    double time = num(box, "time");
+    ck_assert_msg(time <= parent + eps, "%s: %.17g wider than its parent %.17g",
                   str(box, "name"), time, parent);
-    ck_assert_double_le_tol(num(box, "lo"), time, eps);
-    ck_assert_double_ge_tol(num(box, "hi"), time, eps);
+    ck_assert_msg(num(box, "lo") <= time + eps && time <= num(box, "hi") + eps,
+                  "%s: %.17g outside [%.17g, %.17g]", str(box, "name"), time, num(box, "lo"),
+                  num(box, "hi"));
     double sum = 0;
-    size_t n = 1;
+    size_t n = 1, kids = 0;
     const cJSON *kid;
     cJSON_ArrayForEach(kid, cJSON_GetObjectItem(box, "children")) {
         sum += num(kid, "time");
-        n += check_box(kid, time, rel, 0);
+        n += check_box(kid, time, rel, 0, eps);
+        kids++;
     }
     if (!cJSON_IsTrue(cJSON_GetObjectItem(box, "more")) && !roots_overlap)
-        ck_assert_msg(fabs(sum + num(box, "self") - time) <= rel * fmax(1, time), "%s: children %.17g + self %.17g, "
+        ck_assert_msg(fabs(sum + num(box, "self") - time) <= fmax(eps * (double)(kids + 1), rel * time),
+                      "%s: children %.17g + self %.17g, "
                       "time %.17g", str(box, "name"), sum, num(box, "self"), time);
     return n;
 }
+
+/* Loads the file at `path` into the context's store and checks what the
+ * API serves of it against its oracle: the top holds the program's whole
+ * cost, every box within its parent and its bounds, the table holds every
+ * function.  The Python writers leave callers out (yappi: builtins, exec
+ * among them, so a module body run by exec is a top-level call of its
+ * own, inside run_path's time; lsprofcalltree: who called a builtin):
+ * their top-level boxes overlap; and their inclusive figures are
+ * cProfile's, measured apart from the self costs, and pass their sum by
+ * 0.04 %: a box's children may pass it by as much (the API's documented
+ * exception).  Not `strict`: valgrind's top-level boxes may overlap too
+ * (xapian's std::string::resize has no recorded caller). */
+static void check_served(const char *path, const char *name, int strict)
+{
+    char json[1300], target[128];
+    snprintf(json, sizeof json, "%s.expected.json", path);
+    cJSON *o = read_json(json);
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(o, "valid"))) {
+        cJSON_Delete(o);
+        return;
+    }
+    pv_load_result res;
+    pv_err err;
+    pv_store *w = pv_ctx_writer_lock(ctx);
+    int rc = pv_load_file(w, path, NULL, &res, &err);
+    pv_ctx_writer_unlock(ctx);
+    ck_assert_msg(rc == PV_OK, "%s: %s", name, err.msg);
+    free(res.warnings);
+
+    snprintf(target, sizeof target, "/api/profiles/%lld", (long long)res.id);
+    reply *r = get_ok(target);
+    ck_assert_str_eq(str(r->json, "format"), "callgrind");
+    int valgrind = strcmp(str(r->json, "writer"), "valgrind") == 0;
+    reply_free(r);
+
+    snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=12&cutoff=0", (long long)res.id);
+    r = get_ok(target);
+    const cJSON *root = cJSON_GetObjectItem(r->json, "root");
+    double total = num(o, "total_self_cost");
+    ck_assert_msg(num(root, "time") == total, "%s: the top is %.17g, the program %.17g", name,
+                  num(root, "time"), total);
+    check_box(root, total, valgrind ? 1e-9 : 1e-3, !valgrind || !strict, 1e-9 * total);
+    reply_free(r);
+
+    snprintf(target, sizeof target, "/api/profiles/%lld/functions?limit=1", (long long)res.id);
+    r = get_ok(target);
+    ck_assert_uint_eq((size_t)num(r->json, "total"), res.n_funcs);
+    reply_free(r);
+    cJSON_Delete(o);
+}
+
+START_TEST(every_valid_file_is_served_with_each_box_inside_its_parent)
+{
+    for (size_t i = 0; i < n_files; i++) {
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        check_served(path, files[i], 0);
+    }
+}
+END_TEST
 
 START_TEST(a_loaded_callgrind_file_is_served_with_the_program_at_the_top)
 {
     const char *names[] = {"c_prog.callgrind", "yappi_prog.callgrind", "edge_recursion.callgrind",
                            "gprof2dot__bzr.callgrind"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char path[1200], json[1300], target[128];
+        char path[1200];
         fixture(path, sizeof path, names[i]);
-        snprintf(json, sizeof json, "%s.expected.json", path);
-        cJSON *o = read_json(json);
-        pv_load_result res;
-        pv_err err;
-        pv_store *w = pv_ctx_writer_lock(ctx);
-        int rc = pv_load_file(w, path, NULL, &res, &err);
-        pv_ctx_writer_unlock(ctx);
-        ck_assert_msg(rc == PV_OK, "%s: %s", names[i], err.msg);
-        free(res.warnings);
-
-        snprintf(target, sizeof target, "/api/profiles/%lld", (long long)res.id);
-        reply *r = get_ok(target);
-        ck_assert_str_eq(str(r->json, "format"), "callgrind");
-        reply_free(r);
-
-        snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=12&cutoff=0",
-                 (long long)res.id);
-        r = get_ok(target);
-        const cJSON *root = cJSON_GetObjectItem(r->json, "root");
-        double total = num(o, "total_self_cost");
-        ck_assert_msg(num(root, "time") == total, "%s: the top is %.17g, the program %.17g",
-                      names[i], num(root, "time"), total);
-        /* The Python writers leave callers out (yappi: builtins, exec
-         * among them, so a module body run by exec is a top-level call of
-         * its own, inside run_path's time; lsprofcalltree: who called a
-         * builtin): their top-level boxes overlap.  Each box is still no
-         * wider than the program. */
-        int overlap = strcmp(names[i], "yappi_prog.callgrind") == 0 ||
-                      strcmp(names[i], "gprof2dot__bzr.callgrind") == 0;
-        /* lsprofcalltree's inclusive figures are cProfile's, measured
-         * apart from the self costs, and pass their sum by 0.04 %: the
-         * children of a box may then pass it by as much (the API's
-         * documented exception). */
-        double rel = strcmp(names[i], "gprof2dot__bzr.callgrind") == 0 ? 1e-3 : 1e-9;
-        ck_assert_uint_gt(check_box(root, total, rel, overlap), 3);
-        reply_free(r);
-
-        snprintf(target, sizeof target, "/api/profiles/%lld/functions?limit=1", (long long)res.id);
-        r = get_ok(target);
-        ck_assert_uint_eq((size_t)num(r->json, "total"), res.n_funcs);
-        reply_free(r);
-        cJSON_Delete(o);
+        check_served(path, names[i], 1);
     }
 }
 END_TEST
@@ -673,12 +697,13 @@ Suite *pv_callgrind_suite(void)
         tcase_add_test(tc, detection_looks_at_content);
     }
     suite_add_tcase(s, tc);
-    if (!shared) {
-        TCase *e2e = tcase_create("served");
-        tcase_set_timeout(e2e, 120);
-        tcase_add_checked_fixture(e2e, setup, teardown);
+    TCase *e2e = tcase_create("served");
+    tcase_set_timeout(e2e, 300);
+    tcase_add_checked_fixture(e2e, setup, teardown);
+    if (shared)
+        tcase_add_test(e2e, every_valid_file_is_served_with_each_box_inside_its_parent);
+    else
         tcase_add_test(e2e, a_loaded_callgrind_file_is_served_with_the_program_at_the_top);
-        suite_add_tcase(s, e2e);
-    }
+    suite_add_tcase(s, e2e);
     return s;
 }
