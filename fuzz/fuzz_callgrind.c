@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static void breach(const char *what, const char *detail)
     abort();
 }
 
-static int cost_ok(double v)
+static bool cost_ok(double v)
 {
     return isfinite(v) && v >= 0;
 }

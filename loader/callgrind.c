@@ -99,12 +99,12 @@ static int fail(reader *r, const char *fmt, ...)
     return pv_err_set(r->err, PV_E_FORMAT, "line %zu: %s", r->line, msg);
 }
 
-static int is_blank(char c)
+static bool is_blank(char c)
 {
     return c == ' ' || c == '\t';
 }
 
-static int starts(const char *s, size_t n, const char *prefix)
+static bool starts(const char *s, size_t n, const char *prefix)
 {
     size_t k = strlen(prefix);
     return n >= k && memcmp(s, prefix, k) == 0;
@@ -320,8 +320,9 @@ static int add_call(reader *r, uint32_t caller, uint32_t callee, uint64_t count,
 
 /* ---- numbers ---------------------------------------------------------- */
 
-/* A decimal or 0x-hex number filling s[0..n).  0 when it is not one. */
-static int parse_number(const char *s, size_t n, uint64_t *out)
+/* Whether s[0..n) is a decimal or 0x-hex number (that fits in 64 bits),
+ * read into *out. */
+static bool parse_number(const char *s, size_t n, uint64_t *out)
 {
     uint64_t v = 0;
     if (n > 2 && s[0] == '0' && s[1] == 'x') {
@@ -330,32 +331,32 @@ static int parse_number(const char *s, size_t n, uint64_t *out)
                     : s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
                     : s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10 : -1;
             if (d < 0 || v > UINT64_MAX >> 4)
-                return 0;
+                return false;
             v = v << 4 | (uint64_t)d;
         }
     } else {
         if (n == 0)
-            return 0;
+            return false;
         for (size_t i = 0; i < n; i++) {
             if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - 9) / 10)
-                return 0;
+                return false;
             v = v * 10 + (uint64_t)(s[i] - '0');
         }
     }
     *out = v;
-    return 1;
+    return true;
 }
 
-static int too_large(const char *s, size_t n)
+static bool too_large(const char *s, size_t n)
 {
     /* Well-formed digits that parse_number refused: an overflow. */
     size_t i = n > 2 && s[0] == '0' && s[1] == 'x' ? 2 : 0;
     if (i == n)
-        return 0;
+        return false;
     for (; i < n; i++)
         if (!((s[i] >= '0' && s[i] <= '9') || (i > 1 && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f'))))
-            return 0;
-    return 1;
+            return false;
+    return true;
 }
 
 static const char *next_token(const char *s, const char *end, size_t *n)
@@ -557,18 +558,18 @@ static int read_header(reader *r, const char *s, size_t n)
     return PV_OK;
 }
 
-static int is_header(const char *s, size_t n)
+static bool is_header(const char *s, size_t n)
 {
     if (!((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z'))
-        return 0;
+        return false;
     for (size_t i = 1; i < n; i++) {
         char c = s[i];
         if (c == ':')
-            return 1;
+            return true;
         if (!(((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-            return 0;
+            return false;
     }
-    return 0;
+    return false;
 }
 
 /* ---- body lines ------------------------------------------------------- */
