@@ -30,6 +30,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,6 +273,52 @@ static const char *display_file(const pv_cg_func *f)
     return unknown && f->object[0] ? f->object : f->file;
 }
 
+/* Whether `loc` names `file`: the same text (yappi), or the module whose
+ * file it is (lsprofcalltree: bzrlib.dirstate for .../bzrlib/dirstate.py). */
+static bool names_file(const char *loc, size_t n, const char *file)
+{
+    size_t fn = strlen(file);
+    if (fn == n && memcmp(loc, file, n) == 0)
+        return true;
+    if (fn < n + 4 || strcmp(file + fn - 3, ".py") != 0)
+        return false;
+    const char *tail = file + fn - 3 - n;
+    if (tail > file && tail[-1] != '/')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (tail[i] != (loc[i] == '.' ? '/' : loc[i]))
+            return false;
+    return true;
+}
+
+/* The Python writers name a function "NAME FILE:LINE" (yappi) or "NAME
+ * MODULE:LINE" (lsprofcalltree): shown as pstats shows it, NAME in FILE
+ * at LINE, when the location is the function's own file.  *name_n is
+ * NAME's length (all of it otherwise). */
+static int64_t python_line(const char *name, const char *file, size_t *name_n)
+{
+    size_t n = strlen(name), k = n;
+    *name_n = n;
+    while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
+        k--;
+    if (k == n || n - k > 9 || k < 2 || name[k - 1] != ':')
+        return 0;
+    size_t colon = k - 1, fn = strlen(file), sp;
+    /* The file itself may hold spaces ("<frozen runpy>"). */
+    if (fn && colon > fn + 1 && memcmp(name + colon - fn, file, fn) == 0 &&
+        name[colon - fn - 1] == ' ') {
+        sp = colon - fn;
+    } else {
+        sp = colon;
+        while (sp > 0 && name[sp - 1] != ' ')
+            sp--;
+        if (sp < 2 || sp == colon || !names_file(name + sp, colon - sp, file))
+            return 0;
+    }
+    *name_n = sp - 1;
+    return strtoll(name + k, NULL, 10);
+}
+
 static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle, pv_profile *out)
 {
     size_t n = m->n_funcs;
@@ -335,7 +382,16 @@ static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle,
         /* Nothing takes longer than the program. */
         ct = fmax((double)f->self, fmin(ct, total));
         uint64_t top = ti->n_in == 0;  /* nothing calls it: entered once */
-        funcs[i] = (pv_func){.file = display_file(f), .name = f->name, .line = f->line,
+        size_t name_n;
+        int64_t line = python_line(f->name, f->file, &name_n);
+        const char *name = line ? pv_arena_strndup(m->arena, f->name, name_n) : f->name;
+        if (!name) {
+            free(t);
+            free(entry);
+            free(entered);
+            return pv_cg_too_big(m->arena, m->err);
+        }
+        funcs[i] = (pv_func){.file = display_file(f), .name = name, .line = line ? line : f->line,
                              .nc = to_int64(sat_add(sat_add(ti->calls_in, ti->self_calls), top)),
                              .cc = to_int64(sat_add(ti->outside_in, top)),
                              .tt = (double)f->self, .ct = ct};

@@ -107,6 +107,8 @@ static const char *str(const cJSON *o, const char *key)
  * keys it (object, file, name); the model shows (file or object, name). */
 typedef struct group {
     char *object, *file, *name;
+    char *shown;     /* the name as the profile shows it */
+    long line;       /* the line it shows when the name gave one, else 0 */
     double self;
     int n;           /* oracle functions in it */
     int mine;        /* index in the parsed profile, -1 when ambiguous */
@@ -128,6 +130,40 @@ static char *base_name(const char *name)
     return strdup(name);
 }
 
+/* The name the profile shows: a Python writer's "NAME FILE:LINE" is NAME
+ * when FILE is the function's file (yappi) or its module (lsprofcalltree). */
+static char *display_name(const char *name, const char *file, long *line)
+{
+    *line = 0;
+    const char *colon = strrchr(name, ':');
+    if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return strdup(name);
+    char want[1100];
+    snprintf(want, sizeof want, " %s", file);
+    size_t wn = strlen(want);
+    const char *sp = NULL;
+    if ((size_t)(colon - name) > wn && strncmp(colon - wn, want, wn) == 0) {
+        sp = colon - wn + 1;
+    } else {
+        const char *at = colon;
+        while (at > name && at[-1] != ' ')
+            at--;
+        char loc[1024];
+        snprintf(loc, sizeof loc, "%.*s", (int)(colon - at), at);
+        size_t fn = strlen(file), n = strlen(loc);
+        int same = n > 0 && at > name + 1 && fn >= n + 4 && strcmp(file + fn - 3, ".py") == 0 &&
+                   (fn == n + 3 || file[fn - 3 - n - 1] == '/');
+        for (size_t i = 0; i < n && same; i++)
+            same = file[fn - 3 - n + i] == (loc[i] == '.' ? '/' : loc[i]);
+        if (same)
+            sp = at;
+    }
+    if (!sp || sp < name + 2)
+        return strdup(name);
+    *line = atol(colon + 1);
+    return strndup(name, (size_t)(sp - 1 - name));
+}
+
 static const char *display_file(const group *g)
 {
     int unknown = g->file[0] == '\0' || strcmp(g->file, "???") == 0;
@@ -147,8 +183,11 @@ static oracle_view merge_oracle(const cJSON *funcs, const pv_profile *p)
                                    strcmp(v.groups[g].file, file) == 0 &&
                                    strcmp(v.groups[g].object, object) == 0))
             g++;
-        if (g == v.n_groups)
-            v.groups[v.n_groups++] = (group){strdup(object), strdup(file), strdup(name), 0, 0, -1};
+        if (g == v.n_groups) {
+            v.groups[g] = (group){strdup(object), strdup(file), strdup(name), NULL, 0, 0, 0, -1};
+            v.groups[g].shown = display_name(name, file, &v.groups[g].line);
+            v.n_groups++;
+        }
         free(name);
         v.groups[g].self += num(f, "self");
         v.groups[g].n++;
@@ -159,10 +198,12 @@ static oracle_view merge_oracle(const cJSON *funcs, const pv_profile *p)
     for (size_t g = 0; g < v.n_groups; g++) {
         size_t same = 0;
         for (size_t h = 0; h < v.n_groups; h++)
-            same += strcmp(v.groups[h].name, v.groups[g].name) == 0 &&
+            same += strcmp(v.groups[h].shown, v.groups[g].shown) == 0 &&
+                    v.groups[h].line == v.groups[g].line &&
                     strcmp(display_file(&v.groups[h]), display_file(&v.groups[g])) == 0;
         for (size_t i = 0; same == 1 && i < p->n_funcs; i++)
-            if (strcmp(p->funcs[i].name, v.groups[g].name) == 0 &&
+            if (strcmp(p->funcs[i].name, v.groups[g].shown) == 0 &&
+                (!v.groups[g].line || p->funcs[i].line == v.groups[g].line) &&
                 strcmp(p->funcs[i].file, display_file(&v.groups[g])) == 0)
                 v.groups[g].mine = (int)i;
     }
@@ -175,6 +216,7 @@ static void free_view(oracle_view *v)
         free(v->groups[g].object);
         free(v->groups[g].file);
         free(v->groups[g].name);
+        free(v->groups[g].shown);
     }
     free(v->groups);
     free(v->of);
