@@ -24,9 +24,9 @@
  *     [0, min(ct, the callee's self)].
  *   - A function nothing calls is entered once: a top-level box.
  *   - Where the callers' figures and what a function adds up to (self
- *     and calls) disagree by more than rounding (yappi counts calls
- *     nested in others again), the calls on the side that says more carry
- *     counts only; and nothing costs more than the whole program.
+ *     and calls) disagree by more than rounding (yappi's do), its ct is
+ *     the larger and the calls on the side that says more carry counts
+ *     only; and nothing costs more than the whole program.
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
@@ -362,21 +362,17 @@ static int fill_profile(model *m, const uint32_t *comp, const uint8_t *in_cycle,
             ct = (double)incl;
             if (entered[comp[i]])
                 ct = fmin(ct, (double)entry[comp[i]]);
-        } else if (ti->in_incl > sat_add(incl, (uint64_t)ti->n_in + ti->n_out + 1)) {
-            /* Its callers' figures pass what it adds up to by more than
-             * per-figure truncation (yappi writes whole ticks) explains:
-             * they count some calls again (yappi, for imports run inside
-             * imports), so they carry counts only. */
-            ti->over = 1;
-            ct = (double)incl;
-        } else if (ti->n_in && incl > sat_add(ti->in_incl, (uint64_t)ti->n_in + ti->n_out + 1)) {
-            /* The other way round: its calls' figures pass what its
-             * callers say it took; those calls carry counts only. */
-            ti->under = 1;
-            ct = (double)ti->in_incl;
         } else {
             /* Equal in a consistent file; a callee the file never
-             * describes has only what its callers say. */
+             * describes has only what its callers say.  When they differ
+             * by more than per-figure truncation (yappi writes whole
+             * ticks) explains, one side counts some calls again or leaves
+             * some out (yappi, for imports run inside imports): which one
+             * the file does not say, so the larger is kept as the bound
+             * and the calls on the side that says more carry counts only. */
+            uint64_t slack = (uint64_t)ti->n_in + ti->n_out + 1;
+            ti->over = ti->in_incl > sat_add(incl, slack);
+            ti->under = ti->n_in && incl > sat_add(ti->in_incl, slack);
             ct = (double)(incl > ti->in_incl ? incl : ti->in_incl);
         }
         /* Nothing takes longer than the program. */
@@ -437,7 +433,7 @@ static int warn_cycles(model *m, const uint8_t *in_cycle, pv_profile *out)
     const char *a = NULL, *b = NULL;
     for (size_t i = 0; i < m->n_funcs; i++)
         if (in_cycle[i] && n++ < 2)
-            *(a ? &b : &a) = m->funcs[i].name;
+            *(a ? &b : &a) = out->funcs[i].name;
     if (!n)
         return PV_OK;
     return pv_cg_warn(m->arena, out, m->err,
