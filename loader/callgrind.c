@@ -785,7 +785,9 @@ bool pv_callgrind_sniff(const unsigned char *buf, size_t len)
         while (p < e && is_blank(*p))
             p++;
         size_t n = (size_t)(e - p);
-        if (starts(p, n, "# callgrind format") || starts(p, n, "events:"))
+        /* A folded stack may start with "events:" too, but holds ';'. */
+        if (starts(p, n, "# callgrind format") ||
+            (starts(p, n, "events:") && !memchr(p, ';', n)))
             return true;
         if (starts(p, n, "version:") || starts(p, n, "creator:"))
             header = 1;

@@ -575,7 +575,8 @@ START_TEST(detection_looks_at_content)
 {
     const char *yes[] = {"# callgrind format\n", "version: 1\ncreator: x\n\nevents: Ir\n",
                          "\xef\xbb\xbf" "events: Ticks\n", "version: 1\ncreator: yappi\nfl=(1) a\nfn=(1) b\n"};
-    const char *no[] = {"main;foo;bar 12\n", "{\"nodes\": []}", "version: 1\n", "fn=x 3\n"};
+    const char *no[] = {"main;foo;bar 12\n", "{\"nodes\": []}", "version: 1\n", "fn=x 3\n",
+                        "events:poll;handle 3\n"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         ck_assert_msg(pv_callgrind_sniff((const unsigned char *)yes[i], strlen(yes[i])), "%s", yes[i]);
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
