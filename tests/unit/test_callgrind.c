@@ -537,6 +537,36 @@ START_TEST(inline_switches_parts_and_disagreeing_summaries)
 }
 END_TEST
 
+/* ---- who wrote it -------------------------------------------------------- */
+
+static const char *writer_of(const char *text)
+{
+    static char writer[64];
+    pv_arena a;
+    pv_arena_init(&a, 1 << 20);
+    pv_profile p;
+    pv_err err;
+    int rc = pv_callgrind_parse((const unsigned char *)text, strlen(text), NULL, &a, &p, &err);
+    ck_assert_msg(rc == PV_OK, "%s", err.msg);
+    snprintf(writer, sizeof writer, "%s", p.writer);
+    pv_arena_release(&a);
+    return writer;
+}
+
+START_TEST(the_writer_comes_from_the_creator_or_the_style)
+{
+    ck_assert_str_eq(writer_of("creator: callgrind-3.19.0\nevents: Ir\n"), "valgrind");
+    ck_assert_str_eq(writer_of("creator: yappi\nevents: Ticks\n"), "yappi");
+    ck_assert_str_eq(writer_of("creator: xdebug 3.0.2 (PHP 7.4.14)\nevents: Time_(10ns)\n"), "xdebug");
+    /* pyprof2calltree writes an event: line before events:. */
+    ck_assert_str_eq(writer_of("event: ns : Nanoseconds\nevents: ns\nsummary: 3\nfl=a.py\nfn=f\n0 3\n"),
+                     "pyprof2calltree");
+    /* lsprofcalltree puts fi= before fn= (bzr's file). */
+    ck_assert_str_eq(writer_of("events: Ticks\nfi=~\nfn=<len>\n0  3\n"), "lsprofcalltree");
+    ck_assert_str_eq(writer_of("events: Instructions\nfl=a.c\nfn=main\n1 3\n"), "");
+}
+END_TEST
+
 /* ---- damaged input ------------------------------------------------------ */
 
 static void expect_format_error(const char *text, const char *message)
@@ -737,6 +767,7 @@ Suite *pv_callgrind_suite(void)
         tcase_add_test(tc, recursion_levels_merge_and_cycles_keep_only_what_is_proven);
         tcase_add_test(tc, inline_switches_parts_and_disagreeing_summaries);
         tcase_add_test(tc, damaged_files_get_an_error_naming_the_line);
+        tcase_add_test(tc, the_writer_comes_from_the_creator_or_the_style);
         tcase_add_test(tc, detection_looks_at_content);
     }
     suite_add_tcase(s, tc);
