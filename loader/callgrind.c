@@ -53,6 +53,9 @@ typedef struct handle {
     size_t first_use;     /* line that first used it */
     const char *spec;     /* as that line's key: "cfn", ... */
     uint32_t id;
+    /* A function name's last function, and its object and file: most
+     * calls name the callee of the call before with the same name. */
+    uint32_t func, func_ob, func_file;
 } handle;
 
 typedef struct reader {
@@ -126,7 +129,7 @@ static int new_handle(reader *r, const char *name, const char *spec, uint32_t id
                             sizeof *r->handles);
     if (!r->handles)
         return pv_cg_too_big(r->arena, r->err);
-    r->handles[r->n_handles] = (handle){name, r->line, spec, id};
+    r->handles[r->n_handles] = (handle){name, r->line, spec, id, NO_HANDLE, 0, 0};
     *out = (uint32_t)r->n_handles++;
     return PV_OK;
 }
@@ -250,10 +253,17 @@ static int resolve(reader *r, int spec, const char *v, size_t n, uint32_t *out)
 
 static int func_index(reader *r, uint32_t ob, uint32_t file, uint32_t fn, uint32_t *out)
 {
+    handle *h = &r->handles[fn];
+    if (h->func != NO_HANDLE && h->func_ob == ob && h->func_file == file) {
+        *out = h->func;
+        return PV_OK;
+    }
     uint64_t k1 = (uint64_t)ob << 32 | file;
     uint32_t i = pv_cg_map_get(&r->func_keys, k1, fn);
     if (i != NO_HANDLE) {
-        *out = i;
+        *out = h->func = i;
+        h->func_ob = ob;
+        h->func_file = file;
         return PV_OK;
     }
     pv_cg_graph *g = r->g;
@@ -269,6 +279,10 @@ static int func_index(reader *r, uint32_t ob, uint32_t file, uint32_t fn, uint32
     r->func_handles[3 * g->n_funcs + 1] = file;
     r->func_handles[3 * g->n_funcs + 2] = fn;
     *out = (uint32_t)g->n_funcs++;
+    h = &r->handles[fn];
+    h->func = *out;
+    h->func_ob = ob;
+    h->func_file = file;
     return pv_cg_map_put(&r->func_keys, r->arena, k1, fn, *out, r->err);
 }
 
