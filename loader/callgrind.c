@@ -88,6 +88,10 @@ typedef struct reader {
     int64_t prev_pos[MAX_POSITIONS];
     int have_prev_pos;
     int seen_fn;
+    /* summary: and totals: lines met before events: (their costs cannot
+     * be read yet): their values, in the buffer. */
+    const char *early_summary, *early_totals;
+    size_t early_summary_n, early_totals_n;
 } reader;
 
 static int fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -539,9 +543,8 @@ static void read_total(reader *r, const char *v, size_t n, int *has, uint64_t *s
     *has = 1;
 }
 
-/* `key: value`; the summary and totals can only be read once the events
- * are known, which they are in every writer's files (events: comes
- * first). */
+/* `key: value`.  The summary and totals can only be read once the events
+ * are known: one met before events: waits for it. */
 static int read_header(reader *r, const char *s, size_t n)
 {
     size_t k = 0;
@@ -552,15 +555,28 @@ static int read_header(reader *r, const char *s, size_t n)
     while (vn && is_blank(*v))
         v++, vn--;
     pv_cg_graph *g = r->g;
-    if (k == 6 && memcmp(s, "events", 6) == 0)
-        return read_events(r, v, vn);
+    if (k == 6 && memcmp(s, "events", 6) == 0) {
+        int first = !g->events;
+        int rc = read_events(r, v, vn);
+        if (rc == PV_OK && first && r->early_summary)
+            read_total(r, r->early_summary, r->early_summary_n, &g->has_summary, &g->summary);
+        if (rc == PV_OK && first && r->early_totals)
+            read_total(r, r->early_totals, r->early_totals_n, &g->has_totals, &g->totals);
+        return rc;
+    }
     if (k == 9 && memcmp(s, "positions", 9) == 0)
         return read_positions(r, v, vn);
-    if (k == 7 && memcmp(s, "summary", 7) == 0 && g->events)
+    if (k == 7 && memcmp(s, "summary", 7) == 0 && !g->events) {
+        r->early_summary = v;
+        r->early_summary_n = vn;
+    } else if (k == 6 && memcmp(s, "totals", 6) == 0 && !g->events) {
+        r->early_totals = v;
+        r->early_totals_n = vn;
+    } else if (k == 7 && memcmp(s, "summary", 7) == 0) {
         read_total(r, v, vn, &g->has_summary, &g->summary);
-    else if (k == 6 && memcmp(s, "totals", 6) == 0 && g->events)
+    } else if (k == 6 && memcmp(s, "totals", 6) == 0) {
         read_total(r, v, vn, &g->has_totals, &g->totals);
-    else if (k == 7 && memcmp(s, "creator", 7) == 0 && !g->creator) {
+    } else if (k == 7 && memcmp(s, "creator", 7) == 0 && !g->creator) {
         uint32_t h;
         int rc = plain_name(r, v, vn, &h);
         if (rc)

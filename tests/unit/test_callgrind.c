@@ -567,6 +567,21 @@ START_TEST(the_writer_comes_from_the_creator_or_the_style)
 }
 END_TEST
 
+START_TEST(a_summary_before_the_events_is_checked_too)
+{
+    const char *text = "summary: 7\nevents: Ir\nfl=a.c\nfn=main\n1 3\n";
+    pv_arena a;
+    pv_arena_init(&a, 1 << 20);
+    pv_profile p;
+    pv_err err;
+    ck_assert_int_eq(pv_callgrind_parse((const unsigned char *)text, strlen(text), NULL, &a, &p, &err),
+                     PV_OK);
+    ck_assert_uint_eq(p.n_warnings, 1);
+    ck_assert_ptr_nonnull(strstr(p.warnings[0], "summary: line says 7 Ir, the cost lines add up to 3"));
+    pv_arena_release(&a);
+}
+END_TEST
+
 /* ---- damaged input ------------------------------------------------------ */
 
 static void expect_format_error(const char *text, const char *message)
@@ -768,6 +783,7 @@ Suite *pv_callgrind_suite(void)
         tcase_add_test(tc, inline_switches_parts_and_disagreeing_summaries);
         tcase_add_test(tc, damaged_files_get_an_error_naming_the_line);
         tcase_add_test(tc, the_writer_comes_from_the_creator_or_the_style);
+        tcase_add_test(tc, a_summary_before_the_events_is_checked_too);
         tcase_add_test(tc, detection_looks_at_content);
     }
     suite_add_tcase(s, tc);
