@@ -15,8 +15,10 @@ set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-gcc -O0 -g -fno-inline -o "$tmp/c_prog" c_prog.c
+# Compiled where it runs, so the paths in the debug information (and in
+# the files) are that directory's, which the sed below removes.
 cp c_prog.c "$tmp/"
+(cd "$tmp" && gcc -O0 -g -fno-inline -o c_prog c_prog.c)
 (cd "$tmp" && valgrind --tool=callgrind --callgrind-out-file=c_prog.callgrind ./c_prog 18 >/dev/null 2>&1)
 (cd "$tmp" && valgrind --tool=callgrind --dump-instr=yes --collect-jumps=yes \
     --callgrind-out-file=c_prog_instr.callgrind ./c_prog 18 >/dev/null 2>&1)
@@ -34,7 +36,8 @@ runpy.run_path("py_prog.py", run_name="__main__")
 yappi.stop()
 yappi.get_func_stats().save(os.path.join(tmp, "yappi_prog.callgrind"), type="callgrind")
 PY
-sed -e "s|$PWD/||g" "$tmp/yappi_prog.callgrind" > yappi_prog.callgrind
+sed -e "s|$PWD/||g" -e 's/^pid: .*/pid: 1/' -e 's/^cmd: .*/cmd: py_prog.py/' \
+    "$tmp/yappi_prog.callgrind" > yappi_prog.callgrind
 oracle=${ORACLE:-../../../../../shared/formats/oracle_formats.py}
 if [ -f "$oracle" ]; then
     for f in c_prog.callgrind c_prog_instr.callgrind yappi_prog.callgrind edge_*.callgrind; do
