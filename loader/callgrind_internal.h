@@ -4,13 +4,16 @@
  * the pv_profile the pstats consumers read.
  *
  * Everything lives in the load's arena (its limit is the memory cap).
+ * callgrind_map.c holds the small helpers the three files share.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_CALLGRIND_INTERNAL_H
 #define PV_CALLGRIND_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "err.h"
@@ -52,6 +55,18 @@ typedef struct pv_cg_graph {
     size_t n_forward;           /* ids used before the line defining them */
 } pv_cg_graph;
 
+static inline bool pv_cg_is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Whether s[0..n) starts with prefix. */
+static inline bool pv_cg_starts(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && memcmp(s, prefix, k) == 0;
+}
+
 /* An open-addressing hash map from a pair of 64-bit keys to a 32-bit
  * value, in the arena: names' ids, function keys, caller->callee pairs. */
 typedef struct pv_cg_slot {
@@ -72,7 +87,7 @@ uint32_t pv_cg_map_get(const pv_cg_map *m, uint64_t k1, uint64_t k2);
 int pv_cg_map_put(pv_cg_map *m, pv_arena *arena, uint64_t k1, uint64_t k2, uint32_t value,
                   pv_err *err);
 
-/* callgrind.c: reads the lines of buf into *g (in `arena`), the costs of
+/* callgrind_read.c: reads the lines of buf into *g (in `arena`), the costs of
  * opts->event (the first event by default).  PV_OK, PV_E_FORMAT ("line
  * N: ..."), PV_E_USAGE (no such event) or PV_E_TOO_BIG. */
 int pv_callgrind_read(const unsigned char *buf, size_t len, const pv_load_opts *opts,
