@@ -24,6 +24,7 @@
 
 #include "callgrind.h"
 #include "ctx.h"
+#include "graph.h"
 #include "loader.h"
 #include "readers.h"
 #include "testutil.h"
@@ -510,6 +511,44 @@ START_TEST(recursion_levels_merge_and_cycles_keep_only_what_is_proven)
 }
 END_TEST
 
+/* The graph reads a NaN edge tt as unknown within bounds: count, a leaf
+ * called by main (2 calls, inclusive 8) and by even (1 call, 4), has an
+ * own cost of 12, so each edge's own cost is proven: all of its inclusive. */
+START_TEST(the_graph_bounds_what_the_file_does_not_say)
+{
+    char path[1200];
+    fixture(path, sizeof path, "edge_recursion.callgrind");
+    parsed ps;
+    parse(&ps, path, NULL);
+    ck_assert_int_eq(ps.rc, PV_OK);
+    uint32_t count_at, main_at;
+    func_named(&ps.p, "count", &count_at);
+    func_named(&ps.p, "main", &main_at);
+    pv_graph *g = pv_graph_new(&ps.p);
+    const pv_gfunc *f = &g->funcs[count_at];
+    ck_assert_uint_eq(f->n_callers, 2);
+    for (uint32_t k = 0; k < f->n_callers; k++) {
+        const pv_gedge *e = &g->callers[f->callers_at + k];
+        double want = e->other == main_at ? 8 : 4;
+        ck_assert_double_eq(e->own_lo, want);
+        ck_assert_double_eq(e->own_hi, want);
+        ck_assert_double_eq(e->tt, want);
+    }
+    /* fib's own cost under main is unknown (its calls to itself hold some
+     * of it): anything from 0 to all of it. */
+    uint32_t fib_at;
+    func_named(&ps.p, "fib", &fib_at);
+    const pv_gedge *in = &g->callers[g->funcs[fib_at].callers_at];
+    for (uint32_t k = 0; k < g->funcs[fib_at].n_callers; k++, in++)
+        if (in->other == main_at) {
+            ck_assert_double_eq(in->own_lo, 0);
+            ck_assert_double_eq(in->own_hi, 100);
+        }
+    pv_graph_free(g);
+    pv_arena_release(&ps.arena);
+}
+END_TEST
+
 START_TEST(inline_switches_parts_and_disagreeing_summaries)
 {
     char path[1200];
@@ -780,6 +819,7 @@ Suite *pv_callgrind_suite(void)
     if (!shared) {
         tcase_add_test(tc, another_event_is_chosen_by_name_and_an_unknown_one_is_refused);
         tcase_add_test(tc, recursion_levels_merge_and_cycles_keep_only_what_is_proven);
+        tcase_add_test(tc, the_graph_bounds_what_the_file_does_not_say);
         tcase_add_test(tc, inline_switches_parts_and_disagreeing_summaries);
         tcase_add_test(tc, damaged_files_get_an_error_naming_the_line);
         tcase_add_test(tc, the_writer_comes_from_the_creator_or_the_style);
