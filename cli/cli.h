@@ -7,12 +7,14 @@
 #ifndef PV_CLI_H
 #define PV_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "ctx.h"
 #include "http.h"
 #include "ingest.h"
+#include "loader.h"
 #include "store.h"
 
 enum { PV_EXIT_OK = 0, PV_EXIT_USAGE = 1, PV_EXIT_INPUT = 2, PV_EXIT_SERVER = 3 };
@@ -30,9 +32,10 @@ int pv_cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Prints newline-separated warnings about `path` to stderr, one line each. */
 void pv_cli_print_warnings(const char *path, const char *warnings);
 
-/* Loads `arg` when it names a readable file, else takes it as a profile
- * id; prints what went wrong and returns -1 when it is neither. */
-int64_t pv_cli_resolve_profile(pv_store *store, const char *arg);
+/* Loads `arg` when it names a readable file (read as opts says; NULL:
+ * by content), else takes it as a profile id; prints what went wrong and
+ * returns -1 when it is neither. */
+int64_t pv_cli_resolve_profile(pv_store *store, const char *arg, const pv_load_opts *opts);
 
 /* A byte count with an optional K, M or G suffix (powers of 1024);
  * 0 on success, -1 when malformed. */
@@ -52,6 +55,19 @@ int pv_cli_server_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out);
  * to reap (or -1); if it fails, the user is told to open `url`.  Returns
  * PV_EXIT_OK. */
 int pv_cli_server_run(pv_http *h, pv_ctx *ctx, pv_ingest *in, pid_t child, const char *url);
+
+/* --format, --event, --profile (load_opts.c): what a command that reads
+ * profile files tells the loader.  PV_CLI_LOAD_OPTIONS goes in its
+ * getopt_long table (the values are above any command's own option ids),
+ * pv_cli_load_opt takes getopt's answer (false: not one of them), and
+ * pv_cli_load_opts_help is their lines for --help. */
+enum { PV_OPT_FORMAT = 0x4000, PV_OPT_EVENT, PV_OPT_PROFILE };
+#define PV_CLI_LOAD_OPTIONS                                  \
+    {"format", required_argument, NULL, PV_OPT_FORMAT},     \
+    {"event", required_argument, NULL, PV_OPT_EVENT},       \
+    {"profile", required_argument, NULL, PV_OPT_PROFILE}
+bool pv_cli_load_opt(int c, const char *arg, pv_load_opts *o);
+extern const char pv_cli_load_opts_help[];
 
 int pv_cmd_load(int argc, char **argv);
 int pv_cmd_record(int argc, char **argv);

@@ -1,4 +1,4 @@
-/* cmd_load.c — `profviz load [--db PATH] [-q] FILE...`: store profiles and
+/* cmd_load.c — `profviz load [--db PATH] [-q] [--format ...] FILE...`: store profiles and
  * print their ids.  Each file is stored whole or not at all; the exit code
  * is 2 when any file was refused.
  * SPDX-License-Identifier: MIT
@@ -10,23 +10,27 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "term.h"
 #include "db.h"
 #include "loader.h"
+#include "progress.h"
+#include "term.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz load [--db PATH] [-q] FILE...\n"
+        "Usage: profviz load [--db PATH] [-q] [--format NAME] [--event NAME]\n"
+        "                    [--profile N|NAME] FILE...\n"
         "\n"
-        "Read profile dumps (cProfile/profile pstats files from any Python version)\n"
-        "into the store and print each profile's id. Loading the same bytes again\n"
-        "returns the profile already stored.\n"
+        "Read profiles into the store and print each profile's id: cProfile/profile\n"
+        "pstats dumps from any Python version, and folded stacks (flamegraph.pl,\n"
+        "py-spy raw, austin), each recognised by what it holds. Loading the same\n"
+        "bytes again returns the profile already stored.\n"
         "\n"
         "Options:\n"
-        "  --db PATH   the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
-        "  -q, --quiet print only the ids, one per line\n"
-        "  -h, --help  show this help\n");
+        "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        "  -q, --quiet         print only the ids, one per line\n"
+        "%s"
+        "  -h, --help          show this help\n", pv_cli_load_opts_help);
 }
 
 void pv_cli_print_warnings(const char *path, const char *warnings)
@@ -45,11 +49,15 @@ int pv_cmd_load(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        PV_CLI_LOAD_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
+    pv_load_opts load_opts = {0};
     int quiet = 0, c;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        if (pv_cli_load_opt(c, optarg, &load_opts))
+            continue;
         switch (c) {
         case 'd': db = optarg; break;
         case 'q': quiet = 1; break;
@@ -62,16 +70,15 @@ int pv_cmd_load(int argc, char **argv)
     pv_store *store = pv_cli_open_store(db, 0);
     if (!store)
         return PV_EXIT_INPUT;
-    int status = PV_EXIT_OK, tty = isatty(STDERR_FILENO);
+    int status = PV_EXIT_OK;
     for (int i = optind; i < argc; i++) {
         char *name = pv_term_safe(argv[i]);
-        if (tty && !quiet)
-            fprintf(stderr, "loading %s ...\r", name);
+        /* A line counting the seconds when it takes over one (a big file). */
+        pv_progress *progress = quiet ? NULL : pv_progress_begin("loading %s", name);
         pv_load_result res;
         pv_err err;
-        int rc = pv_load_file(store, argv[i], NULL, &res, &err);
-        if (tty && !quiet)
-            fprintf(stderr, "\033[K");
+        int rc = pv_load_file(store, argv[i], &load_opts, &res, &err);
+        pv_progress_end(progress);
         if (rc != PV_OK) {
             pv_term_println(stderr, "profviz: %s", err.msg);
             status = PV_EXIT_INPUT;

@@ -36,21 +36,25 @@ static const struct { const char *name; sort_key key; const char *title; } sort_
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz stats [--db PATH] [--sort KEY] [-n N] [--json] FILE|ID\n"
+        "Usage: profviz stats [--db PATH] [--sort KEY] [-n N] [--json] [--format NAME]\n"
+        "                     [--event NAME] [--profile N|NAME] FILE|ID\n"
         "\n"
         "Print a profile's statistics as Python's pstats does: one line per function\n"
         "with ncalls (nc/cc when recursive), tottime, percall, cumtime, percall and\n"
         "filename:lineno(function). FILE is loaded into the store first; ID names a\n"
-        "stored profile (see 'profviz load').\n"
+        "stored profile (see 'profviz load'). A profile of another format than pstats\n"
+        "is printed in its own unit, which the header names (samples, microseconds,\n"
+        "a callgrind event...), with a 'samples' column for sampled stacks.\n"
         "\n"
         "Options:\n"
-        "  --db PATH        the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
-        "  -s, --sort KEY   cumulative (default), tottime, calls, pcalls, name, file,\n"
-        "                   line, stdname, nfl (also pstats' aliases: cumtime, time,\n"
-        "                   ncalls, filename, module)\n"
-        "  -n, --limit N    print only the first N lines\n"
-        "  --json           every function with its callers as JSON; floats round-trip\n"
-        "  -h, --help       show this help\n");
+        "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        "  -s, --sort KEY      cumulative (default), tottime, calls, pcalls, name, file,\n"
+        "                      line, stdname, nfl (also pstats' aliases: cumtime, time,\n"
+        "                      ncalls, filename, module)\n"
+        "  -n, --limit N       print only the first N lines\n"
+        "  --json              every function with its callers as JSON; floats round-trip\n"
+        "%s"
+        "  -h, --help          show this help\n", pv_cli_load_opts_help);
 }
 
 /* pstats' func_std_string: "{name}" for C builtins, else file:line(name). */
@@ -122,9 +126,56 @@ static int cmp_funcs(const void *pa, const void *pb, void *arg)
     return c ? c : (a > b) - (a < b);
 }
 
-static void print_f8(double v)
+/* How a profile's figures read: pstats' own table for a pstats dump
+ * (byte for byte), and for the other formats the same table in the
+ * profile's unit, its header saying which. */
+typedef struct table_style {
+    int seconds;             /* tt/ct are seconds: pstats' %8.3f */
+    int samples;             /* calls count samples, not calls */
+    const char *unit;
+} table_style;
+
+static table_style style_of(const pv_profile *p)
 {
-    printf("%8.3f ", v);
+    const char *unit = p->unit ? p->unit : "seconds";
+    return (table_style){strcmp(unit, "seconds") == 0,
+                         p->calls_unit && strcmp(p->calls_unit, "samples") == 0, unit};
+}
+
+/* A figure in 8 columns: pstats' %8.3f, or a whole count of samples,
+ * bytes or events as the integer it is. */
+static void print_f8(const table_style *st, double v)
+{
+    if (!st->seconds && v == floor(v) && fabs(v) < 1e15)
+        printf("%8.0f ", v);
+    else
+        printf("%8.3f ", v);
+}
+
+/* The summary line under the title: pstats' "N function calls (M
+ * primitive calls) in T seconds", or its like in the profile's units. */
+static void print_totals(const pv_profile *p, const table_style *st)
+{
+    int64_t samples = 0;
+    if (st->samples) {
+        /* A function's calls count every sample it is on, so their sum
+         * counts a sample once per frame: the samples are the tree's. */
+        for (size_t i = 0; p->recorded && i < p->recorded->n_nodes; i++)
+            if (p->recorded->nodes[i].parent == PV_NODE_TOP)
+                samples += p->recorded->nodes[i].calls;
+        printf("         %" PRId64 " samples", samples);
+    } else {
+        printf("         %" PRId64 " function calls", p->total_calls);
+        if (p->total_calls != p->prim_calls)
+            printf(" (%" PRId64 " primitive calls)", p->prim_calls);
+    }
+    if (st->seconds)
+        printf(" in %.3f seconds", p->total_tt);
+    else if (strcmp(st->unit, "samples") != 0)
+        printf(" in %.15g %s", p->total_tt, st->unit);
+    else if (p->total_tt != (double)samples)  /* fractional counts, each rounded up */
+        printf(" (weights total %.15g)", p->total_tt);
+    printf("\n\n");
 }
 
 static void print_table(const pv_profile *p, const pv_profile_info *info, sort_key key,
@@ -136,10 +187,8 @@ static void print_table(const pv_profile *p, const pv_profile_info *info, sort_k
     char *file = pv_term_safe(info->name);
     printf("%s    %s\n\n", when, file);
     free(file);
-    printf("         %" PRId64 " function calls", p->total_calls);
-    if (p->total_calls != p->prim_calls)
-        printf(" (%" PRId64 " primitive calls)", p->prim_calls);
-    printf(" in %.3f seconds\n\n", p->total_tt);
+    table_style st = style_of(p);
+    print_totals(p, &st);
 
     uint32_t *order = pv_xmalloc(p->n_entries * sizeof *order);
     for (size_t i = 0; i < p->n_entries; i++)
@@ -151,7 +200,10 @@ static void print_table(const pv_profile *p, const pv_profile_info *info, sort_k
     if (shown < p->n_entries)
         printf("   List reduced from %zu to %zu due to restriction <%ld>\n", p->n_entries, shown,
                limit);
-    printf("\n   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n");
+    if (!st.seconds)
+        printf("   Times (tottime, percall, cumtime, percall) in %s\n", st.unit);
+    printf("\n%s  tottime  percall  cumtime  percall filename:lineno(function)\n",
+           st.samples ? "  samples" : "   ncalls");
     for (size_t i = 0; i < shown; i++) {
         const pv_func *f = &p->funcs[order[i]];
         char calls[64], name[2048];
@@ -160,17 +212,21 @@ static void print_table(const pv_profile *p, const pv_profile_info *info, sort_k
         else
             snprintf(calls, sizeof calls, "%" PRId64, f->nc);
         printf("%9s ", calls);
-        print_f8(f->tt);
+        print_f8(&st, f->tt);
         if (f->nc == 0)
             printf("%8s ", "");
         else
-            print_f8(f->tt / (double)f->nc);
-        print_f8(f->ct);
+            printf("%8.3f ", f->tt / (double)f->nc);
+        print_f8(&st, f->ct);
         if (f->cc == 0)
             printf("%8s ", "");
         else
-            print_f8(f->ct / (double)f->cc);
-        std_name(f, name, sizeof name);
+            printf("%8.3f ", f->ct / (double)f->cc);
+        /* A stack format's frame has no file or line: its name alone. */
+        if (!st.seconds && !f->file[0] && f->line == 0)
+            snprintf(name, sizeof name, "%s", f->name);
+        else
+            std_name(f, name, sizeof name);
         unescape_bytes(name);
         char *safe = pv_term_safe(name);
         printf("%s\n", safe);
@@ -206,6 +262,9 @@ static char *stats_json(const pv_profile *p, const pv_profile_info *info)
     cJSON_AddItemToObject(doc, "size", pv_json_int(info->size));
     cJSON_AddItemToObject(doc, "sha256", pv_json_string(info->sha256));
     cJSON_AddItemToObject(doc, "format", pv_json_string(p->format));
+    cJSON_AddItemToObject(doc, "unit", pv_json_string(p->unit));
+    cJSON_AddItemToObject(doc, "calls_unit", pv_json_string(p->calls_unit));
+    cJSON_AddItemToObject(doc, "variant", pv_json_string(p->variant));
     cJSON_AddItemToObject(doc, "writer", pv_json_string(p->writer));
     cJSON_AddItemToObject(doc, "marshal_dialect", pv_json_string(p->dialect));
     cJSON_AddItemToObject(doc, "marshal_version", pv_json_int(p->marshal_version));
@@ -266,12 +325,12 @@ static char *stats_json(const pv_profile *p, const pv_profile_info *info)
     return text;
 }
 
-int64_t pv_cli_resolve_profile(pv_store *store, const char *arg)
+int64_t pv_cli_resolve_profile(pv_store *store, const char *arg, const pv_load_opts *opts)
 {
     if (access(arg, F_OK) == 0) {
         pv_load_result res;
         pv_err err;
-        if (pv_load_file(store, arg, NULL, &res, &err) != PV_OK) {
+        if (pv_load_file(store, arg, opts, &res, &err) != PV_OK) {
             pv_term_println(stderr, "profviz: %s", err.msg);
             return -1;
         }
@@ -293,13 +352,17 @@ int pv_cmd_stats(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},   {"sort", required_argument, NULL, 's'},
         {"limit", required_argument, NULL, 'n'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},       PV_CLI_LOAD_OPTIONS,
+        {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *sort = "cumulative";
+    pv_load_opts load_opts = {0};
     long limit = -1;
     int json = 0, c;
     while ((c = getopt_long(argc, argv, "s:n:h", opts, NULL)) != -1) {
         char *end;
+        if (pv_cli_load_opt(c, optarg, &load_opts))
+            continue;
         switch (c) {
         case 'd': db = optarg; break;
         case 's': sort = optarg; break;
@@ -327,7 +390,7 @@ int pv_cmd_stats(int argc, char **argv)
     if (!store)
         return PV_EXIT_INPUT;
     int status = PV_EXIT_INPUT;
-    int64_t id = pv_cli_resolve_profile(store, argv[optind]);
+    int64_t id = pv_cli_resolve_profile(store, argv[optind], &load_opts);
     pv_profile_info info;
     pv_profile p;
     pv_arena arena;

@@ -40,7 +40,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
         "Usage: profviz upload [--server URL] [--token SECRET] [--label KEY=VALUE]...\n"
-        "                      [--retries N] FILE...\n"
+        "                      [--retries N] [--format NAME] [--event NAME]\n"
+        "                      [--profile N|NAME] FILE...\n"
         "\n"
         "Upload profile files to a profviz server (profviz serve) and print the\n"
         "shareable link of each, one per line on stdout; messages go to stderr.\n"
@@ -59,12 +60,13 @@ static void usage(FILE *out)
         "  --retries N         tries after the first when the server cannot be reached\n"
         "                      or answers 5xx, waiting 1, 2, 4... s (default %d, at\n"
         "                      most %d); a 4xx answer is never retried\n"
+        "%s"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 every file uploaded, 1 usage error, 2 a file could not be\n"
         "read or the server refused it (4xx: a damaged file, a wrong token), 3 the\n"
         "server could not be reached or failed (5xx) after the retries.\n",
-        DEFAULT_RETRIES, MAX_RETRIES);
+        DEFAULT_RETRIES, MAX_RETRIES, pv_cli_load_opts_help);
 }
 
 /* The whole file, malloc'd; NULL with a message printed. */
@@ -94,24 +96,42 @@ static unsigned char *read_file(const char *path, size_t *len)
     return buf;
 }
 
+typedef struct upload_opts {
+    pv_client_url url;
+    char auth[1100];        /* "Authorization: Bearer ..." or "" */
+    char **labels;          /* "key:value", as the API takes them */
+    size_t n_labels;
+    unsigned retries;
+    pv_load_opts load;      /* --format, --event, --profile: sent as parameters */
+} upload_opts;
+
 /* The request target: PREFIX/api/profiles?name=BASENAME&label=K:V...
  * Returns 0, or -1 when it does not fit. */
-static int upload_target(const pv_client_url *u, const char *path, char *const *labels,
-                         size_t n_labels, char *out, size_t cap)
+/* Appends "&KEY=" and the escaped value to out; -1 when it does not fit. */
+static int add_param(const char *key, const char *value, char *out, size_t cap)
+{
+    size_t n = strlen(out);
+    if (n + strlen(key) + 3 >= cap)
+        return -1;
+    snprintf(out + n, cap - n, "&%s=", key);
+    return pv_client_query_escape(value, out, cap);
+}
+
+static int upload_target(const upload_opts *o, const char *path, char *out, size_t cap)
 {
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
-    snprintf(out, cap, "%s/api/profiles?name=", u->prefix);
+    snprintf(out, cap, "%s/api/profiles?name=", o->url.prefix);
     if (pv_client_query_escape(name, out, cap))
         return -1;
-    for (size_t i = 0; i < n_labels; i++) {
-        size_t n = strlen(out);
-        if (n + 8 >= cap)
+    for (size_t i = 0; i < o->n_labels; i++)
+        if (add_param("label", o->labels[i], out, cap))
             return -1;
-        strcpy(out + n, "&label=");
-        if (pv_client_query_escape(labels[i], out, cap))
+    const char *keys[] = {"format", "event", "profile"};
+    const char *values[] = {o->load.format, o->load.event, o->load.profile};
+    for (size_t i = 0; i < 3; i++)
+        if (values[i] && add_param(keys[i], values[i], out, cap))
             return -1;
-    }
     return 0;
 }
 
@@ -124,13 +144,6 @@ static const char *reply_message(const pv_client_reply *r, cJSON *doc)
     return r->len ? r->body : "(no message)";
 }
 
-typedef struct upload_opts {
-    pv_client_url url;
-    char auth[1100];        /* "Authorization: Bearer ..." or "" */
-    char **labels;          /* "key:value", as the API takes them */
-    size_t n_labels;
-    unsigned retries;
-} upload_opts;
 
 /* One try: PV_EXIT_OK (link printed), PV_EXIT_INPUT (4xx or a reply that
  * makes no sense: do not retry) or PV_EXIT_SERVER (retry). */
@@ -189,7 +202,7 @@ static int upload_file(const upload_opts *o, const char *path)
         return PV_EXIT_INPUT;
     char *target = pv_xmalloc(TARGET_MAX);
     int rc = PV_EXIT_USAGE;
-    if (upload_target(&o->url, path, o->labels, o->n_labels, target, TARGET_MAX))
+    if (upload_target(o, path, target, TARGET_MAX))
         fprintf(stderr, "profviz upload: %s: the name and labels are too long\n", path);
     else {
         char why[512];
@@ -251,6 +264,7 @@ int pv_cmd_upload(int argc, char **argv)
         {"label", required_argument, NULL, OPT_LABEL},
         {"retries", required_argument, NULL, OPT_RETRIES},
         {"help", no_argument, NULL, 'h'},
+        PV_CLI_LOAD_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *server = getenv("PROFVIZ_SERVER"), *token = getenv("PROFVIZ_TOKEN");
@@ -258,6 +272,8 @@ int pv_cmd_upload(int argc, char **argv)
     o.labels = pv_xcalloc((size_t)argc, sizeof *o.labels);
     int rc = PV_EXIT_OK, help = 0, c;
     while (rc == PV_EXIT_OK && !help && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (pv_cli_load_opt(c, optarg, &o.load))
+            continue;
         switch (c) {
         case OPT_SERVER: server = optarg; break;
         case OPT_TOKEN: token = optarg; break;

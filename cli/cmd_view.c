@@ -46,10 +46,12 @@ extern char **environ;
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz [view] [-H ADDR] [-p PORT] [-b BROWSER | -s] [--db PATH] FILE...\n"
+        "Usage: profviz [view] [-H ADDR] [-p PORT] [-b BROWSER | -s] [--db PATH]\n"
+        "               [--format NAME] [--event NAME] [--profile N|NAME] FILE...\n"
         "\n"
-        "Load profile dumps (cProfile/profile pstats files) into the store, serve\n"
-        "them on this machine and open the first one in the browser. The page's URL\n"
+        "Load profiles (cProfile/profile pstats dumps, folded stacks: each recognised\n"
+        "by what it holds) into the store, serve them on this machine and open the\n"
+        "first one in the browser. The page's URL\n"
         "is printed on stdout (one line per file). Files are served as soon as they\n"
         "are read and stored in the background; Ctrl-C stops the server once the\n"
         "store has them (press it again to stop at once: then they are not stored).\n"
@@ -64,11 +66,12 @@ static void usage(FILE *out)
         "                      $BROWSER, else xdg-open)\n"
         "  -s, --server        open no browser, just serve\n"
         "  --db PATH           the store (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        "%s"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 stopped by Ctrl-C, 1 usage error, 2 no file could be read,\n"
         "3 the server failed.\n",
-        DEFAULT_PORT);
+        DEFAULT_PORT, pv_cli_load_opts_help);
 }
 
 /* Splits `cmd` at spaces into argv, putting `url` where "%s" stands or
@@ -152,24 +155,24 @@ static pid_t open_browser(const char *browser, const char *url)
 typedef struct parsed_file {
     const char *path;
     pv_parsed parsed;
-    unsigned char *bytes;
+    pv_file_map file;  /* parsed.src.bytes points into it */
 } parsed_file;
 
 /* Reads and parses `path`, saying so when it takes over a second.  A
  * damaged file is refused here, before anything is stored or served: the
  * message names the file and the byte offset.  Returns 0, or -1 after
  * printing why. */
-static int parse_file(const char *path, parsed_file *out)
+static int parse_file(const char *path, const pv_load_opts *opts, parsed_file *out)
 {
     pv_err err;
-    size_t len;
     pv_progress *progress = pv_progress_begin("reading %s", path);
-    int rc = pv_read_file(path, &out->bytes, &len, &err);
+    int rc = pv_file_map_open(path, &out->file, &err);
     if (rc == PV_OK)
-        rc = pv_parse_bytes(pv_base_name(path), path, out->bytes, len, NULL, &out->parsed, &err);
+        rc = pv_parse_bytes(pv_base_name(path), path, out->file.bytes, out->file.len, opts,
+                            &out->parsed, &err);
     pv_progress_end(progress);
     if (rc != PV_OK) {
-        free(out->bytes);
+        pv_file_map_close(&out->file);
         pv_err_prefix(&err, path);
         pv_term_println(stderr, "profviz: %s", err.msg);
         return -1;
@@ -227,14 +230,15 @@ static void warm_first_views(pv_ctx *ctx, int64_t id)
 /* Parses every file, then reserves their ids (*in, begun here) so they
  * can be served; ids[i] is file i's profile (0 when it failed).  Returns
  * how many can be served, or -1 when the store refused (said why). */
-static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_t *ids)
+static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n,
+                        const pv_load_opts *opts, int64_t *ids)
 {
     parsed_file *pf = pv_xcalloc((size_t)n, sizeof *pf);
     int ok = 0, failed = 0;
     size_t n_parsed = 0;
     for (int i = 0; i < n; i++) {
         ids[i] = 0;
-        pf[i].path = parse_file(files[i], &pf[i]) == 0 ? files[i] : NULL;
+        pf[i].path = parse_file(files[i], opts, &pf[i]) == 0 ? files[i] : NULL;
         n_parsed += pf[i].path != NULL;
     }
     pv_err err;
@@ -246,8 +250,8 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_
         if (!pf[i].path || failed)
             continue;
         int existed;
-        int rc = pv_ingest_add(*in, &pf[i].parsed, pf[i].bytes, &ids[i], &existed, &err);
-        pf[i].bytes = NULL;  /* the ingest's now, stored or not */
+        /* The file is the ingest's now, stored or not. */
+        int rc = pv_ingest_add(*in, &pf[i].parsed, &pf[i].file, &ids[i], &existed, &err);
         if (rc != PV_OK) {
             pv_term_println(stderr, "profviz: %s: %s", files[i], err.msg);
             failed = 1;
@@ -257,9 +261,9 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, int64_
     }
     /* Files not handed over (after a failure) are dropped here. */
     for (int i = 0; i < n; i++) {
-        if (pf[i].path && pf[i].bytes) {
+        if (pf[i].path && pf[i].file.base) {
             pv_parsed_release(&pf[i].parsed);
-            free(pf[i].bytes);
+            pv_file_map_close(&pf[i].file);
         }
     }
     free(pf);
@@ -276,12 +280,16 @@ int pv_cmd_view(int argc, char **argv)
         {"server", no_argument, NULL, 's'},
         {"db", required_argument, NULL, OPT_DB},
         {"help", no_argument, NULL, 'h'},
+        PV_CLI_LOAD_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *browser = NULL;
+    pv_load_opts load_opts = {0};
     int no_browser = 0, port_given = 0, c;
     pv_http_opts hopts = {.port = DEFAULT_PORT, .port_tries = PORT_TRIES, .any_port = 1};
     while ((c = getopt_long(argc, argv, "H:p:b:sh", opts, NULL)) != -1) {
+        if (pv_cli_load_opt(c, optarg, &load_opts))
+            continue;
         switch (c) {
         case 'H': hopts.host = optarg; break;
         case 'p':
@@ -317,7 +325,7 @@ int pv_cmd_view(int argc, char **argv)
     }
     int n = argc - optind;
     int64_t *ids = pv_xcalloc((size_t)n, sizeof *ids);
-    if (ingest_files(ctx, &in, argv + optind, n, ids) <= 0) {
+    if (ingest_files(ctx, &in, argv + optind, n, &load_opts, ids) <= 0) {
         free(ids);
         pv_ingest_free(in);
         pv_ctx_close(ctx);

@@ -3,6 +3,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
     unsigned char c = s[0];
@@ -35,4 +37,82 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         *cp = *cp << 6 | (s[i] & 0x3F);
     }
     return n;
+}
+
+size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    uint32_t cp;
+    while (i < len) {
+        /* Eight ASCII bytes at a time: most of a profile's text. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & UINT64_C(0x8080808080808080))
+                break;
+            i += 8;
+        }
+        if (i == len)
+            break;
+        size_t n = pv_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+static size_t put_utf8(uint32_t cp, unsigned char *o)
+{
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | cp >> 6);
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | cp >> 12);
+        o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | cp >> 18);
+    o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t pv_utf16_to_utf8(const unsigned char *src, size_t len, int big_endian, unsigned char *out,
+                        size_t *bad)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 2) {
+        if (i + 1 >= len) {
+            *bad = i;
+            return (size_t)-1;
+        }
+        uint32_t u = big_endian ? (uint32_t)src[i] << 8 | src[i + 1]
+                                : (uint32_t)src[i + 1] << 8 | src[i];
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            uint32_t lo = 0;
+            if (i + 3 < len)
+                lo = big_endian ? (uint32_t)src[i + 2] << 8 | src[i + 3]
+                                : (uint32_t)src[i + 3] << 8 | src[i + 2];
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                *bad = i;
+                return (size_t)-1;
+            }
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            i += 2;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            *bad = i;
+            return (size_t)-1;
+        }
+        o += put_utf8(u, out + o);
+    }
+    return o;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,8 +81,8 @@ int pv_parse_bytes(const char *name, const char *origin, const unsigned char *bu
 {
     memset(out, 0, sizeof *out);
     if (len > PV_LOAD_MAX_FILE)
-        return pv_err_set(err, PV_E_TOO_BIG, "%zu bytes is more than the %zu MiB limit", len,
-                          PV_LOAD_MAX_FILE >> 20);
+        return pv_err_set(err, PV_E_TOO_BIG, "%zu bytes is more than the %zu GiB limit", len,
+                          PV_LOAD_MAX_FILE >> 30);
     const pv_reader *reader;
     int rc = pv_reader_pick(buf, len, opts, &reader, err);
     if (rc != PV_OK)
@@ -139,61 +140,69 @@ int pv_load_bytes(pv_store *s, const char *name, const char *origin, const unsig
     return rc;
 }
 
-int pv_read_file(const char *path, unsigned char **out, size_t *len, pv_err *err)
-{
-    *out = NULL;
-    *len = 0;
-    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
-     * writer, before fstat could refuse it.  Reads of a regular file
-     * ignore the flag. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return pv_err_set(err, PV_E_IO, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return pv_err_set(err, PV_E_IO, "not a regular file");
-    }
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        return pv_err_set(err, PV_E_IO, "cannot open: %s", strerror(errno));
-    }
-    if ((uint64_t)st.st_size > PV_LOAD_MAX_FILE) {
-        fclose(f);
-        return pv_err_set(err, PV_E_TOO_BIG, "%lld bytes is more than the %zu MiB limit",
-                          (long long)st.st_size, PV_LOAD_MAX_FILE >> 20);
-    }
-    size_t n = (size_t)st.st_size;
-    unsigned char *buf = pv_xmalloc(n);
-    size_t got = fread(buf, 1, n, f);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed || got != n) {
-        free(buf);
-        return pv_err_set(err, PV_E_IO, "read error%s", failed ? "" : " (file changed size)");
-    }
-    *out = buf;
-    *len = n;
-    return PV_OK;
-}
-
 const char *pv_base_name(const char *path)
 {
     const char *base = strrchr(path, '/');
     return base ? base + 1 : path;
 }
 
+/* Opens a regular file for reading and checks its size: the fd and
+ * size, or an error (the caller closes the fd). */
+static int open_regular(const char *path, int *fd, size_t *size, pv_err *err)
+{
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+     * writer, before fstat could refuse it.  Reads of a regular file
+     * ignore the flag. */
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (*fd < 0)
+        return pv_err_set(err, PV_E_IO, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return pv_err_set(err, PV_E_IO, "not a regular file");
+    if ((uint64_t)st.st_size > PV_LOAD_MAX_FILE)
+        return pv_err_set(err, PV_E_TOO_BIG, "%lld bytes is more than the %zu GiB limit",
+                          (long long)st.st_size, PV_LOAD_MAX_FILE >> 30);
+    *size = (size_t)st.st_size;
+    return PV_OK;
+}
+
+int pv_file_map_open(const char *path, pv_file_map *out, pv_err *err)
+{
+    *out = (pv_file_map){.bytes = (const unsigned char *)""};
+    int fd;
+    size_t size = 0;
+    int rc = open_regular(path, &fd, &size, err);
+    if (rc == PV_OK && size > 0) {
+        void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            rc = pv_err_set(err, PV_E_IO, "cannot map: %s", strerror(errno));
+        } else {
+            /* Readers go through a file once, front to back. */
+            madvise(p, size, MADV_SEQUENTIAL);
+            *out = (pv_file_map){.bytes = p, .len = size, .base = p};
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+void pv_file_map_close(pv_file_map *m)
+{
+    if (m->base)
+        munmap(m->base, m->len);
+    *m = (pv_file_map){.bytes = (const unsigned char *)""};
+}
+
 int pv_load_file(pv_store *s, const char *path, const pv_load_opts *opts, pv_load_result *res,
                  pv_err *err)
 {
     memset(res, 0, sizeof *res);
-    unsigned char *buf = NULL;
-    size_t len = 0;
-    int rc = pv_read_file(path, &buf, &len, err);
+    pv_file_map map;
+    int rc = pv_file_map_open(path, &map, err);
     if (rc == PV_OK)
-        rc = pv_load_bytes(s, pv_base_name(path), path, buf, len, opts, res, err);
-    free(buf);
+        rc = pv_load_bytes(s, pv_base_name(path), path, map.bytes, map.len, opts, res, err);
+    pv_file_map_close(&map);
     if (rc != PV_OK)
         pv_err_prefix(err, path);
     return rc;

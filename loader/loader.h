@@ -32,9 +32,10 @@ typedef struct pv_load_opts {
 } pv_load_opts;
 
 /* Default caps: the file size a loader accepts and the memory a load may use. */
-/* 900 MiB: the store keeps the file as one blob, and SQLite refuses blobs
- * over 1,000,000,000 bytes. */
-#define PV_LOAD_MAX_FILE ((size_t)900 << 20)
+/* 16 GiB: files are mapped, not read into memory (pv_file_map_open), and
+ * the store keeps them in chunks (store.h), so what bounds a load is the
+ * memory its parse may take (below), not the file. */
+#define PV_LOAD_MAX_FILE ((size_t)16 << 30)
 #define PV_LOAD_MEMORY_FACTOR 24               /* arena limit = factor x file size ... */
 #define PV_LOAD_MEMORY_MIN ((size_t)64 << 20)  /* ... but at least 64 MiB */
 
@@ -71,10 +72,22 @@ void pv_parsed_release(pv_parsed *p);
  * frees), or NULL when there are none. */
 char *pv_parsed_warnings(const pv_parsed *p);
 
-/* Reads a whole regular file into a malloc'd buffer (*buf, the caller
- * frees).  PV_E_IO, or PV_E_TOO_BIG past PV_LOAD_MAX_FILE; the message
- * does not name the file. */
-int pv_read_file(const char *path, unsigned char **buf, size_t *len, pv_err *err);
+/* A whole regular file, mapped read-only: the kernel's page cache holds
+ * it, once, and the readers parse it where it lies, so a file of a
+ * gigabyte is never copied into the heap.  An empty file maps to len 0.
+ * The file must not shrink while it is mapped (reading past its new end
+ * would kill the process): profiles are files a profiler has finished. */
+typedef struct pv_file_map {
+    const unsigned char *bytes;  /* len bytes; never NULL */
+    size_t len;
+    void *base;                  /* the mapping, NULL for an empty file */
+} pv_file_map;
+
+/* Maps `path`: PV_OK (release with pv_file_map_close), PV_E_IO (not a
+ * regular file, cannot be opened or mapped) or PV_E_TOO_BIG past
+ * PV_LOAD_MAX_FILE; the message does not name the file. */
+int pv_file_map_open(const char *path, pv_file_map *out, pv_err *err);
+void pv_file_map_close(pv_file_map *m);  /* a zeroed or closed map: no-op */
 
 /* The part of `path` after its last '/': a file's display name. */
 const char *pv_base_name(const char *path);
@@ -97,7 +110,7 @@ int pv_load_bytes(pv_store *s, const char *name, const char *origin,
                   const unsigned char *buf, size_t len, const pv_load_opts *opts,
                   pv_load_result *res, pv_err *err);
 
-/* Reads `path` and calls pv_load_bytes; errors are prefixed with the path.
+/* Maps `path` and calls pv_load_bytes; errors are prefixed with the path.
  * PV_E_IO when the file cannot be read, PV_E_TOO_BIG past PV_LOAD_MAX_FILE. */
 int pv_load_file(pv_store *s, const char *path, const pv_load_opts *opts, pv_load_result *res,
                  pv_err *err);

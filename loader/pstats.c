@@ -20,6 +20,7 @@
 #include "pstats_internal.h"
 #include "pstats_order.h"
 #include "trailer.h"
+#include "warn.h"
 #include "xalloc.h"
 
 static int too_big(parser *ps)
@@ -32,21 +33,11 @@ static int warn(parser *ps, const char *fmt, ...) __attribute__((format(printf, 
 
 static int warn(parser *ps, const char *fmt, ...)
 {
-    char buf[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int rc = pv_vwarn(ps->p, ps->arena, ps->err, fmt, ap);
     va_end(ap);
-    pv_profile *p = ps->p;
-    const char **w = PV_ARENA_NEW(ps->arena, const char *, p->n_warnings + 1);
-    char *copy = pv_arena_strndup(ps->arena, buf, strlen(buf));
-    if (!w || !copy)
-        return too_big(ps);
-    if (p->n_warnings)
-        memcpy(w, p->warnings, p->n_warnings * sizeof *w);
-    w[p->n_warnings++] = copy;
-    p->warnings = w;
-    return PV_OK;
+    return rc;
 }
 
 

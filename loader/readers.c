@@ -44,6 +44,9 @@ const pv_reader pv_readers[] = {
     {"pstats", "a cProfile/profile dump (pstats)", sniff_pstats, parse_pstats},
     {"callgrind", "a callgrind file (valgrind, yappi, pyprof2calltree)", pv_callgrind_sniff,
      pv_callgrind_parse},
+    /* Last: it claims text that is mostly "frames count" lines. */
+    {"folded", "folded stacks (flamegraph.pl, py-spy raw, austin)", pv_folded_sniff,
+     pv_folded_parse},
 };
 const size_t pv_n_readers = sizeof pv_readers / sizeof pv_readers[0];
 

@@ -35,6 +35,11 @@ typedef struct pv_reader {
                  pv_profile *out, pv_err *err);
 } pv_reader;
 
+/* Each reader's pair (one file each). */
+bool pv_folded_sniff(const unsigned char *buf, size_t len);
+int pv_folded_parse(const unsigned char *buf, size_t len, const pv_load_opts *opts,
+                    pv_arena *arena, pv_profile *out, pv_err *err);
+
 /* The readers in detection order (most specific first, folded last). */
 extern const pv_reader pv_readers[];
 extern const size_t pv_n_readers;

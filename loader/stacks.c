@@ -459,7 +459,8 @@ int pv_stacks_finish(pv_stacks *b, pv_profile *out, pv_err *err)
     if (walk_tree(&w))
         return too_big(err, "call paths");
     fill_functions(&w, out, funcs);
-    qsort(w.pairs, w.n_pairs, sizeof *w.pairs, by_callee_then_caller);
+    if (w.n_pairs)  /* no pairs: w.pairs is NULL, which qsort may not take */
+        qsort(w.pairs, w.n_pairs, sizeof *w.pairs, by_callee_then_caller);
     pv_edge *edges = PV_ARENA_NEW(a, pv_edge, w.n_pairs ? w.n_pairs : 1);
     if (!edges)
         return too_big(err, "call paths");

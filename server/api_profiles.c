@@ -34,6 +34,22 @@ static cJSON *page_url(int64_t id)
     return cJSON_CreateString(url);
 }
 
+/* The variants a file offers (newline-separated in the store) as an
+ * array of strings. */
+static cJSON *choices_json(const char *choices)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (const char *p = choices; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *one = pv_xstrndup(p, n);
+        cJSON_AddItemToArray(arr, pv_json_string(one));
+        free(one);
+        p += n + (nl != NULL);
+    }
+    return arr;
+}
+
 /* The fields a listing shows for each profile. */
 static cJSON *info_json(const pv_profile_info *info)
 {
@@ -50,6 +66,10 @@ static cJSON *info_json(const pv_profile_info *info)
     cJSON_AddItemToObject(o, "prim_calls", pv_json_int(info->prim_calls));
     cJSON_AddItemToObject(o, "n_funcs", pv_json_int(info->n_funcs));
     cJSON_AddItemToObject(o, "n_edges", pv_json_int(info->n_edges));
+    cJSON_AddItemToObject(o, "unit", pv_json_string(info->unit));
+    cJSON_AddItemToObject(o, "calls_unit", pv_json_string(info->calls_unit));
+    cJSON_AddItemToObject(o, "variant", pv_json_string(info->variant));
+    cJSON_AddItemToObject(o, "choices", choices_json(info->choices));
     return o;
 }
 
@@ -177,7 +197,10 @@ int pv_api_profiles_upload(const pv_request *req, pv_ctx *ctx, pv_response *res)
     pv_profile_info info = {0};
     pv_labels now = {0};
     pv_store *w = pv_ctx_writer_lock(ctx);
-    int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, NULL, &lr, &err);
+    pv_load_opts opts = {.format = pv_request_query(req, "format"),
+                         .event = pv_request_query(req, "event"),
+                         .profile = pv_request_query(req, "profile")};
+    int rc = pv_load_bytes(w, name, "upload", req->body, req->body_len, &opts, &lr, &err);
     /* A file stored before keeps the warnings of its first load, and
      * takes the labels given now as an edit of its own. */
     if (rc == PV_OK && lr.existed)

@@ -35,7 +35,7 @@
 
 typedef struct item {
     pv_parsed parsed;         /* released once filled and its graph built */
-    unsigned char *bytes;     /* the file, parsed.src.bytes points into it */
+    pv_file_map file;         /* the file, parsed.src.bytes points into it */
     int pending;              /* registered with the context, not committed */
     pv_cached *claim;         /* its cache entry, until the graph is built */
     pv_ingest_item pub;
@@ -93,7 +93,7 @@ int pv_ingest_begin(pv_ctx *ctx, size_t n_files, pv_ingest **out, pv_err *err)
     return PV_OK;
 }
 
-int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_t *id,
+int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, pv_file_map *file, int64_t *id,
                   int *existed, pv_err *err)
 {
     assert(in->n < in->n_ids);
@@ -101,7 +101,8 @@ int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_
     item *it = &in->items[in->n++];
     memset(it, 0, sizeof *it);
     it->parsed = *parsed;
-    it->bytes = bytes;
+    it->file = *file;
+    *file = (pv_file_map){.bytes = (const unsigned char *)""};  /* ours now */
     const pv_profile *p = &it->parsed.profile;
     it->pub = (pv_ingest_item){.name = it->parsed.src.name, .n_funcs = p->n_entries,
                                .n_edges = p->n_edges, .parse_ms = it->parsed.src.parse_ms};
@@ -109,7 +110,7 @@ int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_
                               &it->pub.id, &it->pub.existed, err);
     if (rc != PV_OK) {
         pv_parsed_release(&it->parsed);
-        free(it->bytes);
+        pv_file_map_close(&it->file);
         in->n--;
         return rc;
     }
@@ -122,7 +123,7 @@ int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_
         rc = pv_store_info(in->writer, it->pub.id, &info, err);
         if (rc != PV_OK)
             return rc;
-        pv_ctx_pending_add(in->ctx, &info, bytes, it->parsed.src.size);
+        pv_ctx_pending_add(in->ctx, &info, it->file.bytes, it->parsed.src.size);
         pv_profile_info_release(&info);
         it->pending = 1;
     }
@@ -222,10 +223,8 @@ static void *commit_thread(void *arg)
     for (size_t i = 0; i < in->n; i++) {
         item *it = &in->items[i];
         pv_parsed_release(&it->parsed);
-        if (!it->pending) {
-            free(it->bytes);
-            it->bytes = NULL;
-        }
+        if (!it->pending)
+            pv_file_map_close(&it->file);
     }
     if (in->done) {
         pv_ingest_item *pub = pv_xmalloc((in->n ? in->n : 1) * sizeof *pub);
@@ -311,7 +310,7 @@ void pv_ingest_free(pv_ingest *in)
         if (it->pending)
             pv_ctx_pending_done(in->ctx, it->pub.id);
         pv_parsed_release(&it->parsed);
-        free(it->bytes);
+        pv_file_map_close(&it->file);
     }
     free(in->items);
     pthread_cond_destroy(&in->changed);

@@ -73,12 +73,11 @@ typedef void pv_ingest_done_fn(void *arg, pv_ingest_outcome outcome, const pv_in
 int pv_ingest_begin(pv_ctx *ctx, size_t n_files, pv_ingest **out, pv_err *err);
 
 /* Reserves the id of a parsed file (at most n_files of them) and
- * registers it as pending.  Takes
- * ownership of `parsed` (its arena) and of `bytes`, the malloc'd buffer its
- * source points into, also on failure.  *id and *existed as
- * pv_store_reserve.  PV_OK or PV_E_DB; after a failure the ingest can
- * still be freed, not started. */
-int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, unsigned char *bytes, int64_t *id,
+ * registers it as pending.  Takes ownership of `parsed` (its arena) and
+ * of `file`, the mapping its source points into (*file is left zeroed),
+ * also on failure.  *id and *existed as pv_store_reserve.  PV_OK or
+ * PV_E_DB; after a failure the ingest can still be freed, not started. */
+int pv_ingest_add(pv_ingest *in, pv_parsed *parsed, pv_file_map *file, int64_t *id,
                   int *existed, pv_err *err);
 
 /* Starts the background thread that writes every new file's rows and

@@ -55,6 +55,10 @@ static pv_profile_info info_copy(const pv_profile_info *in)
     out.dialect = pv_xstrdup(in->dialect);
     out.sha256 = pv_xstrdup(in->sha256);
     out.warnings = pv_xstrdup(in->warnings);
+    out.unit = pv_xstrdup(in->unit);
+    out.calls_unit = pv_xstrdup(in->calls_unit);
+    out.variant = pv_xstrdup(in->variant);
+    out.choices = pv_xstrdup(in->choices);
     return out;
 }
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "asset.h"
+#include "sha256.h"
 #include "store_internal.h"
 #include "xalloc.h"
 
@@ -96,6 +97,7 @@ enum {
     STMT_SEQ_TAKE,
     STMT_INSERT_PROFILE,
     STMT_INSERT_BLOB,
+    STMT_INSERT_CHUNK,
     STMT_INSERT_FUNCTION,
     STMT_INSERT_FUNCTIONS,
     STMT_INSERT_EDGE,
@@ -118,6 +120,7 @@ enum {
     STMT_READ_FUNCTIONS,
     STMT_READ_EDGES,
     STMT_RAW,
+    STMT_RAW_CHUNKS,
     N_STMT
 };
 
@@ -152,11 +155,15 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_INSERT_PROFILE] =
         "INSERT INTO profile (id, name, origin, format, writer, dialect, marshal_version, "
         "size, sha256, loaded_at, parse_ms, store_ms, total_calls, prim_calls, total_tt, "
-        "n_funcs, n_caller_only, n_edges, warnings) "
+        "n_funcs, n_caller_only, n_edges, warnings, unit, calls_unit, variant, choices, "
+        "empty_weight, file_sha256) "
         "VALUES (:id, :name, :origin, :format, :writer, :dialect, :marshal_version, "
         ":size, :sha256, :loaded_at, :parse_ms, 0, :total_calls, :prim_calls, :total_tt, "
-        ":n_funcs, :n_caller_only, :n_edges, :warnings)",
+        ":n_funcs, :n_caller_only, :n_edges, :warnings, :unit, :calls_unit, :variant, :choices, "
+        ":empty_weight, :file_sha256)",
     [STMT_INSERT_BLOB] = "INSERT INTO profile_blob (profile_id, bytes) VALUES (:id, :bytes)",
+    [STMT_INSERT_CHUNK] =
+        "INSERT INTO profile_chunk (profile_id, seq, bytes) VALUES (:id, :seq, :bytes)",
     [STMT_INSERT_FUNCTION] = INSERT_FUNCTION FUNCTION_ROW,
     [STMT_INSERT_FUNCTIONS] = INSERT_FUNCTION REPEAT128(FUNCTION_ROW),
     [STMT_INSERT_EDGE] = INSERT_EDGE EDGE_ROW,
@@ -187,7 +194,8 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_LIST] = "SELECT " INFO_COLUMNS " FROM profile ORDER BY id DESC",
     [STMT_READ_HEAD] =
         "SELECT format, writer, dialect, marshal_version, total_calls, prim_calls, "
-        "total_tt, n_funcs, n_caller_only, n_edges, warnings FROM profile WHERE id = :id",
+        "total_tt, n_funcs, n_caller_only, n_edges, warnings, unit, calls_unit, variant, "
+        "choices, empty_weight FROM profile WHERE id = :id",
     [STMT_READ_FUNCTIONS] =
         "SELECT id, file, line, name, cc, nc, tt, ct, code_name, code_file, code_line, flags "
         "FROM function WHERE profile_id = :id ORDER BY id",
@@ -196,7 +204,12 @@ static const char *const stmt_sql[N_STMT] = {
     [STMT_READ_EDGES] =
         "SELECT seq, caller, callee, nc, cc, tt, ct, is_count "
         "FROM edge WHERE profile_id = :id ORDER BY callee, seq",
-    [STMT_RAW] = "SELECT bytes FROM profile_blob WHERE profile_id = :id",
+    /* The file's first chunk, and its size (the check on the chunks). */
+    [STMT_RAW] =
+        "SELECT b.bytes, p.size FROM profile p JOIN profile_blob b ON b.profile_id = p.id "
+        "WHERE p.id = :id",
+    [STMT_RAW_CHUNKS] =
+        "SELECT bytes FROM profile_chunk WHERE profile_id = :id ORDER BY seq",
 };
 
 struct pv_store {
@@ -436,7 +449,8 @@ static double now_ms(void)
  * the files are the one place versions are written down.  Uploads to a
  * team store are its only copy, so a new version adds to the schema in a
  * step of its own rather than asking for a reload. */
-static const char *const schema_files[] = {"/schema.sql", "/labels.sql", "/recorded.sql"};
+static const char *const schema_files[] = {"/schema.sql", "/labels.sql", "/recorded.sql",
+                                           "/formats.sql"};
 #define N_SCHEMA_FILES (sizeof schema_files / sizeof *schema_files)
 
 static const pv_asset *schema_file(size_t i)
@@ -655,25 +669,48 @@ int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
     return PV_OK;
 }
 
-/* The warnings as one malloc'd newline-separated string ("" when none). */
-static char *join_warnings(const pv_profile *p)
+/* Lines (warnings, choices) as one malloc'd newline-separated string,
+ * "" when there are none: how the store keeps a list in one column. */
+static char *join_lines(const char *const *items, size_t n_items)
 {
-    size_t len = 0;
-    for (size_t i = 0; i < p->n_warnings; i++)
-        len += strlen(p->warnings[i]) + 1;
-    char *out = pv_xmalloc(len + 1);
-    char *q = out;
-    for (size_t i = 0; i < p->n_warnings; i++) {
-        size_t n = strlen(p->warnings[i]);
-        memcpy(q, p->warnings[i], n);
-        q += n;
-        *q++ = '\n';
+    size_t len = 1;
+    for (size_t i = 0; i < n_items; i++)
+        len += strlen(items[i]) + 1;
+    char *out = pv_xmalloc(len), *o = out;
+    for (size_t i = 0; i < n_items; i++) {
+        if (i)
+            *o++ = '\n';
+        size_t n = strlen(items[i]);
+        memcpy(o, items[i], n);
+        o += n;
     }
-    /* No newline after the last one. */
-    if (q > out)
-        q--;
-    *q = '\0';
+    *o = '\0';
     return out;
+}
+
+void pv_store_identity(const char *sha256, const char *variant, char out[65])
+{
+    if (!variant || !*variant) {
+        memcpy(out, sha256, 64);
+        out[64] = '\0';
+        return;
+    }
+    pv_sha256 h;
+    unsigned char digest[32];
+    pv_sha256_init(&h);
+    pv_sha256_update(&h, sha256, strlen(sha256));
+    pv_sha256_update(&h, " ", 1);
+    pv_sha256_update(&h, variant, strlen(variant));
+    pv_sha256_final(&h, digest);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* A profile filled before unit, calls_unit and variant existed (or by a
+ * caller that leaves them NULL) is a pstats one: the columns' defaults. */
+static const char *or_default(const char *v, const char *dflt)
+{
+    return v ? v : dflt;
 }
 
 /* The profile's summary row, under id `want` (0: the next free one). */
@@ -684,7 +721,11 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     sqlite3_stmt *st = get_stmt(s, STMT_INSERT_PROFILE, what, err);
     if (!st)
         return PV_E_DB;
-    char *warnings = join_warnings(p);
+    char *warnings = join_lines(p->warnings, p->n_warnings);
+    char *choices = join_lines(p->choices, p->n_choices);
+    char identity[65];
+    pv_store_identity(src->sha256, p->variant, identity);
+    int is_variant = strcmp(identity, src->sha256) != 0;
     binder b = bind_start(st);
     if (want)
         bind_int(&b, want);
@@ -697,7 +738,7 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     bind_text(&b, p->dialect);
     bind_int(&b, p->marshal_version);
     bind_int(&b, (int64_t)src->size);
-    bind_text(&b, src->sha256);
+    bind_text(&b, identity);
     bind_int(&b, (int64_t)time(NULL));
     bind_time(&b, src->parse_ms);
     bind_int(&b, p->total_calls);
@@ -707,24 +748,49 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     bind_int(&b, (int64_t)(p->n_funcs - p->n_entries));
     bind_int(&b, (int64_t)p->n_edges);
     bind_text(&b, warnings);
+    bind_text(&b, or_default(p->unit, "seconds"));
+    bind_text(&b, or_default(p->calls_unit, "calls"));
+    bind_text(&b, or_default(p->variant, ""));
+    bind_text(&b, choices);
+    /* A double even when whole (bind_time): -0.0 and 0.0 stay apart. */
+    bind_time(&b, isnan(p->empty_weight) ? 0.0 : p->empty_weight);
+    bind_text(&b, is_variant ? src->sha256 : NULL);
     int rc = bind_exec(s, &b, what, err);
     free(warnings);
+    free(choices);
     if (rc != PV_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(s->db);
     return PV_OK;
 }
 
+/* The file's first PV_STORE_CHUNK bytes in profile_blob, the rest in
+ * profile_chunk (formats.sql). */
 static int insert_blob(pv_store *s, int64_t id, const pv_source *src, pv_err *err)
 {
     static const char what[] = "storing the profile's bytes";
     sqlite3_stmt *st = get_stmt(s, STMT_INSERT_BLOB, what, err);
     if (!st)
         return PV_E_DB;
+    size_t first = src->size < PV_STORE_CHUNK ? src->size : PV_STORE_CHUNK;
     binder b = bind_start(st);
     bind_int(&b, id);
-    bind_blob(&b, src->bytes, src->size);
-    return bind_exec(s, &b, what, err);
+    bind_blob(&b, src->bytes, first);
+    int rc = bind_exec(s, &b, what, err);
+    int64_t seq = 1;
+    for (size_t at = first; rc == PV_OK && at < src->size; at += PV_STORE_CHUNK, seq++) {
+        if (atomic_load(&s->interrupted))
+            return interrupted(err);
+        if (!(st = get_stmt(s, STMT_INSERT_CHUNK, what, err)))
+            return PV_E_DB;
+        size_t n = src->size - at < PV_STORE_CHUNK ? src->size - at : PV_STORE_CHUNK;
+        b = bind_start(st);
+        bind_int(&b, id);
+        bind_int(&b, seq);
+        bind_blob(&b, src->bytes + at, n);
+        rc = bind_exec(s, &b, what, err);
+    }
+    return rc;
 }
 
 /* Binds row i of a bulk table. */
@@ -908,9 +974,11 @@ int pv_store_reserve(pv_store *s, const pv_profile *p, const pv_source *src, int
     assert(!sqlite3_get_autocommit(s->db));
     *existed = 0;
     *id = 0;
+    char identity[65];
+    pv_store_identity(src->sha256, p->variant, identity);
     int rc = check_edges(p, err);
     if (rc == PV_OK)
-        rc = pv_store_find_sha(s, src->sha256, id, err);
+        rc = pv_store_find_sha(s, identity, id, err);
     if (rc == PV_OK) {
         *existed = 1;
         return PV_OK;
@@ -1053,6 +1121,10 @@ static void row_to_info(sqlite3_stmt *st, pv_profile_info *out)
     out->total_tt = column_time(st, 15);
     out->n_funcs = sqlite3_column_int64(st, 16);
     out->n_edges = sqlite3_column_int64(st, 17);
+    out->unit = column_xstr(st, 18);
+    out->calls_unit = column_xstr(st, 19);
+    out->variant = column_xstr(st, 20);
+    out->choices = column_xstr(st, 21);
 }
 
 void pv_store_row_info(sqlite3_stmt *st, pv_profile_info *out)
@@ -1088,6 +1160,10 @@ void pv_profile_info_release(pv_profile_info *info)
     free(info->dialect);
     free(info->sha256);
     free(info->warnings);
+    free(info->unit);
+    free(info->calls_unit);
+    free(info->variant);
+    free(info->choices);
     memset(info, 0, sizeof *info);
 }
 
@@ -1142,11 +1218,13 @@ static int inconsistent(int64_t id, const char *what, pv_err *err)
     return pv_err_set(err, PV_E_DB, "profile %lld is damaged in the store: %s", (long long)id, what);
 }
 
-/* Splits the newline-separated warnings column into out->warnings. */
-static int split_warnings(const char *text, size_t len, pv_arena *arena, pv_profile *out)
+/* Splits a newline-separated column (warnings, choices) into an array of
+ * strings in the arena: *out_n of them, none for "". */
+static int split_lines(const char *text, size_t len, pv_arena *arena, const char ***out,
+                       size_t *out_n)
 {
-    out->n_warnings = 0;
-    out->warnings = NULL;
+    *out_n = 0;
+    *out = NULL;
     if (len == 0)
         return 0;
     size_t n = 1;
@@ -1163,8 +1241,8 @@ static int split_warnings(const char *text, size_t len, pv_arena *arena, pv_prof
             return -1;
         start = stop + 1;
     }
-    out->warnings = w;
-    out->n_warnings = n;
+    *out = w;
+    *out_n = n;
     return 0;
 }
 
@@ -1179,6 +1257,7 @@ static int read_head(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, 
         return no_profile(id, err);
     if (rc != PV_OK)
         return rc;
+    const char **choices = NULL;
     int64_t n_funcs = sqlite3_column_int64(st, 7);
     int64_t n_caller_only = sqlite3_column_int64(st, 8);
     int64_t n_edges = sqlite3_column_int64(st, 9);
@@ -1186,15 +1265,24 @@ static int read_head(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, 
     out->total_calls = sqlite3_column_int64(st, 4);
     out->prim_calls = sqlite3_column_int64(st, 5);
     out->total_tt = column_time(st, 6);
+    out->empty_weight = column_time(st, 15);
     /* Edges name functions by uint32 index. */
     if (n_funcs < 0 || n_caller_only < 0 || n_edges < 0 || n_funcs > UINT32_MAX - n_caller_only)
         rc = inconsistent(id, "negative or huge counts", err);
     else if (column_arena_str(st, 0, arena, &out->format) ||
              column_arena_str(st, 1, arena, &out->writer) ||
              column_arena_str(st, 2, arena, &out->dialect) ||
-             split_warnings((const char *)sqlite3_column_text(st, 10),
-                            (size_t)sqlite3_column_bytes(st, 10), arena, out))
+             column_arena_str(st, 11, arena, &out->unit) ||
+             column_arena_str(st, 12, arena, &out->calls_unit) ||
+             column_arena_str(st, 13, arena, &out->variant) ||
+             split_lines((const char *)sqlite3_column_text(st, 10),
+                         (size_t)sqlite3_column_bytes(st, 10), arena, &out->warnings,
+                         &out->n_warnings) ||
+             split_lines((const char *)sqlite3_column_text(st, 14),
+                         (size_t)sqlite3_column_bytes(st, 14), arena, &choices,
+                         &out->n_choices))
         rc = too_big(id, arena, err);
+    out->choices = choices;
     out->n_entries = (size_t)n_funcs;
     out->n_funcs = (size_t)(n_funcs + n_caller_only);
     out->n_edges = (size_t)n_edges;
@@ -1367,26 +1455,84 @@ int pv_store_read(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_
     return rc;
 }
 
-int pv_store_raw(pv_store *s, int64_t id, unsigned char **bytes, size_t *len, pv_err *err)
+/* Hands the bytes of row after row of `st` (column 0) to the sink. */
+static int sink_rows(pv_store *s, sqlite3_stmt *st, pv_store_sink *sink, void *ctx,
+                     const char *what, uint64_t *total, pv_err *err)
+{
+    int rc, ret = PV_OK;
+    while (ret == PV_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        /* A zero-length blob comes back as a NULL pointer. */
+        const unsigned char *v = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        *total += n;
+        if (sink(ctx, v ? v : (const unsigned char *)"", n) != 0)
+            ret = pv_err_set(err, PV_E_IO, "%s: stopped by the receiver", what);
+    }
+    if (ret == PV_OK && rc != SQLITE_DONE)
+        ret = db_error(s, err, what);
+    finish(st);
+    return ret;
+}
+
+int pv_store_raw_each(pv_store *s, int64_t id, pv_store_sink *sink, void *ctx, pv_err *err)
 {
     static const char what[] = "reading a profile's bytes";
-    *bytes = NULL;
-    *len = 0;
-    sqlite3_stmt *st = get_stmt_for(s, STMT_RAW, id, what, err);
-    if (!st)
-        return PV_E_DB;
-    int rc = step_row(s, st, what, err);
-    if (rc == PV_E_NOTFOUND)
-        return no_profile(id, err);
+    /* One read transaction: a concurrent delete cannot cut the file short. */
+    int rc = run(s, STMT_BEGIN_READ, what, err);
     if (rc != PV_OK)
         return rc;
-    /* A zero-length blob comes back as a NULL pointer. */
-    const void *v = sqlite3_column_blob(st, 0);
-    size_t n = (size_t)sqlite3_column_bytes(st, 0);
-    *bytes = pv_xmalloc(n);
-    if (n)
-        memcpy(*bytes, v, n);
-    *len = n;
-    finish(st);
+    sqlite3_stmt *st = get_stmt_for(s, STMT_RAW, id, what, err);
+    rc = st ? step_row(s, st, what, err) : PV_E_DB;
+    if (rc == PV_E_NOTFOUND)
+        rc = no_profile(id, err);
+    uint64_t size = 0, total = 0;
+    if (rc == PV_OK) {
+        size = (uint64_t)sqlite3_column_int64(st, 1);
+        sqlite3_reset(st);  /* sink_rows steps it again from its first row */
+        rc = sink_rows(s, st, sink, ctx, what, &total, err);
+    }
+    if (rc == PV_OK && total < size) {
+        st = get_stmt_for(s, STMT_RAW_CHUNKS, id, what, err);
+        rc = st ? sink_rows(s, st, sink, ctx, what, &total, err) : PV_E_DB;
+    }
+    if (rc == PV_OK && total != size)
+        rc = inconsistent(id, "its bytes do not add up to its size", err);
+    if (rc == PV_OK)
+        rc = run(s, STMT_COMMIT, what, err);
+    if (rc != PV_OK)
+        rollback(s);
+    return rc;
+}
+
+/* pv_store_raw's sink: appends to a buffer of the file's size. */
+typedef struct raw_buf {
+    unsigned char *bytes;
+    size_t len, cap;
+} raw_buf;
+
+static int append_raw(void *ctx, const unsigned char *bytes, size_t len)
+{
+    raw_buf *b = ctx;
+    if (len == 0)  /* an empty file: nothing to copy, and no buffer yet */
+        return 0;
+    b->bytes = pv_xgrow(b->bytes, &b->cap, b->len + len, 1);
+    memcpy(b->bytes + b->len, bytes, len);
+    b->len += len;
+    return 0;
+}
+
+int pv_store_raw(pv_store *s, int64_t id, unsigned char **bytes, size_t *len, pv_err *err)
+{
+    raw_buf b = {0};
+    int rc = pv_store_raw_each(s, id, append_raw, &b, err);
+    if (rc != PV_OK) {
+        free(b.bytes);
+        *bytes = NULL;
+        *len = 0;
+        return rc;
+    }
+    /* Not NULL for an empty file: NULL means "nothing read". */
+    *bytes = b.bytes ? b.bytes : pv_xmalloc(1);
+    *len = b.len;
     return PV_OK;
 }

@@ -58,13 +58,25 @@ typedef struct pv_source {
     double parse_ms;              /* time spent parsing, for the record */
 } pv_source;
 
-/* Looks a profile up by the SHA-256 of its bytes: PV_OK and *id, or
+/* The bytes of a file are stored in chunks of this size (the last one
+ * shorter): SQLite refuses a blob over 1,000,000,000 bytes and loads a
+ * blob whole to read it, so a file of gigabytes is many rows, read one at
+ * a time (formats.sql). */
+#define PV_STORE_CHUNK ((size_t)64 << 20)
+
+/* The key that stores a profile once (formats.sql): `sha256` itself for
+ * the default variant (NULL or ""), else the lowercase hex SHA-256 of
+ * "<sha256> <variant>".  Writes 64 hex digits and a NUL into out. */
+void pv_store_identity(const char *sha256, const char *variant, char out[65]);
+
+/* Looks a profile up by its identity (pv_store_identity; for a file's
+ * default variant, the SHA-256 of its bytes): PV_OK and *id, or
  * PV_E_NOTFOUND. */
 int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err);
 
 /* Stores a parsed profile and its source in one transaction: all of it or
- * nothing.  If a profile with the same sha256 exists, stores nothing and
- * returns its id with *existed = 1.  Returns PV_OK or PV_E_DB.  It is
+ * nothing.  If a profile with the same identity (the same bytes and
+ * variant) exists, stores nothing and returns its id with *existed = 1.  Returns PV_OK or PV_E_DB.  It is
  * pv_store_begin, _reserve, _fill and _commit below in one call. */
 int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
                  int64_t *id, int *existed, pv_err *err);
@@ -116,14 +128,18 @@ int pv_store_delete(pv_store *s, int64_t id, pv_err *err);
 /* One stored profile's summary.  Strings are owned by the struct. */
 typedef struct pv_profile_info {
     int64_t id;
-    char *name, *origin, *format, *writer, *dialect, *sha256;
+    char *name, *origin, *format, *writer, *dialect;
+    char *sha256;                 /* of the file's bytes (whatever the variant) */
     char *warnings;               /* newline-separated, "" when none */
+    char *unit, *calls_unit;      /* what times and calls measure (pv_profile's) */
+    char *variant;                /* "" or "event=NAME", "profile=N" */
+    char *choices;                /* every variant the file offers, newline-separated; "" */
     int64_t size;                 /* bytes of the original file */
     int64_t loaded_at;            /* unix time, seconds */
     double parse_ms, store_ms;    /* how long loading took */
     int marshal_version;
     int64_t total_calls, prim_calls;
-    double total_tt;              /* seconds; NaN when a tt was NaN */
+    double total_tt;              /* in `unit`; NaN when a tt was NaN */
     int64_t n_funcs, n_edges;     /* functions with an entry; caller->callee edges */
 } pv_profile_info;
 
@@ -154,6 +170,15 @@ int pv_store_read(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_
 
 /* The original bytes of profile `id`, malloc'd: the caller frees *bytes. */
 int pv_store_raw(pv_store *s, int64_t id, unsigned char **bytes, size_t *len, pv_err *err);
+
+/* The original bytes of profile `id` handed to `sink` a chunk at a time
+ * (each at most PV_STORE_CHUNK bytes, borrowed for the call), in order, in
+ * one read transaction: what a server sends for a big file without
+ * holding all of it.  `sink` returns 0 to go on, non-zero to stop (then
+ * PV_E_IO).  PV_OK, PV_E_NOTFOUND, PV_E_DB (a chunk missing: damaged),
+ * PV_E_IO. */
+typedef int pv_store_sink(void *ctx, const unsigned char *bytes, size_t len);
+int pv_store_raw_each(pv_store *s, int64_t id, pv_store_sink *sink, void *ctx, pv_err *err);
 
 /* ---- labels, listing and retention (labels.c) ------------------------ */
 

@@ -18,11 +18,12 @@
 #define PV_LABEL_STMTS 32
 
 /* The summary columns of table profile, in the order pv_store_row_info
- * reads them. */
+ * reads them (the sha256 they give is the file's: formats.sql). */
 #define PV_STORE_INFO_COLUMNS                                                 \
-    "id, name, origin, format, writer, dialect, sha256, warnings, size, "     \
-    "loaded_at, parse_ms, store_ms, marshal_version, total_calls, "          \
-    "prim_calls, total_tt, n_funcs, n_edges"
+    "id, name, origin, format, writer, dialect, coalesce(file_sha256, sha256), " \
+    "warnings, size, loaded_at, parse_ms, store_ms, marshal_version, "         \
+    "total_calls, prim_calls, total_tt, n_funcs, n_edges, unit, calls_unit, "  \
+    "variant, choices"
 
 /* Fills *out (strings malloc'd) from the current row of a statement that
  * selected PV_STORE_INFO_COLUMNS first. */

@@ -175,12 +175,16 @@ class OldStore(unittest.TestCase):
                                 os.path.join(DATA, "pstats", "recursion.prof")],
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
-            # Take the label and recorded-tree steps back out: what is left
-            # must be exactly the main branch's schema (store/schema.sql,
-            # version 2).
+            # Take the label, recorded-tree and formats steps back out: what
+            # is left must be exactly the main branch's schema
+            # (store/schema.sql, version 2).
             with sqlite3.connect(db) as c:
                 c.executescript("DROP TABLE label; DROP TABLE recorded_tree; "
-                                "DROP TABLE recorded_node; PRAGMA user_version = 2;")
+                                "DROP TABLE recorded_node; DROP TABLE profile_chunk; " +
+                                "".join("ALTER TABLE profile DROP COLUMN %s; " % col for col in
+                                        ("unit", "calls_unit", "variant", "choices",
+                                         "empty_weight", "file_sha256")) +
+                                "PRAGMA user_version = 2;")
                 old = sorted(c.execute("SELECT type, name, sql FROM sqlite_schema"))
             ref = sqlite3.connect(":memory:")
             with open(SCHEMA_SQL) as f:
@@ -200,10 +204,14 @@ class OldStore(unittest.TestCase):
                 with open(os.path.join(DATA, "recorded", "fib.prof"), "rb") as f:
                     rid = s.json("POST", "/api/profiles?name=fib.prof", f.read(), status=201)["id"]
                 self.assertEqual(s.json("GET", "/api/profiles/%d" % rid)["tree"], "recorded")
+                # And past version 5: the old profile reads as the pstats it is.
+                old = s.json("GET", "/api/profiles/%d" % pid)
+                self.assertEqual((old["unit"], old["calls_unit"], old["variant"], old["choices"]),
+                                 ("seconds", "calls", "", []))
             finally:
                 s.stop()
             with sqlite3.connect(db) as c:
-                self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 4)
+                self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 5)
                 self.assertGreater(c.execute("SELECT count(*) FROM recorded_node").fetchone()[0], 0)
 
 

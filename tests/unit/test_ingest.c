@@ -52,16 +52,16 @@ static const char *fixture(const char *name)
  * graph: it is served, not committed.  Returns its id. */
 static pv_ingest *ingest(const char *name, int64_t *id)
 {
-    size_t len;
-    unsigned char *bytes = pv_test_read(fixture(name), &len);
-    pv_parsed parsed;
+    pv_file_map file;
     pv_err err;
-    ck_assert_msg(pv_parse_bytes(name, "test", bytes, len, NULL, &parsed, &err) == PV_OK, "%s: %s",
-                  name, err.msg);
+    ck_assert_int_eq(pv_file_map_open(fixture(name), &file, &err), PV_OK);
+    pv_parsed parsed;
+    ck_assert_msg(pv_parse_bytes(name, "test", file.bytes, file.len, NULL, &parsed, &err) == PV_OK,
+                  "%s: %s", name, err.msg);
     pv_ingest *in;
     ck_assert_msg(pv_ingest_begin(ctx, 1, &in, &err) == PV_OK, "%s", err.msg);
     int existed = -1;
-    ck_assert_msg(pv_ingest_add(in, &parsed, bytes, id, &existed, &err) == PV_OK, "%s",
+    ck_assert_msg(pv_ingest_add(in, &parsed, &file, id, &existed, &err) == PV_OK, "%s",
                   err.msg);
     ck_assert_int_eq(existed, 0);
     pv_ingest_build_graphs(in);
@@ -162,13 +162,14 @@ START_TEST(ingest_of_bytes_already_stored_gives_their_id_and_stores_nothing)
     ck_assert_int_eq(pv_ingest_wait(in), PV_INGEST_STORED);
     pv_ingest_free(in);
 
-    size_t len;
-    unsigned char *bytes = pv_test_read(fixture("recursion.prof"), &len);
+    pv_file_map file;
+    ck_assert_int_eq(pv_file_map_open(fixture("recursion.prof"), &file, NULL), PV_OK);
     pv_parsed parsed;
-    ck_assert_int_eq(pv_parse_bytes("again", "test", bytes, len, NULL, &parsed, NULL), PV_OK);
+    ck_assert_int_eq(pv_parse_bytes("again", "test", file.bytes, file.len, NULL, &parsed, NULL),
+                     PV_OK);
     ck_assert_int_eq(pv_ingest_begin(ctx, 1, &in, NULL), PV_OK);
     int existed = 0;
-    ck_assert_int_eq(pv_ingest_add(in, &parsed, bytes, &again, &existed, NULL), PV_OK);
+    ck_assert_int_eq(pv_ingest_add(in, &parsed, &file, &again, &existed, NULL), PV_OK);
     ck_assert_int_eq(existed, 1);
     ck_assert_int_eq(again, id);
     pv_ingest_build_graphs(in);

@@ -106,7 +106,8 @@ START_TEST(retention_never_deletes_a_profile_in_use)
     /* A profile still being stored (profviz FILE's background commit). */
     pv_profile_info pending = {.id = b + 1, .name = "p", .origin = "o", .format = "pstats",
                                .writer = "cProfile", .dialect = "py3", .sha256 = "",
-                               .warnings = ""};
+                               .warnings = "", .unit = "seconds", .calls_unit = "calls",
+                               .variant = "", .choices = ""};
     pv_ctx_pending_add(ctx, &pending, (const unsigned char *)"x", 1);
     ck_assert(pv_ctx_in_use(ctx, a));
     ck_assert(pv_ctx_in_use(ctx, b + 1));

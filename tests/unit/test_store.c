@@ -144,6 +144,13 @@ static void assert_same_profile(const pv_profile *a, const pv_profile *b)
     assert_same_str(a->format, b->format, "format", 0);
     assert_same_str(a->writer, b->writer, "writer", 0);
     assert_same_str(a->dialect, b->dialect, "dialect", 0);
+    /* A profile that leaves them NULL is a pstats one (store.c). */
+    assert_same_str(a->unit ? a->unit : "seconds", b->unit, "unit", 0);
+    assert_same_str(a->calls_unit ? a->calls_unit : "calls", b->calls_unit, "calls_unit", 0);
+    assert_same_str(a->variant ? a->variant : "", b->variant, "variant", 0);
+    assert_same_int((int64_t)a->n_choices, (int64_t)b->n_choices, "n_choices", 0);
+    for (size_t i = 0; i < a->n_choices; i++)
+        assert_same_str(a->choices[i], b->choices[i], "choices", i);
     assert_same_int(a->marshal_version, b->marshal_version, "marshal_version", 0);
     assert_same_int((int64_t)a->n_funcs, (int64_t)b->n_funcs, "n_funcs", 0);
     assert_same_int((int64_t)a->n_entries, (int64_t)b->n_entries, "n_entries", 0);
@@ -151,6 +158,7 @@ static void assert_same_profile(const pv_profile *a, const pv_profile *b)
     assert_same_int(a->total_calls, b->total_calls, "total_calls", 0);
     assert_same_int(a->prim_calls, b->prim_calls, "prim_calls", 0);
     assert_same_double(a->total_tt, b->total_tt, "total_tt", 0);
+    assert_same_double(a->empty_weight, b->empty_weight, "empty_weight", 0);
     assert_same_int((int64_t)b->trailing_bytes, 0, "trailing_bytes", 0);
     assert_same_int((int64_t)a->n_warnings, (int64_t)b->n_warnings, "n_warnings", 0);
     for (size_t i = 0; i < a->n_warnings; i++)
@@ -254,10 +262,14 @@ static const char *tricky_warnings[] = {
     "t\xc3\xa9l\xc3\xa9phone: 1 caller key has no entry of its own",
 };
 
+static const char *const tricky_choices[] = {"event=Ir", "event=Dr w\xc3\xa9ird"};
+
 static pv_profile tricky_profile(void)
 {
     return (pv_profile){
         .format = "pstats", .writer = "profile", .dialect = "py3", .marshal_version = 4,
+        .unit = "Ir", .calls_unit = "samples", .variant = "", .choices = tricky_choices,
+        .n_choices = 2, .empty_weight = 0.30000000000000004,
         .funcs = tricky_funcs, .n_funcs = 5, .n_entries = 4,
         .edges = tricky_edges, .n_edges = 4, .recorded = &tricky_recorded,
         .total_calls = INT64_MAX, .prim_calls = INT64_MIN, .total_tt = NAN,
@@ -561,7 +573,7 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
     ck_assert_ptr_null(s);
     char want[300];
     snprintf(want, sizeof want,
-             "store %s was written by schema version 7; this profviz uses 4 — delete it or pass --db",
+             "store %s was written by schema version 7; this profviz uses 5 — delete it or pass --db",
              t.path);
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_STALE);
@@ -604,7 +616,7 @@ START_TEST(store_creates_the_schema_once_and_reopens)
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
     pv_store_close(s);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 4);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
     ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     s = open_ok(t.path, 0);
     assert_reads_back(s, id, &p);
@@ -697,6 +709,108 @@ START_TEST(store_raw_returns_the_exact_bytes)
     ck_assert_ptr_null(bytes);
     pv_profile_info info;
     ck_assert_int_eq(pv_store_info(s, id + 1, &info, &err), PV_E_NOTFOUND);
+    pv_store_close(s);
+}
+END_TEST
+
+/* pv_store_raw_each's sink in a test: counts the calls, keeps the bytes. */
+typedef struct chunks_seen {
+    size_t calls, len;
+    unsigned char *bytes;
+} chunks_seen;
+
+static int see_chunk(void *ctx, const unsigned char *bytes, size_t len)
+{
+    chunks_seen *c = ctx;
+    ck_assert_uint_le(len, PV_STORE_CHUNK);
+    memcpy(c->bytes + c->len, bytes, len);
+    c->len += len;
+    c->calls++;
+    return 0;
+}
+
+START_TEST(store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    size_t size = 2 * PV_STORE_CHUNK + 5;
+    unsigned char *data = malloc(size);
+    for (size_t i = 0; i < size; i++)
+        data[i] = (unsigned char)(i * 31 + (i >> 20));
+    pv_profile p = empty_profile();
+    pv_source src = source_of("big.txt", data, size);
+    int64_t id = add_ok(s, &p, &src);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), 2);
+    ck_assert_int_eq(sql_int(t.path, "SELECT max(length(bytes)) FROM profile_blob"),
+                     (int64_t)PV_STORE_CHUNK);
+    chunks_seen seen = {0, 0, malloc(size)};
+    ck_assert_int_eq(pv_store_raw_each(s, id, see_chunk, &seen, NULL), PV_OK);
+    ck_assert_uint_eq(seen.calls, 3);
+    ck_assert_uint_eq(seen.len, size);
+    ck_assert_int_eq(memcmp(seen.bytes, data, size), 0);
+    free(seen.bytes);
+    unsigned char *bytes;
+    size_t len;
+    ck_assert_int_eq(pv_store_raw(s, id, &bytes, &len, NULL), PV_OK);
+    ck_assert_uint_eq(len, size);
+    ck_assert_int_eq(memcmp(bytes, data, size), 0);
+    free(bytes);
+    /* A chunk gone is a damaged store, not a short file. */
+    sql_exec(t.path, "DELETE FROM profile_chunk WHERE seq = 2");
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_raw(s, id, &bytes, &len, &err), PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "damaged"), "message: %s", err.msg);
+    ck_assert_int_eq(pv_store_delete(s, id, NULL), PV_OK);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), 0);
+    free(data);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_keeps_each_variant_of_one_file_once)
+{
+    pv_store *s = open_ok(":memory:", 0);
+    static const char bytes[] = "events: Ir Dr\nfn=main\n1 2 3\n";
+    pv_source src = source_of("x.callgrind", bytes, sizeof bytes - 1);
+    static const char *const choices[] = {"event=Ir", "event=Dr"};
+    pv_profile first = empty_profile(), dr = empty_profile();
+    first.choices = dr.choices = choices;
+    first.n_choices = dr.n_choices = 2;
+    dr.variant = "event=Dr";
+    int64_t a = add_ok(s, &first, &src), b = add_ok(s, &dr, &src);
+    ck_assert_int_ne(a, b);
+    int64_t id;
+    int existed;
+    ck_assert_int_eq(pv_store_add(s, &dr, &src, &id, &existed, NULL), PV_OK);
+    ck_assert_int_eq(id, b);
+    ck_assert_int_eq(existed, 1);
+    ck_assert_int_eq(pv_store_add(s, &first, &src, &id, &existed, NULL), PV_OK);
+    ck_assert_int_eq(id, a);
+    ck_assert_int_eq(existed, 1);
+    /* Both say the file's own hash; the variant's key is another. */
+    pv_profile_info info;
+    ck_assert_int_eq(pv_store_info(s, b, &info, NULL), PV_OK);
+    ck_assert_str_eq(info.sha256, src.sha256);
+    ck_assert_str_eq(info.variant, "event=Dr");
+    ck_assert_str_eq(info.choices, "event=Ir\nevent=Dr");
+    ck_assert_str_eq(info.unit, "seconds");
+    ck_assert_str_eq(info.calls_unit, "calls");
+    pv_profile_info_release(&info);
+    char key[65];
+    pv_store_identity(src.sha256, "event=Dr", key);
+    ck_assert_str_ne(key, src.sha256);
+    ck_assert_int_eq(pv_store_find_sha(s, key, &id, NULL), PV_OK);
+    ck_assert_int_eq(id, b);
+    pv_store_identity(src.sha256, "", key);
+    ck_assert_str_eq(key, src.sha256);
+    unsigned char *raw;
+    size_t len;
+    ck_assert_int_eq(pv_store_raw(s, b, &raw, &len, NULL), PV_OK);
+    ck_assert_uint_eq(len, sizeof bytes - 1);
+    ck_assert_int_eq(memcmp(raw, bytes, len), 0);
+    free(raw);
     pv_store_close(s);
 }
 END_TEST
@@ -901,6 +1015,25 @@ static void edit_ok(pv_store *s, int64_t id, const char *key, const char *value)
     ck_assert_msg(rc == PV_OK, "edit %s: %s", key, err.msg);
 }
 
+/* What formats.sql (version 5) adds, taken back out: a store as version 4
+ * left it. */
+#define UNDO_FORMATS                                                               \
+    "DROP TABLE profile_chunk; ALTER TABLE profile DROP COLUMN unit; "             \
+    "ALTER TABLE profile DROP COLUMN calls_unit; ALTER TABLE profile DROP COLUMN variant; " \
+    "ALTER TABLE profile DROP COLUMN choices; ALTER TABLE profile DROP COLUMN file_sha256; " \
+    "ALTER TABLE profile DROP COLUMN empty_weight; "
+
+/* What a profile stored before version 5 reads back as: seconds, calls,
+ * the only variant. */
+static void as_before_formats(pv_profile *p)
+{
+    p->empty_weight = 0;
+    p->unit = NULL;
+    p->calls_unit = NULL;
+    p->variant = NULL;
+    p->n_choices = 0;
+}
+
 START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
 {
     pv_test_tmp t;
@@ -913,8 +1046,8 @@ START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
     pv_store_close(s);
     /* Exactly what schema.sql alone (version 2) makes: the label and
      * recorded-tree steps taken back out. */
-    sql_exec(t.path, "DROP TABLE label; DROP TABLE recorded_tree; DROP TABLE recorded_node; "
-                     "PRAGMA user_version = 2;");
+    sql_exec(t.path, UNDO_FORMATS "DROP TABLE label; DROP TABLE recorded_tree; "
+                     "DROP TABLE recorded_node; PRAGMA user_version = 2;");
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'label%'"), 0);
     /* Read-only cannot upgrade: it says how to. */
     pv_store *ro = NULL;
@@ -922,7 +1055,8 @@ START_TEST(store_upgrades_a_version_2_store_and_keeps_its_profiles)
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &ro, &err), PV_E_STALE);
     ck_assert_msg(strstr(err.msg, "opens it for writing"), "message: %s", err.msg);
     s = open_ok(t.path, 0);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 4);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
+    as_before_formats(&p);
     assert_reads_back(s, id, &p);
     edit_ok(s, id, "branch", "main");
     pv_labels l;
@@ -947,12 +1081,14 @@ START_TEST(store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels)
     edit_ok(s, id, "branch", "main");
     pv_store_close(s);
     /* What labels.sql's version 3 makes: the recorded-tree step taken out. */
-    sql_exec(t.path, "DROP TABLE recorded_tree; DROP TABLE recorded_node; PRAGMA user_version = 3;");
+    sql_exec(t.path, UNDO_FORMATS "DROP TABLE recorded_tree; DROP TABLE recorded_node; "
+                     "PRAGMA user_version = 3;");
     pv_store *ro = NULL;
     pv_err err = {0};
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &ro, &err), PV_E_STALE);
     s = open_ok(t.path, 0);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 4);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
+    as_before_formats(&p);
     assert_reads_back(s, id, &p);
     pv_labels l;
     ck_assert_int_eq(pv_store_labels(s, id, &l, &err), PV_OK);
@@ -962,6 +1098,44 @@ START_TEST(store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels)
     pv_profile rec = tricky_profile();
     pv_source src2 = source_of("new.prof", "new bytes", 9);
     assert_reads_back(s, add_ok(s, &rec, &src2), &rec);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_upgrades_a_version_4_store_whose_profiles_read_as_pstats)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("old.prof", "old bytes", 9);
+    int64_t id = add_ok(s, &p, &src);
+    pv_store_close(s);
+    sql_exec(t.path, UNDO_FORMATS "PRAGMA user_version = 4;");
+    pv_store *ro = NULL;
+    ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &ro, NULL), PV_E_STALE);
+    s = open_ok(t.path, 0);
+    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
+    as_before_formats(&p);
+    assert_reads_back(s, id, &p);
+    pv_profile_info info;
+    ck_assert_int_eq(pv_store_info(s, id, &info, NULL), PV_OK);
+    ck_assert_str_eq(info.sha256, src.sha256);
+    ck_assert_str_eq(info.unit, "seconds");
+    ck_assert_str_eq(info.variant, "");
+    ck_assert_str_eq(info.choices, "");
+    pv_profile_info_release(&info);
+    unsigned char *raw;
+    size_t len;
+    ck_assert_int_eq(pv_store_raw(s, id, &raw, &len, NULL), PV_OK);
+    ck_assert_uint_eq(len, 9);
+    free(raw);
+    int64_t again;
+    int existed;
+    ck_assert_int_eq(pv_store_add(s, &p, &src, &again, &existed, NULL), PV_OK);
+    ck_assert_int_eq(again, id);
+    ck_assert_int_eq(existed, 1);
     pv_store_close(s);
     pv_test_tmp_remove(&t);
 }
@@ -1162,6 +1336,9 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_process_dying_mid_transaction_leaves_nothing);
     tcase_add_test(tc, store_upgrades_a_version_2_store_and_keeps_its_profiles);
     tcase_add_test(tc, store_label_edits_check_limits_and_are_all_or_nothing);
+    tcase_add_test(tc, store_upgrades_a_version_4_store_whose_profiles_read_as_pstats);
+    tcase_add_test(tc, store_keeps_each_variant_of_one_file_once);
+    tcase_add_test(tc, store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly);
     tcase_add_test(tc, store_lists_filtered_by_labels_and_text_with_pages_and_a_total);
     suite_add_tcase(s, tc);
     return s;
