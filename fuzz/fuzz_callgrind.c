@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "callgrind.h"
 #include "loader.h"
+#include "readers.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

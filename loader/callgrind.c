@@ -5,12 +5,12 @@
  * graph, callgrind_model.c maps it onto the pstats model.
  * SPDX-License-Identifier: MIT
  */
-#include "callgrind.h"
-
 #include <string.h>
 #include <strings.h>
 
 #include "callgrind_internal.h"
+#include "readers.h"
+#include "warn.h"
 
 #define SNIFF_BYTES 65536
 
@@ -101,18 +101,18 @@ static int warn_totals(const pv_cg_graph *g, pv_arena *arena, pv_profile *out, p
     const char *ev = g->events[g->event];
     int rc = PV_OK;
     if (g->has_summary && g->summary != g->total)
-        rc = pv_cg_warn(arena, out, err, "the summary: line says %llu %s, the cost lines add up "
+        rc = pv_warn(out, arena, err, "the summary: line says %llu %s, the cost lines add up "
                         "to %llu: the cost lines are used", (unsigned long long)g->summary, ev,
                         (unsigned long long)g->total);
     if (rc == PV_OK && g->has_totals && g->totals != g->total)
-        rc = pv_cg_warn(arena, out, err, "the totals: line says %llu %s, the cost lines add up "
+        rc = pv_warn(out, arena, err, "the totals: line says %llu %s, the cost lines add up "
                         "to %llu: the cost lines are used", (unsigned long long)g->totals, ev,
                         (unsigned long long)g->total);
     if (rc == PV_OK && g->n_forward)
-        rc = pv_cg_warn(arena, out, err, "%zu name ids are used before the line that defines "
+        rc = pv_warn(out, arena, err, "%zu name ids are used before the line that defines "
                         "them (as callgrind 0.10 writes): read as that definition", g->n_forward);
     if (rc == PV_OK && g->overflow)
-        rc = pv_cg_warn(arena, out, err, "some costs add up past 2^64 and were clamped");
+        rc = pv_warn(out, arena, err, "some costs add up past 2^64 and were clamped");
     return rc;
 }
 

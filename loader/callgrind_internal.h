@@ -97,11 +97,6 @@ int pv_callgrind_read(const unsigned char *buf, size_t len, const pv_load_opts *
  * caller sets format, unit and the other labels).  PV_OK or PV_E_TOO_BIG. */
 int pv_cg_model(const pv_cg_graph *g, pv_arena *arena, pv_profile *out, pv_err *err);
 
-/* Appends a printf-formatted warning to out->warnings.  PV_OK or
- * PV_E_TOO_BIG. */
-int pv_cg_warn(pv_arena *arena, pv_profile *out, pv_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
 /* The arena's limit as an error. */
 int pv_cg_too_big(pv_arena *arena, pv_err *err);
 

@@ -2,8 +2,6 @@
  * reader's halves share (callgrind_internal.h).
  * SPDX-License-Identifier: MIT
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "callgrind_internal.h"
@@ -32,24 +30,6 @@ void *pv_cg_grow(pv_arena *arena, void *p, size_t *cap, size_t need, size_t size
         memcpy(q, p, *cap * size);
     *cap = n;
     return q;
-}
-
-int pv_cg_warn(pv_arena *arena, pv_profile *out, pv_err *err, const char *fmt, ...)
-{
-    char buf[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    const char **w = PV_ARENA_NEW(arena, const char *, out->n_warnings + 1);
-    char *copy = pv_arena_strndup(arena, buf, strlen(buf));
-    if (!w || !copy)
-        return pv_cg_too_big(arena, err);
-    if (out->n_warnings)
-        memcpy(w, out->warnings, out->n_warnings * sizeof *w);
-    w[out->n_warnings++] = copy;
-    out->warnings = w;
-    return PV_OK;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)

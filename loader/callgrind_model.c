@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "callgrind_internal.h"
+#include "warn.h"
 #include "xalloc.h"
 
 #define NONE UINT32_MAX
@@ -436,7 +437,7 @@ static int warn_cycles(model *m, const uint8_t *in_cycle, pv_profile *out)
             *(a ? &b : &a) = out->funcs[i].name;
     if (!n)
         return PV_OK;
-    return pv_cg_warn(m->arena, out, m->err,
+    return pv_warn(out, m->arena, m->err,
                       "%zu functions call each other in recursion cycles (%.60s, %.60s%s): "
                       "callgrind counts the calls nested in a cycle again, so their inclusive "
                       "cost is an upper bound and the calls within a cycle carry counts only",
@@ -457,13 +458,13 @@ int pv_cg_model(const pv_cg_graph *g, pv_arena *arena, pv_profile *out, pv_err *
     int cycles = find_cycles(&m, comp, in_cycle);
     rc = fill_profile(&m, comp, in_cycle, out);
     if (rc == PV_OK && m.n_levels)
-        rc = pv_cg_warn(arena, out, err,
+        rc = pv_warn(out, arena, err,
                         "%zu recursion levels (such as %.60s) are counted as their functions, "
                         "as Python's profilers count recursion", m.n_levels, m.level_example);
     if (rc == PV_OK && cycles)
         rc = warn_cycles(&m, in_cycle, out);
     if (rc == PV_OK && m.n_over)
-        rc = pv_cg_warn(arena, out, err,
+        rc = pv_warn(out, arena, err,
                         "%zu functions cost more by their callers' figures than by their own "
                         "and their calls' (or less; a writer counting some calls again, as yappi "
                         "does for imports inside imports): their calls carry counts only",

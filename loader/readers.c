@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "callgrind.h"
 #include "marshal.h"
 
 /* A pstats dump is a marshalled dict: 0x7b ('{'), or 0xfb with marshal's

@@ -22,7 +22,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "callgrind.h"
 #include "ctx.h"
 #include "graph.h"
 #include "loader.h"
