@@ -806,6 +806,40 @@ START_TEST(a_loaded_callgrind_file_is_served_with_the_program_at_the_top)
 }
 END_TEST
 
+/* Another event, chosen on upload, is another profile of the same file,
+ * in that event's unit; an event the file does not have is a 400. */
+START_TEST(an_upload_picks_its_event)
+{
+    char path[1200];
+    fixture(path, sizeof path, "speedscope__callgrind.multiple-event-types.log");
+    size_t len;
+    unsigned char *buf = pv_test_read(path, &len);
+    reply *r = request_with(ctx, "POST", "/api/profiles?name=x.log&event=Memory_(bytes)", NULL, buf, len);
+    ck_assert_msg(r->status == 201, "%d %s", r->status, r->text);
+    int64_t id = (int64_t)num(r->json, "id");
+    reply_free(r);
+    r = request_with(ctx, "POST", "/api/profiles?name=x.log", NULL, buf, len);
+    ck_assert_msg(r->status == 201, "%d %s", r->status, r->text);
+    ck_assert_int_ne((int64_t)num(r->json, "id"), id);
+    reply_free(r);
+    r = request_with(ctx, "POST", "/api/profiles?name=x.log&event=Ir", NULL, buf, len);
+    ck_assert_int_eq(r->status, 400);
+    ck_assert_ptr_nonnull(strstr(r->text, "Time_(10ns), Memory_(bytes)"));
+    reply_free(r);
+
+    char target[64];
+    snprintf(target, sizeof target, "/api/profiles/%lld", (long long)id);
+    r = get_ok(target);
+    ck_assert_str_eq(str(r->json, "unit"), "Memory_(bytes)");
+    ck_assert_str_eq(str(r->json, "calls_unit"), "calls");
+    ck_assert_str_eq(str(r->json, "variant"), "event=Memory_(bytes)");
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "choices")), 2);
+    ck_assert_double_eq(num(r->json, "total_tt"), 38000);
+    reply_free(r);
+    free(buf);
+}
+END_TEST
+
 Suite *pv_callgrind_suite(void)
 {
     Suite *s = suite_create("callgrind");
@@ -831,8 +865,10 @@ Suite *pv_callgrind_suite(void)
     tcase_add_checked_fixture(e2e, setup, teardown);
     if (shared)
         tcase_add_test(e2e, every_valid_file_is_served_with_each_box_inside_its_parent);
-    else
+    else {
         tcase_add_test(e2e, a_loaded_callgrind_file_is_served_with_the_program_at_the_top);
+        tcase_add_test(e2e, an_upload_picks_its_event);
+    }
     suite_add_tcase(s, e2e);
     return s;
 }
