@@ -173,7 +173,7 @@ static int add_stack(reader *r, const pv_folded_line *ln)
         }
         same = 0;
         if (depth == MAX_DEPTH)
-            return fail(r, text, PV_E_TOO_BIG, "more than %zu frames in one stack", MAX_DEPTH);
+            return fail(r, text, PV_E_TOO_BIG, "a stack deeper than the limit of %zu frames", MAX_DEPTH);
         uint32_t func, node;
         rc = pv_stacks_func(r->b, text, len, "", 0, frame_name(r, text, len), &func, r->err);
         if (rc == PV_OK)
