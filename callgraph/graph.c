@@ -47,6 +47,8 @@ static pv_gedge make_edge(const pv_profile *p, const pv_edge *e, uint32_t other)
     pv_gedge ge = {.other = other, .is_count = e->is_count, .nc = e->nc, .cc = e->cc,
                    .ct = pv_finite_or_zero(e->ct), .tt = pv_finite_or_zero(e->tt)};
     ge.disjoint = !e->is_count && e->cc == e->nc;
+    /* NaN: unknown, bounded by bound_unknown_own once every edge is in. */
+    ge.own_lo = ge.own_hi = isnan(e->tt) && !e->is_count ? NAN : ge.tt;
     if (e->is_count) {
         const pv_func *c = &p->funcs[e->callee];
         double share = c->nc > 0 ? (double)e->nc / (double)c->nc : 0.0;
@@ -82,6 +84,57 @@ static void build_edges(pv_graph *g, const pv_profile *p)
         g->callers[at_caller] = make_edge(p, pe, pe->caller);
         g->callees[at_callee].twin = at_caller;
         g->callers[at_caller].twin = at_callee;
+    }
+}
+
+/* Edges whose callee's own time the file does not give (a NaN tt:
+ * callgrind says what calls along an edge cost in all, not how much of it
+ * was the callee's own): that time is at most the edge's ct and the
+ * callee's tt, and at least what the callee's tt leaves once every other
+ * way in (other callers, top-level calls) has taken all it can.  The
+ * estimate shares out what the known edges leave, by ct, within those
+ * bounds. */
+static void bound_unknown_own(pv_graph *g)
+{
+    for (size_t i = 0; i < g->n_funcs; i++) {
+        pv_gfunc *f = &g->funcs[i];
+        double tt = pv_finite_or_zero(f->tt), known = 0.0, unknown_ct = 0.0, hi_sum = 0.0;
+        int64_t called = 0;
+        size_t n_unknown = 0;
+        const pv_gedge *in = g->callers + f->callers_at;
+        for (uint32_t k = 0; k < f->n_callers; k++) {
+            called += in[k].nc;
+            if (in[k].is_count) {
+                hi_sum += tt;
+            } else if (isnan(in[k].own_lo)) {
+                n_unknown++;
+                unknown_ct += in[k].ct;
+                hi_sum += fmin(in[k].ct, tt);
+            } else {
+                known += in[k].tt;
+                hi_sum += in[k].tt;
+            }
+        }
+        if (!n_unknown)
+            continue;
+        if (f->nc > called)
+            hi_sum += tt;  /* top-level calls may hold any of it */
+        double left = fmax(0.0, tt - known);
+        for (uint32_t k = 0; k < f->n_callers; k++) {
+            pv_gedge *e = &g->callers[f->callers_at + k];
+            if (e->is_count || !isnan(e->own_lo))
+                continue;
+            double hi = fmin(e->ct, tt);
+            double lo = fmin(hi, fmax(0.0, tt - (hi_sum - hi)));
+            double est = unknown_ct > 0 ? left * e->ct / unknown_ct : left / (double)n_unknown;
+            e->own_lo = lo;
+            e->own_hi = hi;
+            e->tt = fmin(hi, fmax(lo, est));
+            pv_gedge *twin = &g->callees[e->twin];
+            twin->own_lo = lo;
+            twin->own_hi = hi;
+            twin->tt = e->tt;
+        }
     }
 }
 
@@ -166,6 +219,7 @@ pv_graph *pv_graph_new(const pv_profile *p)
     }
     copy_strings(g, p);
     build_edges(g, p);
+    bound_unknown_own(g);
     /* A function named only as a caller has no figures of its own; what
      * it is known to have spent is the time of its calls. */
     for (size_t i = p->n_entries; i < p->n_funcs; i++) {

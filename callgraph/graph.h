@@ -31,7 +31,11 @@ typedef struct pv_gedge {
     uint8_t disjoint;       /* cc == nc: no call along this edge ran inside another */
     int64_t nc, cc;         /* calls along the edge, primitive ones among them */
     double ct;              /* callee's cumulative time during these calls, s */
-    double tt;              /* callee's own time during these calls, s */
+    double tt;              /* callee's own time during these calls, s (an estimate when
+                               own_lo < own_hi) */
+    double own_lo, own_hi;  /* what is proven of tt: equal to it when the file gives it;
+                               bounds when it does not (a NaN tt: callgrind has no
+                               per-caller own cost) */
 } pv_gedge;
 
 /* Where the calls of a callee edge are made (pv_graph.place, indexed like

@@ -107,8 +107,12 @@ static void init_groups(pv_graph *g)
             gr->avail = e->disjoint || e->nc <= 0 ? children
                         : fmax(0.0, e->ct - e->tt * (double)e->cc / (double)e->nc);
             /* Nested calls: one call's children fit in the edge's ct; a
-             * bare count bounds nothing but by the callee's whole ct. */
-            gr->room = e->is_count ? pv_finite_or_zero(callee->ct) : e->disjoint ? children : e->ct;
+             * bare count bounds nothing but by the callee's whole ct; an
+             * own time known only within bounds leaves room for the most
+             * children it allows. */
+            gr->room = e->is_count   ? pv_finite_or_zero(callee->ct)
+                       : e->disjoint ? fmax(0.0, e->ct - e->own_lo)
+                                     : e->ct;
         }
     }
     for (size_t i = 0; i < g->n_funcs; i++) {

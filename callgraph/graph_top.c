@@ -186,12 +186,13 @@ static void count_top_calls(pv_graph *g, uint8_t *is_root)
             const pv_gedge *e = &g->callers[f->callers_at + k];
             called += e->nc;
             own -= e->tt;
-            guessed |= e->is_count;
+            guessed |= e->is_count || e->own_lo < e->own_hi;
             others += e->other != i;
         }
         f->top_nc = f->nc > called ? f->nc - called : 0;
-        /* A bare count's tt is a share, not a measurement: 0 is what is
-         * known of the top-level calls' own time then. */
+        /* A bare count's tt is a share, and an unknown own time an
+         * estimate, not a measurement: 0 is what is known of the
+         * top-level calls' own time then. */
         f->top_own = guessed ? 0.0 : fmin(fmax(own, 0.0), pv_finite_or_zero(f->tt));
         is_root[i] = f->top_nc > 0 || others == 0;
     }
@@ -218,8 +219,12 @@ static int top_bounds(const pv_graph *g, uint32_t i, const uint32_t *pre, const 
         return 1;
     }
     if (f->top_nc == 0) {
-        /* Counts that do not add up (writers other than cProfile): what
-         * the callers' times leave is the top-level box, as they say. */
+        /* Counts that add up, times that do not (writers other than
+         * cProfile): what the callers' times leave is the top-level box,
+         * as they say; but a count edge's time is a share, not a
+         * measurement, and leaves nothing to say. */
+        if (guessed)
+            return 0;
         double r = ct - called;
         if (!(r > g->eps + 4 * DBL_EPSILON * ct))
             return 0;

@@ -19,9 +19,9 @@
  *   pieces  a single call (nc = 1) is all in one box: 0 or ct, nothing in
  *           between, so a lower bound above 0 makes it exact and an upper
  *           bound below ct makes it 0.
- *   sibling the children add up to B's time less B's own time (exactly
- *           known for a whole box: the group's tt), so each child is
- *           bounded by the others' bounds.
+ *   sibling the children add up to B's time less B's own time (known
+ *           for a whole box: the group's tt, or its bounds when the file
+ *           gives none), so each child is bounded by the others' bounds.
  *
  * Estimates: the edge's time shared among the groups that may make it
  * (pv_graph_edge_share), times B's share of its group, or below a pair
@@ -150,6 +150,7 @@ static bool is_piece(const pv_gedge *e)
  * bound), their own time, whether they never nest. */
 typedef struct group_figures {
     double time, hi, own, calls;
+    double own_lo, own_hi;  /* what is proven of own */
     int disjoint;
 } group_figures;
 
@@ -157,10 +158,17 @@ static group_figures figures(const pv_graph *g, uint32_t f, uint32_t grp)
 {
     if (grp == PV_GROUP_TOP) {
         const pv_gfunc *gf = &g->funcs[f];
-        return (group_figures){gf->top_time, gf->top_hi, gf->top_own, (double)gf->top_nc, 1};
+        return (group_figures){gf->top_time, gf->top_hi, gf->top_own, (double)gf->top_nc,
+                               gf->top_own, gf->top_own, 1};
     }
     const pv_gedge *e = &g->callers[grp];
-    return (group_figures){e->ct, e->ct, e->is_count ? 0.0 : e->tt, (double)e->nc, e->disjoint};
+    if (e->is_count) {
+        /* A bare count says nothing of the group's own time: anything up
+         * to the function's own time in all. */
+        double tt = isfinite(g->funcs[f].tt) ? fmax(0.0, g->funcs[f].tt) : 0.0;
+        return (group_figures){e->ct, e->ct, 0.0, (double)e->nc, 0.0, tt, e->disjoint};
+    }
+    return (group_figures){e->ct, e->ct, e->tt, (double)e->nc, e->own_lo, e->own_hi, e->disjoint};
 }
 
 /* The share of its group a box holds: by time when the group's calls
@@ -173,13 +181,14 @@ static double share_of_group(const pv_tree_node *p, const group_figures *gf)
     return gf->disjoint ? ratio(p->time, gf->time) : ratio(p->calls, gf->calls);
 }
 
-/* A single call's box is worth all of it or nothing. */
-static void snap_piece(const pv_graph *g, pv_tree_node *c, double size)
+/* A single call's box is worth all of it or nothing; `room` is the
+ * parent's drawn time, which a call snapped whole must fit in. */
+static void snap_piece(const pv_graph *g, pv_tree_node *c, double size, double room)
 {
     if (c->hi + g->eps < size) {
         c->lo = c->hi = c->time = c->calls = 0.0;
         c->calls_exact = 1;
-    } else if (c->lo > g->eps) {
+    } else if (c->lo > g->eps && size <= room + g->eps) {
         c->lo = c->hi = c->time = size;
         c->calls = 1.0;
         c->calls_exact = 1;
@@ -247,8 +256,10 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
         c.time = e->ct * share * phi;
         c.calls = (double)e->cc * share * phi;
     }
+    /* Drawn inside its parent (see fit_siblings). */
+    c.lo = fmin(c.lo, p->time);
     if (is_piece(e))
-        snap_piece(g, &c, e->ct);
+        snap_piece(g, &c, e->ct, p->time);
     settle(g, &c);
     return c;
 }
@@ -267,7 +278,7 @@ static pv_tree_node top_box(const pv_graph *g, uint32_t f)
 static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node *kids, size_t n)
 {
     group_figures gf = figures(g, (uint32_t)p->func, p->grp);
-    double own_lo = p->whole ? gf.own : 0.0, own_hi = gf.own;
+    double own_lo = p->whole ? gf.own_lo : 0.0, own_hi = gf.own_hi;
     double sum_lo = 0.0, sum_hi = 0.0;
     for (size_t i = 0; i < n; i++) {
         sum_lo += kids[i].lo;
@@ -280,11 +291,17 @@ static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node 
             continue;
         double lo = fmax(c->lo, kids_lo - (sum_hi - c->hi));
         double hi = fmin(c->hi, kids_hi - (sum_lo - c->lo));
-        c->lo = fmax(0.0, lo);
-        c->hi = fmax(c->lo, hi);
+        /* A lower bound past the upper one only comes from figures that
+         * contradict each other (yappi's, callgrind's over-counts): the
+         * upper bound is the one the box's own edge proves. */
+        c->hi = fmax(0.0, hi);
+        /* Drawn inside its parent: a lower bound past the parent's
+         * estimate is weakened to it (still a lower bound), and a single
+         * call bigger than that estimate is not snapped whole. */
+        c->lo = fmin(fmin(fmax(0.0, lo), c->hi), p->time);
         const pv_gedge *e = &g->callers[c->grp];
         if (is_piece(e))
-            snap_piece(g, c, e->ct);
+            snap_piece(g, c, e->ct, p->time);
         settle(g, c);
     }
     double phi = share_of_group(p, &gf);

@@ -70,6 +70,10 @@ typedef struct reader {
     line_list ignored, differential, huge;
     long double before_total;
     const char *writer, *recorder;
+    /* What a count is: samples, unless austin's header says its mode
+     * measures time (µs, one line per sample) or memory (bytes). */
+    const char *unit;
+    int line_is_sample;
 } reader;
 
 /* "line N: " and, for a file read as it is, "byte B: " before a message. */
@@ -126,7 +130,7 @@ static void weigh(reader *r, uint32_t node, long double weight)
         hi = nextafter(hi, 0.0);
     double lo = (double)(weight - (long double)hi);
     long double up = ceill(weight);
-    int64_t calls = up >= 0x1p63L ? INT64_MAX : (int64_t)up;
+    int64_t calls = r->line_is_sample ? 1 : up >= 0x1p63L ? INT64_MAX : (int64_t)up;
     pv_stacks_weigh(r->b, node, hi, calls);
     if (lo > 0)
         pv_stacks_weigh(r->b, node, lo, 0);
@@ -169,7 +173,7 @@ static int add_stack(reader *r, const pv_folded_line *ln)
         }
         same = 0;
         if (depth == MAX_DEPTH)
-            return fail(r, text, PV_E_TOO_BIG, "more than %zu frames in one stack", MAX_DEPTH);
+            return fail(r, text, PV_E_TOO_BIG, "a stack deeper than the limit of %zu frames", MAX_DEPTH);
         uint32_t func, node;
         rc = pv_stacks_func(r->b, text, len, "", 0, frame_name(r, text, len), &func, r->err);
         if (rc == PV_OK)
@@ -190,30 +194,53 @@ static int add_stack(reader *r, const pv_folded_line *ln)
     return PV_OK;
 }
 
-/* austin's header names its version ("# austin: 3.3.0"): the writer. */
+/* The value of "# KEY: VALUE" in a comment's text (`t`, n bytes), or
+ * NULL; *len gets its length. */
+static const char *header_value(const char *t, size_t n, const char *key, size_t *len)
+{
+    size_t k = strlen(key);
+    while (n && (*t == ' ' || *t == '\t')) {
+        t++;
+        n--;
+    }
+    if (n < k || memcmp(t, key, k) != 0)
+        return NULL;
+    t += k;
+    n -= k;
+    while (n && (*t == ' ' || *t == '\t')) {
+        t++;
+        n--;
+    }
+    *len = n;
+    return t;
+}
+
+/* austin's header: "# austin: 3.3.0" names the writer and its version,
+ * "# mode: wall" what its counts are.  austin writes one line per sample
+ * with the time it stood for, in µs (modes wall and cpu), or the memory
+ * it saw allocated or freed, in bytes (memory and full modes). */
 static int read_comment(reader *r, const pv_folded_line *ln)
 {
-    static const char key[] = "austin:";
     r->comments++;
-    const char *t = ln->text;
-    size_t n = ln->text_len;
-    while (n && (*t == ' ' || *t == '\t')) {
-        t++;
-        n--;
+    size_t n;
+    const char *v;
+    if (!r->writer[0] && (v = header_value(ln->text, ln->text_len, "austin:", &n))) {
+        char buf[80];
+        snprintf(buf, sizeof buf, "austin %.*s", (int)(n < 40 ? n : 40), v);
+        r->writer = "austin";
+        r->recorder = pv_arena_strndup(r->arena, buf, strlen(buf));
+        if (!r->recorder)
+            return fail(r, NULL, PV_E_TOO_BIG, "out of the memory limit");
+    } else if (strcmp(r->writer, "austin") == 0 && !r->stack_lines &&
+               (v = header_value(ln->text, ln->text_len, "mode:", &n))) {
+        int time = (n == 4 && memcmp(v, "wall", 4) == 0) || (n == 3 && memcmp(v, "cpu", 3) == 0);
+        int memory = (n == 6 && memcmp(v, "memory", 6) == 0) || (n == 4 && memcmp(v, "full", 4) == 0);
+        if (time || memory) {
+            r->unit = time ? "microseconds" : "bytes";
+            r->line_is_sample = 1;
+        }
     }
-    if (r->writer[0] || n < sizeof key - 1 || memcmp(t, key, sizeof key - 1) != 0)
-        return PV_OK;
-    t += sizeof key - 1;
-    n -= sizeof key - 1;
-    while (n && (*t == ' ' || *t == '\t')) {
-        t++;
-        n--;
-    }
-    char buf[80];
-    snprintf(buf, sizeof buf, "austin %.*s", (int)(n < 40 ? n : 40), t);
-    r->writer = "austin";
-    r->recorder = pv_arena_strndup(r->arena, buf, strlen(buf));
-    return r->recorder ? PV_OK : fail(r, NULL, PV_E_TOO_BIG, "out of the memory limit");
+    return PV_OK;
 }
 
 static int read_line(reader *r, const char *line, size_t len)
@@ -333,14 +360,14 @@ static int finish(reader *r)
     if (rc != PV_OK)
         return rc;
     p->format = "folded";
-    p->unit = "samples";
+    p->unit = r->unit;
     p->calls_unit = "samples";
     p->variant = "";
     p->writer = r->writer;
     p->dialect = "";
     pv_recorded *rec = (pv_recorded *)p->recorded;  /* the builder's, ours to finish */
     if (rec) {
-        rec->timer = "samples";
+        rec->timer = r->unit;
         rec->recorder = r->recorder;
     }
     return add_warnings(r);
@@ -353,7 +380,8 @@ int pv_folded_parse(const unsigned char *buf, size_t len, const pv_load_opts *op
     if (opts && (opts->event || opts->profile))
         return pv_err_set(err, PV_E_USAGE, "folded stacks hold one profile of samples: there "
                           "is no %s to choose", opts->event ? "event" : "profile");
-    reader r = {.arena = arena, .out = out, .err = err, .writer = "", .recorder = "folded"};
+    reader r = {.arena = arena, .out = out, .err = err, .writer = "", .recorder = "folded",
+                .unit = "samples"};
     size_t text_len = 0;
     int rc = decode(&r, buf, len, &text_len);
     if (rc == PV_OK && !(r.b = pv_stacks_new(arena)))

@@ -45,6 +45,8 @@ const pv_reader pv_readers[] = {
     {"pstats", "a cProfile/profile dump (pstats)", sniff_pstats, parse_pstats},
     {"speedscope", "a speedscope file", pv_speedscope_sniff, pv_speedscope_parse},
     {"cpuprofile", "a V8/Chrome .cpuprofile", pv_cpuprofile_sniff, pv_cpuprofile_parse},
+    {"callgrind", "a callgrind file (valgrind, yappi, pyprof2calltree)", pv_callgrind_sniff,
+     pv_callgrind_parse},
     /* Last: it claims text that is mostly "frames count" lines. */
     {"folded", "folded stacks (flamegraph.pl, py-spy raw, austin)", pv_folded_sniff,
      pv_folded_parse},

@@ -39,6 +39,9 @@ typedef struct pv_reader {
 bool pv_folded_sniff(const unsigned char *buf, size_t len);
 int pv_folded_parse(const unsigned char *buf, size_t len, const pv_load_opts *opts,
                     pv_arena *arena, pv_profile *out, pv_err *err);
+bool pv_callgrind_sniff(const unsigned char *buf, size_t len);
+int pv_callgrind_parse(const unsigned char *buf, size_t len, const pv_load_opts *opts,
+                       pv_arena *arena, pv_profile *out, pv_err *err);
 
 /* The readers in detection order (most specific first, folded last). */
 extern const pv_reader pv_readers[];

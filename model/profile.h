@@ -39,9 +39,12 @@ typedef struct pv_edge {
     uint32_t callee;        /* index into pv_profile.funcs */
     int64_t nc;             /* calls from caller to callee (the count, for count edges) */
     int64_t cc;             /* primitive ones among them (= nc for count edges) */
-    double tt;              /* callee's own time during these calls, in pv_profile.unit (0 for count edges) */
+    double tt;              /* callee's own time during these calls, in pv_profile.unit (0 for count edges;
+                               NaN when the file does not say: callgrind) */
     double ct;              /* callee's cumulative time during these calls, likewise (0 for count edges) */
-    uint8_t is_count;       /* 1: the file held a bare call count (profile, hotshot) */
+    uint8_t is_count;       /* 1: only the count is honest (profile, hotshot: a bare count; callgrind:
+                               a call within a recursion cycle or to itself, whose cost counts
+                               nested calls again) */
 } pv_edge;
 
 /* A node of an exact call tree (a recorded one, docs/recorded-tree.md, or

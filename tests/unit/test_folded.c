@@ -132,7 +132,8 @@ START_TEST(folded_fixtures_match_their_oracles)
         ck_assert_msg(rc == PV_OK, "%s: %s", label, err.msg);
         const pv_profile *p = &parsed.profile;
         ck_assert_str_eq(p->format, "folded");
-        ck_assert_str_eq(p->unit, "samples");
+        /* austin's wall-clock mode counts µs, one line a sample */
+        ck_assert_str_eq(p->unit, strstr(label, "austin") ? "microseconds" : "samples");
         ck_assert_str_eq(p->calls_unit, "samples");
         ck_assert_str_eq(p->variant, "");
         ck_assert_uint_eq(p->n_choices, 0);
@@ -355,6 +356,30 @@ START_TEST(zero_and_fractional_counts)
 }
 END_TEST
 
+/* austin writes one line per sample, with the µs (wall, cpu) or bytes
+ * (memory) it stood for, and says which in its header. */
+START_TEST(austin_header_gives_the_unit)
+{
+    parsed_file *f = parse_ok("# austin: 3.3.0\n# interval: 100\n# mode: wall\n\n"
+                              "P1;T1;a;b 105\nP1;T1;a;b 186\nP1;T1;a 7\n");
+    const pv_profile *p = &f->parsed.profile;
+    ck_assert_str_eq(p->unit, "microseconds");
+    ck_assert_str_eq(p->recorded->timer, "microseconds");
+    ck_assert_double_eq(func(p, "b")->tt, 291);
+    ck_assert_int_eq(func(p, "b")->nc, 2);  /* two samples, not 291 */
+    ck_assert_int_eq(func(p, "a")->nc, 3);
+    done(f);
+    f = parse_ok("# austin: 3.3.0\n# mode: memory\n\nP1;T1;a 4096\n");
+    ck_assert_str_eq(f->parsed.profile.unit, "bytes");
+    done(f);
+    /* a mode line from another writer means nothing */
+    f = parse_ok("# mode: wall\na;b 5\n");
+    ck_assert_str_eq(f->parsed.profile.unit, "samples");
+    ck_assert_int_eq(func(&f->parsed.profile, "b")->nc, 5);
+    done(f);
+}
+END_TEST
+
 START_TEST(crlf_bom_and_utf16_read_as_the_same_text)
 {
     static const char plain[] = "a;b 5\n# austin: 3.3.0\n\na;c\xc3\xa9 2\n";
@@ -526,6 +551,7 @@ Suite *pv_folded_suite(void)
     tcase_add_test(tc, repeated_stacks_merge_however_far_apart);
     tcase_add_test(tc, weights_past_2_to_the_53_stay_exact);
     tcase_add_test(tc, zero_and_fractional_counts);
+    tcase_add_test(tc, austin_header_gives_the_unit);
     tcase_add_test(tc, crlf_bom_and_utf16_read_as_the_same_text);
     tcase_add_test(tc, utf16_outside_the_basic_plane_reads_as_utf8);
     tcase_add_test(tc, bad_text_is_refused_with_its_line_and_byte);
