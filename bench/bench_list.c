@@ -20,19 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "loader.h"
 #include "sha256.h"
 #include "xalloc.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void die(const char *what, const pv_err *err)
 {
@@ -144,11 +137,11 @@ int main(int argc, char **argv)
     pv_store *w;
     if (pv_store_open(db, 0, &w, &err) != PV_OK)
         die("open", &err);
-    double t0 = now_ms();
+    double t0 = pv_now_ms();
     fill(w, &parsed, n);
-    double t1 = now_ms();
+    double t1 = pv_now_ms();
     label_all(w, n);
-    double t2 = now_ms();
+    double t2 = pv_now_ms();
     pv_store_close(w);
     pv_parsed_release(&parsed);
     printf("filled %d profiles in %.0f ms, labelled them (3 each) in %.0f ms\n", n, t1 - t0,
@@ -178,10 +171,10 @@ int main(int argc, char **argv)
         pv_profile_page page = {0};
         for (int k = 0; k < runs; k++) {
             pv_profile_page_release(&page);
-            double s = now_ms();
+            double s = pv_now_ms();
             if (pv_store_query(r, &q, &page, &err) != PV_OK)
                 die(qc->what, &err);
-            t[k] = now_ms() - s;
+            t[k] = pv_now_ms() - s;
         }
         qsort(t, (size_t)runs, sizeof *t, cmp_double);
         printf("%-36s %6.2f ms %5.2f ms %8lld %6zu\n", qc->what, t[runs / 2], t[runs - 1],
@@ -195,10 +188,10 @@ int main(int argc, char **argv)
     for (int k = 0; k < runs; k++) {
         pv_profile_info *all;
         size_t n_all;
-        double s = now_ms();
+        double s = pv_now_ms();
         if (pv_store_list(r, &all, &n_all, &err) != PV_OK)
             die("whole list", &err);
-        t[k] = now_ms() - s;
+        t[k] = pv_now_ms() - s;
         pv_profile_info_free_array(all, n_all);
     }
     qsort(t, (size_t)runs, sizeof *t, cmp_double);

@@ -19,9 +19,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "loader.h"
 #include "readers.h"
 #include "xalloc.h"
@@ -38,13 +38,6 @@ typedef struct result {
     long rss_load_kb;        /* ... that loads it once into a fresh store */
     char error[sizeof(((pv_err *)0)->msg)];
 } result;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int read_all(const char *path, unsigned char **buf, size_t *len, pv_err *err)
 {
@@ -70,13 +63,13 @@ static int parse_once(const unsigned char *buf, size_t len, pv_profile *p, doubl
 {
     pv_arena arena;
     pv_arena_init(&arena, pv_load_memory_limit(len));
-    double t0 = now_ms();
+    double t0 = pv_now_ms();
     /* The reader the loader would pick, by content: any format. */
     const pv_reader *r;
     int rc = pv_reader_pick(buf, len, NULL, &r, err);
     if (rc == PV_OK)
         rc = r->parse(buf, len, NULL, &arena, p, err);
-    *ms = now_ms() - t0;
+    *ms = pv_now_ms() - t0;
     pv_arena_release(&arena);  /* p's pointers die here; only its counts are read */
     return rc;
 }
@@ -103,9 +96,9 @@ static int load_once(const char *dir, const char *name, const unsigned char *buf
     if (rc != PV_OK)
         return rc;
     pv_load_result res;
-    double t0 = now_ms();
+    double t0 = pv_now_ms();
     rc = pv_load_bytes(s, name, "bench", buf, len, NULL, &res, err);
-    *ms = now_ms() - t0;
+    *ms = pv_now_ms() - t0;
     if (rc == PV_OK)
         free(res.warnings);
     pv_store_close(s);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "loader.h"
 #include "readers.h"
 
@@ -38,11 +39,6 @@ static double clock_ms(clockid_t clock)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static double now_ms(void)
-{
-    return clock_ms(CLOCK_MONOTONIC);
-}
-
 /* The measurements of one file, in the calling (child) process. */
 static void measure(const char *path, result *r)
 {
@@ -59,9 +55,9 @@ static void measure(const char *path, result *r)
     int rc = pv_reader_pick(map.bytes, map.len, NULL, &reader, &err);
     if (rc == PV_OK) {
         pv_arena_init(&arena, pv_load_memory_limit(map.len));
-        double t0 = now_ms(), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+        double t0 = pv_now_ms(), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
         rc = reader->parse(map.bytes, map.len, NULL, &arena, &p, &err);
-        r->reader_ms = now_ms() - t0;
+        r->reader_ms = pv_now_ms() - t0;
         r->reader_cpu_ms = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
         if (rc == PV_OK) {
             snprintf(r->format, sizeof r->format, "%s", p.format);
@@ -72,9 +68,9 @@ static void measure(const char *path, result *r)
     }
     if (rc == PV_OK) {
         pv_parsed parsed;
-        double t0 = now_ms();
+        double t0 = pv_now_ms();
         rc = pv_parse_bytes(path, "bench", map.bytes, map.len, NULL, &parsed, &err);
-        r->parse_ms = now_ms() - t0;
+        r->parse_ms = pv_now_ms() - t0;
         if (rc == PV_OK)
             pv_parsed_release(&parsed);
     }

@@ -16,20 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "api.h"
+#include "clock.h"
 #include "graph.h"
 #include "loader.h"
 #include "tree.h"
 #include "xalloc.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static unsigned char *read_all(const char *path, size_t *len)
 {
@@ -103,21 +96,21 @@ int main(int argc, char **argv)
             free(buf);
             continue;
         }
-        double t0 = now_ms();
+        double t0 = pv_now_ms();
         pv_graph *g = pv_graph_new(&p);
-        double graph_ms = now_ms() - t0;
+        double graph_ms = pv_now_ms() - t0;
         double tree_ms = 1e300, json_ms = 1e300;
         size_t nodes = 0, json_bytes = 0;
         for (int r = 0; r < runs; r++) {
             pv_tree t;
-            t0 = now_ms();
+            t0 = pv_now_ms();
             if (pv_tree_build(g, NULL, 0, depth, cutoff, &t, &err) != PV_OK) {
                 fprintf(stderr, "bench_tree: %s: %s\n", argv[i], err.msg);
                 exit(1);
             }
-            double t1 = now_ms();
+            double t1 = pv_now_ms();
             json_bytes = print_json(g, &t);
-            double t2 = now_ms();
+            double t2 = pv_now_ms();
             tree_ms = t1 - t0 < tree_ms ? t1 - t0 : tree_ms;
             json_ms = t2 - t1 < json_ms ? t2 - t1 : json_ms;
             nodes = t.n_nodes;

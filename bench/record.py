@@ -20,7 +20,8 @@ for the compile.
   re          a script running 20 patterns over 2 MB of text (findall,
               sub with a function, split, fullmatch per line)
 
-The target (issue 12) is at most 1.3x cProfile's time and memory; the
+The target, so that recording costs no more than the profiler users already
+run, is at most 1.3x cProfile's time and memory; the
 last columns are profviz record / cProfile.  Results: bench/results/record.txt.
 """
 import argparse

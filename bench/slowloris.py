@@ -7,8 +7,8 @@
 
 Starts `profviz serve -p 0` on a new store (or attacks --url), opens CONNS
 connections that each send a request line and then one header byte every
-INTERVAL seconds, never finishing the headers (the slowloris attack of
-issue 11: 1,100 connections, a byte every 10 s), and reopens each one the
+INTERVAL seconds, never finishing the headers (the slowloris attack the
+server must outlast: 1,100 connections, a byte every 10 s), and reopens each one the
 server closes, as a determined attacker would.  Meanwhile a normal client
 asks GET /api/profiles every PROBE_EVERY seconds on a new connection with
 a 5 s timeout.  Prints, per 10 s of the attack, the slow connections the

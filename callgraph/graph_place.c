@@ -26,6 +26,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "graph_internal.h"
@@ -51,7 +52,7 @@ double pv_graph_group_calls(const pv_graph *g, uint32_t f, uint32_t grp)
     return (double)(grp == PV_GROUP_TOP ? g->funcs[f].top_nc : g->callers[grp].nc);
 }
 
-static int is_piece(const pv_gedge *e)
+static bool is_piece(const pv_gedge *e)
 {
     return e->nc == 1 && !e->is_count;
 }

@@ -36,10 +36,11 @@
 #include "tree.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "tree_recorded.h"
 #include "xalloc.h"
 
@@ -140,7 +141,7 @@ static path_pair pair_on_path(const builder *b, uint32_t at, uint32_t f, uint32_
     return found;
 }
 
-static int is_piece(const pv_gedge *e)
+static bool is_piece(const pv_gedge *e)
 {
     return e->nc == 1 && !e->is_count;
 }
@@ -411,13 +412,6 @@ static void add_children(builder *b, uint32_t at, const pv_tree_node *kids, size
     b->nodes[at].n_children = (uint32_t)(b->n_nodes - first);
 }
 
-double pv_tree_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* The limit the nodes so far pass (PV_TREE_CAP_*), or PV_TREE_FULL. */
 static int over_limit(const builder *b)
 {
@@ -456,7 +450,7 @@ static void expand(builder *b, pv_tree *out)
         int last = level >= b->depth, over = PV_TREE_FULL;
         for (size_t i = level_start; i < level_end; i++) {
             if (level >= 2 && b->deadline_ms > 0 && (i - level_start) % CLOCK_EVERY == 0 &&
-                pv_tree_now_ms() > b->deadline_ms) {
+                pv_now_ms() > b->deadline_ms) {
                 b->n_nodes = level_start;
                 b->bytes = level_bytes;
                 cut_below(b, above_start, level_start);

@@ -45,7 +45,7 @@
 typedef struct pv_tree_limits {
     size_t max_boxes;       /* 0: PV_TREE_MAX_NODES (never more) */
     size_t max_bytes;       /* of the view's JSON, estimated per box; 0: no limit */
-    double deadline_ms;     /* pv_tree_now_ms() after which no level is added; 0: none */
+    double deadline_ms;     /* pv_now_ms() after which no level is added; 0: none */
 } pv_tree_limits;
 
 /* Why a tree stopped short of the depth asked for. */
@@ -106,8 +106,6 @@ int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_l
                           unsigned depth, double cutoff, const pv_tree_limits *limits,
                           pv_tree *out, pv_err *err);
 
-/* A monotonic clock, ms, for deadlines. */
-double pv_tree_now_ms(void);
 void pv_tree_release(pv_tree *t);
 
 #endif

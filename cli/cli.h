@@ -38,10 +38,10 @@ void pv_cli_print_warnings(const char *path, const char *warnings);
 int64_t pv_cli_resolve_profile(pv_store *store, const char *arg, const pv_load_opts *opts);
 
 /* A byte count with an optional K, M or G suffix (powers of 1024);
- * 0 on success, -1 when malformed. */
+ * PV_OK, or PV_E_USAGE when malformed. */
 int pv_cli_parse_bytes(const char *s, size_t *out);
 
-/* A decimal count from 0 to max; 0 on success, -1 when malformed. */
+/* A decimal count from 0 to max; PV_OK, or PV_E_USAGE when malformed. */
 int pv_cli_parse_uint(const char *s, unsigned max, unsigned *out);
 
 /* Blocks SIGINT and SIGTERM (the server's threads inherit the mask, so

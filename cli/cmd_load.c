@@ -14,6 +14,7 @@
 #include "loader.h"
 #include "progress.h"
 #include "term.h"
+#include "lines.h"
 
 static void usage(FILE *out)
 {
@@ -36,12 +37,12 @@ static void usage(FILE *out)
 
 void pv_cli_print_warnings(const char *path, const char *warnings)
 {
-    for (const char *w = warnings; w && *w;) {
-        const char *nl = strchr(w, '\n');
-        int n = nl ? (int)(nl - w) : (int)strlen(w);
-        pv_term_println(stderr, "profviz: warning: %s: %.*s", path, n, w);
-        w = nl ? nl + 1 : NULL;
-    }
+    pv_lines_iter it;
+    pv_lines_begin(&it, warnings, warnings ? strlen(warnings) : 0);
+    const char *w;
+    size_t n;
+    while ((w = pv_lines_next(&it, &n)))
+        pv_term_println(stderr, "profviz: warning: %s: %.*s", path, (int)n, w);
 }
 
 int pv_cmd_load(int argc, char **argv)

@@ -20,7 +20,7 @@
 #include "db.h"
 #include "term.h"
 
-#define DEFAULT_PORT 8080
+#define DEFAULT_PORT PV_HTTP_DEFAULT_PORT
 #define MAX_ALLOW_HOSTS 32  /* a proxy's names, a few DNS aliases */
 
 static void usage(FILE *out)
@@ -86,19 +86,19 @@ int pv_cli_parse_bytes(const char *s, size_t *out)
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (end == s || *s == '-' || errno)
-        return -1;
+        return PV_E_USAGE;
     unsigned shift = 0;
     switch (*end) {
     case '\0': break;
     case 'k': case 'K': shift = 10; end++; break;
     case 'm': case 'M': shift = 20; end++; break;
     case 'g': case 'G': shift = 30; end++; break;
-    default: return -1;
+    default: return PV_E_USAGE;
     }
     if (*end || v > (SIZE_MAX >> shift))
-        return -1;
+        return PV_E_USAGE;
     *out = (size_t)v << shift;
-    return 0;
+    return PV_OK;
 }
 
 int pv_cli_parse_uint(const char *s, unsigned max, unsigned *out)
@@ -107,22 +107,22 @@ int pv_cli_parse_uint(const char *s, unsigned max, unsigned *out)
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
     if (end == s || *end || *s == '-' || errno || v > max)
-        return -1;
+        return PV_E_USAGE;
     *out = (unsigned)v;
-    return 0;
+    return PV_OK;
 }
 
 /* --max-store: a bare number is MiB (what a store's size is thought of
- * in), a suffix says otherwise.  0 on success, -1 when malformed or 0. */
+ * in), a suffix says otherwise.  PV_OK, or PV_E_USAGE when malformed or 0. */
 static int parse_store_size(const char *s, int64_t *out)
 {
     size_t v;
     size_t len = strlen(s);
     int bare = len > 0 && s[len - 1] >= '0' && s[len - 1] <= '9';
     if (pv_cli_parse_bytes(s, &v) || v == 0 || (bare && v > (SIZE_MAX >> 20)))
-        return -1;
+        return PV_E_USAGE;
     *out = (int64_t)(bare ? v << 20 : v);
-    return 0;
+    return PV_OK;
 }
 
 static sigset_t *stop_signals(sigset_t *set)

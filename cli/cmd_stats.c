@@ -17,6 +17,7 @@
 #include "json.h"
 #include "loader.h"
 #include "term.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Sort keys, named as pstats names them (sort_stats). */
@@ -77,9 +78,9 @@ static void unescape_bytes(char *s)
 {
     unsigned char *in = (unsigned char *)s, *out = in;
     while (*in) {
-        if (in[0] == 0xED && (in[1] == 0xB2 || in[1] == 0xB3) && (in[2] & 0xC0) == 0x80) {
-            *out++ = (unsigned char)(((in[1] & 0x03) << 6) | (in[2] & 0x3F));
-            in += 3;
+        if (pv_wtf8_is_escaped_byte(in, out)) {
+            out++;
+            in += PV_WTF8_ESCAPED_LEN;
         } else {
             *out++ = *in++;
         }

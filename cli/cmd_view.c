@@ -37,7 +37,7 @@
 #include "progress.h"
 #include "xalloc.h"
 
-#define DEFAULT_PORT 8080
+#define DEFAULT_PORT PV_HTTP_DEFAULT_PORT
 #define PORT_TRIES 10  /* 8080 .. 8089, as snakeviz */
 #define MAX_BROWSER_ARGS 16
 

@@ -21,17 +21,18 @@ int pv_cli_cache_dir(char *buf, size_t cap)
     else if (home && *home)
         n = snprintf(buf, cap, "%s/.cache/profviz", home);
     else
-        return -1;
-    return n > 0 && (size_t)n < cap ? 0 : -1;
+        return PV_E_USAGE;
+    return n > 0 && (size_t)n < cap ? PV_OK : PV_E_TOO_BIG;
 }
 
 int pv_cli_default_db(char *buf, size_t cap)
 {
-    if (pv_cli_cache_dir(buf, cap) != 0)
-        return -1;
+    int rc = pv_cli_cache_dir(buf, cap);
+    if (rc != PV_OK)
+        return rc;
     size_t len = strlen(buf);
     int n = snprintf(buf + len, cap - len, "/profiles.db");
-    return n > 0 && (size_t)n < cap - len ? 0 : -1;
+    return n > 0 && (size_t)n < cap - len ? PV_OK : PV_E_TOO_BIG;
 }
 
 int pv_cli_make_parent_dirs(const char *path)
@@ -40,17 +41,17 @@ int pv_cli_make_parent_dirs(const char *path)
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (!slash || slash == dir)
-        return 0;
+        return PV_OK;
     *slash = '\0';
     for (char *p = dir + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
         if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-            return -1;
+            return PV_E_IO;
         *p = '/';
     }
-    return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
+    return mkdir(dir, 0700) != 0 && errno != EEXIST ? PV_E_IO : PV_OK;
 }
 
 /* The default store is a cache: when an older (or newer) profviz wrote

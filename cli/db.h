@@ -7,14 +7,18 @@
 #include "store.h"
 
 /* profviz's cache folder: $XDG_CACHE_HOME/profviz, else
- * ~/.cache/profviz (not created).  Writes it into buf; 0 on success. */
+ * ~/.cache/profviz (not created).  Writes it into buf and returns PV_OK;
+ * PV_E_USAGE when neither variable is set, PV_E_TOO_BIG when buf is too
+ * small. */
 int pv_cli_cache_dir(char *buf, size_t cap);
 
-/* mkdir -p of the folder holding `path` (mode 0700); 0, or -1 with errno. */
+/* mkdir -p of the folder holding `path` (mode 0700); PV_OK, or PV_E_IO
+ * with errno set. */
 int pv_cli_make_parent_dirs(const char *path);
 
 /* The default store: $XDG_CACHE_HOME/profviz/profiles.db, else
- * ~/.cache/profviz/profiles.db.  Writes it into buf; 0 on success. */
+ * ~/.cache/profviz/profiles.db.  Writes it into buf; PV_OK, or
+ * pv_cli_cache_dir's codes. */
 int pv_cli_default_db(char *buf, size_t cap);
 
 /* The store to use: `path`, or the default store when NULL (written into

@@ -96,7 +96,7 @@ int pv_client_query_escape(const char *s, char *out, size_t cap)
         int keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
                    (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' || *c == '_' || *c == '~';
         if (n + (keep ? 1 : 3) >= cap)
-            return -1;
+            return PV_E_TOO_BIG;
         if (keep) {
             out[n++] = (char)*c;
         } else {
@@ -106,7 +106,7 @@ int pv_client_query_escape(const char *s, char *out, size_t cap)
         }
     }
     out[n] = '\0';
-    return 0;
+    return PV_OK;
 }
 
 /* ---- the connection -------------------------------------------------- */

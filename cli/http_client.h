@@ -50,7 +50,7 @@ void pv_client_reply_release(pv_client_reply *r);
 
 /* Appends `s` to `out` (cap bytes, NUL-terminated) percent-encoded for a
  * query value: everything but letters, digits and -._~ as %XX.  Returns
- * 0, or -1 when it does not fit. */
+ * PV_OK, or PV_E_TOO_BIG when it does not fit. */
 int pv_client_query_escape(const char *s, char *out, size_t cap);
 
 #endif

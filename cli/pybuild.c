@@ -68,19 +68,20 @@ int pv_run(char *const argv[], int out_fd, int *status)
 }
 
 /* Copies the next newline-terminated line of *p into out (cap bytes);
- * -1 when there is none or it does not fit. */
+ * PV_E_FORMAT when there is none or it does not fit. */
 static int next_line(char **p, char *out, size_t cap)
 {
     char *nl = strchr(*p, '\n');
     if (!nl || (size_t)(nl - *p) >= cap)
-        return -1;
+        return PV_E_FORMAT;
     memcpy(out, *p, (size_t)(nl - *p));
     out[nl - *p] = '\0';
     *p = nl + 1;
-    return 0;
+    return PV_OK;
 }
 
-/* Parses the probe's seven lines into py; -1 when they are not that. */
+/* Parses the probe's seven lines into py; PV_E_FORMAT when they are not
+ * that. */
 static int parse_probe(char *text, pv_python *py)
 {
     char major[16], minor[16];
@@ -90,12 +91,12 @@ static int parse_probe(char *text, pv_python *py)
         next_line(&p, py->ext_suffix, sizeof py->ext_suffix) ||
         next_line(&p, py->include, sizeof py->include) ||
         next_line(&p, py->path, sizeof py->path))
-        return -1;
+        return PV_E_FORMAT;
     if (!py->path[0])
         snprintf(py->path, sizeof py->path, "%s", py->exe);
     py->major = atoi(major);
     py->minor = atoi(minor);
-    return 0;
+    return PV_OK;
 }
 
 int pv_python_probe(const char *exe, pv_python *out, pv_err *err)
@@ -115,7 +116,7 @@ int pv_python_probe(const char *exe, pv_python *out, pv_err *err)
     fclose(tmp);
     if (rc != 0)
         return pv_err_set(err, PV_E_USAGE, "cannot run %s: %s", exe, strerror(rc));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || parse_probe(text, out) != 0)
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || parse_probe(text, out) != PV_OK)
         return pv_err_set(err, PV_E_USAGE, "%s did not answer as a Python interpreter does "
                                             "(pass a CPython 3.%d to 3.%d with --python)",
                           exe, PV_PY_MIN_MINOR, PV_PY_MAX_MINOR);
@@ -163,9 +164,9 @@ static int write_file(const char *path, const unsigned char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
-        return -1;
+        return PV_E_IO;
     size_t n = fwrite(data, 1, len, f);
-    return fclose(f) == 0 && n == len ? 0 : -1;
+    return fclose(f) == 0 && n == len ? PV_OK : PV_E_IO;
 }
 
 /* Compiles src into so, the compiler's errors on our stderr. */
@@ -222,7 +223,7 @@ int pv_recorder_build(const pv_python *py, char *so_path, size_t cap, pv_err *er
     snprintf(src, sizeof src, "%s/profviz_recorder.%ld.c", dir, (long)getpid());
     snprintf(tmp_so, sizeof tmp_so, "%s/_profviz_recorder.%ld.so.tmp", dir, (long)getpid());
     const pv_asset *a = recorder_source();
-    int rc = write_file(src, a->data, a->len) == 0
+    int rc = write_file(src, a->data, a->len) == PV_OK
                  ? compile(py, src, tmp_so, err)
                  : pv_err_set(err, PV_E_IO, "cannot write %s: %s", src, strerror(errno));
     if (rc == PV_OK && rename(tmp_so, so_path) != 0)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "err.h"
 #include "xalloc.h"
 
 #define MIN_CHUNK ((size_t)64 * 1024)
@@ -106,11 +107,11 @@ void *pv_arena_alloc(pv_arena *a, size_t n)
 int pv_arena_adopt(pv_arena *a, void *p, size_t n)
 {
     if (n > a->limit - a->used)
-        return -1;
+        return PV_E_TOO_BIG;
     a->adopted = pv_xgrow(a->adopted, &a->cap_adopted, a->n_adopted + 1, sizeof *a->adopted);
     a->adopted[a->n_adopted++] = p;
     a->used += n;
-    return 0;
+    return PV_OK;
 }
 
 char *pv_arena_strndup(pv_arena *a, const char *s, size_t n)

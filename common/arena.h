@@ -6,6 +6,7 @@
  * hostile file can make us allocate: pv_arena_alloc returns NULL past it,
  * and the caller turns that into PV_E_TOO_BIG (it never aborts).
  * Pointers into an arena never leave the module that owns the arena.
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_ARENA_H
@@ -37,8 +38,8 @@ void *pv_arena_alloc(pv_arena *a, size_t n);
 
 /* Takes ownership of the malloc'd block p of n bytes, to be freed by
  * pv_arena_release: an array built on the heap joins the arena's lifetime
- * without being copied.  Returns 0, or -1 (p not taken) when n bytes
- * would pass the limit. */
+ * without being copied.  Returns PV_OK, or PV_E_TOO_BIG (p not taken)
+ * when n bytes would pass the limit. */
 int pv_arena_adopt(pv_arena *a, void *p, size_t n);
 
 /* Copies s[0..n) and a NUL into the arena; NULL when the limit is hit. */

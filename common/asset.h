@@ -2,6 +2,7 @@
  *
  * Embedded bytes live in read-only data for the life of the process and are
  * never freed.  Tables are sorted by path so lookups can bsearch.
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_ASSET_H

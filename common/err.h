@@ -5,6 +5,7 @@
  * ("out.prof: byte 4121: string length 4294967295 exceeds file size").
  * There is no process-wide error slot: handlers run on several threads.
  * Out of memory is not an error path (see xalloc.h).
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_ERR_H

@@ -10,44 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
-
-static cJSON *raw(const char *text)
-{
-    cJSON *item = cJSON_CreateRaw(text);
-    if (!item) {
-        fprintf(stderr, "profviz: out of memory building JSON\n");
-        abort();
-    }
-    return item;
-}
-
-/* Length of the UTF-8 (surrogates allowed) sequence at p, or 0 if invalid;
- * the code point goes to *cp. */
-static size_t utf8_seq(const unsigned char *p, uint32_t *cp)
-{
-    unsigned c = p[0];
-    size_t k;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        k = 1, min = 0x80, *cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        k = 2, min = 0x800, *cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        k = 3, min = 0x10000, *cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i <= k; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        *cp = *cp << 6 | (p[i] & 0x3F);
-    }
-    return *cp >= min && *cp <= 0x10FFFF ? k + 1 : 0;
-}
 
 /* ---- the buffer ------------------------------------------------------ */
 
@@ -100,12 +64,13 @@ void pv_jbuf_string(pv_jbuf *b, const char *wtf8)
 {
     const unsigned char *p = (const unsigned char *)wtf8;
     size_t n = strlen(wtf8);
+    const unsigned char *end = p + n;
     /* Worst case: every byte becomes a 6-byte \uXXXX escape. */
     char *o = room(b, 6 * n + 2);
     *o++ = '"';
     while (*p) {
         uint32_t cp;
-        size_t k = utf8_seq(p, &cp);
+        size_t k = pv_wtf8_decode(p, (size_t)(end - p), &cp);
         if (k == 0) {
             memcpy(o, "\\ufffd", 6);
             o += 6;
@@ -369,7 +334,7 @@ cJSON *pv_json_string(const char *wtf8)
     pv_jbuf b;
     pv_jbuf_init(&b, strlen(wtf8) + 3);
     pv_jbuf_string(&b, wtf8);
-    cJSON *item = raw(b.s);
+    cJSON *item = cJSON_CreateRaw(b.s);
     pv_jbuf_free(&b);
     return item;
 }
@@ -378,7 +343,7 @@ cJSON *pv_json_int(int64_t v)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%" PRId64, v);
-    return raw(buf);
+    return cJSON_CreateRaw(buf);
 }
 
 size_t pv_format_double(double v, char *buf, size_t cap)
@@ -408,11 +373,5 @@ cJSON *pv_json_double(double v)
 {
     char buf[40];
     pv_format_double(v, buf, sizeof buf);
-    if (!isfinite(v)) {
-        cJSON *s = cJSON_CreateString(buf);
-        if (!s)
-            abort();
-        return s;
-    }
-    return raw(buf);
+    return isfinite(v) ? cJSON_CreateRaw(buf) : cJSON_CreateString(buf);
 }

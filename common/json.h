@@ -6,6 +6,7 @@
  * helpers return cJSON "raw" items whose text is already valid JSON; the
  * caller owns the returned item like any other cJSON item (add it to a
  * parent or cJSON_Delete it).
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_JSON_H

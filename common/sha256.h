@@ -3,6 +3,7 @@
  * A profile is stored once per distinct file: its identity is the SHA-256
  * of its bytes.  Small and dependency-free on purpose (no OpenSSL); not
  * meant for secrets (no constant-time or wiping guarantees).
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_SHA256_H

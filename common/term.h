@@ -10,6 +10,7 @@
  * line and paragraph separators) as "⟨U+202E⟩".  Everything else,
  * printable UTF-8 and backslashes included, passes unchanged, so ordinary
  * names read as they are.
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_TERM_H

@@ -5,7 +5,11 @@
 
 #include <string.h>
 
-size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+/* The sequence at s[0 .. len): its length and code point, 0 when not
+ * well formed; `surrogates` lets U+D800..U+DFFF through (WTF-8).  The
+ * ranges of the second byte rule out overlongs and values past U+10FFFF
+ * without decoding first. */
+static inline size_t decode(const unsigned char *s, size_t len, bool surrogates, uint32_t *cp)
 {
     unsigned char c = s[0];
     size_t n;
@@ -20,7 +24,7 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         n = 3;
         *cp = c & 0x0F;
         lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
+        hi = c == 0xED && !surrogates ? 0x9F : 0xBF;
     } else if (c >= 0xF0 && c <= 0xF4) {
         n = 4;
         *cp = c & 0x07;
@@ -39,7 +43,17 @@ size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return n;
 }
 
-size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len)
+size_t pv_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    return decode(s, len, false, cp);
+}
+
+size_t pv_wtf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    return decode(s, len, true, cp);
+}
+
+static inline size_t valid_prefix(const unsigned char *s, size_t len, bool surrogates)
 {
     size_t i = 0;
     uint32_t cp;
@@ -54,7 +68,11 @@ size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len)
         }
         if (i == len)
             break;
-        size_t n = pv_utf8_decode(s + i, len - i, &cp);
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = decode(s + i, len - i, surrogates, &cp);
         if (n == 0)
             return i;
         i += n;
@@ -62,28 +80,47 @@ size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len)
     return len;
 }
 
-static size_t put_utf8(uint32_t cp, unsigned char *o)
+size_t pv_utf8_strict_prefix(const unsigned char *s, size_t len)
+{
+    return valid_prefix(s, len, false);
+}
+
+size_t pv_wtf8_valid_prefix(const unsigned char *s, size_t len)
+{
+    return valid_prefix(s, len, true);
+}
+
+size_t pv_utf8_encode(uint32_t cp, unsigned char *out)
 {
     if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
+        out[0] = (unsigned char)cp;
         return 1;
     }
     if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | cp >> 6);
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
         return 2;
     }
     if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | cp >> 12);
-        o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
         return 3;
     }
-    o[0] = (unsigned char)(0xF0 | cp >> 18);
-    o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
+}
+
+bool pv_wtf8_is_escaped_byte(const unsigned char *s, unsigned char *byte)
+{
+    /* U+DC80..U+DCFF is ED B2 80 .. ED B3 BF. */
+    if (s[0] != 0xED || (s[1] != 0xB2 && s[1] != 0xB3) || (s[2] & 0xC0) != 0x80)
+        return false;
+    *byte = (unsigned char)(((s[1] & 0x03) << 6) | (s[2] & 0x3F));
+    return true;
 }
 
 size_t pv_utf16_to_utf8(const unsigned char *src, size_t len, int big_endian, unsigned char *out,
@@ -112,7 +149,7 @@ size_t pv_utf16_to_utf8(const unsigned char *src, size_t len, int big_endian, un
             *bad = i;
             return (size_t)-1;
         }
-        o += put_utf8(u, out + o);
+        o += pv_utf8_encode(u, out + o);
     }
     return o;
 }

@@ -4,6 +4,7 @@
  * zmalloc and h2o): these print a message and abort.  Limits that hostile
  * input could hit are enforced before allocating (see arena.h), so they
  * return PV_E_TOO_BIG instead of reaching here.
+ * Errors, out of memory and ownership follow common/README.md.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_XALLOC_H

@@ -17,18 +17,22 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 #define FLAG_REF 0x80
 
 enum { FR_SEQ, FR_DICT, FR_CODE, FR_SLICE };
 
-/* Code object layouts, see pstats-format.md 2.9: raw int32 fields first,
- * then objects up to co_name, a raw int32 co_firstlineno, then the rest. */
+/* Code object layouts.  marshal writes a code object as raw int32 fields
+ * (argument counts, stack size, flags), then objects up to co_name, a raw
+ * int32 co_firstlineno, then the rest; how many of each changed with the
+ * Python version, and nothing in the bytes says which version wrote it. */
 typedef struct code_layout {
     const char *name;
     int n_long, n_before, n_after;
@@ -197,64 +201,21 @@ static void push_ptr(pv_mobj ***arr, size_t *n, size_t *cap, pv_mobj *o)
 
 /* ---- strings ----------------------------------------------------------- */
 
-/* Length of the longest valid prefix of p[0..n) in UTF-8 that also allows
- * encoded surrogates (ED A0..BF xx), as CPython's surrogatepass writes. */
-size_t pv_utf8_valid_prefix(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else
-            return i;
-        if (i + k >= n)
-            return i;
-        if (p[i + 1] < lo || p[i + 1] > hi)
-            return i;
-        for (size_t j = 2; j <= k; j++)
-            if ((p[i + j] & 0xC0) != 0x80)
-                return i;
-        i += k + 1;
-    }
-    return n;
-}
-
 /* Copies p[0..n) with every byte that is not part of valid UTF-8 replaced
  * by U+DC80+byte (3 bytes each), as Python's surrogateescape does. */
 static char *escape_bytes(pv_arena *arena, const unsigned char *p, size_t n, size_t *out_n)
 {
-    char *out = pv_arena_alloc(arena, 3 * n + 1);
+    char *out = pv_arena_alloc(arena, PV_WTF8_ESCAPED_LEN * n + 1);
     if (!out)
         return NULL;
     size_t o = 0, i = 0;
     while (i < n) {
-        size_t ok = pv_utf8_valid_prefix(p + i, n - i);
+        size_t ok = pv_wtf8_valid_prefix(p + i, n - i);
         memcpy(out + o, p + i, ok);
         o += ok;
         i += ok;
-        if (i < n) {
-            unsigned u = 0xDC00u + p[i++];
-            out[o++] = (char)(0xE0 | (u >> 12));
-            out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (u & 0x3F));
-        }
+        if (i < n)
+            o += pv_wtf8_escape_byte(p[i++], (unsigned char *)out + o);
     }
     *out_n = o;
     return out;
@@ -267,14 +228,8 @@ static char *latin1_to_utf8(reader *r, const unsigned char *p, size_t n, size_t 
     if (!out)
         return NULL;
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < 0x80) {
-            out[o++] = (char)p[i];
-        } else {
-            out[o++] = (char)(0xC0 | (p[i] >> 6));
-            out[o++] = (char)(0x80 | (p[i] & 0x3F));
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        o += pv_utf8_encode(p[i], (unsigned char *)out + o);
     *out_n = o;
     return out;
 }
@@ -285,7 +240,7 @@ int pv_marshal_text(pv_arena *arena, const pv_mobj *o, const char **s, size_t *n
 {
     *s = o->v.s;
     *n = o->n;
-    if (o->type != PV_M_BYTES || pv_utf8_valid_prefix((const unsigned char *)o->v.s, o->n) == o->n)
+    if (o->type != PV_M_BYTES || pv_wtf8_valid_prefix((const unsigned char *)o->v.s, o->n) == o->n)
         return 0;
     *s = escape_bytes(arena, (const unsigned char *)o->v.s, o->n, n);
     return *s ? 1 : -1;
@@ -312,10 +267,10 @@ static int read_string(reader *r, size_t start, int enc, size_t n, pv_mobj **out
                 r->t.n_latin1++;
                 break;
             }
-    } else if (enc != ENC_BYTES && pv_utf8_valid_prefix(p, n) != n) {
+    } else if (enc != ENC_BYTES && pv_wtf8_valid_prefix(p, n) != n) {
         if (enc == ENC_UTF8)
             return fail(r, start, "invalid UTF-8 in a str at byte %zu",
-                        r->pos - n + pv_utf8_valid_prefix(p, n));
+                        r->pos - n + pv_wtf8_valid_prefix(p, n));
         /* 't' is Python 2's interned str (bytes) or Python 3's interned
          * str (UTF-8); which one, we only know at the end (see
          * pv_marshal_read). */
@@ -492,7 +447,7 @@ static int begin_code_layout(reader *r)
     return PV_OK;
 }
 
-static int is_str(const pv_mobj *o)
+static bool is_str(const pv_mobj *o)
 {
     return o->type == PV_M_TEXT || o->type == PV_M_BYTES;
 }
@@ -590,12 +545,12 @@ static int produce(reader *r, pv_mobj *obj, int hashable, size_t at, int *done)
 
 /* After a format error: if it happened inside a code object with layouts
  * left to try, rewind to that code object's start with the next layout and
- * return 1.  Otherwise return 0 with the message explaining every layout's
+ * return true.  Otherwise return false with the message explaining every layout's
  * failure of the outermost code object involved. */
-static int recover(reader *r)
+static bool recover(reader *r)
 {
     if (r->code != PV_E_FORMAT)
-        return 0;
+        return false;
     size_t d = r->depth;
     while (d > 0) {
         frame *f = &r->stack[d - 1];
@@ -619,7 +574,7 @@ static int recover(reader *r)
             if (f->flagged)
                 ref_slot(r, f->obj, 1, REF_OPEN);
             if (begin_code_layout(r) == PV_OK)
-                return 1;
+                return true;
             continue;  /* same frame, next layout */
         }
         char msg[sizeof r->msg];
@@ -633,7 +588,7 @@ static int recover(reader *r)
         memcpy(r->msg, msg, sizeof msg);
         d--;
     }
-    return 0;
+    return false;
 }
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -643,6 +598,204 @@ static void seen_version(reader *r, int v)
 {
     if (v > r->t.version)
         r->t.version = v;
+}
+
+/* One reader per family of type codes.  Each reads what follows the type
+ * byte at `start` and hands the object on (produce) or opens a container
+ * for the items that follow; `flag` is the type byte's FLAG_REF bit. */
+
+/* A finished scalar: it takes its ref slot, then goes to its container. */
+static int emit(reader *r, pv_mobj *o, int flag, size_t start, int *done)
+{
+    ref_slot(r, o, flag, REF_HASHABLE);
+    return produce(r, o, 1, start, done);
+}
+
+/* None, False, True, StopIteration, Ellipsis. */
+static int read_singleton(reader *r, int code, size_t start, int *done)
+{
+    pv_mtype t = code == 'N' ? PV_M_NONE : code == 'F' || code == 'T' ? PV_M_BOOL : PV_M_OTHER;
+    pv_mobj *o = new_obj(r, t, start);
+    if (!o)
+        return too_big(r);
+    o->v.i = code == 'T';
+    /* Singletons take no ref slot even when flagged. */
+    return produce(r, o, 1, start, done);
+}
+
+/* 'i' int32, 'I' int64 (Python 2), 'l' a long of 15-bit digits. */
+static int read_int(reader *r, int code, int flag, size_t start, int *done)
+{
+    int32_t lo = 0, hi = 0;
+    int rc = PV_OK;
+    if (code != 'l' && ((rc = read_i32(r, &lo)) || (code == 'I' && (rc = read_i32(r, &hi)))))
+        return rc;
+    pv_mobj *o = new_obj(r, PV_M_INT, start);
+    if (!o)
+        return too_big(r);
+    if (code == 'i')
+        o->v.i = lo;
+    else if (code == 'I')
+        o->v.i = (int64_t)((uint64_t)(uint32_t)hi << 32 | (uint32_t)lo);
+    else if ((rc = read_long(r, start, o)))
+        return rc;
+    return emit(r, o, flag, start, done);
+}
+
+/* 'f' a float as text, 'g' as 8 bytes; 'x' and 'y' the same for complex. */
+static int read_float(reader *r, int code, int flag, size_t start, int *done)
+{
+    int binary = code == 'g' || code == 'y', complex = code == 'x' || code == 'y';
+    pv_mobj *o = NULL;
+    if (!complex && !(o = new_obj(r, PV_M_FLOAT, start)))
+        return too_big(r);
+    double re, im;
+    int rc = binary ? read_binary_float(r, &re) : read_text_float(r, start, &re);
+    if (rc == PV_OK && complex)
+        rc = binary ? read_binary_float(r, &im) : read_text_float(r, start, &im);
+    if (rc)
+        return r->code;
+    if (binary)
+        seen_version(r, 2);
+    if (complex && !(o = new_obj(r, PV_M_COMPLEX, start)))
+        return too_big(r);
+    if (!complex)
+        o->v.f = re;
+    return emit(r, o, flag, start, done);
+}
+
+/* 's' bytes, 'u' UTF-8, 't' interned (see read_string), 'a'/'A' ASCII
+ * with a 4-byte length, 'z'/'Z' with a 1-byte length. */
+static int read_str(reader *r, int code, int flag, size_t start, int *done)
+{
+    size_t n = 0;
+    int rc;
+    if (code == 'z' || code == 'Z') {
+        if ((rc = need(r, 1)))
+            return rc;
+        n = r->buf[r->pos++];
+    } else if ((rc = read_size(r, start, "string", &n))) {
+        return rc;
+    }
+    if (code == 'a' || code == 'A' || code == 'z' || code == 'Z')
+        seen_version(r, 4);
+    int enc = code == 's' ? ENC_BYTES : code == 'u' ? ENC_UTF8 : code == 't' ? ENC_INTERNED
+                                                                              : ENC_LATIN1;
+    pv_mobj *o = NULL;
+    if ((rc = read_string(r, start, enc, n, &o)))
+        return rc;
+    if (code == 't') {
+        r->t.saw_t = 1;
+        seen_version(r, 1);
+        push_ptr(&r->strs, &r->n_strs, &r->cap_strs, o);
+    }
+    return emit(r, o, flag, start, done);
+}
+
+/* 'R' names an interned string (Python 2), 'r' a flagged object. */
+static int read_ref(reader *r, int code, size_t start, int *done)
+{
+    int32_t idx;
+    int rc = read_i32(r, &idx);
+    if (rc)
+        return rc;
+    if (code == 'R') {
+        r->t.saw_R = 1;
+        if (idx < 0 || (size_t)idx >= r->n_strs)
+            return fail(r, start, "string reference #%d, but only %zu strings are defined",
+                        (int)idx, r->n_strs);
+        return produce(r, r->strs[idx], 1, start, done);
+    }
+    seen_version(r, 3);
+    if (idx < 0 || (size_t)idx >= r->n_refs)
+        return fail(r, start, "reference to object #%d, but only %zu objects are defined",
+                    (int)idx, r->n_refs);
+    uint8_t bits = r->ref_bits[idx];
+    if (bits & REF_OPEN)
+        return fail(r, start, "reference to object #%d, a %s still being read (a cycle)",
+                    (int)idx, pv_mtype_name(r->refs[idx]->type));
+    return produce(r, r->refs[idx], bits & REF_HASHABLE, start, done);
+}
+
+/* '(' tuple, ')' small tuple, '[' list, '<' set, '>' frozenset: a count,
+ * then that many items. */
+static int read_seq(reader *r, int code, int flag, size_t start, int *done)
+{
+    const char *what = code == '[' ? "list" : code == '(' || code == ')' ? "tuple" : "set";
+    size_t n = 0;
+    int rc;
+    if (code == ')') {
+        if ((rc = need(r, 1)))
+            return rc;
+        n = r->buf[r->pos++];
+        seen_version(r, 4);
+    } else if ((rc = read_size(r, start, what, &n))) {
+        return rc;
+    }
+    /* Every item takes at least one byte: a count larger than what is
+     * left is a lie, refused before anything is allocated. */
+    if (n > left(r))
+        return fail(r, start, "%s of %zu items cannot fit in the %zu bytes left", what, n,
+                    left(r));
+    pv_mtype t = code == '[' ? PV_M_LIST : code == '<' || code == '>' ? PV_M_SET : PV_M_TUPLE;
+    pv_mobj *o = new_obj(r, t, start);
+    if (!o)
+        return too_big(r);
+    o->hashable = code != '[' && code != '<';
+    if (n == 0) {
+        ref_slot(r, o, flag, o->hashable ? REF_HASHABLE : 0);
+        return produce(r, o, o->hashable, start, done);
+    }
+    ref_slot(r, o, flag, REF_OPEN);
+    if ((rc = push_frame(r, o, FR_SEQ, (uint32_t)n, flag)))
+        return rc;
+    r->stack[r->depth - 1].is_set = t == PV_M_SET;
+    return PV_OK;
+}
+
+/* '{' a dict (key, value ... up to a NULL marker), ':' a slice (3 items). */
+static int open_dict_or_slice(reader *r, int code, int flag, size_t start)
+{
+    if (code == ':')
+        seen_version(r, 5);
+    pv_mobj *o = new_obj(r, code == '{' ? PV_M_DICT : PV_M_OTHER, start);
+    if (!o)
+        return too_big(r);
+    if (code == '{')
+        o->hashable = 0;
+    ref_slot(r, o, flag, REF_OPEN);
+    return push_frame(r, o, code == '{' ? FR_DICT : FR_SLICE, code == '{' ? 0 : 3, flag);
+}
+
+/* 'c' a code object: its fields follow as in the layout being tried. */
+static int open_code(reader *r, int flag, size_t start)
+{
+    pv_mobj *o = new_obj(r, PV_M_CODE, start);
+    if (!o)
+        return too_big(r);
+    size_t ref_mark = r->n_refs;
+    if (flag)
+        r->t.saw_flag = 1;
+    tallies saved = r->t;
+    ref_slot(r, o, flag, REF_OPEN);
+    int rc = push_frame(r, o, FR_CODE, 0, flag);
+    if (rc)
+        return rc;
+    frame *f = &r->stack[r->depth - 1];
+    /* One writer wrote every code object of a file, so a nested code
+     * object takes its enclosing one's layout and is never tried on
+     * its own: only the outermost code object backtracks, which keeps
+     * the tries linear instead of 4 to the power of the nesting. */
+    f->nested = r->code_depth++ > 0;
+    if (!f->nested)
+        r->outer_layout = 0;
+    f->layout = r->outer_layout;
+    f->flagged = (uint8_t)(flag != 0);
+    f->body = r->pos;
+    f->ref_mark = ref_mark;
+    f->str_mark = r->n_strs;
+    f->saved = saved;
+    return begin_code_layout(r);
 }
 
 /* Reads one type byte and what follows it, up to the next object boundary. */
@@ -656,189 +809,30 @@ static int step(reader *r, int *done)
     unsigned char b = r->buf[r->pos++];
     int flag = b & FLAG_REF;
     int code = b & 0x7F;
-    pv_mobj *o = NULL;
-    size_t n = 0;
-    int rc = PV_OK;
-
     switch (code) {
     case '0':
         return produce(r, NULL, 1, start, done);
     case 'N': case 'F': case 'T': case 'S': case '.':
-        /* Singletons take no ref slot even when flagged. */
-        if (!(o = new_obj(r, code == 'N' ? PV_M_NONE : code == 'F' || code == 'T' ? PV_M_BOOL
-                                                                                  : PV_M_OTHER, start)))
-            return too_big(r);
-        o->v.i = code == 'T';
-        return produce(r, o, 1, start, done);
-    case 'i': {
-        int32_t v;
-        if ((rc = read_i32(r, &v)))
-            return rc;
-        if (!(o = new_obj(r, PV_M_INT, start)))
-            return too_big(r);
-        o->v.i = v;
-        break;
-    }
-    case 'I': {
-        int32_t lo, hi;
-        if ((rc = read_i32(r, &lo)) || (rc = read_i32(r, &hi)))
-            return rc;
-        if (!(o = new_obj(r, PV_M_INT, start)))
-            return too_big(r);
-        o->v.i = (int64_t)((uint64_t)(uint32_t)hi << 32 | (uint32_t)lo);
-        break;
-    }
-    case 'l':
-        if (!(o = new_obj(r, PV_M_INT, start)))
-            return too_big(r);
-        if ((rc = read_long(r, start, o)))
-            return rc;
-        break;
-    case 'f':
-        if (!(o = new_obj(r, PV_M_FLOAT, start)))
-            return too_big(r);
-        if ((rc = read_text_float(r, start, &o->v.f)))
-            return rc;
-        break;
-    case 'g':
-        seen_version(r, 2);
-        if (!(o = new_obj(r, PV_M_FLOAT, start)))
-            return too_big(r);
-        if ((rc = read_binary_float(r, &o->v.f)))
-            return rc;
-        break;
-    case 'x': case 'y': {
-        double re, im;
-        if (code == 'x')
-            rc = read_text_float(r, start, &re) || read_text_float(r, start, &im);
-        else
-            rc = read_binary_float(r, &re) || read_binary_float(r, &im);
-        if (rc)
-            return r->code;
-        if (code == 'y')
-            seen_version(r, 2);
-        if (!(o = new_obj(r, PV_M_COMPLEX, start)))
-            return too_big(r);
-        break;
-    }
-    case 's': case 't': case 'u': case 'a': case 'A':
-        if ((rc = read_size(r, start, "string", &n)))
-            return rc;
-        if (code == 'a' || code == 'A')
-            seen_version(r, 4);
-        rc = read_string(r, start, code == 's' ? ENC_BYTES : code == 'u' ? ENC_UTF8
-                                   : code == 't' ? ENC_INTERNED : ENC_LATIN1, n, &o);
-        if (rc)
-            return rc;
-        if (code == 't') {
-            r->t.saw_t = 1;
-            seen_version(r, 1);
-            push_ptr(&r->strs, &r->n_strs, &r->cap_strs, o);
-        }
-        break;
-    case 'z': case 'Z':
-        if ((rc = need(r, 1)))
-            return rc;
-        n = r->buf[r->pos++];
-        seen_version(r, 4);
-        if ((rc = read_string(r, start, ENC_LATIN1, n, &o)))
-            return rc;
-        break;
-    case 'r': case 'R': {
-        int32_t idx;
-        if ((rc = read_i32(r, &idx)))
-            return rc;
-        if (code == 'R') {
-            r->t.saw_R = 1;
-            if (idx < 0 || (size_t)idx >= r->n_strs)
-                return fail(r, start, "string reference #%d, but only %zu strings are defined",
-                            (int)idx, r->n_strs);
-            return produce(r, r->strs[idx], 1, start, done);
-        }
-        seen_version(r, 3);
-        if (idx < 0 || (size_t)idx >= r->n_refs)
-            return fail(r, start, "reference to object #%d, but only %zu objects are defined",
-                        (int)idx, r->n_refs);
-        uint8_t bits = r->ref_bits[idx];
-        if (bits & REF_OPEN)
-            return fail(r, start, "reference to object #%d, a %s still being read (a cycle)",
-                        (int)idx, pv_mtype_name(r->refs[idx]->type));
-        return produce(r, r->refs[idx], bits & REF_HASHABLE, start, done);
-    }
-    case '(': case ')': case '[': case '<': case '>': {
-        const char *what = code == '[' ? "list" : code == '(' || code == ')' ? "tuple" : "set";
-        if (code == ')') {
-            if ((rc = need(r, 1)))
-                return rc;
-            n = r->buf[r->pos++];
-            seen_version(r, 4);
-        } else if ((rc = read_size(r, start, what, &n))) {
-            return rc;
-        }
-        /* Every item takes at least one byte: a count larger than what is
-         * left is a lie, refused before anything is allocated. */
-        if (n > left(r))
-            return fail(r, start, "%s of %zu items cannot fit in the %zu bytes left", what, n,
-                        left(r));
-        pv_mtype t = code == '[' ? PV_M_LIST : code == '<' || code == '>' ? PV_M_SET : PV_M_TUPLE;
-        if (!(o = new_obj(r, t, start)))
-            return too_big(r);
-        o->hashable = code != '[' && code != '<';
-        if (n == 0) {
-            ref_slot(r, o, flag, o->hashable ? REF_HASHABLE : 0);
-            return produce(r, o, o->hashable, start, done);
-        }
-        ref_slot(r, o, flag, REF_OPEN);
-        if ((rc = push_frame(r, o, FR_SEQ, (uint32_t)n, flag)))
-            return rc;
-        r->stack[r->depth - 1].is_set = t == PV_M_SET;
-        return PV_OK;
-    }
-    case '{':
-        if (!(o = new_obj(r, PV_M_DICT, start)))
-            return too_big(r);
-        o->hashable = 0;
-        ref_slot(r, o, flag, REF_OPEN);
-        return push_frame(r, o, FR_DICT, 0, flag);
-    case ':':
-        seen_version(r, 5);
-        if (!(o = new_obj(r, PV_M_OTHER, start)))
-            return too_big(r);
-        ref_slot(r, o, flag, REF_OPEN);
-        return push_frame(r, o, FR_SLICE, 3, flag);
-    case 'c': {
-        if (!(o = new_obj(r, PV_M_CODE, start)))
-            return too_big(r);
-        size_t ref_mark = r->n_refs;
-        if (flag)
-            r->t.saw_flag = 1;
-        tallies saved = r->t;
-        ref_slot(r, o, flag, REF_OPEN);
-        if ((rc = push_frame(r, o, FR_CODE, 0, flag)))
-            return rc;
-        frame *f = &r->stack[r->depth - 1];
-        /* One writer wrote every code object of a file, so a nested code
-         * object takes its enclosing one's layout and is never tried on
-         * its own: only the outermost code object backtracks, which keeps
-         * the tries linear instead of 4 to the power of the nesting. */
-        f->nested = r->code_depth++ > 0;
-        if (!f->nested)
-            r->outer_layout = 0;
-        f->layout = r->outer_layout;
-        f->flagged = (uint8_t)(flag != 0);
-        f->body = r->pos;
-        f->ref_mark = ref_mark;
-        f->str_mark = r->n_strs;
-        f->saved = saved;
-        return begin_code_layout(r);
-    }
+        return read_singleton(r, code, start, done);
+    case 'i': case 'I': case 'l':
+        return read_int(r, code, flag, start, done);
+    case 'f': case 'g': case 'x': case 'y':
+        return read_float(r, code, flag, start, done);
+    case 's': case 't': case 'u': case 'a': case 'A': case 'z': case 'Z':
+        return read_str(r, code, flag, start, done);
+    case 'r': case 'R':
+        return read_ref(r, code, start, done);
+    case '(': case ')': case '[': case '<': case '>':
+        return read_seq(r, code, flag, start, done);
+    case '{': case ':':
+        return open_dict_or_slice(r, code, flag, start);
+    case 'c':
+        return open_code(r, flag, start);
     default:
         if (code >= 0x20 && code < 0x7F)
             return fail(r, start, "unknown type code 0x%02x ('%c')", (unsigned)b, code);
         return fail(r, start, "unknown type code 0x%02x", (unsigned)b);
     }
-    ref_slot(r, o, flag, REF_HASHABLE);
-    return produce(r, o, 1, start, done);
 }
 
 int pv_marshal_version(int implied, int saw_flag, int saw_interned)

@@ -91,10 +91,6 @@ int pv_marshal_read_at(const unsigned char *buf, size_t len, size_t start, pv_ar
  * arena's limit was hit. */
 int pv_marshal_text(pv_arena *arena, const pv_mobj *o, const char **s, size_t *n);
 
-/* Length of the longest prefix of p[0..n) that is UTF-8, encoded
- * surrogates (ED A0..BF xx, as CPython's surrogatepass writes) allowed. */
-size_t pv_utf8_valid_prefix(const unsigned char *p, size_t n);
-
 /* The lowest marshal version that writes what was seen: `implied` is the
  * highest version a type code needs (4 for ')' 'z', 2 for 'g', ...),
  * then FLAG_REF needs 3 and Python 2's 't'/'R' need 1. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "pstats_internal.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define FLAG_REF 0x80
@@ -78,12 +79,129 @@ static int get_str(fast *f, size_t n, int ascii, val *out)
         for (size_t i = 0; i < n; i++)
             if (f->p[i] & 0x80)
                 return BAIL;
-    } else if (pv_utf8_valid_prefix(f->p, n) != n) {
+    } else if (pv_wtf8_valid_prefix(f->p, n) != n) {
         return BAIL;
     }
     out->v.s = (const char *)f->p;
     out->n = (uint32_t)n;
     f->p += n;
+    return PV_OK;
+}
+
+/* The payload readers, one per type code (or family of codes).  Each is
+ * called from one place in get_value with constant arguments, so the
+ * compiler inlines them back into its switch: the hot path costs what one
+ * big function did. */
+
+/* 'i': an int32. */
+static int int32_value(fast *f, val *out)
+{
+    int32_t a;
+    if (get_i32(f, &a))
+        return BAIL;
+    out->kind = V_INT;
+    out->v.i = a;
+    return PV_OK;
+}
+
+/* 'I': an int64 (Python 2), low word first. */
+static int int64_value(fast *f, val *out)
+{
+    int32_t a, b;
+    if (get_i32(f, &a) || get_i32(f, &b))
+        return BAIL;
+    out->kind = V_INT;
+    out->v.i = (int64_t)((uint64_t)(uint32_t)b << 32 | (uint32_t)a);
+    return PV_OK;
+}
+
+/* 'l': a long of 15-bit digits.  Small longs only (up to 4 digits = 60
+ * bits); the rest is the generic reader's. */
+static int long_value(fast *f, val *out)
+{
+    int32_t a;
+    if (get_i32(f, &a) || a < -4 || a > 4 || f->end - f->p < 2 * (a < 0 ? -a : a))
+        return BAIL;
+    int nd = a < 0 ? -a : a;
+    int64_t mag = 0;
+    for (int k = 0; k < nd; k++) {
+        unsigned d = f->p[2 * k] | (unsigned)f->p[2 * k + 1] << 8;
+        if (d >= 0x8000 || (k == nd - 1 && d == 0))
+            return BAIL;
+        mag |= (int64_t)d << (15 * k);
+    }
+    f->p += 2 * nd;
+    out->kind = V_INT;
+    out->v.i = a < 0 ? -mag : mag;
+    return PV_OK;
+}
+
+/* 'g': a little-endian IEEE double. */
+static int float_value(fast *f, val *out)
+{
+    if (f->end - f->p < 8)
+        return BAIL;
+    uint64_t bits = 0;
+    for (int k = 7; k >= 0; k--)
+        bits = bits << 8 | f->p[k];
+    memcpy(&out->v.f, &bits, sizeof out->v.f);
+    f->p += 8;
+    out->kind = V_FLOAT;
+    if (f->implied < 2)
+        f->implied = 2;
+    return PV_OK;
+}
+
+/* A string: `short_len` for 'z'/'Z' (a 1-byte length, else 4 bytes),
+ * `ascii` for those and 'a'/'A' (marshal 4), `kind` V_BYTES for 's' and
+ * V_TEXT for the rest (UTF-8 checked); an interned 't' also joins Python
+ * 2's string table. */
+static inline int str_value(fast *f, int short_len, int ascii, uint8_t kind, int interned,
+                            val *out)
+{
+    int32_t a;
+    if (short_len) {
+        if (f->p >= f->end)
+            return BAIL;
+        a = *f->p++;
+    } else if (get_i32(f, &a) || a < 0) {
+        return BAIL;
+    }
+    out->kind = kind;
+    if (get_str(f, (size_t)a, ascii, out))
+        return BAIL;
+    if (ascii)
+        f->implied = 4;
+    if (interned) {
+        f->saw_t = 1;
+        f->strs = pv_xgrow(f->strs, &f->cap_strs, f->n_strs + 1, sizeof *f->strs);
+        f->strs[f->n_strs++] = *out;
+    }
+    return PV_OK;
+}
+
+/* 'R': Python 2's reference to an interned string. */
+static int string_ref(fast *f, val *out)
+{
+    int32_t a;
+    if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_strs)
+        return BAIL;
+    f->saw_R = 1;
+    *out = f->strs[a];
+    return PV_OK;
+}
+
+/* 'r': a reference to an object that took a ref slot. */
+static int object_ref(fast *f, val *out)
+{
+    int32_t a;
+    if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_refs)
+        return BAIL;
+    *out = f->refs[a];
+    if (out->kind == V_OPEN || out->kind == V_OTHER)
+        return BAIL;
+    if (f->implied < 3)
+        f->implied = 3;
     return PV_OK;
 }
 
@@ -94,92 +212,24 @@ static int get_value(fast *f, val *out)
         return BAIL;
     int flag = *f->p & FLAG_REF, code = *f->p & 0x7F;
     f->p++;
-    int32_t a, b;
+    int rc;
     switch (code) {
-    case 'i':
-        if (get_i32(f, &a))
-            return BAIL;
-        out->kind = V_INT;
-        out->v.i = a;
-        break;
-    case 'I':
-        if (get_i32(f, &a) || get_i32(f, &b))
-            return BAIL;
-        out->kind = V_INT;
-        out->v.i = (int64_t)((uint64_t)(uint32_t)b << 32 | (uint32_t)a);
-        break;
-    case 'l': {
-        /* Small longs only (up to 4 digits = 60 bits); the rest is the
-         * generic reader's. */
-        if (get_i32(f, &a) || a < -4 || a > 4 || f->end - f->p < 2 * (a < 0 ? -a : a))
-            return BAIL;
-        int nd = a < 0 ? -a : a;
-        int64_t mag = 0;
-        for (int k = 0; k < nd; k++) {
-            unsigned d = f->p[2 * k] | (unsigned)f->p[2 * k + 1] << 8;
-            if (d >= 0x8000 || (k == nd - 1 && d == 0))
-                return BAIL;
-            mag |= (int64_t)d << (15 * k);
-        }
-        f->p += 2 * nd;
-        out->kind = V_INT;
-        out->v.i = a < 0 ? -mag : mag;
-        break;
+    case 'i': rc = int32_value(f, out); break;
+    case 'I': rc = int64_value(f, out); break;
+    case 'l': rc = long_value(f, out); break;
+    case 'g': rc = float_value(f, out); break;
+    case 'z': case 'Z': rc = str_value(f, 1, 1, V_TEXT, 0, out); break;
+    case 'a': case 'A': rc = str_value(f, 0, 1, V_TEXT, 0, out); break;
+    case 'u': rc = str_value(f, 0, 0, V_TEXT, 0, out); break;
+    case 't': rc = str_value(f, 0, 0, V_TEXT, 1, out); break;
+    case 's': rc = str_value(f, 0, 0, V_BYTES, 0, out); break;
+    /* A reference takes no ref slot of its own. */
+    case 'R': return string_ref(f, out);
+    case 'r': return object_ref(f, out);
+    default: return BAIL;
     }
-    case 'g': {
-        if (f->end - f->p < 8)
-            return BAIL;
-        uint64_t bits = 0;
-        for (int k = 7; k >= 0; k--)
-            bits = bits << 8 | f->p[k];
-        memcpy(&out->v.f, &bits, sizeof out->v.f);
-        f->p += 8;
-        out->kind = V_FLOAT;
-        if (f->implied < 2)
-            f->implied = 2;
-        break;
-    }
-    case 'z': case 'Z':
-        if (f->p >= f->end)
-            return BAIL;
-        a = *f->p++;
-        out->kind = V_TEXT;
-        if (get_str(f, (size_t)a, 1, out))
-            return BAIL;
-        f->implied = 4;
-        break;
-    case 'a': case 'A': case 'u': case 't': case 's':
-        if (get_i32(f, &a) || a < 0)
-            return BAIL;
-        out->kind = code == 's' ? V_BYTES : V_TEXT;
-        if (get_str(f, (size_t)a, code == 'a' || code == 'A', out))
-            return BAIL;
-        if (code == 'a' || code == 'A')
-            f->implied = 4;
-        if (code == 't') {
-            f->saw_t = 1;
-            f->strs = pv_xgrow(f->strs, &f->cap_strs, f->n_strs + 1, sizeof *f->strs);
-            f->strs[f->n_strs++] = *out;
-        }
-        break;
-    case 'R':
-        if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_strs)
-            return BAIL;
-        f->saw_R = 1;
-        *out = f->strs[a];
-        return PV_OK;
-    case 'r':
-        if (get_i32(f, &a) || a < 0 || (size_t)a >= f->n_refs)
-            return BAIL;
-        *out = f->refs[a];
-        if (out->kind == V_OPEN || out->kind == V_OTHER)
-            return BAIL;
-        if (f->implied < 3)
-            f->implied = 3;
-        return PV_OK;
-    default:
+    if (rc != PV_OK)
         return BAIL;
-    }
     size_t slot = ref_slot(f, flag, out->kind);
     if (slot != SIZE_MAX)
         f->refs[slot] = *out;

@@ -15,26 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 #define PERTURB_SHIFT 5
 #define DICT_MINSIZE 8
-
-/* Decodes one WTF-8 code point; U+DC80..U+DCFF give back the raw byte
- * they stand for (see profile.h), flagged in *raw. */
-static uint32_t next_cp(const unsigned char **pp, int *raw)
-{
-    const unsigned char *p = *pp;
-    uint32_t c = p[0];
-    int k = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-    if (k)
-        c &= 0x3F >> k;
-    for (int i = 1; i <= k; i++)
-        c = c << 6 | (p[i] & 0x3F);
-    *pp = p + k + 1;
-    *raw = c >= 0xDC80 && c <= 0xDCFF;
-    return *raw ? c - 0xDC00 : c;
-}
 
 /* Python 2.7's string_hash over the str's bytes (or unicode_hash over code
  * points: the same function of different units).  A string with escaped
@@ -47,15 +32,15 @@ static uint64_t py2_str_hash(const char *s)
         return 0;
     unsigned char *bytes = pv_xmalloc(n);
     size_t m = 0;
+    /* Everything but an escaped byte is copied as it is, byte by byte: a
+     * lead byte never follows inside another sequence, so no escape is
+     * found in the middle of one. */
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        const unsigned char *at = p;
-        int raw;
-        uint32_t c = next_cp(&p, &raw);
-        if (raw) {
-            bytes[m++] = (unsigned char)c;
+        if (pv_wtf8_is_escaped_byte(p, &bytes[m])) {
+            m++;
+            p += PV_WTF8_ESCAPED_LEN;
         } else {
-            memcpy(bytes + m, at, (size_t)(p - at));
-            m += (size_t)(p - at);
+            bytes[m++] = *p++;
         }
     }
     uint64_t x = (uint64_t)bytes[0] << 7;

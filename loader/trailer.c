@@ -104,14 +104,14 @@ static int64_t index_find(const func_index *ix, const keyinfo *k)
 }
 
 /* A key string as the dump's functions hold it: WTF-8, NUL as U+2400
- * (pv_pstats_show_nul).  -1 when the arena is full. */
+ * (pv_pstats_show_nul).  PV_OK, or PV_E_TOO_BIG when the arena is full. */
 static int key_text(pv_arena *arena, const pv_mobj *o, const char **s, size_t *n)
 {
     if (pv_marshal_text(arena, o, s, n) < 0)
-        return -1;
+        return PV_E_TOO_BIG;
     if (memchr(*s, '\0', *n) && !(*s = pv_pstats_show_nul(arena, *s, *n, n)))
-        return -1;
-    return 0;
+        return PV_E_TOO_BIG;
+    return PV_OK;
 }
 
 /* funcs[i] of the trailer as an index into p->funcs, or PV_NODE_OVERFLOW. */
@@ -128,8 +128,8 @@ static int read_funcs(const pv_mobj *funcs, const func_index *ix, pv_arena *aren
             (nm->type != PV_M_TEXT && nm->type != PV_M_BYTES))
             return bad(err, key->offset, "function %u is not a (str, int, str) key", i);
         keyinfo k = {.line = l->v.i};
-        if (key_text(arena, f, &k.file, &k.file_n) < 0 ||
-            key_text(arena, nm, &k.name, &k.name_n) < 0)
+        if (key_text(arena, f, &k.file, &k.file_n) != PV_OK ||
+            key_text(arena, nm, &k.name, &k.name_n) != PV_OK)
             return too_big(err, arena);
         k.hash = pv_pstats_hash_key(&k);
         int64_t at = index_find(ix, &k);
@@ -294,7 +294,7 @@ static int read_meta(const pv_mobj *meta, pv_arena *arena, pv_recorded *rec, pv_
             } else {
                 const char *s;
                 size_t n;
-                if (key_text(arena, v, &s, &n) < 0 ||
+                if (key_text(arena, v, &s, &n) != PV_OK ||
                     !(*strs[j - 3] = pv_arena_strndup(arena, s, n)))
                     return too_big(err, arena);
             }

@@ -10,8 +10,10 @@
  */
 #include "api.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 
 #include "json.h"
 #include "term.h"
+#include "lines.h"
 #include "xalloc.h"
 
 enum {
@@ -61,28 +64,28 @@ typedef struct segment {
 
 /* Whether `path` has the shape of `pattern`; the segments standing for
  * {id} go to ids[] (at most two). */
-static int match(const char *pattern, const char *path, segment ids[2], size_t *n_ids)
+static bool match(const char *pattern, const char *path, segment ids[2], size_t *n_ids)
 {
     *n_ids = 0;
     const char *p = pattern, *s = path;
     while (*p && *s) {
         if (*p != '/' || *s != '/')
-            return 0;
+            return false;
         p++, s++;
         size_t pl = strcspn(p, "/"), sl = strcspn(s, "/");
         if (pl == 4 && memcmp(p, "{id}", 4) == 0) {
             if (sl == 0 || *n_ids == 2)
-                return 0;
+                return false;
             ids[(*n_ids)++] = (segment){s, sl};
         } else if (pl != sl || memcmp(p, s, pl) != 0) {
-            return 0;
+            return false;
         }
         p += pl, s += sl;
     }
     return *p == '\0' && *s == '\0';
 }
 
-static int is_api_path(const char *path)
+static bool is_api_path(const char *path)
 {
     return strncmp(path, "/api", 4) == 0 && (path[4] == '\0' || path[4] == '/');
 }
@@ -91,11 +94,11 @@ static int is_api_path(const char *path)
  * another site (a form posting to this server) is refused.  Clients that
  * are not browsers send no Origin.  The scheme is not compared: behind a
  * TLS proxy the page is https and this server sees plain HTTP. */
-static int same_origin(const pv_request *req)
+static bool same_origin(const pv_request *req)
 {
     const char *origin = pv_request_header(req, "Origin");
     if (!origin)
-        return 1;
+        return true;
     const char *host = pv_request_header(req, "Host");
     const char *sep = strstr(origin, "://");
     return host && sep && strcmp(sep + 3, host) == 0;
@@ -131,9 +134,9 @@ int pv_api_dispatch(const pv_request *req, pv_ctx *ctx, pv_response *res)
 
     pv_request r = *req;
     for (size_t i = 0; i < n_ids; i++) {
-        int overflow;
-        if (!pv_parse_uint(ids[i].at, ids[i].len, &r.ids[i], &overflow)) {
-            if (overflow)
+        int rc = pv_parse_uint(ids[i].at, ids[i].len, &r.ids[i]);
+        if (rc != PV_OK) {
+            if (rc == PV_E_TOO_BIG)
                 return pv_respond_error(res, 404, "no %s %.*s", id_names[i], (int)ids[i].len,
                                         ids[i].at);
             return pv_respond_error(res, 400, "'%.*s' is not a %s id (a number)",
@@ -184,25 +187,25 @@ const char *pv_request_header(const pv_request *req, const char *name)
     return NULL;
 }
 
-int pv_parse_uint(const char *s, size_t len, int64_t *out, int *overflow)
+int pv_parse_uint(const char *s, size_t len, int64_t *out)
 {
-    *overflow = 0;
     if (len == 0)
-        return 0;
+        return PV_E_USAGE;
     int64_t v = 0;
+    int overflow = 0;
     for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
-            return 0;
+            return PV_E_USAGE;
         int d = s[i] - '0';
         if (v > (INT64_MAX - d) / 10)
-            *overflow = 1;
+            overflow = 1;
         else
             v = v * 10 + d;
     }
-    if (*overflow)
-        return 0;
+    if (overflow)
+        return PV_E_TOO_BIG;
     *out = v;
-    return 1;
+    return PV_OK;
 }
 
 int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t min, int64_t max,
@@ -213,9 +216,9 @@ int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t mi
         *out = def;
         return PV_OK;
     }
-    int negative = v[0] == '-', overflow;
+    int negative = v[0] == '-';
     int64_t mag;
-    if (pv_parse_uint(v + negative, strlen(v + negative), &mag, &overflow)) {
+    if (pv_parse_uint(v + negative, strlen(v + negative), &mag) == PV_OK) {
         int64_t x = negative ? -mag : mag;
         if (x >= min && x <= max) {
             *out = x;
@@ -228,7 +231,7 @@ int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t mi
 
 /* Whether `s` is a number as JSON (and JavaScript's String(number))
  * writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int is_json_number(const char *s)
+static bool is_json_number(const char *s)
 {
     s += *s == '-';
     if (*s == '0')
@@ -236,11 +239,11 @@ static int is_json_number(const char *s)
     else if (*s >= '1' && *s <= '9')
         s += strspn(s, "0123456789");
     else
-        return 0;
+        return false;
     if (*s == '.') {
         size_t n = strspn(++s, "0123456789");
         if (!n)
-            return 0;
+            return false;
         s += n;
     }
     if (*s == 'e' || *s == 'E') {
@@ -248,7 +251,7 @@ static int is_json_number(const char *s)
         s += *s == '+' || *s == '-';
         size_t n = strspn(s, "0123456789");
         if (!n)
-            return 0;
+            return false;
         s += n;
     }
     return *s == '\0';
@@ -277,11 +280,8 @@ int pv_query_double(const pv_request *req, const char *key, double def, double m
 
 int pv_respond_json(pv_response *res, int status, cJSON *doc)
 {
-    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
-    if (!text) {
-        fprintf(stderr, "profviz: out of memory printing JSON\n");
-        abort();
-    }
+    assert(doc);
+    char *text = cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);
     return pv_respond_json_text(res, status, text, strlen(text), cJSON_free);
 }
@@ -345,13 +345,14 @@ void pv_api_add_func(cJSON *obj, const pv_graph *g, uint32_t f)
 cJSON *pv_api_warnings(const char *warnings)
 {
     cJSON *arr = cJSON_CreateArray();
-    for (const char *w = warnings; w && *w;) {
-        const char *nl = strchr(w, '\n');
-        size_t n = nl ? (size_t)(nl - w) : strlen(w);
+    pv_lines_iter it;
+    pv_lines_begin(&it, warnings, warnings ? strlen(warnings) : 0);
+    const char *w;
+    size_t n;
+    while ((w = pv_lines_next(&it, &n))) {
         char *line = pv_xstrndup(w, n);
         cJSON_AddItemToArray(arr, pv_json_string(line));
         free(line);
-        w = nl ? nl + 1 : NULL;
     }
     return arr;
 }

@@ -59,7 +59,9 @@ typedef struct pv_response {
     void (*body_free)(void *);    /* frees body; NULL when body is static */
 } pv_response;
 
-/* A handler: fills `res` and returns its status (style.md 3.7). */
+/* A handler: fills `res` and returns its status.  It never sees
+ * libmicrohttpd (http.c is the only code that does), so the unit tests call
+ * it directly with an in-memory request. */
 typedef int (*pv_handler)(const pv_request *req, pv_ctx *ctx, pv_response *res);
 
 /* Routes and answers `req`.  Returns the status put in `res`, or 0 when
@@ -90,10 +92,11 @@ int pv_query_int(const pv_request *req, const char *key, int64_t def, int64_t mi
 int pv_query_double(const pv_request *req, const char *key, double def, double min, double max,
                     double *out, pv_err *err);
 
-/* Parses a decimal integer of at most 19 digits with nothing around it
- * (no sign, no space).  Returns 1 and *out, or 0 when `s` is not one;
- * *overflow says it was digits only but too large for int64. */
-int pv_parse_uint(const char *s, size_t len, int64_t *out, int *overflow);
+/* Parses a decimal integer with nothing around it (no sign, no space) into
+ * *out.  Returns PV_OK; PV_E_USAGE when `s` is empty or not all digits;
+ * PV_E_TOO_BIG when it is digits only but too large for int64 (*out is
+ * then left alone).  Sets no message: callers word their own. */
+int pv_parse_uint(const char *s, size_t len, int64_t *out);
 
 /* Prints `doc` (taking ownership of it) as the response body. */
 int pv_respond_json(pv_response *res, int status, cJSON *doc);
@@ -116,7 +119,8 @@ int pv_respond_err(pv_response *res, const pv_err *err);
 /* Adds "id", "file", "line" and "name" of function `f` to object `obj`. */
 void pv_api_add_func(cJSON *obj, const pv_graph *g, uint32_t f);
 
-/* Splits newline-separated warnings into a JSON array of strings. */
+/* Splits newline-separated warnings (warnings.h; NULL holds none) into a
+ * JSON array of strings. */
 cJSON *pv_api_warnings(const char *warnings);
 
 /* One tree box as JSON (api_tree.c): nodes[i] of `t` and, when

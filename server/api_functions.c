@@ -13,6 +13,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,7 +168,7 @@ static int parse_table_query(const pv_request *req, table_query *tq, pv_err *err
 
 /* Whether function f's file or name contains q, ignoring ASCII case.
  * q is matched as it is: no wildcards, no escapes. */
-static int matches(const pv_gfunc *f, const char *q)
+static bool matches(const pv_gfunc *f, const char *q)
 {
     return strcasestr(f->name, q) || strcasestr(f->file, q);
 }

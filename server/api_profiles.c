@@ -306,8 +306,6 @@ static void *make_roots(const pv_cached *e, unsigned slot, size_t *bytes)
     pv_tree_release(&t);
     char *printed = cJSON_PrintUnformatted(roots);
     cJSON_Delete(roots);
-    if (!printed)
-        abort();  /* out of memory, as xalloc.h would */
     /* The memo is freed with free(), cJSON's text with cJSON_free. */
     char *text = pv_xstrdup(printed);
     cJSON_free(printed);

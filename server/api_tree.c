@@ -19,11 +19,13 @@
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "clock.h"
 #include "gzip.h"
 #include "json.h"
 #include "xalloc.h"
@@ -45,7 +47,7 @@
 #define OVERFLOW_NAME "<paths past the cap>"
 
 /* Whether a and b print the same (0.0 and -0.0 do not). */
-static int same_double(double a, double b)
+static bool same_double(double a, double b)
 {
     return a == b && signbit(a) == signbit(b);
 }
@@ -124,8 +126,6 @@ cJSON *pv_api_tree_node(const pv_graph *g, const pv_tree *t, const pv_tree_node 
     write_box(&b, g, t, n, children);
     cJSON *item = cJSON_CreateRaw(b.s);
     pv_jbuf_free(&b);
-    if (!item)
-        abort();  /* out of memory: xalloc.h's rule */
     return item;
 }
 
@@ -187,13 +187,13 @@ static int parse_path(const char *text, uint32_t **out, size_t *len, pv_err *err
     for (size_t i = 0; i < n; i++) {
         size_t k = strcspn(p, ",");
         int64_t v;
-        int overflow, ok = pv_parse_uint(p, k, &v, &overflow);
-        if (k == 0 || (!ok && !overflow)) {
+        int rc = pv_parse_uint(p, k, &v);
+        if (rc == PV_E_USAGE) {
             free(path);
             return pv_err_set(err, PV_E_USAGE, "path step %zu, '%.*s', is not a function id",
                               i + 1, k > 40 ? 40 : (int)k, p);
         }
-        if (!ok || v > UINT32_MAX) {
+        if (rc == PV_E_TOO_BIG || v > UINT32_MAX) {
             free(path);
             return pv_err_set(err, PV_E_NOTFOUND, "path step %zu: no function %.*s", i + 1,
                               k > 40 ? 40 : (int)k, p);
@@ -227,7 +227,7 @@ static int send_view(pv_response *res, char *text, size_t len, int gzipped, int 
         size_t plain_len;
         int rc = pv_gunzip(text, len, &plain, &plain_len);
         free(text);
-        if (rc != 0)
+        if (rc != PV_OK)
             return pv_err_set(err, PV_E_IO, "a kept view does not decompress");
         text = plain;
         len = plain_len;
@@ -239,7 +239,7 @@ static int send_view(pv_response *res, char *text, size_t len, int gzipped, int 
 
 /* The view's JSON, printed now or kept from before: a view never changes,
  * and printing (shortest round-trip doubles above all) costs more than
- * building the tree.  `t0`: when the view's work began (pv_tree_now_ms).
+ * building the tree.  `t0`: when the view's work began (pv_now_ms).
  * A view the clock cut short is not kept: on a less busy server it may
  * show more. */
 static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t path_len,
@@ -321,7 +321,7 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
     if (rc == PV_OK) {
         /* The view's time starts once the graph is there: a graph built
          * for this request is not the view's cost. */
-        double t0 = pv_tree_now_ms();
+        double t0 = pv_now_ms();
         rc = tree_json(ctx, e, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
         pv_ctx_graph_release(ctx, e);
     }

@@ -10,6 +10,7 @@
  * while the binary has not changed.
  * SPDX-License-Identifier: MIT
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "api.h"
@@ -19,31 +20,29 @@ extern const pv_asset pv_web_assets[];
 extern const size_t pv_web_assets_count;
 
 /* "/p/" followed by a profile id. */
-static int is_profile_page(const char *path)
+static bool is_profile_page(const char *path)
 {
     static const char prefix[] = "/p/";
     int64_t id;
-    int overflow;
     return strncmp(path, prefix, sizeof prefix - 1) == 0 &&
-           pv_parse_uint(path + sizeof prefix - 1, strlen(path + sizeof prefix - 1), &id,
-                         &overflow);
+           pv_parse_uint(path + sizeof prefix - 1, strlen(path + sizeof prefix - 1), &id) == PV_OK;
 }
 
 /* Whether If-None-Match lists `etag` (or is "*"). */
-static int not_modified(const char *if_none_match, const char *etag)
+static bool not_modified(const char *if_none_match, const char *etag)
 {
     if (!if_none_match)
-        return 0;
+        return false;
     if (strcmp(if_none_match, "*") == 0)
-        return 1;
+        return true;
     size_t n = strlen(etag);
     for (const char *p = if_none_match; (p = strstr(p, etag)) != NULL; p += n) {
         /* A whole list item, not the prefix of a longer tag. */
         char after = p[n];
         if (after == '\0' || after == ',' || after == ' ' || after == '\t')
-            return 1;
+            return true;
     }
-    return 0;
+    return false;
 }
 
 int pv_assets_serve(const pv_request *req, pv_ctx *ctx, pv_response *res)

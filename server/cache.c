@@ -14,6 +14,7 @@
 
 #include <assert.h>
 #include <malloc.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -155,12 +156,12 @@ static void drop(pv_cache *c, pv_cached *e)
         entry_free(e);
 }
 
-static int is_pinned(const pv_cache *c, int64_t id)
+static bool is_pinned(const pv_cache *c, int64_t id)
 {
     for (size_t i = 0; i < c->n_pinned; i++)
         if (c->pinned[i] == id)
-            return 1;
-    return 0;
+            return true;
+    return false;
 }
 
 static size_t text_bytes(const kept_text *t)
@@ -417,11 +418,11 @@ void pv_cache_forget(pv_cache *c, int64_t id)
     pthread_mutex_unlock(&c->lock);
 }
 
-int pv_cache_in_use(pv_cache *c, int64_t id)
+bool pv_cache_in_use(pv_cache *c, int64_t id)
 {
     pthread_mutex_lock(&c->lock);
     pv_cached *e = find(c, id);
-    int used = e && (e->refs > 0 || e->state == LOADING);
+    bool used = e && (e->refs > 0 || e->state == LOADING);
     for (size_t i = 0; !used && i < c->n_pinned; i++)
         used = c->pinned[i] == id;
     pthread_mutex_unlock(&c->lock);

@@ -24,6 +24,7 @@
 #ifndef PV_CACHE_H
 #define PV_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,7 +88,7 @@ void pv_cache_forget(pv_cache *c, int64_t id);
 
 /* Whether profile `id`'s graph is held by a request, being built, or
  * pinned: retention leaves such a profile alone. */
-int pv_cache_in_use(pv_cache *c, int64_t id);
+bool pv_cache_in_use(pv_cache *c, int64_t id);
 
 /* Borrowed: valid while the reference is held. */
 const pv_graph *pv_cached_graph(const pv_cached *e);

@@ -19,6 +19,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -151,14 +152,18 @@ void pv_ctx_close(pv_ctx *ctx)
     free(ctx);
 }
 
-static reader *thread_reader(pv_ctx *ctx, pv_err *err)
+/* The calling thread's reader in *out, opened on its first call. */
+static int thread_reader(pv_ctx *ctx, reader **out, pv_err *err)
 {
     reader *r = pthread_getspecific(ctx->reader_key);
-    if (r)
-        return r;
+    if (r) {
+        *out = r;
+        return PV_OK;
+    }
     pv_store *s;
-    if (pv_store_open(ctx->db_path, PV_STORE_READONLY, &s, err) != PV_OK)
-        return NULL;
+    int rc = pv_store_open(ctx->db_path, PV_STORE_READONLY, &s, err);
+    if (rc != PV_OK)
+        return rc;
     r = pv_xcalloc(1, sizeof *r);
     r->store = s;
     /* Its page cache fills as it reads: memory the budget counts. */
@@ -169,13 +174,14 @@ static reader *thread_reader(pv_ctx *ctx, pv_err *err)
     ctx->readers[ctx->n_readers++] = r;
     pthread_mutex_unlock(&ctx->readers_lock);
     pthread_setspecific(ctx->reader_key, r);
-    return r;
+    *out = r;
+    return PV_OK;
 }
 
 pv_store *pv_ctx_reader(pv_ctx *ctx, pv_err *err)
 {
-    reader *r = thread_reader(ctx, err);
-    return r ? r->store : NULL;
+    reader *r;
+    return thread_reader(ctx, &r, err) == PV_OK ? r->store : NULL;
 }
 
 pv_store *pv_ctx_writer_lock(pv_ctx *ctx)
@@ -219,12 +225,12 @@ int pv_ctx_info(pv_ctx *ctx, int64_t id, pv_profile_info *out, pv_err *err)
 
 /* Whether `hay` holds `needle`, ASCII case ignored (as the store's
  * search). */
-static int holds_text(const char *hay, const char *needle)
+static bool holds_text(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
     for (; *hay; hay++)
         if (strncasecmp(hay, needle, n) == 0)
-            return 1;
+            return true;
     return n == 0;
 }
 
@@ -310,13 +316,10 @@ static int forget_deleted(pv_ctx *ctx, reader *r, pv_err *err)
 int pv_ctx_graph(pv_ctx *ctx, int64_t id, pv_cached **out, pv_err *err)
 {
     *out = NULL;
-    pv_err local;
-    if (!err)
-        err = &local;
-    reader *r = thread_reader(ctx, err);
-    if (!r)
-        return err->code;
-    int rc = forget_deleted(ctx, r, err);
+    reader *r;
+    int rc = thread_reader(ctx, &r, err);
+    if (rc == PV_OK)
+        rc = forget_deleted(ctx, r, err);
     return rc == PV_OK ? pv_cache_get(ctx->cache, r->store, id, out, err) : rc;
 }
 
@@ -334,7 +337,7 @@ size_t pv_ctx_view_bytes(const pv_ctx *ctx)
 
 int pv_ctx_compute_begin(pv_ctx *ctx, size_t bytes, double deadline_ms)
 {
-    /* The deadline is on pv_tree_now_ms's clock, CLOCK_MONOTONIC, which
+    /* The deadline is on pv_now_ms's clock, CLOCK_MONOTONIC, which
      * the condition variable's clock must match. */
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
@@ -379,12 +382,12 @@ void pv_ctx_forget(pv_ctx *ctx, int64_t id)
     pv_cache_forget(ctx->cache, id);
 }
 
-int pv_ctx_in_use(pv_ctx *ctx, int64_t id)
+bool pv_ctx_in_use(pv_ctx *ctx, int64_t id)
 {
     pv_profile_info info;
     if (pv_pending_info(ctx->pending, id, &info)) {
         pv_profile_info_release(&info);
-        return 1;
+        return true;
     }
     return pv_cache_in_use(ctx->cache, id);
 }
@@ -413,7 +416,7 @@ static const char *bearer_token(const char *authorization, size_t *len)
     return n ? t : NULL;
 }
 
-static int digest_equal(const unsigned char *a, const unsigned char *b)
+static bool digest_equal(const unsigned char *a, const unsigned char *b)
 {
     unsigned char diff = 0;
     for (int i = 0; i < 32; i++)
@@ -421,19 +424,19 @@ static int digest_equal(const unsigned char *a, const unsigned char *b)
     return diff == 0;
 }
 
-int pv_ctx_guarded(const pv_ctx *ctx, int write)
+bool pv_ctx_guarded(const pv_ctx *ctx, int write)
 {
     return write ? ctx->has_token : ctx->has_read_token;
 }
 
-int pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write)
+bool pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write)
 {
     if (!pv_ctx_guarded(ctx, write))
-        return 1;
+        return true;
     size_t len;
     const char *token = bearer_token(authorization, &len);
     if (!token)
-        return 0;
+        return false;
     unsigned char given[32];
     digest(token, len, given);
     /* Both comparisons run, so the time says nothing about which token

@@ -16,6 +16,7 @@
 #ifndef PV_CTX_H
 #define PV_CTX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,7 +98,7 @@ size_t pv_ctx_view_bytes(const pv_ctx *ctx);
  * share the CPUs (each taking longer against its deadline) and hold more
  * memory at once, while the server's other threads could not answer
  * cheap requests.  pv_ctx_compute_begin waits for a slot until
- * `deadline_ms` (pv_tree_now_ms's clock) and returns whether it got one;
+ * `deadline_ms` (pv_now_ms's clock) and returns whether it got one;
  * with a slot, `bytes` are reserved in the cache's budget until
  * pv_ctx_compute_end (called with what begin returned).  Without a slot
  * the caller computes anyway, its deadline already past, so only the
@@ -113,7 +114,7 @@ void pv_ctx_forget(pv_ctx *ctx, int64_t id);
 
 /* Whether profile `id` is in use: still being stored (pending), or its
  * graph held by a request or being built.  Retention skips it. */
-int pv_ctx_in_use(pv_ctx *ctx, int64_t id);
+bool pv_ctx_in_use(pv_ctx *ctx, int64_t id);
 
 /* Says a profile was uploaded: retention, when asked for, runs a pass
  * soon (on its thread, not the caller's). */
@@ -122,9 +123,9 @@ void pv_ctx_uploaded(pv_ctx *ctx);
 /* Whether a request with this Authorization header value (NULL when
  * absent) may write (write = 1: upload, delete) or read the API.  Tokens
  * are compared in constant time. */
-int pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write);
+bool pv_ctx_allowed(const pv_ctx *ctx, const char *authorization, int write);
 
 /* Whether writes (write = 1) or API reads need a token at all. */
-int pv_ctx_guarded(const pv_ctx *ctx, int write);
+bool pv_ctx_guarded(const pv_ctx *ctx, int write);
 
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "xalloc.h"
 
 #define TICK_MS 250  /* the deadline is kept to within this */
@@ -38,13 +39,6 @@ struct pv_guard {
     int stopping;
     pv_guard_conn *head;
 };
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* The peer's address for per-address counting: family 0 for loopback
  * peers (exempt) and anything not IP. */
@@ -92,7 +86,7 @@ static void *watchdog(void *arg)
             until.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&g->wake, &g->lock, &until);
-        double now = now_ms();
+        double now = pv_now_ms();
         for (pv_guard_conn *c = g->head; c; c = c->next) {
             if (c->deadline > 0 && now >= c->deadline)
                 drop_locked(c);
@@ -160,7 +154,7 @@ pv_guard_conn *pv_guard_open(pv_guard *g, int fd, const struct sockaddr *peer)
     c->fd = fd;
     peer_key(peer, &c->family, c->addr);
     pthread_mutex_lock(&g->lock);
-    c->deadline = now_ms() + g->opts.header_timeout_ms;
+    c->deadline = pv_now_ms() + g->opts.header_timeout_ms;
     c->next = g->head;
     if (g->head)
         g->head->prev = c;
@@ -180,7 +174,7 @@ void pv_guard_answered(pv_guard *g, pv_guard_conn *c)
 {
     pthread_mutex_lock(&g->lock);
     if (!c->dropped)
-        c->deadline = now_ms() + g->opts.header_timeout_ms;
+        c->deadline = pv_now_ms() + g->opts.header_timeout_ms;
     pthread_mutex_unlock(&g->lock);
 }
 

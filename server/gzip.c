@@ -7,12 +7,14 @@
  */
 #include "gzip.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
 
+#include "err.h"
 #include "xalloc.h"
 
 #define LEVEL 1
@@ -20,13 +22,13 @@
 
 /* Whether the list item at s (n bytes, spaces trimmed) names gzip with a
  * non-zero weight. */
-static int item_takes_gzip(const char *s, size_t n)
+static bool item_takes_gzip(const char *s, size_t n)
 {
     size_t name = 0;
     while (name < n && s[name] != ';' && s[name] != ' ' && s[name] != '\t')
         name++;
     if (!((name == 4 && strncasecmp(s, "gzip", 4) == 0) || (name == 1 && s[0] == '*')))
-        return 0;
+        return false;
     const char *q = s + name;
     const char *end = s + n;
     while (q < end && (*q == ' ' || *q == '\t' || *q == ';'))
@@ -43,10 +45,10 @@ static int item_takes_gzip(const char *s, size_t n)
             return v < end && *v >= '1' && *v <= '9';
         }
     }
-    return 1;
+    return true;
 }
 
-int pv_accepts_gzip(const char *accept_encoding)
+bool pv_accepts_gzip(const char *accept_encoding)
 {
     for (const char *p = accept_encoding; p && *p;) {
         while (*p == ' ' || *p == '\t' || *p == ',')
@@ -56,10 +58,10 @@ int pv_accepts_gzip(const char *accept_encoding)
         while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
             m--;
         if (m > 0 && item_takes_gzip(p, m))
-            return 1;
+            return true;
         p += n;
     }
-    return 0;
+    return false;
 }
 
 static void zlib_failed(const char *what, int rc)
@@ -97,7 +99,7 @@ int pv_gunzip(const void *in, size_t n, char **out, size_t *out_len)
     *out = NULL;
     /* The gzip trailer ends with the text's length mod 2^32. */
     if (n < 18)
-        return -1;
+        return PV_E_FORMAT;
     const unsigned char *t = (const unsigned char *)in + n - 4;
     size_t len = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
     z_stream z;
@@ -115,10 +117,10 @@ int pv_gunzip(const void *in, size_t n, char **out, size_t *out_len)
     inflateEnd(&z);
     if (rc != Z_STREAM_END || got != len) {
         free(buf);
-        return -1;
+        return PV_E_FORMAT;
     }
     buf[len] = '\0';
     *out = buf;
     *out_len = len;
-    return 0;
+    return PV_OK;
 }

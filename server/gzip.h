@@ -12,20 +12,21 @@
 #ifndef PV_GZIP_H
 #define PV_GZIP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PV_GZIP_MIN 1024  /* bytes: smaller answers are sent plain */
 
 /* Whether an Accept-Encoding value (NULL when absent) takes gzip: the
  * token "gzip" (or "*") without q=0 (RFC 9110 12.5.3). */
-int pv_accepts_gzip(const char *accept_encoding);
+bool pv_accepts_gzip(const char *accept_encoding);
 
 /* in[0..n) as a gzip member in *out (*out_len bytes). */
 void pv_gzip(const void *in, size_t n, char **out, size_t *out_len);
 
 /* Back from pv_gzip's output: *out holds the text, NUL-terminated, and
- * *out_len its length.  Returns 0, or -1 when `in` is not what pv_gzip
- * wrote (then *out is NULL). */
+ * *out_len its length.  Returns PV_OK, or PV_E_FORMAT when `in` is not
+ * what pv_gzip wrote (then *out is NULL). */
 int pv_gunzip(const void *in, size_t n, char **out, size_t *out_len);
 
 #endif

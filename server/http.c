@@ -18,15 +18,16 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "clock.h"
 #include "guard.h"
 #include "gzip.h"
 #include "listen.h"
@@ -73,13 +74,6 @@ typedef struct request_state {
     unsigned char *body;      /* malloc'd, grows up to max_upload as bytes arrive */
     size_t len, cap;
 } request_state;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* ---- requests -------------------------------------------------------- */
 
@@ -185,11 +179,11 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
  * client's bytes, shown safe for a terminal. */
 static void log_request(const char *method, const char *path, int status, int sent, double t0)
 {
-    pv_term_println(stderr, "%.20s %.200s %d %.1f ms%s", method, path, status, now_ms() - t0,
+    pv_term_println(stderr, "%.20s %.200s %d %.1f ms%s", method, path, status, pv_now_ms() - t0,
                     sent ? "" : " (not sent: connection closed)");
 }
 
-static int is_json(const pv_response *res)
+static bool is_json(const pv_response *res)
 {
     return res->content_type && strcmp(res->content_type, "application/json") == 0;
 }
@@ -364,7 +358,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!st) {
         /* The headers are in. */
         st = pv_xcalloc(1, sizeof *st);
-        st->t0 = now_ms();
+        st->t0 = pv_now_ms();
         *con_cls = st;
         pv_guard_conn *g = conn_guard(c);
         if (g)
@@ -562,9 +556,10 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
     int family = AF_INET, loopback = 0;
     pv_listen_opts lopts = {.port = opts->port, .port_tries = opts->port_tries,
                             .any_port = opts->any_port};
-    int fd = pv_listen_bind(host, &lopts, &family, &loopback, err);
-    if (fd < 0)
-        return err ? err->code : PV_E_IO;
+    int fd;
+    int rc = pv_listen_bind(host, &lopts, &fd, &family, &loopback, err);
+    if (rc != PV_OK)
+        return rc;
 
     pv_http *h = pv_xcalloc(1, sizeof *h);
     h->ctx = ctx;
@@ -576,11 +571,13 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
                                                             : PV_HTTP_HEADER_TIMEOUT),
         .per_ip = opts->max_conns_per_ip ? opts->max_conns_per_ip : PV_HTTP_MAX_CONNS_PER_IP,
     };
-    if (host_policy(h, opts, host, err) != PV_OK ||
-        pv_guard_start(&gopts, &h->guard, err) != PV_OK) {
+    rc = host_policy(h, opts, host, err);
+    if (rc == PV_OK)
+        rc = pv_guard_start(&gopts, &h->guard, err);
+    if (rc != PV_OK) {
         close(fd);
         free_http(h);
-        return err ? err->code : PV_E_USAGE;
+        return rc;
     }
     h->max_conns = pv_listen_fit_open_files(opts->max_conns ? opts->max_conns : PV_HTTP_MAX_CONNS);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
@@ -624,12 +621,12 @@ void pv_http_stop(pv_http *h)
     free_http(h);
 }
 
-int pv_http_is_loopback(const pv_http *h)
+bool pv_http_is_loopback(const pv_http *h)
 {
     return h->loopback;
 }
 
-int pv_http_checks_host(const pv_http *h)
+bool pv_http_checks_host(const pv_http *h)
 {
     return h->check_host;
 }

@@ -19,6 +19,7 @@
 #ifndef PV_HTTP_H
 #define PV_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ctx.h"
@@ -59,6 +60,9 @@ typedef struct pv_http_opts {
     size_t n_allow_hosts;
 } pv_http_opts;
 
+/* The port `profviz serve` and `profviz view` listen on unless told: the
+ * one snakeviz and most local dev servers use, so users look there. */
+#define PV_HTTP_DEFAULT_PORT 8080
 #define PV_HTTP_MAX_UPLOAD ((size_t)256 << 20)  /* large real profiles are ~100 MB */
 #define PV_HTTP_MAX_HEADER ((size_t)32 << 10)   /* libmicrohttpd's own default */
 #define PV_HTTP_MIN_HEADER ((size_t)4 << 10)    /* below this browsers' requests fail */
@@ -84,10 +88,10 @@ int pv_http_start(pv_ctx *ctx, const pv_http_opts *opts, pv_http **out, pv_err *
 void pv_http_stop(pv_http *h);
 
 /* Whether the bound address is a loopback one (127.0.0.0/8, ::1). */
-int pv_http_is_loopback(const pv_http *h);
+bool pv_http_is_loopback(const pv_http *h);
 
 /* Whether requests naming an unknown Host are refused (pv_host_policy). */
-int pv_http_checks_host(const pv_http *h);
+bool pv_http_checks_host(const pv_http *h);
 
 /* The connection limit in force: the one asked for, or what the
  * open-file limit leaves room for. */

@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "xalloc.h"
 
 /* The background commit's nice value.  It runs at full speed on an idle
@@ -59,13 +59,6 @@ struct pv_ingest {
     int graphs_built;             /* or dropped: the profiles are free to go */
     pv_ingest_outcome outcome;
 };
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 int pv_ingest_begin(pv_ctx *ctx, size_t n_files, pv_ingest **out, pv_err *err)
 {
@@ -159,10 +152,10 @@ void pv_ingest_build_graphs(pv_ingest *in)
         item *it = &in->items[i];
         if (!it->claim)
             continue;  /* the same file twice: built once */
-        double t0 = now_ms();
+        double t0 = pv_now_ms();
         pv_cache_fill(cache, it->claim, &it->parsed.profile);
         it->claim = NULL;
-        it->pub.graph_ms = now_ms() - t0;
+        it->pub.graph_ms = pv_now_ms() - t0;
     }
     graphs_done(in);
 }
@@ -176,9 +169,9 @@ static int fill_and_commit(pv_ingest *in, pv_err *err)
         item *it = &in->items[i];
         if (it->pub.existed)
             continue;
-        double t0 = now_ms();
+        double t0 = pv_now_ms();
         rc = pv_store_fill(in->writer, it->pub.id, &it->parsed.profile, &it->parsed.src, err);
-        it->pub.store_ms = now_ms() - t0;
+        it->pub.store_ms = pv_now_ms() - t0;
     }
     if (rc == PV_OK)
         rc = pv_store_commit(in->writer, err);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -20,7 +21,7 @@
  * socket, the epoll sets, stdio. */
 #define FD_RESERVE 128
 
-static int is_loopback(const struct sockaddr *sa)
+static bool is_loopback(const struct sockaddr *sa)
 {
     if (sa->sa_family == AF_INET)
         return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
@@ -56,16 +57,15 @@ static int listen_on(const struct addrinfo *ai, unsigned port)
     return fd;
 }
 
-int pv_listen_bind(const char *host, const pv_listen_opts *opts, int *family, int *loopback,
-                   pv_err *err)
+int pv_listen_bind(const char *host, const pv_listen_opts *opts, int *out_fd, int *family,
+                   int *loopback, pv_err *err)
 {
+    *out_fd = -1;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE}, *res;
     int gai = getaddrinfo(host, NULL, &hints, &res);
-    if (gai != 0) {
-        pv_err_set(err, PV_E_USAGE, "cannot resolve %s: %s", host, gai_strerror(gai));
-        return -1;
-    }
+    if (gai != 0)
+        return pv_err_set(err, PV_E_USAGE, "cannot resolve %s: %s", host, gai_strerror(gai));
     unsigned tries = opts->port_tries ? opts->port_tries : 1;
     int fd = -1, last = 0;
     unsigned port = opts->port;
@@ -93,12 +93,14 @@ int pv_listen_bind(const char *host, const pv_listen_opts *opts, int *family, in
     }
     freeaddrinfo(res);
     if (fd < 0 && last == EADDRINUSE)
-        pv_err_set(err, PV_E_IO, "port %u%s on %s %s in use", opts->port,
-                   tries > 1 ? " and the ports after it" : "", host, tries > 1 ? "are" : "is");
-    else if (fd < 0)
-        pv_err_set(err, PV_E_IO, "cannot listen on %s port %u%s: %s", host, opts->port,
-                   tries > 1 ? " or the ports after it" : "", strerror(last));
-    return fd;
+        return pv_err_set(err, PV_E_IO, "port %u%s on %s %s in use", opts->port,
+                          tries > 1 ? " and the ports after it" : "", host,
+                          tries > 1 ? "are" : "is");
+    if (fd < 0)
+        return pv_err_set(err, PV_E_IO, "cannot listen on %s port %u%s: %s", host, opts->port,
+                          tries > 1 ? " or the ports after it" : "", strerror(last));
+    *out_fd = fd;
+    return PV_OK;
 }
 
 unsigned pv_listen_fit_open_files(unsigned conns)

@@ -17,13 +17,13 @@ typedef struct pv_listen_opts {
     int any_port;         /* then fall back to any free port */
 } pv_listen_opts;
 
-/* A listening socket on the first address of `host` that takes the port,
- * trying the ports in turn; *family is its address family and *loopback
- * whether it is a loopback address.  -1 with err set: PV_E_USAGE when
- * `host` does not resolve, PV_E_IO when nothing could be bound (the
+/* A listening socket (*fd) on the first address of `host` that takes the
+ * port, trying the ports in turn; *family is its address family and
+ * *loopback whether it is a loopback address.  Returns PV_OK; PV_E_USAGE
+ * when `host` does not resolve, PV_E_IO when nothing could be bound (the
  * message says whether the port is in use). */
-int pv_listen_bind(const char *host, const pv_listen_opts *opts, int *family, int *loopback,
-                   pv_err *err);
+int pv_listen_bind(const char *host, const pv_listen_opts *opts, int *fd, int *family,
+                   int *loopback, pv_err *err);
 
 /* Each connection is a file descriptor, and the usual soft limit of 1024
  * open files is below the connection limit: the soft limit is raised

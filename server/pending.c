@@ -92,7 +92,7 @@ void pv_pending_remove(pv_pending *pd, int64_t id)
     pthread_mutex_unlock(&pd->lock);
 }
 
-int pv_pending_info(pv_pending *pd, int64_t id, pv_profile_info *out)
+bool pv_pending_info(pv_pending *pd, int64_t id, pv_profile_info *out)
 {
     pthread_mutex_lock(&pd->lock);
     entry *e = find(pd, id);
@@ -102,7 +102,7 @@ int pv_pending_info(pv_pending *pd, int64_t id, pv_profile_info *out)
     return e != NULL;
 }
 
-int pv_pending_raw(pv_pending *pd, int64_t id, unsigned char **bytes, size_t *len)
+bool pv_pending_raw(pv_pending *pd, int64_t id, unsigned char **bytes, size_t *len)
 {
     pthread_mutex_lock(&pd->lock);
     entry *e = find(pd, id);

@@ -16,6 +16,7 @@
 #ifndef PV_PENDING_H
 #define PV_PENDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,10 +38,10 @@ void pv_pending_add(pv_pending *pd, const pv_profile_info *info, const unsigned 
 void pv_pending_remove(pv_pending *pd, int64_t id);
 
 /* Whether `id` is registered; if so *out is a copy of its summary. */
-int pv_pending_info(pv_pending *pd, int64_t id, pv_profile_info *out);
+bool pv_pending_info(pv_pending *pd, int64_t id, pv_profile_info *out);
 
 /* Whether `id` is registered; if so *bytes is a malloc'd copy of its file. */
-int pv_pending_raw(pv_pending *pd, int64_t id, unsigned char **bytes, size_t *len);
+bool pv_pending_raw(pv_pending *pd, int64_t id, unsigned char **bytes, size_t *len);
 
 /* Copies of every registered summary: a malloc'd array of *n (free it
  * with pv_profile_info_free_array). */

@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "asset.h"
+#include "clock.h"
 #include "sha256.h"
 #include "store_internal.h"
+#include "lines.h"
 #include "xalloc.h"
 
 /* Generated from schema.sql by tools/embed.py (store/meson.build). */
@@ -77,8 +79,9 @@ extern const size_t pv_store_files_count;
     "INSERT OR ROLLBACK INTO recorded_node (profile_id, node, parent, func, calls, tt, ct) VALUES "
 #define NODE_ROW "(?, ?, ?, ?, ?, ?, ?)"
 
-/* The catalogue.  Other parameters are named for the reader and bound by
- * position too (see binder): keep them in the order the code binds them. */
+/* The catalogue.  Named parameters are bound by name (binder's by_name);
+ * the bulk rows' `?` parameters bind by position, in the order of the
+ * column list beside them. */
 enum {
     STMT_PAGE_SIZE,
     STMT_WAL,
@@ -262,29 +265,51 @@ static void finish(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
-/* Binds parameters 1, 2, ... in turn; the first failure sticks (and sets
- * sqlite3_errmsg), so a row's bindings are checked once. */
+/* Binds parameters 1, 2, ... in turn, or the one named with by_name; the
+ * first failure sticks (and sets sqlite3_errmsg), so a row's bindings are
+ * checked once. */
 typedef struct binder {
     sqlite3_stmt *st;
     int pos;  /* last parameter bound */
     int rc;   /* SQLITE_OK or the first failure */
+    int n;    /* parameters bound */
 } binder;
 
 static binder bind_start(sqlite3_stmt *st)
 {
-    return (binder){st, 0, SQLITE_OK};
+    return (binder){st, 0, SQLITE_OK, 0};
+}
+
+/* The parameter the next bind_* call binds. */
+static int next(binder *b)
+{
+    b->n++;
+    return ++b->pos;
+}
+
+/* Makes the next bind_* call bind parameter `name` (":id"): bound by name,
+ * a value cannot land in another column when a column list is reordered.
+ * A name the statement lacks fails the binding.  The bulk inserts' `?`
+ * rows have no names and stay positional. */
+static binder *by_name(binder *b, const char *name)
+{
+    int i = sqlite3_bind_parameter_index(b->st, name);
+    if (b->rc == SQLITE_OK && i == 0)
+        b->rc = SQLITE_RANGE;
+    b->pos = i - 1;
+    return b;
 }
 
 static void bind_null(binder *b)
 {
     if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_null(b->st, ++b->pos);
+        b->rc = sqlite3_bind_null(b->st, next(b));
 }
 
 static void bind_int(binder *b, int64_t v)
 {
     if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_int64(b->st, ++b->pos, v);
+        b->rc = sqlite3_bind_int64(b->st, next(b), v);
 }
 
 /* A time: NaN, which SQLite would turn into NULL anyway, is bound as NULL
@@ -294,7 +319,7 @@ static void bind_time(binder *b, double v)
     if (isnan(v))
         bind_null(b);
     else if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_double(b->st, ++b->pos, v);
+        b->rc = sqlite3_bind_double(b->st, next(b), v);
 }
 
 /* Text, or NULL for a NULL pointer.  SQLITE_STATIC: the caller's string
@@ -304,22 +329,22 @@ static void bind_text(binder *b, const char *v)
     if (!v)
         bind_null(b);
     else if (b->rc == SQLITE_OK)
-        b->rc = sqlite3_bind_text64(b->st, ++b->pos, v, strlen(v), SQLITE_STATIC, SQLITE_UTF8);
+        b->rc = sqlite3_bind_text64(b->st, next(b), v, strlen(v), SQLITE_STATIC, SQLITE_UTF8);
 }
 
 static void bind_blob(binder *b, const void *v, size_t n)
 {
     /* A NULL pointer would bind SQL NULL, not an empty blob. */
     if (b->rc == SQLITE_OK)
-        b->rc = n ? sqlite3_bind_blob64(b->st, ++b->pos, v, n, SQLITE_STATIC)
-                  : sqlite3_bind_zeroblob(b->st, ++b->pos, 0);
+        b->rc = n ? sqlite3_bind_blob64(b->st, next(b), v, n, SQLITE_STATIC)
+                  : sqlite3_bind_zeroblob(b->st, next(b), 0);
 }
 
 /* Steps a bound statement that returns no rows (an INSERT or UPDATE) and
  * finishes it.  PV_OK, or db_error's code with `what` in the message. */
 static int bind_exec(pv_store *s, binder *b, const char *what, pv_err *err)
 {
-    assert(b->rc != SQLITE_OK || b->pos == sqlite3_bind_parameter_count(b->st));
+    assert(b->rc != SQLITE_OK || b->n == sqlite3_bind_parameter_count(b->st));
     int rc = b->rc == SQLITE_OK ? sqlite3_step(b->st) : b->rc;
     int ret = rc == SQLITE_DONE ? PV_OK : db_error(s, err, what);
     finish(b->st);
@@ -346,7 +371,8 @@ static sqlite3_stmt *get_stmt_for(pv_store *s, int id, int64_t profile_id, const
                                   pv_err *err)
 {
     sqlite3_stmt *st = get_stmt(s, id, what, err);
-    if (st && sqlite3_bind_int64(st, 1, profile_id) != SQLITE_OK) {
+    if (st && sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), profile_id) !=
+                  SQLITE_OK) {
         db_error(s, err, what);
         finish(st);
         return NULL;
@@ -407,17 +433,17 @@ static double column_time(sqlite3_stmt *st, int col)
     return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
 }
 
-/* A text column copied into the arena (NULL stays NULL).  Returns -1 when
- * the arena's limit is hit. */
+/* A text column copied into the arena (NULL stays NULL).  PV_OK, or
+ * PV_E_TOO_BIG when the arena's limit is hit. */
 static int column_arena_str(sqlite3_stmt *st, int col, pv_arena *arena, const char **out)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
     if (!v) {
         *out = NULL;
-        return 0;
+        return PV_OK;
     }
     *out = pv_arena_strndup(arena, v, (size_t)sqlite3_column_bytes(st, col));
-    return *out ? 0 : -1;
+    return *out ? PV_OK : PV_E_TOO_BIG;
 }
 
 /* A text column as a malloc'd string; "" for NULL. */
@@ -433,13 +459,6 @@ static void rollback(pv_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         run(s, STMT_ROLLBACK, "rolling back", NULL);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* ---- open and close -------------------------------------------------- */
@@ -656,7 +675,7 @@ int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
     if (!st)
         return PV_E_DB;
     binder b = bind_start(st);
-    bind_text(&b, sha256);
+    bind_text(by_name(&b, ":sha256"), sha256);
     if (b.rc != SQLITE_OK)
         return bind_exec(s, &b, what, err);  /* reports the failed binding */
     int rc = step_row(s, st, what, err);
@@ -667,25 +686,6 @@ int pv_store_find_sha(pv_store *s, const char *sha256, int64_t *id, pv_err *err)
     *id = sqlite3_column_int64(st, 0);
     finish(st);
     return PV_OK;
-}
-
-/* Lines (warnings, choices) as one malloc'd newline-separated string,
- * "" when there are none: how the store keeps a list in one column. */
-static char *join_lines(const char *const *items, size_t n_items)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < n_items; i++)
-        len += strlen(items[i]) + 1;
-    char *out = pv_xmalloc(len), *o = out;
-    for (size_t i = 0; i < n_items; i++) {
-        if (i)
-            *o++ = '\n';
-        size_t n = strlen(items[i]);
-        memcpy(o, items[i], n);
-        o += n;
-    }
-    *o = '\0';
-    return out;
 }
 
 void pv_store_identity(const char *sha256, const char *variant, char out[65])
@@ -721,40 +721,40 @@ static int insert_profile(pv_store *s, const pv_profile *p, const pv_source *src
     sqlite3_stmt *st = get_stmt(s, STMT_INSERT_PROFILE, what, err);
     if (!st)
         return PV_E_DB;
-    char *warnings = join_lines(p->warnings, p->n_warnings);
-    char *choices = join_lines(p->choices, p->n_choices);
+    char *warnings = pv_lines_join(p->warnings, p->n_warnings);
+    char *choices = pv_lines_join(p->choices, p->n_choices);
     char identity[65];
     pv_store_identity(src->sha256, p->variant, identity);
     int is_variant = strcmp(identity, src->sha256) != 0;
     binder b = bind_start(st);
     if (want)
-        bind_int(&b, want);
+        bind_int(by_name(&b, ":id"), want);
     else
-        bind_null(&b);
-    bind_text(&b, src->name);
-    bind_text(&b, src->origin);
-    bind_text(&b, p->format);
-    bind_text(&b, p->writer);
-    bind_text(&b, p->dialect);
-    bind_int(&b, p->marshal_version);
-    bind_int(&b, (int64_t)src->size);
-    bind_text(&b, identity);
-    bind_int(&b, (int64_t)time(NULL));
-    bind_time(&b, src->parse_ms);
-    bind_int(&b, p->total_calls);
-    bind_int(&b, p->prim_calls);
-    bind_time(&b, p->total_tt);
-    bind_int(&b, (int64_t)p->n_entries);
-    bind_int(&b, (int64_t)(p->n_funcs - p->n_entries));
-    bind_int(&b, (int64_t)p->n_edges);
-    bind_text(&b, warnings);
-    bind_text(&b, or_default(p->unit, "seconds"));
-    bind_text(&b, or_default(p->calls_unit, "calls"));
-    bind_text(&b, or_default(p->variant, ""));
-    bind_text(&b, choices);
+        bind_null(by_name(&b, ":id"));
+    bind_text(by_name(&b, ":name"), src->name);
+    bind_text(by_name(&b, ":origin"), src->origin);
+    bind_text(by_name(&b, ":format"), p->format);
+    bind_text(by_name(&b, ":writer"), p->writer);
+    bind_text(by_name(&b, ":dialect"), p->dialect);
+    bind_int(by_name(&b, ":marshal_version"), p->marshal_version);
+    bind_int(by_name(&b, ":size"), (int64_t)src->size);
+    bind_text(by_name(&b, ":sha256"), identity);
+    bind_int(by_name(&b, ":loaded_at"), (int64_t)time(NULL));
+    bind_time(by_name(&b, ":parse_ms"), src->parse_ms);
+    bind_int(by_name(&b, ":total_calls"), p->total_calls);
+    bind_int(by_name(&b, ":prim_calls"), p->prim_calls);
+    bind_time(by_name(&b, ":total_tt"), p->total_tt);
+    bind_int(by_name(&b, ":n_funcs"), (int64_t)p->n_entries);
+    bind_int(by_name(&b, ":n_caller_only"), (int64_t)(p->n_funcs - p->n_entries));
+    bind_int(by_name(&b, ":n_edges"), (int64_t)p->n_edges);
+    bind_text(by_name(&b, ":warnings"), warnings);
+    bind_text(by_name(&b, ":unit"), or_default(p->unit, "seconds"));
+    bind_text(by_name(&b, ":calls_unit"), or_default(p->calls_unit, "calls"));
+    bind_text(by_name(&b, ":variant"), or_default(p->variant, ""));
+    bind_text(by_name(&b, ":choices"), choices);
     /* A double even when whole (bind_time): -0.0 and 0.0 stay apart. */
-    bind_time(&b, isnan(p->empty_weight) ? 0.0 : p->empty_weight);
-    bind_text(&b, is_variant ? src->sha256 : NULL);
+    bind_time(by_name(&b, ":empty_weight"), isnan(p->empty_weight) ? 0.0 : p->empty_weight);
+    bind_text(by_name(&b, ":file_sha256"), is_variant ? src->sha256 : NULL);
     int rc = bind_exec(s, &b, what, err);
     free(warnings);
     free(choices);
@@ -774,8 +774,8 @@ static int insert_blob(pv_store *s, int64_t id, const pv_source *src, pv_err *er
         return PV_E_DB;
     size_t first = src->size < PV_STORE_CHUNK ? src->size : PV_STORE_CHUNK;
     binder b = bind_start(st);
-    bind_int(&b, id);
-    bind_blob(&b, src->bytes, first);
+    bind_int(by_name(&b, ":id"), id);
+    bind_blob(by_name(&b, ":bytes"), src->bytes, first);
     int rc = bind_exec(s, &b, what, err);
     int64_t seq = 1;
     for (size_t at = first; rc == PV_OK && at < src->size; at += PV_STORE_CHUNK, seq++) {
@@ -785,9 +785,9 @@ static int insert_blob(pv_store *s, int64_t id, const pv_source *src, pv_err *er
             return PV_E_DB;
         size_t n = src->size - at < PV_STORE_CHUNK ? src->size - at : PV_STORE_CHUNK;
         b = bind_start(st);
-        bind_int(&b, id);
-        bind_int(&b, seq);
-        bind_blob(&b, src->bytes + at, n);
+        bind_int(by_name(&b, ":id"), id);
+        bind_int(by_name(&b, ":seq"), seq);
+        bind_blob(by_name(&b, ":bytes"), src->bytes + at, n);
         rc = bind_exec(s, &b, what, err);
     }
     return rc;
@@ -882,12 +882,12 @@ static int insert_recorded(pv_store *s, int64_t id, const pv_profile *p, pv_err 
     if (!st)
         return PV_E_DB;
     binder b = bind_start(st);
-    bind_int(&b, id);
-    bind_int(&b, r->threads);
-    bind_int(&b, r->max_paths);
-    bind_int(&b, r->overflow_calls);
-    bind_text(&b, r->timer);
-    bind_text(&b, r->recorder);
+    bind_int(by_name(&b, ":id"), id);
+    bind_int(by_name(&b, ":threads"), r->threads);
+    bind_int(by_name(&b, ":max_paths"), r->max_paths);
+    bind_int(by_name(&b, ":overflow_calls"), r->overflow_calls);
+    bind_text(by_name(&b, ":timer"), r->timer);
+    bind_text(by_name(&b, ":recorder"), r->recorder);
     int rc = bind_exec(s, &b, what, err);
     if (rc == PV_OK)
         rc = insert_rows(s, STMT_INSERT_NODE, STMT_INSERT_NODES, r->n_nodes, bind_node, id, p,
@@ -904,8 +904,8 @@ static int set_store_ms(pv_store *s, int64_t id, double ms, pv_err *err)
     if (!st)
         return PV_E_DB;
     binder b = bind_start(st);
-    bind_time(&b, ms);
-    bind_int(&b, id);
+    bind_time(by_name(&b, ":store_ms"), ms);
+    bind_int(by_name(&b, ":id"), id);
     return bind_exec(s, &b, what, err);
 }
 
@@ -948,7 +948,7 @@ int pv_store_take_ids(pv_store *s, size_t n, int64_t *first, pv_err *err)
     sqlite3_stmt *st = rc == PV_OK ? get_stmt(s, STMT_SEQ_TAKE, what, err) : NULL;
     if (st) {
         binder b = bind_start(st);
-        bind_int(&b, (int64_t)n);
+        bind_int(by_name(&b, ":n"), (int64_t)n);
         rc = b.rc == SQLITE_OK ? step_row(s, st, what, err) : bind_exec(s, &b, what, err);
         if (rc == PV_OK) {
             *first = sqlite3_column_int64(st, 0) - (int64_t)n + 1;
@@ -993,7 +993,7 @@ int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source 
                   pv_err *err)
 {
     assert(p->n_entries <= p->n_funcs && !sqlite3_get_autocommit(s->db));
-    double t0 = now_ms();
+    double t0 = pv_now_ms();
     int rc = insert_blob(s, id, src, err);
     if (rc == PV_OK)
         rc = insert_rows(s, STMT_INSERT_FUNCTION, STMT_INSERT_FUNCTIONS, p->n_funcs,
@@ -1004,7 +1004,7 @@ int pv_store_fill(pv_store *s, int64_t id, const pv_profile *p, const pv_source 
     if (rc == PV_OK && p->recorded)
         rc = insert_recorded(s, id, p, err);
     if (rc == PV_OK)
-        rc = set_store_ms(s, id, now_ms() - t0, err);
+        rc = set_store_ms(s, id, pv_now_ms() - t0, err);
     return rc;
 }
 
@@ -1219,31 +1219,29 @@ static int inconsistent(int64_t id, const char *what, pv_err *err)
 }
 
 /* Splits a newline-separated column (warnings, choices) into an array of
- * strings in the arena: *out_n of them, none for "". */
+ * strings in the arena: *out_n of them, none for "".  PV_OK, or
+ * PV_E_TOO_BIG when the arena's limit is hit. */
 static int split_lines(const char *text, size_t len, pv_arena *arena, const char ***out,
                        size_t *out_n)
 {
     *out_n = 0;
     *out = NULL;
-    if (len == 0)
-        return 0;
-    size_t n = 1;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
+    size_t n = pv_lines_count(text, len);
+    if (n == 0)
+        return PV_OK;
     const char **w = PV_ARENA_NEW(arena, const char *, n);
     if (!w)
-        return -1;
-    const char *start = text, *end = text + len;
-    for (size_t i = 0; i < n; i++) {
-        const char *nl = memchr(start, '\n', (size_t)(end - start));
-        const char *stop = nl ? nl : end;
-        if (!(w[i] = pv_arena_strndup(arena, start, (size_t)(stop - start))))
-            return -1;
-        start = stop + 1;
-    }
+        return PV_E_TOO_BIG;
+    pv_lines_iter it;
+    pv_lines_begin(&it, text, len);
+    const char *at;
+    size_t k;
+    for (size_t i = 0; (at = pv_lines_next(&it, &k)); i++)
+        if (!(w[i] = pv_arena_strndup(arena, at, k)))
+            return PV_E_TOO_BIG;
     *out = w;
     *out_n = n;
-    return 0;
+    return PV_OK;
 }
 
 static int read_head(pv_store *s, int64_t id, pv_arena *arena, pv_profile *out, pv_err *err)

@@ -13,56 +13,16 @@
 
 #include <cjson/cJSON.h>
 
-#include "ctx.h"
-#include "testutil.h"
-#include "testutil_api.h"
+#include "api_fixture.h"
 
 Suite *pv_api_formats_suite(void);
-
-static pv_test_tmp tmp;
-static pv_ctx *ctx;
 
 /* A folded file whose stacks put 7 samples in work and 3 in main itself. */
 static const char folded[] = "# austin: 3.3.0\nmain;work 5\nmain 3\nmain;work 2\n";
 
-static void setup(void)
-{
-    pv_test_tmp_init(&tmp);
-    pv_ctx_opts opts = {.db_path = tmp.path};
-    pv_err err;
-    ck_assert_msg(pv_ctx_open(&opts, &ctx, &err) == PV_OK, "%s", err.msg);
-}
-
-static void teardown(void)
-{
-    pv_ctx_close(ctx);
-    pv_test_tmp_remove(&tmp);
-}
-
 static reply *post(const char *target, const void *body, size_t len)
 {
     return request_with(ctx, "POST", target, NULL, body, len);
-}
-
-static reply *get(const char *target)
-{
-    reply *r = request_with(ctx, "GET", target, NULL, NULL, 0);
-    ck_assert_msg(r->status == 200 && r->json, "GET %s: %d %s", target, r->status, r->text);
-    return r;
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(cJSON_IsString(v), "no string %s", key);
-    return v->valuestring;
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number %s", key);
-    return v->valuedouble;
 }
 
 /* The upload's id, after checking its status. */
@@ -93,7 +53,7 @@ START_TEST(a_folded_upload_is_read_by_content_and_says_what_it_measures)
     int64_t id = upload_ok("/api/profiles?name=app.folded", folded, sizeof folded - 1, 201);
     char target[64];
     snprintf(target, sizeof target, "/api/profiles/%lld", (long long)id);
-    reply *r = get(target);
+    reply *r = get_ok(target, 200);
     expect_measures(r->json, "folded", "samples", "samples");
     ck_assert_str_eq(str(r->json, "writer"), "austin");
     ck_assert_str_eq(str(r->json, "tree"), "recorded");
@@ -102,12 +62,12 @@ START_TEST(a_folded_upload_is_read_by_content_and_says_what_it_measures)
     const cJSON *top = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json, "roots"), 0);
     ck_assert_str_eq(str(top, "name"), "main");
     reply_free(r);
-    r = get("/api/profiles");
+    r = get_ok("/api/profiles", 200);
     expect_measures(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json, "profiles"), 0),
                     "folded", "samples", "samples");
     reply_free(r);
     snprintf(target, sizeof target, "/api/profiles/%lld/functions?sort=tottime", (long long)id);
-    r = get(target);
+    r = get_ok(target, 200);
     const cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json, "rows"), 0);
     ck_assert_str_eq(str(row, "name"), "work");
     ck_assert_str_eq(str(row, "file"), "");
@@ -136,7 +96,7 @@ START_TEST(a_pstats_upload_measures_seconds_and_calls)
     free(bytes);
     char target[64];
     snprintf(target, sizeof target, "/api/profiles/%lld", (long long)id);
-    reply *r = get(target);
+    reply *r = get_ok(target, 200);
     expect_measures(r->json, "pstats", "seconds", "calls");
     reply_free(r);
 }
@@ -165,7 +125,7 @@ START_TEST(upload_parameters_reach_the_reader)
     reply_free(r);
     ck_assert_int_eq(upload_ok("/api/profiles?format=folded", folded, sizeof folded - 1, 201), 1);
     /* Nothing was stored by the refused ones. */
-    r = get("/api/profiles");
+    r = get_ok("/api/profiles", 200);
     ck_assert_double_eq(num(r->json, "total"), 1);
     reply_free(r);
 }

@@ -2,6 +2,7 @@
  * embedded-asset lookup, terminal escaping, JSON numbers and strings. */
 #include <check.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include "err.h"
 #include "term.h"
 #include "json.h"
+#include "utf8.h"
+#include "lines.h"
 
 Suite *pv_common_suite(void);
 
@@ -225,6 +228,97 @@ START_TEST(json_buffer_writes_what_the_cjson_items_print)
 }
 END_TEST
 
+/* Strict UTF-8 refuses encoded surrogates, WTF-8 takes them; both refuse
+ * overlongs, values past U+10FFFF and cut sequences. */
+START_TEST(utf8_and_wtf8_decode_the_same_except_surrogates)
+{
+    uint32_t cp;
+    const unsigned char euro[] = {0xE2, 0x82, 0xAC}, sur[] = {0xED, 0xA0, 0x80},
+                        over[] = {0xC0, 0xAF}, big[] = {0xF4, 0x90, 0x80, 0x80},
+                        four[] = {0xF0, 0x9F, 0x94, 0xA5};
+    ck_assert_uint_eq(pv_utf8_decode(euro, 3, &cp), 3);
+    ck_assert_uint_eq(cp, 0x20AC);
+    ck_assert_uint_eq(pv_utf8_decode(euro, 2, &cp), 0);
+    ck_assert_uint_eq(pv_utf8_decode(sur, 3, &cp), 0);
+    ck_assert_uint_eq(pv_wtf8_decode(sur, 3, &cp), 3);
+    ck_assert_uint_eq(cp, 0xD800);
+    ck_assert_uint_eq(pv_wtf8_decode(over, 2, &cp), 0);
+    ck_assert_uint_eq(pv_wtf8_decode(big, 4, &cp), 0);
+    ck_assert_uint_eq(pv_wtf8_decode(four, 4, &cp), 4);
+    ck_assert_uint_eq(cp, 0x1F525);
+    const unsigned char text[] = "ab\xE2\x82\xAC\xED\xA0\x80z\xFFq";
+    ck_assert_uint_eq(pv_wtf8_valid_prefix(text, sizeof text - 1), 9);
+    ck_assert_uint_eq(pv_wtf8_valid_prefix(text, 4), 2);  /* the euro sign cut short */
+}
+END_TEST
+
+/* Every code point comes back from its encoding, and every byte from its
+ * U+DC80 escape, which nothing else is mistaken for. */
+START_TEST(utf8_encode_and_byte_escapes_round_trip)
+{
+    unsigned char buf[4];
+    for (uint32_t c = 0; c <= 0x10FFFF; c += c < 0x1000 ? 1 : 97) {
+        uint32_t back;
+        size_t n = pv_utf8_encode(c, buf);
+        ck_assert_uint_eq(pv_wtf8_decode(buf, n, &back), n);
+        ck_assert_uint_eq(back, c);
+    }
+    for (unsigned b = 0x80; b <= 0xFF; b++) {
+        unsigned char esc[4] = {0}, back = 0;
+        ck_assert_uint_eq(pv_wtf8_escape_byte((unsigned char)b, esc), PV_WTF8_ESCAPED_LEN);
+        ck_assert(pv_wtf8_is_escaped_byte(esc, &back));
+        ck_assert_uint_eq(back, b);
+    }
+    unsigned char other[4] = {0}, byte;
+    pv_utf8_encode(0xDC7F, other);
+    ck_assert(!pv_wtf8_is_escaped_byte(other, &byte));
+    pv_utf8_encode(0xDD00, other);
+    ck_assert(!pv_wtf8_is_escaped_byte(other, &byte));
+    ck_assert(!pv_wtf8_is_escaped_byte((const unsigned char *)"\xED", &byte));
+}
+END_TEST
+
+/* Splitting gives back exactly what was joined, empty warnings included. */
+START_TEST(lines_split_is_the_inverse_of_join)
+{
+    static const char *const lists[][3] = {{"a"}, {"one", "", "three"}, {"", "x"}, {"x", ""}};
+    static const size_t sizes[] = {1, 3, 2, 2};
+    for (size_t l = 0; l < 4; l++) {
+        char *text = pv_lines_join(lists[l], sizes[l]);
+        ck_assert_uint_eq(pv_lines_count(text, strlen(text)), sizes[l]);
+        pv_lines_iter it;
+        pv_lines_begin(&it, text, strlen(text));
+        const char *w;
+        size_t n, i = 0;
+        while ((w = pv_lines_next(&it, &n))) {
+            ck_assert_uint_lt(i, sizes[l]);
+            ck_assert_uint_eq(n, strlen(lists[l][i]));
+            ck_assert(memcmp(w, lists[l][i], n) == 0);
+            i++;
+        }
+        ck_assert_uint_eq(i, sizes[l]);
+        free(text);
+    }
+    char *none = pv_lines_join(NULL, 0);
+    ck_assert_str_eq(none, "");
+    free(none);
+    pv_lines_iter it;
+    size_t n;
+    pv_lines_begin(&it, NULL, 0);
+    ck_assert_ptr_null(pv_lines_next(&it, &n));
+    ck_assert_uint_eq(pv_lines_count("", 0), 0);
+}
+END_TEST
+
+/* cJSON's allocator is pv_xmalloc: a request no allocator can meet aborts
+ * instead of coming back NULL, so callers need no NULL checks. */
+START_TEST(cjson_allocation_failure_aborts)
+{
+    void *p = cJSON_malloc(SIZE_MAX / 2);
+    cJSON_free(p);
+}
+END_TEST
+
 Suite *pv_common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -242,6 +336,10 @@ Suite *pv_common_suite(void)
     tcase_add_test(tc, asset_find_uses_the_sorted_table);
     tcase_add_test(tc, doubles_print_as_the_shortest_of_15_16_17_digits);
     tcase_add_test(tc, json_buffer_writes_what_the_cjson_items_print);
+    tcase_add_test(tc, utf8_and_wtf8_decode_the_same_except_surrogates);
+    tcase_add_test(tc, utf8_encode_and_byte_escapes_round_trip);
+    tcase_add_test(tc, lines_split_is_the_inverse_of_join);
+    tcase_add_test_raise_signal(tc, cjson_allocation_failure_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;
 }

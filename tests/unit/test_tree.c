@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "graph.h"
 #include "hotpath.h"
 #include "loader.h"
@@ -382,7 +383,7 @@ START_TEST(view_limits_leave_whole_levels_out_and_say_which)
     ck_assert_uint_ge(full.shown_depth, 3);
     /* Generous limits change nothing. */
     pv_tree_limits lim = {.max_boxes = full.n_nodes, .max_bytes = full.json_bytes,
-                          .deadline_ms = pv_tree_now_ms() + 60e3};
+                          .deadline_ms = pv_now_ms() + 60e3};
     ck_assert_int_eq(pv_tree_build_limited(g, NULL, 0, 6, 0.0, &lim, &t, &err), PV_OK);
     ck_assert_int_eq(t.capped, PV_TREE_FULL);
     ck_assert_uint_eq(t.n_nodes, full.n_nodes);
@@ -400,7 +401,7 @@ START_TEST(view_limits_leave_whole_levels_out_and_say_which)
     ck_assert_uint_le(t.json_bytes, lim.max_bytes);
     pv_tree_release(&t);
     /* Time, already out: the first level below the root still comes. */
-    lim = (pv_tree_limits){.deadline_ms = pv_tree_now_ms() - 1.0};
+    lim = (pv_tree_limits){.deadline_ms = pv_now_ms() - 1.0};
     ck_assert_int_eq(pv_tree_build_limited(g, NULL, 0, 6, 0.0, &lim, &t, &err), PV_OK);
     check_capped(&full, &t, PV_TREE_CAP_TIME);
     ck_assert_uint_eq(t.shown_depth, 1);

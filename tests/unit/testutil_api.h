@@ -1,5 +1,6 @@
 /* testutil_api.h — the API's handlers called in process (no sockets), for
- * test_api.c and test_ingest.c.  Failures fail the running test.
+ * the API suites (test_api*.c) and test_ingest.c.  Failures fail the
+ * running test.
  */
 #ifndef PV_TESTUTIL_API_H
 #define PV_TESTUTIL_API_H

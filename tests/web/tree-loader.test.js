@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createStore } from '../../web/js/state/store.js';
 import { createTreeLoader } from '../../web/js/state/tree-loader.js';
 import { ApiError } from '../../web/js/model/api.js';
-import { box, wholeView } from './support.js';
+import { box } from './support.js';
 
 // A profile: (all) -> 1 -> 2 -> 3, and (all) -> 4.  A view of depth d
 // rooted at a path shows d levels and flags `more` below.
