@@ -20,7 +20,6 @@
 #include "db.h"
 #include "term.h"
 
-#define DEFAULT_PORT PV_HTTP_DEFAULT_PORT
 #define MAX_ALLOW_HOSTS 32  /* a proxy's names, a few DNS aliases */
 
 static void usage(FILE *out)
@@ -77,7 +76,7 @@ static void usage(FILE *out)
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 stopped by a signal, 1 usage error, 3 the server failed.\n",
-        DEFAULT_PORT, PV_HTTP_MAX_CONNS, PV_HTTP_MAX_CONNS_PER_IP, PV_HTTP_HEADER_TIMEOUT);
+        PV_HTTP_DEFAULT_PORT, PV_HTTP_MAX_CONNS, PV_HTTP_MAX_CONNS_PER_IP, PV_HTTP_HEADER_TIMEOUT);
 }
 
 int pv_cli_parse_bytes(const char *s, size_t *out)
@@ -226,7 +225,7 @@ int pv_cmd_serve(int argc, char **argv)
     const char *db = NULL;
     pv_ctx_opts copts = {.token = getenv("PROFVIZ_TOKEN"),
                          .read_token = getenv("PROFVIZ_READ_TOKEN"), .reserve = 1};
-    pv_http_opts hopts = {.port = DEFAULT_PORT, .log = 1};
+    pv_http_opts hopts = {.port = PV_HTTP_DEFAULT_PORT, .log = 1};
     unsigned cache_mb = 0;
     const char *allow[MAX_ALLOW_HOSTS];  /* argv strings; the server copies them */
     hopts.allow_hosts = allow;

@@ -37,7 +37,6 @@
 #include "progress.h"
 #include "xalloc.h"
 
-#define DEFAULT_PORT PV_HTTP_DEFAULT_PORT
 #define PORT_TRIES 10  /* 8080 .. 8089, as snakeviz */
 #define MAX_BROWSER_ARGS 16
 
@@ -71,7 +70,7 @@ static void usage(FILE *out)
         "\n"
         "Exit status: 0 stopped by Ctrl-C, 1 usage error, 2 no file could be read,\n"
         "3 the server failed.\n",
-        DEFAULT_PORT, pv_cli_load_opts_help);
+        PV_HTTP_DEFAULT_PORT, pv_cli_load_opts_help);
 }
 
 /* Splits `cmd` at spaces into argv, putting `url` where "%s" stands or
@@ -286,7 +285,7 @@ int pv_cmd_view(int argc, char **argv)
     const char *db = NULL, *browser = NULL;
     pv_load_opts load_opts = {0};
     int no_browser = 0, port_given = 0, c;
-    pv_http_opts hopts = {.port = DEFAULT_PORT, .port_tries = PORT_TRIES, .any_port = 1};
+    pv_http_opts hopts = {.port = PV_HTTP_DEFAULT_PORT, .port_tries = PORT_TRIES, .any_port = 1};
     while ((c = getopt_long(argc, argv, "H:p:b:sh", opts, NULL)) != -1) {
         if (pv_cli_load_opt(c, optarg, &load_opts))
             continue;

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "lines.h"
 #include "readers.h"
 #include "sha256.h"
 #include "xalloc.h"
@@ -36,28 +38,10 @@ size_t pv_load_memory_limit(size_t size)
     return limit < PV_LOAD_MEMORY_MIN ? PV_LOAD_MEMORY_MIN : limit;
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
+/* The warnings as one newline-separated malloc'd text, NULL when none. */
 static char *join_warnings(const pv_profile *p)
 {
-    if (!p->n_warnings)
-        return NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_warnings; i++)
-        n += strlen(p->warnings[i]) + 1;
-    char *out = pv_xmalloc(n), *o = out;
-    for (size_t i = 0; i < p->n_warnings; i++) {
-        size_t k = strlen(p->warnings[i]);
-        memcpy(o, p->warnings[i], k);
-        o += k;
-        *o++ = i + 1 < p->n_warnings ? '\n' : '\0';
-    }
-    return out;
+    return p->n_warnings ? pv_lines_join(p->warnings, p->n_warnings) : NULL;
 }
 
 /* The hash, computed on a thread of its own while the caller parses: the
@@ -92,9 +76,9 @@ int pv_parse_bytes(const char *name, const char *origin, const unsigned char *bu
     pthread_t t;
     int threaded = len >= HASH_THREAD_MIN && pthread_create(&t, NULL, hash_thread, &job) == 0;
     pv_arena_init(&out->arena, pv_load_memory_limit(len));
-    double t0 = now_ms();
+    double t0 = pv_now_ms();
     rc = reader->parse(buf, len, opts, &out->arena, &out->profile, err);
-    out->src.parse_ms = now_ms() - t0;
+    out->src.parse_ms = pv_now_ms() - t0;
     if (threaded)
         pthread_join(t, NULL);
     else
@@ -120,11 +104,11 @@ int pv_load_bytes(pv_store *s, const char *name, const char *origin, const unsig
 {
     memset(res, 0, sizeof *res);
     pv_parsed parsed;
-    double t0 = now_ms();
+    double t0 = pv_now_ms();
     int rc = pv_parse_bytes(name, origin, buf, len, opts, &parsed, err);
     if (rc != PV_OK)
         return rc;
-    double t1 = now_ms();
+    double t1 = pv_now_ms();
     rc = pv_store_add(s, &parsed.profile, &parsed.src, &res->id, &res->existed, err);
     if (rc == PV_OK) {
         /* Stored before or now, the same bytes have the same counts. */
@@ -133,7 +117,7 @@ int pv_load_bytes(pv_store *s, const char *name, const char *origin, const unsig
     }
     if (rc == PV_OK && !res->existed) {
         res->parse_ms = t1 - t0;
-        res->store_ms = now_ms() - t1;
+        res->store_ms = pv_now_ms() - t1;
         res->warnings = join_warnings(&parsed.profile);
     }
     pv_parsed_release(&parsed);

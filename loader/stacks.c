@@ -103,36 +103,38 @@ static void *alloc16(pv_arena *a, size_t n)
 }
 
 /* Grows `*items` (element size `size`) to hold one more; the old array
- * stays in the arena (the doubling wastes at most what is in use). */
+ * stays in the arena (the doubling wastes at most what is in use).
+ * PV_OK, or PV_E_TOO_BIG at the arena's limit or past MAX_IDS. */
 static int grow(pv_arena *a, void **items, uint32_t n, uint32_t *cap, size_t size)
 {
     if (n < *cap)
-        return 0;
+        return PV_OK;
     if (n >= MAX_IDS)
-        return -1;
+        return PV_E_TOO_BIG;
     size_t want = *cap ? (size_t)*cap * 2 : 256;
     if (want > MAX_IDS)
         want = MAX_IDS;
     void *p = want > SIZE_MAX / size ? NULL : alloc16(a, want * size);
     if (!p)
-        return -1;
+        return PV_E_TOO_BIG;
     if (n)
         memcpy(p, *items, (size_t)n * size);
     *items = p;
     *cap = (uint32_t)want;
-    return 0;
+    return PV_OK;
 }
 
-/* Doubles a hash table once it is half full, re-inserting every id. */
+/* Doubles a hash table once it is half full, re-inserting every id.
+ * PV_OK, or PV_E_TOO_BIG at the arena's limit. */
 static int rehash(pv_arena *a, uint32_t **slots, size_t *mask, uint32_t n,
                   uint64_t (*hash_of)(const void *, uint32_t), const void *ctx)
 {
     if ((size_t)n * 2 < *mask + 1)
-        return 0;
+        return PV_OK;
     size_t size = (*mask + 1) * 2;
     uint32_t *t = new_slots(a, size);
     if (!t)
-        return -1;
+        return PV_E_TOO_BIG;
     for (uint32_t id = 0; id < n; id++) {
         size_t i = hash_of(ctx, id) & (size - 1);
         while (t[i])
@@ -141,7 +143,7 @@ static int rehash(pv_arena *a, uint32_t **slots, size_t *mask, uint32_t n,
     }
     *slots = t;
     *mask = size - 1;
-    return 0;
+    return PV_OK;
 }
 
 static uint64_t node_hash(const void *ctx, uint32_t id)
@@ -187,7 +189,7 @@ int pv_stacks_func(pv_stacks *b, const void *key, size_t key_len, const char *fi
             return PV_OK;
         }
     }
-    if (grow(b->arena, (void **)&b->funcs, b->n_funcs, &b->cap_funcs, sizeof *b->funcs))
+    if (grow(b->arena, (void **)&b->funcs, b->n_funcs, &b->cap_funcs, sizeof *b->funcs) != PV_OK)
         return too_big(err, "functions");
     sfunc *f = &b->funcs[b->n_funcs];
     f->key = pv_arena_strndup(b->arena, key, key_len);
@@ -200,7 +202,7 @@ int pv_stacks_func(pv_stacks *b, const void *key, size_t key_len, const char *fi
         return too_big(err, "functions");
     b->func_slots[i] = ++b->n_funcs;
     *id = b->n_funcs - 1;
-    if (rehash(b->arena, &b->func_slots, &b->func_mask, b->n_funcs, func_hash, b))
+    if (rehash(b->arena, &b->func_slots, &b->func_mask, b->n_funcs, func_hash, b) != PV_OK)
         return too_big(err, "functions");
     return PV_OK;
 }
@@ -218,7 +220,7 @@ int pv_stacks_child(pv_stacks *b, uint32_t parent, uint32_t func, uint32_t *node
             return PV_OK;
         }
     }
-    if (grow(b->arena, (void **)&b->nodes, b->n_nodes, &b->cap_nodes, sizeof *b->nodes))
+    if (grow(b->arena, (void **)&b->nodes, b->n_nodes, &b->cap_nodes, sizeof *b->nodes) != PV_OK)
         return too_big(err, "call paths");
     uint32_t id = b->n_nodes++;
     b->nodes[id] = (snode){.parent = p, .func = func, .first_child = NONE, .last_child = NONE,
@@ -231,7 +233,7 @@ int pv_stacks_child(pv_stacks *b, uint32_t parent, uint32_t func, uint32_t *node
         b->nodes[*last].next = id;
     *last = id;
     b->node_slots[i] = id + 1;
-    if (rehash(b->arena, &b->node_slots, &b->node_mask, b->n_nodes, node_hash, b))
+    if (rehash(b->arena, &b->node_slots, &b->node_mask, b->n_nodes, node_hash, b) != PV_OK)
         return too_big(err, "call paths");
     *node = id;
     return PV_OK;
@@ -317,12 +319,12 @@ static uint32_t find_pair(walk *w, uint32_t caller, uint32_t callee)
     for (uint32_t s; (s = w->pair_slots[i]); i = (i + 1) & w->pair_mask)
         if (w->pairs[s - 1].caller == caller && w->pairs[s - 1].callee == callee)
             return s - 1;
-    if (grow(w->b->arena, (void **)&w->pairs, w->n_pairs, &w->cap_pairs, sizeof *w->pairs))
+    if (grow(w->b->arena, (void **)&w->pairs, w->n_pairs, &w->cap_pairs, sizeof *w->pairs) != PV_OK)
         return NONE;
     uint32_t id = w->n_pairs++;
     w->pairs[id] = (pair){.caller = caller, .callee = callee};
     w->pair_slots[i] = id + 1;
-    if (rehash(w->b->arena, &w->pair_slots, &w->pair_mask, w->n_pairs, pair_hash, w))
+    if (rehash(w->b->arena, &w->pair_slots, &w->pair_mask, w->n_pairs, pair_hash, w) != PV_OK)
         return NONE;
     return id;
 }
@@ -361,10 +363,10 @@ static int enter(walk *w, uint32_t id, uint32_t out_parent, uint32_t *pair_id)
     }
     *pair_id = NONE;
     if (n->parent == NONE)
-        return 0;
+        return PV_OK;
     uint32_t p = find_pair(w, w->b->nodes[n->parent].func, n->func);
     if (p == NONE)
-        return -1;
+        return PV_E_TOO_BIG;
     pair *e = &w->pairs[p];
     e->a.tt += n->self;
     e->a.nc = add_sat(e->a.nc, calls);
@@ -373,7 +375,7 @@ static int enter(walk *w, uint32_t id, uint32_t out_parent, uint32_t *pair_id)
         e->a.cc = add_sat(e->a.cc, calls);
     }
     *pair_id = p;
-    return 0;
+    return PV_OK;
 }
 
 /* One frame of the depth-first walk: a node entered, and the next of its
@@ -388,14 +390,14 @@ static int walk_tree(walk *w)
     size_t cap = b->n_nodes ? b->n_nodes : 1;  /* size_t: PV_ARENA_NEW's overflow test */
     frame *stack = PV_ARENA_NEW(b->arena, frame, cap);
     if (!stack)
-        return -1;
+        return PV_E_TOO_BIG;
     size_t depth = 0;
     for (uint32_t top = b->first_top; top != NONE; top = b->nodes[top].next) {
         if (b->nodes[top].calls == 0)
             continue;
         uint32_t pr;
-        if (enter(w, top, NONE, &pr))
-            return -1;
+        if (enter(w, top, NONE, &pr) != PV_OK)
+            return PV_E_TOO_BIG;
         stack[depth++] = (frame){top, w->n_out - 1, pr, b->nodes[top].first_child};
         while (depth) {
             frame *f = &stack[depth - 1];
@@ -414,12 +416,12 @@ static int walk_tree(walk *w)
                 assert(b->nodes[c].total == 0);
                 continue;
             }
-            if (enter(w, c, f->out, &pr))
-                return -1;
+            if (enter(w, c, f->out, &pr) != PV_OK)
+                return PV_E_TOO_BIG;
             stack[depth++] = (frame){c, w->n_out - 1, pr, b->nodes[c].first_child};
         }
     }
-    return 0;
+    return PV_OK;
 }
 
 static int by_callee_then_caller(const void *x, const void *y)
@@ -470,7 +472,7 @@ int pv_stacks_finish(pv_stacks *b, pv_profile *out, pv_err *err)
     memset(w.funcs, 0, n_funcs * sizeof *w.funcs);
     memset(w.func_active, 0, n_funcs * sizeof *w.func_active);
     sum_subtrees(b);
-    if (walk_tree(&w))
+    if (walk_tree(&w) != PV_OK)
         return too_big(err, "call paths");
     fill_functions(&w, out, funcs);
     if (w.n_pairs)  /* no pairs: w.pairs is NULL, which qsort may not take */
