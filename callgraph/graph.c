@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "scc.h"
 #include "xalloc.h"
 
 double pv_finite_or_zero(double v)
@@ -138,63 +139,26 @@ static void bound_unknown_own(pv_graph *g)
     }
 }
 
-/* Tarjan's algorithm with an explicit stack of (function, next edge). */
+/* The recursion cycles: components of the callee lists (common/scc.h). */
 static void find_components(pv_graph *g)
 {
     size_t n = g->n_funcs;
-    uint32_t *index = pv_xmalloc(n * sizeof *index), *low = pv_xmalloc(n * sizeof *low);
-    uint32_t *stack = pv_xmalloc(n * sizeof *stack), *walk = pv_xmalloc(n * sizeof *walk);
-    uint32_t *next = pv_xmalloc(n * sizeof *next);
-    uint8_t *on_stack = pv_xcalloc(n, 1);
-    const uint32_t unset = UINT32_MAX;
-    for (size_t i = 0; i < n; i++)
-        index[i] = unset;
-    uint32_t counter = 0, n_stack = 0, n_comp = 0;
-    for (size_t start = 0; start < n; start++) {
-        if (index[start] != unset)
-            continue;
-        size_t depth = 0;
-        walk[depth++] = (uint32_t)start;
-        next[start] = 0;
-        index[start] = low[start] = counter++;
-        stack[n_stack++] = (uint32_t)start;
-        on_stack[start] = 1;
-        while (depth) {
-            uint32_t v = walk[depth - 1];
-            const pv_gfunc *f = &g->funcs[v];
-            if (next[v] < f->n_callees) {
-                uint32_t w = g->callees[f->callees_at + next[v]++].other;
-                if (index[w] == unset) {
-                    index[w] = low[w] = counter++;
-                    next[w] = 0;
-                    stack[n_stack++] = w;
-                    on_stack[w] = 1;
-                    walk[depth++] = w;
-                } else if (on_stack[w] && index[w] < low[v]) {
-                    low[v] = index[w];
-                }
-                continue;
-            }
-            depth--;
-            if (depth && low[v] < low[walk[depth - 1]])
-                low[walk[depth - 1]] = low[v];
-            if (low[v] == index[v]) {
-                uint32_t w;
-                do {
-                    w = stack[--n_stack];
-                    on_stack[w] = 0;
-                    g->funcs[w].scc = n_comp;
-                } while (w != v);
-                n_comp++;
-            }
-        }
+    uint32_t *first = pv_xmalloc((n + 1) * sizeof *first);
+    uint32_t *adj = pv_xmalloc((g->n_edges ? g->n_edges : 1) * sizeof *adj);
+    uint32_t *comp = pv_xmalloc((n ? n : 1) * sizeof *comp);
+    for (size_t v = 0; v < n; v++) {
+        const pv_gfunc *f = &g->funcs[v];
+        first[v] = f->callees_at;
+        for (uint32_t k = 0; k < f->n_callees; k++)
+            adj[f->callees_at + k] = g->callees[f->callees_at + k].other;
     }
-    free(index);
-    free(low);
-    free(stack);
-    free(walk);
-    free(next);
-    free(on_stack);
+    first[n] = n ? g->funcs[n - 1].callees_at + g->funcs[n - 1].n_callees : 0;
+    pv_scc(n, first, adj, comp);
+    for (size_t v = 0; v < n; v++)
+        g->funcs[v].scc = comp[v];
+    free(first);
+    free(adj);
+    free(comp);
 }
 
 pv_graph *pv_graph_new(const pv_profile *p)

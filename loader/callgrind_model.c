@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "callgrind_internal.h"
+#include "scc.h"
 #include "warn.h"
 #include "xalloc.h"
 
@@ -162,9 +163,8 @@ static int merge_calls(model *m)
 }
 
 /* Strongly connected components of the calls between different
- * functions (iterative Tarjan: call chains can be deep), as comp[f]; 
- * returns whether some component has more than one function, with
- * in_cycle[f] set for their members. */
+ * functions (common/scc.h), as comp[f]; returns whether some component
+ * has more than one function, with in_cycle[f] set for their members. */
 static int find_cycles(const model *m, uint32_t *comp, uint8_t *in_cycle)
 {
     size_t n = m->n_funcs;
@@ -180,63 +180,19 @@ static int find_cycles(const model *m, uint32_t *comp, uint8_t *in_cycle)
     for (size_t i = 0; i < m->n_calls; i++)
         if (m->calls[i].caller != m->calls[i].callee)
             adj[fill[m->calls[i].caller]++] = m->calls[i].callee;
-    uint32_t *index = pv_xmalloc((n ? n : 1) * sizeof *index), *low = pv_xmalloc((n ? n : 1) * sizeof *low);
-    uint32_t *stack = pv_xmalloc((n ? n : 1) * sizeof *stack), *walk = pv_xmalloc((n ? n : 1) * sizeof *walk);
-    uint8_t *on_stack = pv_xcalloc(n ? n : 1, 1);
+    uint32_t n_comp = pv_scc(n, first, adj, comp);
+    uint32_t *size = pv_xcalloc(n_comp ? n_comp : 1, sizeof *size);
     for (size_t i = 0; i < n; i++)
-        index[i] = NONE;
-    uint32_t counter = 0, n_stack = 0, n_comp = 0;
+        size[comp[i]]++;
     int cycles = 0;
-    for (size_t start = 0; start < n; start++) {
-        if (index[start] != NONE)
-            continue;
-        size_t depth = 0;
-        walk[depth++] = (uint32_t)start;
-        fill[start] = first[start];
-        index[start] = low[start] = counter++;
-        stack[n_stack++] = (uint32_t)start;
-        on_stack[start] = 1;
-        while (depth) {
-            uint32_t v = walk[depth - 1];
-            if (fill[v] < first[v + 1]) {
-                uint32_t w = adj[fill[v]++];
-                if (index[w] == NONE) {
-                    index[w] = low[w] = counter++;
-                    fill[w] = first[w];
-                    stack[n_stack++] = w;
-                    on_stack[w] = 1;
-                    walk[depth++] = w;
-                } else if (on_stack[w] && index[w] < low[v]) {
-                    low[v] = index[w];
-                }
-                continue;
-            }
-            depth--;
-            if (depth && low[v] < low[walk[depth - 1]])
-                low[walk[depth - 1]] = low[v];
-            if (low[v] == index[v]) {
-                uint32_t w, size = 0, top = n_stack;
-                do {
-                    w = stack[--n_stack];
-                    on_stack[w] = 0;
-                    comp[w] = n_comp;
-                    size++;
-                } while (w != v);
-                for (uint32_t k = n_stack; k < top && size > 1; k++)
-                    in_cycle[stack[k]] = 1;
-                cycles |= size > 1;
-                n_comp++;
-            }
-        }
+    for (size_t i = 0; i < n; i++) {
+        in_cycle[i] = size[comp[i]] > 1;
+        cycles |= in_cycle[i];
     }
     free(first);
     free(adj);
     free(fill);
-    free(index);
-    free(low);
-    free(stack);
-    free(walk);
-    free(on_stack);
+    free(size);
     return cycles;
 }
 

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "utf8.h"
 #include "lines.h"
+#include "scc.h"
 
 Suite *pv_common_suite(void);
 
@@ -319,6 +320,39 @@ START_TEST(cjson_allocation_failure_aborts)
 }
 END_TEST
 
+/* 0 -> 1 -> 2 -> 0 is a cycle, 3 -> 4 a chain, 5 calls itself only:
+ * four components, the cycle's closed after what it reaches (none). */
+START_TEST(scc_finds_cycles_and_numbers_them_after_what_they_reach)
+{
+    static const uint32_t first[] = {0, 1, 2, 4, 5, 5, 6};
+    static const uint32_t adj[] = {1, 2, 0, 3, 4, 5};
+    uint32_t comp[6];
+    ck_assert_uint_eq(pv_scc(6, first, adj, comp), 4);
+    ck_assert(comp[0] == comp[1] && comp[1] == comp[2]);
+    ck_assert(comp[3] != comp[4] && comp[3] != comp[0] && comp[5] != comp[0]);
+    ck_assert_uint_lt(comp[4], comp[3]);  /* 3 reaches 4: 4 closes first */
+    ck_assert_uint_lt(comp[3], comp[0]);  /* the cycle reaches 3 */
+}
+END_TEST
+
+/* A 200,000-deep chain closing into one cycle needs no C stack. */
+START_TEST(scc_walks_deep_chains_without_recursion)
+{
+    size_t n = 200000;
+    uint32_t *first = malloc((n + 1) * sizeof *first), *adj = malloc(n * sizeof *adj);
+    uint32_t *comp = malloc(n * sizeof *comp);
+    for (size_t v = 0; v <= n; v++)
+        first[v] = (uint32_t)v;
+    for (size_t v = 0; v < n; v++)
+        adj[v] = (uint32_t)((v + 1) % n);
+    ck_assert_uint_eq(pv_scc(n, first, adj, comp), 1);
+    ck_assert_uint_eq(comp[n - 1], comp[0]);
+    free(first);
+    free(adj);
+    free(comp);
+}
+END_TEST
+
 Suite *pv_common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -327,6 +361,8 @@ Suite *pv_common_suite(void)
      * the sanitizers. */
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, arena_returns_aligned_distinct_blocks);
+    tcase_add_test(tc, scc_finds_cycles_and_numbers_them_after_what_they_reach);
+    tcase_add_test(tc, scc_walks_deep_chains_without_recursion);
     tcase_add_test(tc, arena_refuses_beyond_its_limit);
     tcase_add_test(tc, arena_strndup_copies_and_terminates);
     tcase_add_test(tc, err_formats_prefixes_and_clears);

@@ -79,7 +79,7 @@ static void check_ignored(const pv_profile *p, const cJSON *lines, const char *l
         return;
     }
     ck_assert_msg(w != NULL, "%s: %zu ignored lines and no warning", label, n);
-    char head[32];
+    char head[48];
     snprintf(head, sizeof head, "%zu line%s ignored", n, n == 1 ? "" : "s");
     ck_assert_msg(strncmp(w, head, strlen(head)) == 0, "%s: %s", label, w);
     const char *list = strstr(w, ": line");
