@@ -6,8 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RUN_THIN, RUN_UNLOADED } from '../../web/js/layout/icicle.js';
-import { bandNote, capNotice, percent } from '../../web/js/layout/notes.js';
-import { readCapped } from '../../web/js/model/tree.js';
+import { bandNote, capNotice, overlapNotice, percent } from '../../web/js/layout/notes.js';
+import { readCapped, treeFromView } from '../../web/js/model/tree.js';
+import { readUnits } from '../../web/js/model/units.js';
 import { box, wholeView } from './support.js';
 
 test('the server\'s cap is read as specified, and anything else as no cap', () => {
@@ -56,4 +57,16 @@ test('a band of what was not fetched says it is not self time', () => {
 test('percentages: one decimal, never 0.0% of something nor 100.0% of less than all', () => {
   const cases = [[0, '0.0%'], [1, '100.0%'], [0.424, '42.4%'], [0.0004, '< 0.1%'], [0.9996, '> 99.9%'], [0.0005, '0.1%'], [NaN, '–']];
   for (const [x, want] of cases) assert.equal(percent(x), want, String(x));
+});
+
+test('top-level boxes that add up to more than the total are said to overlap, in the profile\'s unit', () => {
+  const tree = (...tops) => treeFromView(wholeView(box(null, 100, tops.map((t, i) => box(i, t)))));
+  assert.equal(overlapNotice(tree(60, 40)), '');
+  assert.equal(overlapNotice(tree(100, 0.5)), '', 'within 1%: rounding, not overlap');
+  const ticks = readUnits({ unit: 'Ticks', calls_unit: 'calls' });
+  const text = overlapNotice(tree(100, 85, 46), ticks);
+  assert.match(text, /^The top-level boxes add up to 231\.0% of the total Ticks: /);
+  assert.match(text, /widths are scaled to fit\.$/);
+  assert.equal(overlapNotice(null), '');
+  assert.equal(overlapNotice(treeFromView(wholeView(box(null, 0, [box(1, 0)])))), '');
 });

@@ -110,3 +110,20 @@ export function pathsNote(paths) {
   return ' Hatched boxes and “≈” times are estimates: the profile records calls per caller, not per call path, so where a '
     + 'function is reached along several paths its time on each is estimated (hover for the bounds).';
 }
+
+// When the top-level boxes add up to more than the profile's total, some
+// calls that ran inside others have no caller in the file (yappi leaves
+// builtins such as exec out of its callers, so the module code exec ran
+// is a top-level box too), the boxes overlap, and the chart scales them
+// to fit: this says so.  '' when they fit (within 1%, for rounding).
+// tree: model/tree.js's, node 0 the "(all)" box; units: the profile's.
+export function overlapNotice(tree, units = undefined) {
+  if (tree === null || tree.size === 0) return '';
+  const total = tree.time[0];
+  let sum = 0;
+  for (const c of tree.children(0)) sum += tree.time[c];
+  if (!(total > 0 && total < Infinity) || !(sum > total * 1.01)) return '';
+  return `The top-level boxes add up to ${percent(sum / total)} of the total ${totalOf(units)}: `
+    + 'the file gives no caller for some calls that ran inside others (a writer that leaves callers out, '
+    + 'as yappi does for builtins such as exec), so those boxes overlap, and their widths are scaled to fit.';
+}

@@ -1,20 +1,24 @@
 // The lines above the chart that say what is going on: the server's cap on
-// the view shown (layout/notes.js's capNotice), and one message for
+// the view shown and, at the top, top-level boxes that overlap
+// (layout/notes.js's capNotice and overlapNotice), and one message for
 // loading, an error or a notice (the store's `notice`, which a zoom
 // elsewhere clears).
 //
-// Store keys: reads treeState, treeError, treeCapped, root, depth, notice;
+// Store keys: reads tree, units, treeState, treeError, treeCapped, root, depth, notice;
 // writes notice ('' once the zoom moved on from the one it was about).
 
-import { capNotice } from '../layout/notes.js';
+import { capNotice, overlapNotice } from '../layout/notes.js';
 
 // message: showMessage(kind, text) of the page (main.js's, shared with the
 // index page).
 export function createNotices(capped, { store, message }) {
   store.subscribe((state) => {
     const c = state.treeCapped;
-    const text = c !== null && state.treeState === 'ready' && c.root === state.root.join(',') && c.depth === state.depth
+    const ready = state.treeState === 'ready';
+    const cap = c !== null && ready && c.root === state.root.join(',') && c.depth === state.depth
       ? capNotice(c.cap, state.depth) : '';
+    const overlap = ready && state.root.length === 0 ? overlapNotice(state.tree, state.units) : '';
+    const text = [cap, overlap].filter((t) => t !== '').join(' ');
     if (capped.textContent === text) return;
     capped.textContent = text;
     capped.hidden = text === '';
