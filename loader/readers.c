@@ -53,12 +53,22 @@ const pv_reader pv_readers[] = {
 };
 const size_t pv_n_readers = sizeof pv_readers / sizeof pv_readers[0];
 
-/* The start of the file, for the message: up to 40 characters of it when
- * it starts as text (4 printable ASCII characters at least), else its
- * first byte and what that byte would start in marshal data (a pstats
- * dump that is not a dict: a list, None, ...). */
+/* The start of the file, for the message: JSON that no JSON reader
+ * claims is said to be JSON (which keys the readers look for); text is
+ * quoted, up to 40 characters (4 printable ASCII characters at least);
+ * anything else is its first byte and what that byte would start in
+ * marshal data (a pstats dump that is not a dict: a list, None, ...). */
 static void describe_start(const unsigned char *buf, size_t len, char *out, size_t cap)
 {
+    size_t i = 0;
+    while (i < len && i < 64 && strchr(" \t\r\n", buf[i]))
+        i++;
+    if (i < len && (buf[i] == '{' || buf[i] == '[') && i + 1 < len &&
+        strchr("\"{}[]-0123456789 \t\r\n", buf[i + 1])) {
+        snprintf(out, cap, "JSON that is neither a speedscope file (\"$schema\", or \"shared\" and "
+                 "\"profiles\") nor a .cpuprofile (\"nodes\", or \"head\")");
+        return;
+    }
     size_t n = len < 40 ? len : 40, printable = 0;
     while (printable < n && buf[printable] >= 0x20 && buf[printable] < 0x7f && buf[printable] != '"')
         printable++;
@@ -69,18 +79,23 @@ static void describe_start(const unsigned char *buf, size_t len, char *out, size
         snprintf(out, cap, "0x%02x%s", buf[0], pv_marshal_code_meaning(buf[0]));
 }
 
-static void list_names(char *out, size_t cap)
+/* The readers' names (`what` = 0: what --format takes) or descriptions,
+ * joined with ", " (and "or" before the last description). */
+static void list_readers(int what, char *out, size_t cap)
 {
     size_t at = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < pv_n_readers && at < cap; i++)
-        at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? ", " : "", pv_readers[i].name);
+    for (size_t i = 0; i < pv_n_readers && at < cap; i++) {
+        const char *sep = i == 0 ? "" : !what ? ", " : i + 1 < pv_n_readers ? ", " : " or ";
+        at += (size_t)snprintf(out + at, cap - at, "%s%s", sep,
+                               what ? pv_readers[i].what : pv_readers[i].name);
+    }
 }
 
 int pv_reader_pick(const unsigned char *buf, size_t len, const pv_load_opts *opts,
                    const pv_reader **out, pv_err *err)
 {
-    char names[160];
+    char names[400];
     *out = NULL;
     if (opts && opts->format) {
         for (size_t i = 0; i < pv_n_readers; i++)
@@ -88,7 +103,7 @@ int pv_reader_pick(const unsigned char *buf, size_t len, const pv_load_opts *opt
                 *out = &pv_readers[i];
                 return PV_OK;
             }
-        list_names(names, sizeof names);
+        list_readers(0, names, sizeof names);
         return pv_err_set(err, PV_E_USAGE, "unknown format \"%.40s\": the formats are %s",
                           opts->format, names);
     }
@@ -101,7 +116,7 @@ int pv_reader_pick(const unsigned char *buf, size_t len, const pv_load_opts *opt
         }
     char start[160];
     describe_start(buf, len, start, sizeof start);
-    list_names(names, sizeof names);
-    return pv_err_set(err, PV_E_FORMAT, "byte 0: not a profile profviz can read (tried %s); "
+    list_readers(1, names, sizeof names);
+    return pv_err_set(err, PV_E_FORMAT, "byte 0: not a profile profviz can read: not %s; "
                       "it starts with %s", names, start);
 }

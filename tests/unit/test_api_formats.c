@@ -137,7 +137,9 @@ START_TEST(a_file_no_reader_takes_is_refused_with_what_was_tried)
     reply *r = post("/api/profiles", png, sizeof png);
     ck_assert_int_eq(r->status, 400);
     const char *msg = str(r->json, "error");
-    ck_assert_msg(strstr(msg, "tried pstats, ") && strstr(msg, "folded"), "%s", msg);
+    ck_assert_msg(strstr(msg, "not a cProfile/profile dump (pstats), a speedscope file, ") &&
+                      strstr(msg, " or folded stacks") && strstr(msg, "it starts with 0x89"),
+                  "%s", msg);
     reply_free(r);
     static const char text[] = "a;b\nno counts here\n";
     r = post("/api/profiles?name=x.txt", text, sizeof text - 1);

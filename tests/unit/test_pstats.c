@@ -348,7 +348,7 @@ static const struct { const char *file, *text; } expected_text[] = {
     {"bad_duplicate_keys.prof", "1 function keys occur twice"},
     {"bad_empty.prof", "the file is empty"},
     {"bad_empty_dict.prof", "the profile holds no functions"},
-    {"bad_hotshot_raw_log.prof", "not a profile profviz can read (tried pstats"},
+    {"bad_hotshot_raw_log.prof", "not a profile profviz can read: not a cProfile/profile dump"},
     {"bad_huge_int.prof", "line number is an int beyond 64 bits"},
     {"bad_huge_list_len.prof", "not a profile profviz can read"},
     {"bad_huge_long.prof", "long integer of 2147483647 digits exceeds the 2 bytes left"},
