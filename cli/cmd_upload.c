@@ -69,33 +69,6 @@ static void usage(FILE *out)
         DEFAULT_RETRIES, MAX_RETRIES, pv_cli_load_opts_help);
 }
 
-/* The whole file, malloc'd; NULL with a message printed. */
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "profviz upload: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = pv_xmalloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap)
-            buf = pv_xrealloc(buf, cap *= 2);
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        fprintf(stderr, "profviz upload: %s: cannot read it\n", path);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 typedef struct upload_opts {
     pv_client_url url;
     char auth[1100];        /* "Authorization: Bearer ..." or "" */
@@ -196,10 +169,12 @@ static int try_upload(const upload_opts *o, const char *path, const char *target
 /* Uploads one file with retries; returns its exit status. */
 static int upload_file(const upload_opts *o, const char *path)
 {
-    size_t len = 0;
-    unsigned char *bytes = read_file(path, &len);
-    if (!bytes)
+    pv_file_map file;
+    pv_err err;
+    if (pv_file_map_open(path, &file, &err) != PV_OK) {
+        fprintf(stderr, "profviz upload: %s: %s\n", path, err.msg);
         return PV_EXIT_INPUT;
+    }
     char *target = pv_xmalloc(TARGET_MAX);
     int rc = PV_EXIT_USAGE;
     if (upload_target(o, path, target, TARGET_MAX))
@@ -208,7 +183,7 @@ static int upload_file(const upload_opts *o, const char *path)
         char why[512];
         unsigned pause = FIRST_PAUSE_S;
         for (unsigned attempt = 0;; attempt++) {
-            rc = try_upload(o, path, target, bytes, len, why, sizeof why);
+            rc = try_upload(o, path, target, file.bytes, file.len, why, sizeof why);
             if (rc != PV_EXIT_SERVER || attempt == o->retries)
                 break;
             fprintf(stderr, "profviz upload: %s: %s; trying again in %u s (%u of %u)\n", path,
@@ -222,7 +197,7 @@ static int upload_file(const upload_opts *o, const char *path)
             fprintf(stderr, "profviz upload: %s: %s\n", path, why);
     }
     free(target);
-    free(bytes);
+    pv_file_map_close(&file);
     return rc;
 }
 
