@@ -26,7 +26,7 @@ static const pv_command commands[] = {
 static void print_help(FILE *out)
 {
     fprintf(out,
-        "profviz %s - see where a Python program spends its time.\n"
+        "profviz %s - see where a program spends its time.\n"
         "\n"
         "Usage:\n"
         "  profviz [-H ADDR] [-p PORT] [-b BROWSER | -s] FILE...\n"

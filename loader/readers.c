@@ -55,7 +55,8 @@ const size_t pv_n_readers = sizeof pv_readers / sizeof pv_readers[0];
 
 /* The start of the file, for the message: JSON that no JSON reader
  * claims is said to be JSON (which keys the readers look for); text is
- * quoted, up to 40 characters (4 printable ASCII characters at least);
+ * quoted, up to 40 characters (4 printable ASCII characters at least,
+ * or a shorter first line);
  * anything else is its first byte and what that byte would start in
  * marshal data (a pstats dump that is not a dict: a list, None, ...). */
 static void describe_start(const unsigned char *buf, size_t len, char *out, size_t cap)
@@ -72,7 +73,8 @@ static void describe_start(const unsigned char *buf, size_t len, char *out, size
     size_t n = len < 40 ? len : 40, printable = 0;
     while (printable < n && buf[printable] >= 0x20 && buf[printable] < 0x7f && buf[printable] != '"')
         printable++;
-    if (printable >= 4)
+    int line_end = printable < n && (buf[printable] == '\n' || buf[printable] == '\r');
+    if (printable >= 4 || (printable > 0 && line_end))
         snprintf(out, cap, "text: \"%.*s%s\"", (int)printable, (const char *)buf,
                  printable < len ? "..." : "");
     else

@@ -453,7 +453,8 @@ START_TEST(bad_text_is_refused_with_its_line_and_byte)
     static const char nul[] = "a 1\nb\0c 2\n";
     parsed_file *f = parse(nul, sizeof nul - 1, NULL);
     ck_assert_int_eq(f->rc, PV_E_FORMAT);
-    ck_assert_msg(strstr(f->err.msg, "tried"), "%s", f->err.msg);
+    ck_assert_msg(strstr(f->err.msg, "not a profile profviz can read") &&
+                      strstr(f->err.msg, "starts with text: \"a 1...\""), "%s", f->err.msg);
     done(f);
     pv_load_opts forced = {.format = "folded"};
     f = parse(nul, sizeof nul - 1, &forced);
