@@ -22,6 +22,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "api_fixture.h"
 #include "ctx.h"
 #include "graph.h"
 #include "loader.h"
@@ -85,20 +86,6 @@ static void parse(parsed *out, const char *path, const char *event)
     pv_load_opts opts = {.event = event};
     out->rc = pv_callgrind_parse(buf, len, &opts, &out->arena, &out->p, &out->err);
     free(buf);
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number %s", key);
-    return v->valuedouble;
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    ck_assert_msg(cJSON_IsString(v), "no string %s", key);
-    return v->valuestring;
 }
 
 /* ---- the oracle, merged as the reader merges ------------------------- */
@@ -682,31 +669,6 @@ END_TEST
 
 /* ---- end to end: stored, then served ------------------------------------ */
 
-static pv_test_tmp tmp;
-static pv_ctx *ctx;
-
-static void setup(void)
-{
-    pv_test_tmp_init(&tmp);
-    pv_ctx_opts opts = {.db_path = tmp.path};
-    pv_err err;
-    ck_assert_msg(pv_ctx_open(&opts, &ctx, &err) == PV_OK, "%s", err.msg);
-}
-
-static void teardown(void)
-{
-    pv_ctx_close(ctx);
-    ctx = NULL;
-    pv_test_tmp_remove(&tmp);
-}
-
-static reply *get_ok(const char *target)
-{
-    reply *r = request_with(ctx, "GET", target, NULL, NULL, 0);
-    ck_assert_msg(r->status == 200 && r->json, "GET %s: %d %s", target, r->status, r->text);
-    return r;
-}
-
 /* No box wider than its parent (within eps, the graph's: a billionth of
  * the program), bounds around the time, children and self adding up to
  * the box (within rel of it, or eps a box: the graph calls a box exact
@@ -763,13 +725,13 @@ static void check_served(const char *path, const char *name, int strict)
     free(res.warnings);
 
     snprintf(target, sizeof target, "/api/profiles/%lld", (long long)res.id);
-    reply *r = get_ok(target);
+    reply *r = get_ok(target, 200);
     ck_assert_str_eq(str(r->json, "format"), "callgrind");
     int valgrind = strcmp(str(r->json, "writer"), "valgrind") == 0;
     reply_free(r);
 
     snprintf(target, sizeof target, "/api/profiles/%lld/tree?depth=12&cutoff=0", (long long)res.id);
-    r = get_ok(target);
+    r = get_ok(target, 200);
     const cJSON *root = cJSON_GetObjectItem(r->json, "root");
     double total = num(o, "total_self_cost");
     ck_assert_msg(num(root, "time") == total, "%s: the top is %.17g, the program %.17g", name,
@@ -778,7 +740,7 @@ static void check_served(const char *path, const char *name, int strict)
     reply_free(r);
 
     snprintf(target, sizeof target, "/api/profiles/%lld/functions?limit=1", (long long)res.id);
-    r = get_ok(target);
+    r = get_ok(target, 200);
     ck_assert_uint_eq((size_t)num(r->json, "total"), res.n_funcs);
     reply_free(r);
     cJSON_Delete(o);
@@ -829,7 +791,7 @@ START_TEST(an_upload_picks_its_event)
 
     char target[64];
     snprintf(target, sizeof target, "/api/profiles/%lld", (long long)id);
-    r = get_ok(target);
+    r = get_ok(target, 200);
     ck_assert_str_eq(str(r->json, "unit"), "Memory_(bytes)");
     ck_assert_str_eq(str(r->json, "calls_unit"), "calls");
     ck_assert_str_eq(str(r->json, "variant"), "event=Memory_(bytes)");

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "api_fixture.h"
 #include "ctx.h"
 #include "ingest.h"
 #include "loader.h"
@@ -21,23 +22,6 @@
 #include "testutil_api.h"
 
 Suite *pv_ingest_suite(void);
-
-static pv_test_tmp tmp;
-static pv_ctx *ctx;
-
-static void setup(void)
-{
-    pv_test_tmp_init(&tmp);
-    pv_ctx_opts opts = {.db_path = tmp.path};
-    pv_err err;
-    ck_assert_msg(pv_ctx_open(&opts, &ctx, &err) == PV_OK, "%s", err.msg);
-}
-
-static void teardown(void)
-{
-    pv_ctx_close(ctx);
-    pv_test_tmp_remove(&tmp);
-}
 
 static const char *fixture(const char *name)
 {

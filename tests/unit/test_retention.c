@@ -11,29 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_fixture.h"
 #include "ctx.h"
 #include "loader.h"
 #include "retention.h"
 #include "testutil.h"
 
 Suite *pv_retention_suite(void);
-
-static pv_test_tmp tmp;
-static pv_ctx *ctx;
-
-static void setup(void)
-{
-    pv_test_tmp_init(&tmp);
-    pv_ctx_opts opts = {.db_path = tmp.path};
-    pv_err err;
-    ck_assert_msg(pv_ctx_open(&opts, &ctx, &err) == PV_OK, "%s", err.msg);
-}
-
-static void teardown(void)
-{
-    pv_ctx_close(ctx);
-    pv_test_tmp_remove(&tmp);
-}
 
 /* Stores fixture `name` through the writer; its id. */
 static int64_t store(const char *name)
