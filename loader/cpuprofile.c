@@ -31,6 +31,7 @@
 
 #include "json_pull.h"
 #include "read_util.h"
+#include "warn.h"
 #include "stacks.h"
 
 #define NONE UINT32_MAX
@@ -323,7 +324,7 @@ static int link_nodes(reader *r)
         return pv_err_set(r->err, PV_E_FORMAT, "byte %zu: expected one root node (a node no other "
                           "names as its child), found %zu", r->nodes_at, roots);
     if (rc == PV_OK && conflicts)
-        rc = pv_profile_warn(r->arena, r->out, r->err, "%zu nodes have a parent field that disagrees "
+        rc = pv_warn(r->out, r->arena, r->err, "%zu nodes have a parent field that disagrees "
                              "with the children lists; the children lists were used", conflicts);
     return rc;
 }
@@ -520,7 +521,7 @@ static int check_hit_counts(reader *r)
         differ += r->nodes[k].has_hits && r->nodes[k].hits != r->nodes[k].n_samples;
     if (!differ)
         return PV_OK;
-    return pv_profile_warn(r->arena, r->out, r->err, "%zu nodes have a hitCount that differs from "
+    return pv_warn(r->out, r->arena, r->err, "%zu nodes have a hitCount that differs from "
                            "their count in samples[]; the samples were used", differ);
 }
 
@@ -534,7 +535,7 @@ static int read_weights(reader *r, const char **unit)
         *unit = "samples";
         rc = read_samples_counted(r);
         if (rc == PV_OK && !r->legacy && r->samples_at != ABSENT)
-            rc = pv_profile_warn(r->arena, r->out, r->err, "the file has no timeDeltas: each "
+            rc = pv_warn(r->out, r->arena, r->err, "the file has no timeDeltas: each "
                                  "sample weighs one");
         return rc;
     }
@@ -544,7 +545,7 @@ static int read_weights(reader *r, const char **unit)
     *unit = "microseconds";
     rc = read_samples_timed(r, &negative);
     if (rc == PV_OK && negative)
-        rc = pv_profile_warn(r->arena, r->out, r->err, "%zu samples would last a negative time (the "
+        rc = pv_warn(r->out, r->arena, r->err, "%zu samples would last a negative time (the "
                              "clock went back); they weigh 0", negative);
     return rc;
 }

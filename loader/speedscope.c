@@ -28,6 +28,7 @@
 
 #include "json_pull.h"
 #include "read_util.h"
+#include "warn.h"
 #include "stacks.h"
 
 #define NO_FUNC UINT32_MAX
@@ -449,7 +450,7 @@ static int choose(reader *r, const pv_load_opts *opts, bool *chosen, bool *alone
     }
     *alone = r->n_profs - left_out == 1;
     if (left_out)
-        return pv_profile_warn(r->arena, out, r->err, "%zu of the %zu profiles were left out: their "
+        return pv_warn(out, r->arena, r->err, "%zu of the %zu profiles were left out: their "
                                "unit or type differs from the first's (%s, %s); --profile N shows "
                                "one of them", left_out, r->n_profs, first->unit,
                                first->type == SAMPLED ? "sampled" : "evented");
