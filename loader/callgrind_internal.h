@@ -19,6 +19,7 @@
 #include "err.h"
 #include "loader.h"
 #include "profile.h"
+#include "read_util.h"
 
 /* A function as the file names it: (object, file, name), interned, so
  * equal strings are equal pointers. */
@@ -99,10 +100,5 @@ int pv_cg_model(const pv_cg_graph *g, pv_arena *arena, pv_profile *out, pv_err *
 
 /* The arena's limit as an error. */
 int pv_cg_too_big(pv_arena *arena, pv_err *err);
-
-/* Grows an arena array of *cap elements of `size` bytes to hold `need`
- * (doubling; the old block stays in the arena, so the waste is at most
- * the final size).  NULL when the arena's limit is hit. */
-void *pv_cg_grow(pv_arena *arena, void *p, size_t *cap, size_t need, size_t size);
 
 #endif

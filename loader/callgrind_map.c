@@ -14,24 +14,6 @@ int pv_cg_too_big(pv_arena *arena, pv_err *err)
                       arena->limit >> 20);
 }
 
-void *pv_cg_grow(pv_arena *arena, void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t n = *cap ? *cap : 16;
-    while (n < need)
-        n *= 2;
-    if (n > SIZE_MAX / size)
-        return NULL;
-    void *q = pv_arena_alloc(arena, n * size);
-    if (!q)
-        return NULL;
-    if (*cap)
-        memcpy(q, p, *cap * size);
-    *cap = n;
-    return q;
-}
-
 static uint64_t mix(uint64_t h, uint64_t v)
 {
     unsigned __int128 m = (unsigned __int128)(h ^ v) * 0x9E3779B97F4A7C15ull;

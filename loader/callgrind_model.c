@@ -108,7 +108,7 @@ static int merge_funcs(model *m)
         if (n != strlen(f->name) && m->n_levels++ == 0)
             m->level_example = f->name;
         if (at == NONE) {
-            m->funcs = pv_cg_grow(m->arena, m->funcs, &m->cap_funcs, m->n_funcs + 1, sizeof *m->funcs);
+            m->funcs = pv_arena_grow(m->arena, m->funcs, &m->cap_funcs, m->n_funcs + 1, sizeof *m->funcs);
             const char *name = n == strlen(f->name) ? f->name : pv_arena_strndup(m->arena, f->name, n);
             if (!m->funcs || !name)
                 return pv_cg_too_big(m->arena, m->err);
@@ -145,7 +145,7 @@ static int merge_calls(model *m)
         uint32_t a = m->canon[c->caller], b = m->canon[c->callee];
         uint32_t at = pv_cg_map_get(&keys, (uint64_t)a << 32 | b, 0);
         if (at == NONE) {
-            merged = pv_cg_grow(m->arena, merged, &m->cap_calls, m->n_calls + 1, sizeof *merged);
+            merged = pv_arena_grow(m->arena, merged, &m->cap_calls, m->n_calls + 1, sizeof *merged);
             if (!merged)
                 return pv_cg_too_big(m->arena, m->err);
             m->calls = merged;

@@ -114,7 +114,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 
 static int new_handle(reader *r, const char *name, const char *spec, uint32_t id, uint32_t *out)
 {
-    r->handles = pv_cg_grow(r->arena, r->handles, &r->cap_handles, r->n_handles + 1,
+    r->handles = pv_arena_grow(r->arena, r->handles, &r->cap_handles, r->n_handles + 1,
                             sizeof *r->handles);
     if (!r->handles)
         return pv_cg_too_big(r->arena, r->err);
@@ -179,7 +179,7 @@ static int put_id(reader *r, uint64_t space, uint64_t id, uint32_t h)
         return pv_cg_map_put(&r->ids, r->arena, id, space, h, r->err);
     size_t old = r->cap_dense[space];
     if (id >= old) {
-        r->dense[space] = pv_cg_grow(r->arena, r->dense[space], &r->cap_dense[space], id + 1,
+        r->dense[space] = pv_arena_grow(r->arena, r->dense[space], &r->cap_dense[space], id + 1,
                                      sizeof *r->dense[space]);
         if (!r->dense[space])
             return pv_cg_too_big(r->arena, r->err);
@@ -258,8 +258,8 @@ static int func_index(reader *r, uint32_t ob, uint32_t file, uint32_t fn, uint32
     pv_cg_graph *g = r->g;
     if (g->n_funcs >= UINT32_MAX - 1)
         return pv_cg_too_big(r->arena, r->err);
-    g->funcs = pv_cg_grow(r->arena, g->funcs, &r->cap_funcs, g->n_funcs + 1, sizeof *g->funcs);
-    r->func_handles = pv_cg_grow(r->arena, r->func_handles, &r->cap_func_handles,
+    g->funcs = pv_arena_grow(r->arena, g->funcs, &r->cap_funcs, g->n_funcs + 1, sizeof *g->funcs);
+    r->func_handles = pv_arena_grow(r->arena, r->func_handles, &r->cap_func_handles,
                                  3 * (g->n_funcs + 1), sizeof *r->func_handles);
     if (!g->funcs || !r->func_handles)
         return pv_cg_too_big(r->arena, r->err);
@@ -307,7 +307,7 @@ static int add_call(reader *r, uint32_t caller, uint32_t callee, uint64_t count,
     if (i == NO_HANDLE) {
         if (g->n_calls >= UINT32_MAX - 1)
             return pv_cg_too_big(r->arena, r->err);
-        g->calls = pv_cg_grow(r->arena, g->calls, &r->cap_calls, g->n_calls + 1, sizeof *g->calls);
+        g->calls = pv_arena_grow(r->arena, g->calls, &r->cap_calls, g->n_calls + 1, sizeof *g->calls);
         if (!g->calls)
             return pv_cg_too_big(r->arena, r->err);
         i = (uint32_t)g->n_calls++;

@@ -75,9 +75,14 @@ static int too_big(reader *r)
     return pv_err_set(r->err, PV_E_TOO_BIG, "the file needs more than the memory limit allows");
 }
 
+/* Room for item n of *items (pv_arena_grow). */
 static int grow(reader *r, void **items, size_t n, size_t *cap, size_t size)
 {
-    return pv_arena_grow_array(r->arena, items, n, cap, size, 256, r->err);
+    void *p = pv_arena_grow(r->arena, *items, cap, n + 1, size);
+    if (!p)
+        return too_big(r);
+    *items = p;
+    return PV_OK;
 }
 
 /* ---- the top level ------------------------------------------------------ */

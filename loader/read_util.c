@@ -6,18 +6,20 @@
 #include <stdint.h>
 #include <string.h>
 
-int pv_arena_grow_array(pv_arena *arena, void **items, size_t n, size_t *cap, size_t size,
-                        size_t first, pv_err *err)
+void *pv_arena_grow(pv_arena *arena, void *p, size_t *cap, size_t need, size_t size)
 {
-    if (n < *cap)
-        return PV_OK;
-    size_t c = *cap ? *cap * 2 : first;
-    void *p = c > SIZE_MAX / size ? NULL : pv_arena_alloc(arena, c * size);
-    if (!p)
-        return pv_err_set(err, PV_E_TOO_BIG, "the file needs more than the memory limit allows");
-    if (n)
-        memcpy(p, *items, n * size);
-    *items = p;
-    *cap = c;
-    return PV_OK;
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    if (n > SIZE_MAX / size)
+        return NULL;
+    void *q = pv_arena_alloc(arena, n * size);
+    if (!q)
+        return NULL;
+    if (*cap)
+        memcpy(q, p, *cap * size);
+    *cap = n;
+    return q;
 }

@@ -1,5 +1,5 @@
-/* read_util.h — what the JSON readers share beyond warnings (warn.h):
- * arrays grown in the load's arena.
+/* read_util.h — what the readers of other formats share beyond warnings
+ * (warn.h): arrays grown in the load's arena.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PV_READ_UTIL_H
@@ -8,14 +8,11 @@
 #include <stddef.h>
 
 #include "arena.h"
-#include "err.h"
 
-/* Makes room for one more item in the array *items of *cap items of
- * `size` bytes, n of them used: a new array twice as large (at least
- * `first` items) in the arena, the used items copied (the old array stays
- * in the arena until it is released).  PV_OK, or PV_E_TOO_BIG (set in
- * err) past the arena's limit. */
-int pv_arena_grow_array(pv_arena *arena, void **items, size_t n, size_t *cap, size_t size,
-                        size_t first, pv_err *err);
+/* Grows an arena array of *cap elements of `size` bytes to hold `need`
+ * (doubling from 16; the old block stays in the arena, so the waste is at
+ * most the final size) and returns it, the used part copied; returns p as
+ * it is when it has room, NULL when the arena's limit is hit. */
+void *pv_arena_grow(pv_arena *arena, void *p, size_t *cap, size_t need, size_t size);
 
 #endif
