@@ -1,0 +1,182 @@
+// The HTML report (`profviz export --html`) opened from disk with every
+// request but file:// ones failed: the chart draws, a click zooms (and the
+// URL's fragment keeps it, Back undoes it), the sunburst, the table's sort
+// and filter, the callers/callees all work with no server, controls that
+// need one are not there, and hostile names stay text.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createOfflineApi, decodeReportData } from '../../web/js/model/offline-api.js';
+import { TEST_TIMEOUT, artifactsRoot, fixture, launchChromium, pageSnapshot, profvizPath, watchPage } from './harness.mjs';
+import {
+  crumbs, expectDrawn, expectPage, rowFids, sleep, tableCells, until, waitChart, waitTable, zoomFirstChild,
+} from './pages.mjs';
+
+const T = { timeout: TEST_TIMEOUT };
+const PROFILES = { recursion: fixture('recursion.prof'), hostile: fixture('tests/web/fixtures/hostile.prof') };
+const IMG_NAME = '</script><img src=x onerror=alert(1)>';
+const artifacts = path.join(artifactsRoot(), 'report');
+let tmp = null;
+let chromium = null;
+const reports = {};
+
+before(async () => {
+  fs.rmSync(artifacts, { recursive: true, force: true });
+  fs.mkdirSync(artifacts, { recursive: true });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'profviz-report-'));
+  for (const [name, file] of Object.entries(PROFILES)) {
+    const out = path.join(tmp, `${name}.html`);
+    const r = spawnSync(profvizPath(), ['export', '--db', path.join(tmp, 'profiles.db'), file, '--html', out],
+      { encoding: 'utf8' });
+    assert.equal(r.status, 0, `profviz export --html failed: ${r.stderr}`);
+    reports[name] = out;
+  }
+  chromium = await launchChromium();
+}, { timeout: 120000 });
+
+after(async () => {
+  if (chromium) await chromium.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+// Runs fn(page, tools) on a fresh page that may load file:// URLs only
+// (tools.blocked lists the others, failed), and fails on any page problem.
+async function withReport(t, name, fn) {
+  const ctx = await chromium.browser.createBrowserContext();
+  const page = await ctx.newPage();
+  try {
+    await page.setViewport({ width: 1280, height: 900, deviceScaleFactor: 1 });
+    const problems = watchPage(page);
+    const blocked = [];
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      const scheme = new URL(req.url()).protocol;
+      if (scheme === 'file:' || scheme === 'data:' || scheme === 'blob:') req.continue();
+      else {
+        blocked.push(req.url());
+        req.abort('internetdisconnected');
+      }
+    });
+    const shot = async (step) => {
+      const file = path.join(artifacts, `${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}-${step}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      t.diagnostic(`screenshot: ${file}`);
+    };
+    const url = `file://${reports[name]}`;
+    try {
+      await page.goto(url, { waitUntil: 'load' });
+      await expectPage(page, 'profile');
+      await waitChart(page);
+      await waitTable(page);
+      await fn(page, { blocked, shot, url });
+      await sleep(100);
+    } catch (e) {
+      e.message += `\n  page: ${JSON.stringify(await pageSnapshot(page))}`;
+      await shot('failed').catch(() => {});
+      throw e;
+    }
+    assert.deepEqual(problems, [], 'the page had problems');
+    assert.deepEqual(blocked, [], 'the report asked for something beyond its file');
+  } finally {
+    await ctx.close();
+  }
+}
+
+test('the report draws from disk, says what it left out and hides what needs a server', T, (t) =>
+  withReport(t, 'recursion', async (page, { shot }) => {
+    await expectDrawn(page, 'the icicle');
+    const seen = await page.evaluate(() => ({
+      title: document.getElementById('title').textContent,
+      note: document.getElementById('report-note').hidden ? null : document.getElementById('report-note').textContent,
+      raw: document.getElementById('raw').hidden,
+      labels: document.getElementById('labels').hidden,
+      homeIsLink: document.getElementById('home').tagName === 'A',
+      scripts: [...document.scripts].map((s) => s.src),
+      links: [...document.querySelectorAll('link[rel=stylesheet], link[href^="/"]')].length,
+    }));
+    assert.equal(seen.title, 'recursion.prof');
+    assert.match(seen.note, /boxes under 0\.01% of the total time are merged .* levels past 40 are left out/);
+    assert.equal(seen.raw, true, 'the raw download needs a server');
+    assert.equal(seen.labels, true, 'labels need a server');
+    assert.equal(seen.homeIsLink, false, 'the home link would lead to the disk\'s root');
+    assert.deepEqual(seen.scripts, ['', ''], 'the app and the data are both inline');
+    assert.equal(seen.links, 0, 'no style sheet or file is linked');
+    await shot('loaded');
+  }));
+
+test('a click zooms, the fragment keeps the zoom, Back undoes it, the sunburst draws', T, (t) =>
+  withReport(t, 'recursion', async (page, { shot, url }) => {
+    const zoomed = await zoomFirstChild(page, undefined);
+    await until(page, 'a zoom below the top', () => document.getElementById('chart-canvas').dataset.root, (r) => r !== '');
+    const root = (await waitChart(page)).root;
+    assert.ok(root.length > 0, `zoomed to ${JSON.stringify(zoomed)}`);
+    assert.equal(new URL(page.url()).hash, `#v=1&root=${root}`);
+    assert.equal(page.url().split('#')[0], url, 'the zoom stays within the file');
+    assert.ok((await crumbs(page)).length >= 2);
+    await shot('zoomed');
+    await page.goBack();
+    await waitChart(page, { root: '' });
+    await page.click('#view-sunburst');
+    await waitChart(page, { view: 'sunburst' });
+    await expectDrawn(page, 'the sunburst');
+    assert.match(new URL(page.url()).hash, /view=sunburst/);
+    await shot('sunburst');
+    // The fragment opens the report where it was.
+    await page.goto(`${url}#v=1&view=sunburst&root=${root}`);
+    await waitChart(page, { view: 'sunburst', root });
+  }));
+
+test('the table sorts and filters, and a row opens its callers and callees', T, (t) =>
+  withReport(t, 'recursion', async (page, { shot }) => {
+    const names = async () => Object.values(await tableCells(page)).map((cells) => cells[cells.length - 1]);
+    await page.click('#stats th[data-sort="tottime"]');
+    await until(page, 'the table sorted by tottime', () => document.querySelector('#stats th[data-sort="tottime"]')
+      ?.getAttribute('aria-sort'), (s) => s === 'descending');
+    await waitTable(page);
+    // The order the report's own data gives, read here as the page reads it.
+    const data = await decodeReportData(/id="report-data"[^>]*>([^<]*)</.exec(fs.readFileSync(reports.recursion, 'utf8'))[1]);
+    const offline = createOfflineApi(() => data);
+    const want = (await offline.functions(data.profile.id, { sort: 'tottime', order: 'desc' })).rows.map((r) => String(r.id));
+    assert.deepEqual(await rowFids(page), want, 'rows in tottime order');
+    const byName = await names();
+    const all = byName.length;
+    await page.type('#table-filter', 'fib');
+    await until(page, 'the filtered table', () => document.querySelectorAll('#stats tbody tr[data-fid]').length,
+      (n) => n > 0 && n < all);
+    for (const label of await names()) assert.match(label, /fib/i);
+    const [fid] = await rowFids(page);
+    await page.click(`#stats tbody tr[data-fid="${fid}"]`);
+    await until(page, 'the butterfly', () => document.getElementById('butterfly').dataset.state ?? null,
+      (s) => s === 'ready');
+    const fly = await page.evaluate(() => ({
+      name: document.querySelector('#butterfly .butterfly-name').textContent,
+      callers: document.querySelectorAll('#butterfly .callers tbody tr[data-fid]').length,
+      callees: document.querySelectorAll('#butterfly .callees tbody tr[data-fid]').length,
+      root: document.getElementById('chart-canvas').dataset.root,
+    }));
+    assert.match(fly.name, /fib/);
+    assert.ok(fly.callers + fly.callees > 0, JSON.stringify(fly));
+    // Opening a function zooms the chart to its widest box.
+    await until(page, 'the zoom to the function', () => document.getElementById('chart-canvas').dataset.root,
+      (r) => r.split(',').pop() === fid);
+    await shot('butterfly');
+  }));
+
+test('hostile names in a report are text: no element, script or request comes out of them', T, (t) =>
+  withReport(t, 'hostile', async (page, { shot }) => {
+    const html = fs.readFileSync(reports.hostile, 'utf8');
+    assert.ok(!html.includes(IMG_NAME), 'a name is written into the file as markup');
+    const cells = Object.values(await tableCells(page)).map((c) => c[c.length - 1]);
+    assert.ok(cells.some((c) => c.includes(IMG_NAME)), `the table shows the name as it is: ${cells}`);
+    const state = await page.evaluate(() => ({
+      imgs: [...document.images].length,
+      onerror: document.querySelectorAll('[onerror]').length,
+      scripts: document.scripts.length,
+    }));
+    assert.deepEqual(state, { imgs: 0, onerror: 0, scripts: 2 });
+    await shot('hostile');
+  }));
