@@ -21,9 +21,8 @@
  *              lo, hi, flags (1 exact, 2 calls_exact, 4 more), merged;
  *              with the depth and cutoff it was built with and what
  *              stopped it short ("capped"), which the page says
- * The view is what makes the report's size: every box above
- * REPORT_CUTOFF of the total, to REPORT_DEPTH levels (--depth) and at most
- * REPORT_BOXES boxes; the functions and edges are all there.
+ * The view is what makes the report's size (report_cutoffs below); the
+ * functions and edges are all there.
  *
  * JSON of a big profile is large and repetitive (file names, figures),
  * so it is gzip-compressed and written as base64, which the page inflates
@@ -51,12 +50,15 @@ extern const size_t pv_report_assets_count;
 /* Where the data goes in the page (tools/report_page.py puts it). */
 #define DATA_MARKER "<!--profviz-report-data-->"
 
-/* The inlined view: boxes under a ten-thousandth of the total are merged,
- * which keeps every box a person can see at the page's default cutoff
- * (a thousandth of the zoom root) down to zooms on a tenth of the profile;
- * 40 levels cover the deepest real stacks we have seen but recursion; and
- * 60,000 boxes keep a 50,000-function report under 5 MB (bench/README.md). */
-#define REPORT_CUTOFF 0.0001
+/* The inlined view: the finest of these cutoffs (shares of the total
+ * below which boxes are merged) whose tree fits REPORT_BOXES boxes to
+ * REPORT_DEPTH levels (--depth), else the coarsest, cut to the levels that
+ * fit.  A small profile keeps every box; a ten-thousandth keeps every box
+ * a person can see at the page's default cutoff (a thousandth of the zoom
+ * root) down to zooms on a tenth of the profile.  40 levels cover the
+ * deepest real stacks we have seen but recursion, and 60,000 boxes keep a
+ * 50,000-function report under 5 MB (bench/README.md). */
+static const double report_cutoffs[] = {0, 1e-6, 1e-5, 1e-4};
 #define REPORT_DEPTH 40
 #define REPORT_BOXES 60000
 
@@ -193,7 +195,14 @@ static int data_json(const pv_export_job *job, const pv_graph *g, size_t n_entri
     pv_tree t;
     pv_tree_limits lim = {.max_boxes = REPORT_BOXES};
     unsigned depth = job->depth ? job->depth : REPORT_DEPTH;
-    int rc = pv_tree_build_limited(g, NULL, 0, depth, REPORT_CUTOFF, &lim, &t, err);
+    size_t n_cutoffs = sizeof report_cutoffs / sizeof *report_cutoffs, ci = 0;
+    int rc;
+    for (;; ci++) {
+        rc = pv_tree_build_limited(g, NULL, 0, depth, report_cutoffs[ci], &lim, &t, err);
+        if (rc != PV_OK || !t.capped || ci + 1 == n_cutoffs)
+            break;
+        pv_tree_release(&t);
+    }
     if (rc != PV_OK)
         return rc;
     tree_walk walk = {&t, preorder(&t)};
@@ -226,7 +235,7 @@ static int data_json(const pv_export_job *job, const pv_graph *g, size_t n_entri
         pv_jbuf_lit(b, "},\"tree\":{\"depth\":");
         pv_jbuf_int(b, depth);
         pv_jbuf_lit(b, ",\"cutoff\":");
-        pv_jbuf_double(b, REPORT_CUTOFF);
+        pv_jbuf_double(b, report_cutoffs[ci]);
         pv_jbuf_lit(b, ",\"capped\":");
         pv_jbuf_string(b, cap_names[t.capped]);
         pv_jbuf_lit(b, ",\"shown_depth\":");

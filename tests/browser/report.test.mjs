@@ -11,13 +11,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createOfflineApi, decodeReportData } from '../../web/js/model/offline-api.js';
-import { TEST_TIMEOUT, artifactsRoot, fixture, launchChromium, pageSnapshot, profvizPath, watchPage } from './harness.mjs';
+import {
+  TEST_TIMEOUT, artifactsRoot, fixture, launchChromium, pageSnapshot, profvizPath, startProfviz, watchPage,
+} from './harness.mjs';
 import {
   crumbs, expectDrawn, expectPage, rowFids, sleep, tableCells, until, waitChart, waitTable, zoomFirstChild,
 } from './pages.mjs';
 
 const T = { timeout: TEST_TIMEOUT };
-const PROFILES = { recursion: fixture('recursion.prof'), hostile: fixture('tests/web/fixtures/hostile.prof') };
+const PROFILES = {
+  recursion: fixture('recursion.prof'), hostile: fixture('tests/web/fixtures/hostile.prof'), pydoc: fixture('real_pydoc.prof'),
+};
 const IMG_NAME = '</script><img src=x onerror=alert(1)>';
 const artifacts = path.join(artifactsRoot(), 'report');
 let tmp = null;
@@ -99,7 +103,9 @@ test('the report draws from disk, says what it left out and hides what needs a s
       links: [...document.querySelectorAll('link[rel=stylesheet], link[href^="/"]')].length,
     }));
     assert.equal(seen.title, 'recursion.prof');
-    assert.match(seen.note, /boxes under 0\.01% of the total time are merged .* levels past 40 are left out/);
+    // A small profile keeps every box: only depth is cut.
+    assert.equal(seen.note, 'This report is a file, not a server: levels past 40 are left out; '
+      + 'the table and callers/callees hold every function.');
     assert.equal(seen.raw, true, 'the raw download needs a server');
     assert.equal(seen.labels, true, 'labels need a server');
     assert.equal(seen.homeIsLink, false, 'the home link would lead to the disk\'s root');
@@ -180,3 +186,78 @@ test('hostile names in a report are text: no element, script or request comes ou
     assert.deepEqual(state, { imgs: 0, onerror: 0, scripts: 2 });
     await shot('hostile');
   }));
+
+// The report's data, and the offline API over it, read as the page reads them.
+async function offlineApi(name) {
+  const text = /id="report-data"[^>]*>([^<]*)</.exec(fs.readFileSync(reports[name], 'utf8'))[1];
+  const data = await decodeReportData(text);
+  return { api: createOfflineApi(() => data), id: data.profile.id };
+}
+
+// Two views' boxes agree: the same functions in the same places, the same
+// figures (sums of merged boxes up to the order they were added in).
+function sameView(got, want, where = 'root') {
+  for (const k of ['id', 'name', 'file', 'line', 'exact', 'calls_exact', 'more', 'n_merged']) {
+    assert.deepEqual(got[k], want[k], `${where}.${k}`);
+  }
+  for (const k of ['time', 'self', 'calls', 'lo', 'hi']) {
+    const [a, b] = [Number(got[k]), Number(want[k])];
+    assert.ok(a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)), `${where}.${k}: ${a} vs ${b}`);
+  }
+  assert.equal((got.children ?? []).length, (want.children ?? []).length, `${where}: children`);
+  (want.children ?? []).forEach((c, i) => sameView(got.children[i], c, `${where}/${c.name}`));
+}
+
+test('the offline API answers as the server does: table, butterfly, views down to the report\'s cutoff', T, async () => {
+  const server = await startProfviz([PROFILES.pydoc]);
+  try {
+    const get = async (p) => (await fetch(`${server.origin}/api/profiles/${server.ids[0]}${p}`)).json();
+    const { api, id } = await offlineApi('pydoc');
+    const summary = await api.profile(id);
+    const real = await get('');
+    for (const k of ['name', 'format', 'n_funcs', 'n_edges', 'total_tt', 'total_calls', 'tree', 'unit']) {
+      assert.deepEqual(summary[k], real[k], `summary ${k}`);
+    }
+    for (const sort of ['name', 'file', 'line', 'calls', 'pcalls', 'tottime', 'cumtime', 'tpercall', 'cpercall']) {
+      for (const order of ['asc', 'desc']) {
+        for (const q of [undefined, 'Py', 'pydoc']) {
+          const params = { sort, order, q, offset: 5, limit: 50 };
+          const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined));
+          assert.deepEqual(await api.functions(id, params), await get(`/functions?${query}`), `functions?${query}`);
+        }
+      }
+    }
+    let opened = 0;
+    for (let fid = 0; fid < real.n_funcs + real.n_caller_only; fid++) {
+      const { path, ...mine } = await api.func(id, fid);
+      const { path: realPath, ...theirs } = await get(`/functions/${fid}`);
+      assert.deepEqual(mine, theirs, `function ${fid}`);
+      // Its widest box in the report, or where the report cut it: a path
+      // the report's tree has, to it or to a caller of it.
+      assert.equal(path === null, realPath === null, `function ${fid}: path ${path}, the server's ${realPath}`);
+      if (path !== null) {
+        await api.tree(id, { path, depth: 1 });
+        // Where the report holds the server's place, it has a box there.
+        const held = await api.tree(id, { path: realPath, depth: 1 }).then(() => true, () => false);
+        if (held) {
+          assert.equal(path[path.length - 1], fid, `function ${fid} opens at ${path}, not at its box ${realPath}`);
+          opened++;
+        }
+      }
+    }
+    assert.ok(opened > 100, `only ${opened} of ${real.n_funcs} functions have a box in the report`);
+    for (const [depth, cutoff] of [[3, 0.01], [10, 0.001], [20, 0.001]]) {
+      sameView((await api.tree(id, { depth, cutoff })).root, (await get(`/tree?depth=${depth}&cutoff=${cutoff}`)).root);
+    }
+    // A zoom on a box of a tenth of the total or more: its cutoff is still
+    // above the report's, so the view is the server's.
+    const top = await get('/tree?depth=3&cutoff=0.1');
+    const child = top.root.children.find((c) => c.id !== null && c.time >= 0.1 * top.root.time);
+    const zoom = await api.tree(id, { path: [child.id], depth: 10, cutoff: 0.001 });
+    sameView(zoom.root, (await get(`/tree?path=${child.id}&depth=10&cutoff=0.001`)).root);
+    assert.deepEqual(zoom.path.map((b) => b.id), [child.id]);
+    await assert.rejects(api.tree(id, { path: [real.n_funcs + 5] }), (e) => e.status === 404);
+  } finally {
+    await server.stop();
+  }
+});

@@ -202,7 +202,11 @@ function oneFunction(d, fid) {
 
 // Where the page opens a function: its widest box in the report's tree
 // (the server walks the call graph for the widest route; the report has
-// only its tree).  null when the report's tree has no box of it.
+// only its tree).  A function the report cut (its boxes were merged or
+// deeper than the report goes) opens at the widest box of its nearest
+// callers that the tree has: where it was cut; at the top ([]) when none
+// is (a top-level function merged there).  null for a function named only
+// as a caller, as the server says.
 function widestPath(d, f) {
   if (d.widest === null) {
     d.widest = new Int32Array(d.n).fill(-1);
@@ -212,11 +216,29 @@ function widestPath(d, f) {
       if (g >= 0 && (d.widest[g] < 0 || apiNumber(time[i]) > apiNumber(time[d.widest[g]]))) d.widest[g] = i;
     }
   }
-  const at = d.widest[f];
-  if (at < 0) return null;
-  const path = [];
-  for (let i = at; i > 0; i = d.parent[i]) path.push(d.tree.func[i]);
-  return path.reverse();
+  const seen = new Set([f]);
+  let level = [f];
+  while (level.length > 0) {
+    const boxes = level.map((g) => d.widest[g]).filter((i) => i >= 0);
+    if (boxes.length > 0) {
+      const at = boxes.reduce((a, b) => (apiNumber(d.tree.time[b]) > apiNumber(d.tree.time[a]) ? b : a));
+      const path = [];
+      for (let i = at; i > 0; i = d.parent[i]) path.push(d.tree.func[i]);
+      return path.reverse();
+    }
+    const next = [];
+    for (const g of level) {
+      for (let e = d.callersAt[g]; e < d.callersAt[g + 1]; e++) {
+        const c = d.edges.caller[e];
+        if (!seen.has(c)) {
+          seen.add(c);
+          next.push(c);
+        }
+      }
+    }
+    level = next;
+  }
+  return f < d.entries ? [] : null;
 }
 
 // ---- tree views -------------------------------------------------------------
@@ -300,9 +322,10 @@ function treeView(d, { path = [], depth, cutoff }) {
 
 function reportNote(d) {
   const t = d.tree;
-  const pct = `${+(t.cutoff * 100).toPrecision(3)}%`;
-  const depth = t.capped ? t.shown_depth : t.depth;
-  const why = t.capped ? ` (${t.func.length.toLocaleString('en-US')} boxes, the most a report holds)` : '';
-  return `This report is a file, not a server: boxes under ${pct} of the total time are merged into "(N smaller)" boxes, `
-    + `and levels past ${depth}${why} are left out; the table and callers/callees hold every function.`;
+  const levels = t.capped ? t.shown_depth : t.depth;
+  const cut = [];
+  if (t.cutoff > 0) cut.push(`boxes under ${+(t.cutoff * 100).toPrecision(3)}% of the total time are merged into "(N smaller)" boxes`);
+  const why = t.capped ? ` (the most boxes a report holds: ${t.func.length.toLocaleString('en-US')})` : '';
+  cut.push(`levels past ${levels}${why} are left out`);
+  return `This report is a file, not a server: ${cut.join(', and ')}; the table and callers/callees hold every function.`;
 }
