@@ -10,7 +10,8 @@
  * The data is one JSON document (format version 1):
  *   "profile"  the summary GET /api/profiles/{id} answers
  *   "funcs"    every function as column arrays: file, name, line, cc, nc,
- *              tt, ct (ids are indices; the first n_funcs have a table row)
+ *              tt, ct (ids are indices; the first "entries" have a table
+ *              row)
  *   "edges"    every caller->callee edge as column arrays, grouped by
  *              callee, each callee's callers in file order: caller,
  *              callee, nc, cc, tt, ct, and "count", the edges whose
@@ -21,6 +22,9 @@
  *              lo, hi, flags (1 exact, 2 calls_exact, 4 more), merged;
  *              with the depth and cutoff it was built with and what
  *              stopped it short ("capped"), which the page says
+ * A null stands for a value equal to another of its row (same_int,
+ * same_double): cc for nc; an edge's tt for its ct; a box's self and lo
+ * for its time, hi for its lo.
  * The view is what makes the report's size (report_cutoffs below); the
  * functions and edges are all there.
  *
@@ -32,6 +36,7 @@
  * API answer does.
  * SPDX-License-Identifier: MIT
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,19 +90,50 @@ static void column(pv_jbuf *b, const char *key, size_t n, put_fn *put, const voi
     pv_jbuf_lit(b, "]");
 }
 
+/* A value that is often another of the same row's (primitive calls are
+ * all calls but for recursion, a leaf's own time is its time, an exact
+ * box's bounds are its time) is null when it is: a column of nulls
+ * compresses to next to nothing, and the page puts the values back. */
+static void same_int(pv_jbuf *b, int64_t v, int64_t as)
+{
+    if (v == as)
+        pv_jbuf_lit(b, "null");
+    else
+        pv_jbuf_int(b, v);
+}
+
+static void same_double(pv_jbuf *b, double v, double as)
+{
+    /* Bit for bit: 0.0 and -0.0 print differently, and a NaN is never
+     * the same as anything. */
+    if (v == as && signbit(v) == signbit(as))
+        pv_jbuf_lit(b, "null");
+    else
+        pv_jbuf_double(b, v);
+}
+
 #define G ((const pv_graph *)arg)
 static void f_file(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_string(b, G->funcs[i].file); }
 static void f_name(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_string(b, G->funcs[i].name); }
 static void f_line(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, G->funcs[i].line); }
-static void f_cc(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, G->funcs[i].cc); }
+static void f_cc(pv_jbuf *b, size_t i, const void *arg)
+{
+    same_int(b, G->funcs[i].cc, G->funcs[i].nc);
+}
 static void f_nc(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, G->funcs[i].nc); }
 static void f_tt(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, G->funcs[i].tt); }
 static void f_ct(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, G->funcs[i].ct); }
 /* Edges in g->callers order: grouped by callee, callers in file order. */
 static void e_caller(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, G->callers[i].other); }
 static void e_nc(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, G->callers[i].nc); }
-static void e_cc(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, G->callers[i].cc); }
-static void e_tt(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, G->callers[i].tt); }
+static void e_cc(pv_jbuf *b, size_t i, const void *arg)
+{
+    same_int(b, G->callers[i].cc, G->callers[i].nc);
+}
+static void e_tt(pv_jbuf *b, size_t i, const void *arg)
+{
+    same_double(b, G->callers[i].tt, G->callers[i].ct);
+}
 static void e_ct(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, G->callers[i].ct); }
 #undef G
 
@@ -160,10 +196,10 @@ static uint32_t *preorder(const pv_tree *t)
 static void t_func(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, NODE->func); }
 static void t_kids(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, NODE->n_children); }
 static void t_time(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, NODE->time); }
-static void t_self(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, NODE->self); }
+static void t_self(pv_jbuf *b, size_t i, const void *arg) { same_double(b, NODE->self, NODE->time); }
 static void t_calls(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, NODE->calls); }
-static void t_lo(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, NODE->lo); }
-static void t_hi(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_double(b, NODE->hi); }
+static void t_lo(pv_jbuf *b, size_t i, const void *arg) { same_double(b, NODE->lo, NODE->time); }
+static void t_hi(pv_jbuf *b, size_t i, const void *arg) { same_double(b, NODE->hi, NODE->lo); }
 static void t_merged(pv_jbuf *b, size_t i, const void *arg) { pv_jbuf_int(b, NODE->n_merged); }
 static void t_flags(pv_jbuf *b, size_t i, const void *arg)
 {

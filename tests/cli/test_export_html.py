@@ -105,7 +105,9 @@ class ExportHtml(unittest.TestCase):
         by_key = {(f, l, n): i for i, (f, l, n) in enumerate(zip(funcs["file"], funcs["line"], funcs["name"]))}
         for key, (cc, nc, tt, ct, callers) in st.stats.items():
             i = by_key[key]
-            self.assertEqual((funcs["cc"][i], funcs["nc"][i], funcs["tt"][i], funcs["ct"][i]), (cc, nc, tt, ct))
+            # null: the same as nc (export/html.c's same_int).
+            got_cc = nc if funcs["cc"][i] is None else funcs["cc"][i]
+            self.assertEqual((got_cc, funcs["nc"][i], funcs["tt"][i], funcs["ct"][i]), (cc, nc, tt, ct))
             got = {funcs["file"][edges["caller"][e]] + ":" + funcs["name"][edges["caller"][e]]:
                    (edges["nc"][e], edges["ct"][e]) for e, callee in enumerate(edges["callee"]) if callee == i}
             # A pstats caller entry is (nc, cc, tt, ct), unlike a function's.
@@ -113,6 +115,8 @@ class ExportHtml(unittest.TestCase):
             self.assertEqual(got, want, key)
         self.check_tree(data["tree"])
         self.assertEqual(data["tree"]["cutoff"], 0, "a small profile keeps every box")
+        self.assertIn(None, funcs["cc"], "no cc written as the same as nc")
+        self.assertIn(None, data["tree"]["lo"], "no exact box's bounds written as its time")
 
     def test_hostile_names_are_data(self):
         html, raw, data = self.export(HOSTILE)

@@ -175,6 +175,25 @@ test('the note says what was left out', async () => {
     /levels past 12 \(the most boxes a report holds: 6\) are left out/);
 });
 
+test('a null in a column is the value it stands for: cc is nc, an edge\'s tt its ct, self and lo the time, hi lo', async () => {
+  const d = data();
+  d.funcs.cc = [null, null, null, null, null];
+  d.edges.cc = [null, null, null, null];
+  d.edges.tt = [null, 0.3, null, 0.2];
+  d.tree.self = [0, 0.3, 0.3, null, null, null];
+  d.tree.lo = [null, null, null, 0.2, null, null];
+  d.tree.hi = [null, null, null, 0.4, null, null];
+  const api = createOfflineApi(() => d);
+  for (const r of (await api.functions(7, {})).rows) assert.equal(r.cc, d.funcs.nc[r.id]);
+  const b = await api.func(7, 2);
+  assert.deepEqual(b.callers.map((e) => [e.cc, e.tt]), [[1, 0.1], [2, 0.2]]);
+  const v = await api.tree(7, {});
+  const a = v.root.children[0].children[0];
+  assert.deepEqual([a.lo, a.hi], [0.6, 0.6]);
+  assert.deepEqual([a.children[0].self, a.children[0].lo, a.children[0].hi], [0.3, 0.2, 0.4]);
+  assert.equal(v.root.children[0].children[1].self, 0.09);
+});
+
 test('the inlined data reads back from base64 of gzip; other data is refused', async () => {
   const text = gzipSync(Buffer.from(JSON.stringify(data()))).toString('base64');
   const d = await decodeReportData(`\n${text}\n`);

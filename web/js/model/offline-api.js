@@ -72,11 +72,19 @@ export function createOfflineApi(load) {
 
 // ---- the data -----------------------------------------------------------
 
+// A null in a column is the same row's value in another (export/html.c).
+function fill(column, from) {
+  return column.map((v, i) => (v === null ? from[i] : v));
+}
+
 function prepare(raw) {
   if (raw === null || typeof raw !== 'object' || raw.v !== 1) {
     throw new ApiError(0, 'This report\'s data is not in a format this page reads (version 1)');
   }
-  const { funcs, edges, tree } = raw;
+  const funcs = { ...raw.funcs, cc: fill(raw.funcs.cc, raw.funcs.nc) };
+  const edges = { ...raw.edges, cc: fill(raw.edges.cc, raw.edges.nc), tt: fill(raw.edges.tt, raw.edges.ct) };
+  const lo = fill(raw.tree.lo, raw.tree.time);
+  const tree = { ...raw.tree, self: fill(raw.tree.self, raw.tree.time), lo, hi: fill(raw.tree.hi, lo) };
   const n = funcs.name.length;
   // Callers: edges are grouped by callee, so each callee's are one range.
   const callersAt = new Int32Array(n + 1);
@@ -87,8 +95,8 @@ function prepare(raw) {
   for (const c of edges.caller) calleesAt[c + 1]++;
   for (let f = 0; f < n; f++) calleesAt[f + 1] += calleesAt[f];
   const calleeEdges = new Int32Array(edges.caller.length);
-  const fill = calleesAt.slice(0, n);
-  edges.caller.forEach((c, e) => { calleeEdges[fill[c]++] = e; });
+  const next = calleesAt.slice(0, n);
+  edges.caller.forEach((c, e) => { calleeEdges[next[c]++] = e; });
   // Pre-order subtree ends, as model/tree.js keeps them.
   const size = tree.func.length;
   const end = new Int32Array(size);
