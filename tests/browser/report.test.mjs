@@ -15,7 +15,7 @@ import {
   TEST_TIMEOUT, artifactsRoot, fixture, launchChromium, pageSnapshot, profvizPath, startProfviz, watchPage,
 } from './harness.mjs';
 import {
-  crumbs, expectDrawn, expectPage, rowFids, sleep, tableCells, until, waitChart, waitTable, zoomFirstChild,
+  crumbs, expectDrawn, expectPage, rowFids, sleep, tableCells, until, waitChart, waitDownload, waitTable, zoomFirstChild,
 } from './pages.mjs';
 
 const T = { timeout: TEST_TIMEOUT };
@@ -49,8 +49,10 @@ after(async () => {
 
 // Runs fn(page, tools) on a fresh page that may load file:// URLs only
 // (tools.blocked lists the others, failed), and fails on any page problem.
+// tools.downloads: the folder the page's downloads go to.
 async function withReport(t, name, fn) {
-  const ctx = await chromium.browser.createBrowserContext();
+  const downloads = fs.mkdtempSync(path.join(tmp, 'downloads-'));
+  const ctx = await chromium.browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
   const page = await ctx.newPage();
   try {
     await page.setViewport({ width: 1280, height: 900, deviceScaleFactor: 1 });
@@ -76,7 +78,7 @@ async function withReport(t, name, fn) {
       await expectPage(page, 'profile');
       await waitChart(page);
       await waitTable(page);
-      await fn(page, { blocked, shot, url });
+      await fn(page, { blocked, shot, url, downloads });
       await sleep(100);
     } catch (e) {
       e.message += `\n  page: ${JSON.stringify(await pageSnapshot(page))}`;
@@ -170,6 +172,22 @@ test('the table sorts and filters, and a row opens its callers and callees', T, 
     await until(page, 'the zoom to the function', () => document.getElementById('chart-canvas').dataset.root,
       (r) => r.split(',').pop() === fid);
     await shot('butterfly');
+  }));
+
+test('the download buttons work from disk: CSV of every row, SVG and PNG of the chart', T, (t) =>
+  withReport(t, 'pydoc', async (page, { downloads }) => {
+    const got = {};
+    for (const kind of ['csv', 'svg', 'png']) {
+      const before = fs.readdirSync(downloads);
+      await page.click(`#export-${kind}`);
+      const file = await waitDownload(downloads, before, `the ${kind.toUpperCase()} download`);
+      got[kind] = fs.readFileSync(path.join(downloads, file));
+    }
+    const { api, id } = await offlineApi('pydoc');
+    const rows = (await api.profile(id)).n_funcs;
+    assert.equal(got.csv.toString('utf8').trimEnd().split('\n').length, rows + 1, 'a header and every function');
+    assert.match(got.svg.toString('utf8'), /<svg[\s>]/);
+    assert.deepEqual([...got.png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   }));
 
 test('hostile names in a report are text: no element, script or request comes out of them', T, (t) =>
