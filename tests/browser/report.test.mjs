@@ -21,6 +21,11 @@ import {
 const T = { timeout: TEST_TIMEOUT };
 const PROFILES = {
   recursion: fixture('recursion.prof'), hostile: fixture('tests/web/fixtures/hostile.prof'), pydoc: fixture('real_pydoc.prof'),
+  // Other readers and a recorded tree (its "<paths past the cap>" boxes).
+  recorded: fixture('tests/data/recorded/overflow.prof'),
+  callgrind: fixture('tests/data/formats/callgrind/c_prog.callgrind'),
+  folded: fixture('tests/data/formats/folded/inferno__austin-flames.txt'),
+  empty: fixture('tests/data/formats/callgrind/gprof2dot__empty.callgrind'),
 };
 const IMG_NAME = '</script><img src=x onerror=alert(1)>';
 const artifacts = path.join(artifactsRoot(), 'report');
@@ -209,7 +214,7 @@ test('hostile names in a report are text: no element, script or request comes ou
 async function offlineApi(name) {
   const text = /id="report-data"[^>]*>([^<]*)</.exec(fs.readFileSync(reports[name], 'utf8'))[1];
   const data = await decodeReportData(text);
-  return { api: createOfflineApi(() => data), id: data.profile.id };
+  return { api: createOfflineApi(() => data), id: data.profile.id, data };
 }
 
 // Two views' boxes agree: the same functions in the same places, the same
@@ -226,11 +231,12 @@ function sameView(got, want, where = 'root') {
   (want.children ?? []).forEach((c, i) => sameView(got.children[i], c, `${where}/${c.name}`));
 }
 
-test('the offline API answers as the server does: table, butterfly, views down to the report\'s cutoff', T, async () => {
-  const server = await startProfviz([PROFILES.pydoc]);
+// The offline API against the server's own answers for the same file.
+async function agree(name, { zoom = false } = {}) {
+  const server = await startProfviz([PROFILES[name]]);
   try {
     const get = async (p) => (await fetch(`${server.origin}/api/profiles/${server.ids[0]}${p}`)).json();
-    const { api, id } = await offlineApi('pydoc');
+    const { api, id, data } = await offlineApi(name);
     const summary = await api.profile(id);
     const real = await get('');
     for (const k of ['name', 'format', 'n_funcs', 'n_edges', 'total_tt', 'total_calls', 'tree', 'unit']) {
@@ -238,8 +244,8 @@ test('the offline API answers as the server does: table, butterfly, views down t
     }
     for (const sort of ['name', 'file', 'line', 'calls', 'pcalls', 'tottime', 'cumtime', 'tpercall', 'cpercall']) {
       for (const order of ['asc', 'desc']) {
-        for (const q of [undefined, 'Py', 'pydoc']) {
-          const params = { sort, order, q, offset: 5, limit: 50 };
+        for (const q of [undefined, 'Py', 'a']) {
+          const params = { sort, order, q, offset: 2, limit: 50 };
           const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined));
           assert.deepEqual(await api.functions(id, params), await get(`/functions?${query}`), `functions?${query}`);
         }
@@ -263,19 +269,32 @@ test('the offline API answers as the server does: table, butterfly, views down t
         }
       }
     }
-    assert.ok(opened > 100, `only ${opened} of ${real.n_funcs} functions have a box in the report`);
-    for (const [depth, cutoff] of [[3, 0.01], [10, 0.001], [20, 0.001]]) {
+    // With no cutoff, only a report that kept every box is the server's.
+    const views = [[3, 0.01], [10, 0.001], [20, 0.001], ...(data.tree.cutoff === 0 ? [[20, 0]] : [])];
+    for (const [depth, cutoff] of views) {
       sameView((await api.tree(id, { depth, cutoff })).root, (await get(`/tree?depth=${depth}&cutoff=${cutoff}`)).root);
     }
-    // A zoom on a box of a tenth of the total or more: its cutoff is still
-    // above the report's, so the view is the server's.
-    const top = await get('/tree?depth=3&cutoff=0.1');
-    const child = top.root.children.find((c) => c.id !== null && c.time >= 0.1 * top.root.time);
-    const zoom = await api.tree(id, { path: [child.id], depth: 10, cutoff: 0.001 });
-    sameView(zoom.root, (await get(`/tree?path=${child.id}&depth=10&cutoff=0.001`)).root);
-    assert.deepEqual(zoom.path.map((b) => b.id), [child.id]);
+    if (zoom) {
+      // A zoom on a box of a tenth of the total or more: its cutoff is
+      // still above the report's, so the view is the server's.
+      const top = await get('/tree?depth=3&cutoff=0.1');
+      const child = top.root.children.find((c) => c.id !== null && c.time >= 0.1 * top.root.time);
+      const view = await api.tree(id, { path: [child.id], depth: 10, cutoff: 0.001 });
+      sameView(view.root, (await get(`/tree?path=${child.id}&depth=10&cutoff=0.001`)).root);
+      assert.deepEqual(view.path.map((b) => b.id), [child.id]);
+    }
     await assert.rejects(api.tree(id, { path: [real.n_funcs + 5] }), (e) => e.status === 404);
+    return { opened, real };
   } finally {
     await server.stop();
   }
+}
+
+test('the offline API answers as the server does: table, butterfly, views down to the report\'s cutoff', T, async () => {
+  const { opened, real } = await agree('pydoc', { zoom: true });
+  assert.ok(opened > 100, `only ${opened} of ${real.n_funcs} functions have a box in the report`);
+});
+
+test('so it does for a recorded tree, callgrind, folded stacks and an empty profile', T, async () => {
+  for (const name of ['recorded', 'callgrind', 'folded', 'empty']) await agree(name);
 });

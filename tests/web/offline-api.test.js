@@ -167,6 +167,15 @@ test('a function the report cut opens at its nearest caller that has a box', asy
   assert.deepEqual((await createOfflineApi(() => d).func(7, 2)).path, [0], 'main, the wider of its callers\' boxes');
 });
 
+test('a function with no box in a tree the report kept whole has nowhere to open, as on the server', async () => {
+  const d = data({ cutoff: 0 });
+  d.tree = { ...d.tree, func: [-1, 0, 1], kids: [1, 1, 0], time: [1, 1, 0.6], self: [0, 0.4, 0.6], calls: [1, 1, 2],
+    lo: [1, 1, 0.6], hi: [1, 1, 0.6], flags: [3, 3, 3], merged: [0, 0, 0] };
+  const api = createOfflineApi(() => d);
+  assert.equal((await api.func(7, 2)).path, null, 'b: called only where no box was recorded');
+  assert.deepEqual((await api.func(7, 1)).path, [0, 1]);
+});
+
 test('the note says what was left out', async () => {
   assert.match(await apiOf().reportNote(), /boxes under 0\.01% of the total time are merged into "\(N smaller\)" boxes, and levels past 40 are left out/);
   assert.equal(await apiOf({ cutoff: 0 }).reportNote(),

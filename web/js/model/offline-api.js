@@ -112,6 +112,8 @@ function prepare(raw) {
     profile: raw.profile, funcs, edges, tree, entries: funcs.entries, n,
     callersAt, calleesAt, calleeEdges, end, parent,
     isCount: new Set(edges.count), orders: new Map(), lower: null, widest: null,
+    // Whether the report's tree is the whole call tree: nothing merged, no level left out.
+    whole: tree.cutoff === 0 && !tree.capped && tree.flags.every((f) => (f & MORE) === 0),
   };
 }
 
@@ -214,7 +216,9 @@ function oneFunction(d, fid) {
 // deeper than the report goes) opens at the widest box of its nearest
 // callers that the tree has: where it was cut; at the top ([]) when none
 // is (a top-level function merged there).  null for a function named only
-// as a caller, as the server says.
+// as a caller, and for one with no box in a tree the report kept whole (a
+// recorded tree's function called only past the recorder's cap), as the
+// server says.
 function widestPath(d, f) {
   if (d.widest === null) {
     d.widest = new Int32Array(d.n).fill(-1);
@@ -224,6 +228,7 @@ function widestPath(d, f) {
       if (g >= 0 && (d.widest[g] < 0 || apiNumber(time[i]) > apiNumber(time[d.widest[g]]))) d.widest[g] = i;
     }
   }
+  if (d.widest[f] < 0 && d.whole) return null;
   const seen = new Set([f]);
   let level = [f];
   while (level.length > 0) {
