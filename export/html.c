@@ -219,8 +219,9 @@ static int summary_json(const pv_export_job *job, pv_jbuf *b, pv_err *err)
     if (status == 200)
         pv_jbuf_raw(b, res.body, res.len);
     else
-        pv_err_set(err, PV_E_IO, "profile %lld: %.*s", (long long)job->id,
-                   res.len > 200 ? 200 : (int)res.len, res.body ? (char *)res.body : "");
+        pv_err_set(err, status == 404 ? PV_E_NOTFOUND : PV_E_IO,
+                   "profile %lld: its summary could not be read (HTTP %d)", (long long)job->id,
+                   status);
     pv_response_release(&res);
     return status == 200 ? PV_OK : err->code;
 }

@@ -66,7 +66,7 @@ def report_page(web):
                         '<link rel="icon" href="%s" type="image/svg+xml">' % icon, "favicon link")
     page = replace_once(page, r'<a id="home" href="/">profviz</a>',
                         '<span id="home">profviz</span>', "home link")
-    policy = ("default-src 'none'; script-src %s; style-src %s; img-src data: blob:; "
+    policy = ("default-src 'none'; script-src %s; style-src %s; img-src data:; "
               "base-uri 'none'; form-action 'none'" % (csp_hash(script), csp_hash(css)))
     page = replace_once(page, r'^<meta charset="utf-8">$',
                         '<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" '
