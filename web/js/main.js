@@ -105,7 +105,7 @@ function startProfile(initial) {
     api.reportNote().then((text) => {
       $('report-note').textContent = text;
       $('report-note').hidden = false;
-    }, () => {});
+    }, () => {});  // data that cannot be read is said by the chart's loader
   }
 }
 
