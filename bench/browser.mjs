@@ -23,11 +23,11 @@
 // Needs puppeteer-core (`npm ci`) and chromium; the harness of the browser
 // tests (tests/browser/harness.mjs) starts and stops both.
 
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startProfviz } from '../tests/browser/harness.mjs';
+import { defaultProfile, loadRecorder, median } from './page.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -61,52 +61,12 @@ function parseArgs(argv) {
   return o;
 }
 
-// The default profile: the shared corpus's real one, else a synthetic one of
-// the same size, made by the gen_pstats next to the profviz used.
-function defaultProfile(profviz) {
-  const shared = path.resolve(ROOT, '..', 'shared', 'corpus', 'big_50k.prof');
-  if (fs.existsSync(shared)) return shared;
-  const gen = path.resolve(path.dirname(profviz), '..', 'bench', 'gen_pstats');
-  const out = path.join(ROOT, 'bench', 'results', 'synth_50000.prof');
-  if (!fs.existsSync(gen)) {
-    throw new Error(`../shared is absent and there is no ${gen} to make a synthetic profile with: ` +
-      'build it (meson compile -C build bench/gen_pstats) or pass a FILE');
-  }
-  if (!fs.existsSync(out) || fs.statSync(gen).mtimeMs > fs.statSync(out).mtimeMs) {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    execFileSync(gen, ['--funcs', '50000', '--seed', '1', '-o', out], { stdio: 'inherit' });
-  }
-  return out;
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (x) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(1));
-
-// Installed before the page's own scripts: notes when the chart and the
-// table first say ready.
-function loadRecorder() {
-  const b = { chart: null, table: null };
-  window.__pvBench = b;
-  const check = () => {
-    const now = performance.now();
-    const c = document.getElementById('chart-canvas');
-    if (b.chart === null && c && c.dataset.state === 'ready') b.chart = now;
-    const t = document.getElementById('table');
-    if (b.table === null && t && t.dataset.state === 'ready') b.table = now;
-    if (b.chart !== null && b.table !== null) obs.disconnect();
-  };
-  const obs = new MutationObserver(check);
-  obs.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
-}
 
 // Records frame deltas from now until the chart is ready on another root
 // than `from`, and 50 ms beyond.

@@ -66,7 +66,8 @@ static void usage(FILE *out)
         "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
         "  --path IDS          images: start the chart at this call path, function ids\n"
         "                      from the top, comma-separated (the page's URL has them)\n"
-        "  --depth N           images: levels to draw below the chart's root\n"
+        "  --depth N           images: levels to draw below the chart's root;\n"
+        "                      html: levels of the call tree the report keeps (40)\n"
         "  --width PX          images: width in pixels\n"
         "%s"
         "  -h, --help          show this help\n", pv_cli_load_opts_help);

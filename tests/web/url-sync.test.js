@@ -17,19 +17,22 @@ function fakeWindow(start) {
     const u = new URL(entries[at], 'http://x');
     location.pathname = u.pathname;
     location.search = u.search;
+    location.hash = u.hash;
   };
+  // A URL of a fragment alone changes the fragment only.
+  const resolve = (url) => (url.startsWith('#') ? entries[at].split('#')[0] + url : url);
   setLoc();
   return {
     location,
     entries: () => entries.slice(0, at + 1),
     history: {
       pushState(_s, _t, url) {
-        entries.splice(at + 1, Infinity, url);
+        entries.splice(at + 1, Infinity, resolve(url));
         at++;
         setLoc();
       },
       replaceState(_s, _t, url) {
-        entries[at] = url;
+        entries[at] = resolve(url);
         setLoc();
       },
     },
@@ -87,4 +90,19 @@ test('Back to an unchanged zoom keeps the same root array', () => {
   const again = store.get().root;
   store.set({ depth: 20 });
   assert.equal(store.get().root, again);
+});
+
+test('a report keeps the state in the fragment, and Back undoes a zoom there', () => {
+  const win = fakeWindow('/tmp/out/report.html#v=1&view=sunburst');
+  const store = createStore({ ...parseUrlState(win.location.hash.slice(1), '/p/2'), tree: null });
+  const sync = syncUrl(store, win, { inHash: true });
+  assert.equal(store.get().view, 'sunburst');
+  sync.zoom([4, 7]);
+  store.set({ sort: 'name', order: 'asc' });
+  assert.deepEqual(win.entries(), ['/tmp/out/report.html#v=1&view=sunburst',
+    '/tmp/out/report.html#v=1&view=sunburst&root=4,7&sort=name']);
+  win.back();
+  assert.deepEqual(store.get().root, []);
+  assert.equal(store.get().profile, 2, 'the profile is the report\'s, whatever the path');
+  assert.equal(store.get().sort, 'cumtime');
 });

@@ -6,6 +6,7 @@ import { summaryLine } from './layout/summary.js';
 import { visibleText } from './layout/text.js';
 import { createApi, isAbort } from './model/api.js';
 import { readLabels } from './model/labels.js';
+import { createOfflineApi, decodeReportData } from './model/offline-api.js';
 import { readSummary } from './model/profiles.js';
 import { PSTATS_UNITS } from './model/units.js';
 import { parseIndexQuery } from './state/index-query.js';
@@ -29,7 +30,10 @@ import { createTableView } from './ui/table-view.js';
 import { createToolbar } from './ui/toolbar.js';
 
 const $ = (id) => document.getElementById(id);
-const api = createApi();
+// A report (`profviz export --html`) carries its one profile in this
+// element and has no server: the offline API answers from it.
+const report = $('report-data');
+const api = report ? createOfflineApi(() => decodeReportData(report.textContent)) : createApi();
 
 function showMessage(kind, text) {
   const m = $('message');
@@ -62,7 +66,7 @@ function startProfile(initial) {
     filter: '', selected: null, units: PSTATS_UNITS, paths: 'inferred',
   });
   dark.addEventListener('change', () => store.set({ theme: dark.matches ? 'dark' : 'light' }));
-  const urls = syncUrl(store);
+  const urls = syncUrl(store, window, { inHash: report !== null });
   const profile = initial.profile;
   let name = `profile ${profile}`;
 
@@ -72,10 +76,12 @@ function startProfile(initial) {
     document.title = `${visibleText(name)} · profviz`;
     $('title').textContent = visibleText(name);
     $('summary').textContent = summaryLine(p);
+    store.set({ units: p.units, paths: p.paths });
+    // A report has no server to download from, list by label or edit on.
+    if (report) return;
     const raw = $('raw');
     raw.href = `/api/profiles/${profile}/raw`;
     raw.hidden = false;
-    store.set({ units: p.units, paths: p.paths });
     showProfileLabels($('labels'), { api, id: profile, labels: readLabels(json.labels), open: (url) => window.location.assign(url) });
   }, (e) => {
     if (!isAbort(e)) store.set({ treeState: 'error', treeError: e.message });
@@ -95,8 +101,15 @@ function startProfile(initial) {
   createNotices($('cap-notice'), { store, message: showMessage });
   createTreeLoader(store, api).start();
   createSearchLoader(store, api).start();
+  if (report) {
+    api.reportNote().then((text) => {
+      $('report-note').textContent = text;
+      $('report-note').hidden = false;
+    }, () => {});  // data that cannot be read is said by the chart's loader
+  }
 }
 
-const initial = parseUrlState(window.location.search, window.location.pathname);
+const initial = report ? parseUrlState(window.location.hash.slice(1), `/p/${report.dataset.profile}`)
+  : parseUrlState(window.location.search, window.location.pathname);
 if (initial.profile === null) startIndex();
 else startProfile(initial);

@@ -86,6 +86,12 @@ export function parseUrlState(search, pathname = '/') {
 // The URL (path and query) of a state.
 export function formatUrlState(state) {
   const path = state.profile === null ? '/' : `/p/${state.profile}`;
+  return `${path}?${formatUrlQuery(state)}`;
+}
+
+// The query alone ("v=1&view=sunburst"), without "?": what a report opened
+// from disk keeps in its URL's fragment, its path being the file's.
+export function formatUrlQuery(state) {
   const query = ['v=1'];
   const put = (key, value, fallback) => {
     if (value !== fallback) query.push(`${key}=${encodeURIComponent(wellFormed(String(value)))}`);
@@ -97,7 +103,7 @@ export function formatUrlState(state) {
   put('q', state.search, DEFAULT_STATE.search);
   put('sort', state.sort, DEFAULT_STATE.sort);
   put('order', state.order, defaultOrder(state.sort));
-  return `${path}?${query.join('&')}`;
+  return query.join('&');
 }
 
 // Only the written form of an allowed value is accepted ("10", not "1e1" or

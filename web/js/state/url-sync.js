@@ -8,27 +8,33 @@
 // every keystroke typed into the search box.
 
 import { formatIndexQuery, parseIndexQuery } from './index-query.js';
-import { formatUrlState, parseUrlState } from './url-state.js';
+import { formatUrlQuery, formatUrlState, parseUrlState } from './url-state.js';
 
 const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order'];
 
-// win: the window (injectable for tests).  Returns { zoom(root), stop() }:
-// zoom() is how the UI changes the zoom root so that Back undoes it.
-export function syncUrl(store, win = globalThis.window) {
+// win: the window (injectable for tests).  inHash: keep the state in the
+// URL's fragment ("#v=1&root=9,6"), for a report opened from disk, whose
+// path is the file's and whose one profile is the store's.  Returns
+// { zoom(root), stop() }: zoom() is how the UI changes the zoom root so
+// that Back undoes it.
+export function syncUrl(store, win = globalThis.window, { inHash = false } = {}) {
   let push = false;
+  const urlOf = (state) => (inHash ? `#${formatUrlQuery(state)}` : formatUrlState(state));
+  const here = () => (inHash ? win.location.hash : win.location.pathname + win.location.search);
+  const read = () => (inHash ? parseUrlState(win.location.hash.slice(1), `/p/${store.get().profile}`)
+    : parseUrlState(win.location.search, win.location.pathname));
 
   const unsubscribe = store.subscribe((state, prev) => {
     if (!SHARED_KEYS.some((k) => state[k] !== prev[k])) return;
-    const url = formatUrlState(state);
-    const here = win.location.pathname + win.location.search;
-    if (url === here) return;
+    const url = urlOf(state);
+    if (url === here()) return;
     if (push && state.root !== prev.root) win.history.pushState(null, '', url);
     else win.history.replaceState(null, '', url);
     push = false;
   });
 
   const onPop = () => {
-    const next = parseUrlState(win.location.search, win.location.pathname);
+    const next = read();
     const state = store.get();
     const patch = {};
     for (const k of SHARED_KEYS) {
