@@ -1,0 +1,404 @@
+/* icicle_layout.c — a view's icicle as boxes in pixels (icicle_layout.h).
+ * SPDX-License-Identifier: MIT
+ */
+#include "icicle_layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "figures.h"
+#include "names.h"
+#include "tree.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#define ELLIPSIS "\xe2\x80\xa6"
+#define ALMOST "\xe2\x89\x88 "   /* "≈ ": the figure is an estimate */
+#define MIN_LABEL_CHARS 3
+#define TITLE_MAX 4096
+/* Legend labels are package directories: their end tells them apart. */
+#define KEY_MAX_CHARS 40
+#define KEY_GAP 14
+
+/* Bytes of the code point at s (1 for a stray byte or the NUL). */
+static size_t char_len(const char *s)
+{
+    uint32_t cp;
+    size_t n = pv_wtf8_decode((const unsigned char *)s, strnlen(s, 4), &cp);
+    return n ? n : 1;
+}
+
+size_t pv_icicle_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s += char_len(s))
+        n++;
+    return n;
+}
+
+char *pv_icicle_fit(const char *s, size_t cells)
+{
+    if (pv_icicle_chars(s) <= cells)
+        return pv_xstrdup(s);
+    if (cells < MIN_LABEL_CHARS + 1)
+        return pv_xstrdup("");
+    const char *p = s;
+    for (size_t i = 0; i + 1 < cells; i++)
+        p += char_len(p);
+    size_t keep = (size_t)(p - s);
+    char *out = pv_xmalloc(keep + sizeof ELLIPSIS);
+    memcpy(out, s, keep);
+    memcpy(out + keep, ELLIPSIS, sizeof ELLIPSIS);
+    return out;
+}
+
+/* s cut to `cells` characters keeping its end: "…/lib/python3.11/json". */
+static char *fit_end(const char *s, size_t cells)
+{
+    size_t n = pv_icicle_chars(s);
+    if (n <= cells)
+        return pv_xstrdup(s);
+    const char *p = s;
+    for (size_t i = 0; i < n - (cells - 1); i++)
+        p += char_len(p);
+    size_t len = strlen(p);
+    char *out = pv_xmalloc(len + sizeof ELLIPSIS);
+    memcpy(out, ELLIPSIS, sizeof ELLIPSIS - 1);
+    memcpy(out + sizeof ELLIPSIS - 1, p, len + 1);
+    return out;
+}
+
+static const char *node_file(const pv_graph *g, const pv_tree_node *n)
+{
+    return n->func >= 0 ? g->funcs[n->func].file : n->func == PV_TREE_OVERFLOW ? "~" : "";
+}
+
+/* The name as the profile has it (the hover text), or the synthetic box's. */
+static void raw_name(const pv_graph *g, const pv_tree_node *n, char *out, size_t cap)
+{
+    if (n->func >= 0)
+        snprintf(out, cap, "%s", g->funcs[n->func].name);
+    else if (n->func == PV_TREE_SMALLER)
+        snprintf(out, cap, "(%u smaller)", (unsigned)n->n_merged);
+    else if (n->func == PV_TREE_OVERFLOW)
+        snprintf(out, cap, "<paths past the cap>");
+    else
+        snprintf(out, cap, "(all)");
+}
+
+/* The name a box shows (names.h), synthetic boxes' their own. */
+static void box_name(const pv_graph *g, const pv_tree_node *n, char *out, size_t cap)
+{
+    if (n->func >= 0)
+        pv_short_name(g->funcs[n->func].file, g->funcs[n->func].name, out, cap);
+    else
+        raw_name(g, n, out, cap);
+}
+
+typedef struct pkg_ref {
+    char *name;
+    size_t node;
+} pkg_ref;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const pkg_ref *)a)->name, ((const pkg_ref *)b)->name);
+}
+
+typedef struct pkg {
+    const char *name;
+    double area;
+    int hue;
+} pkg;
+
+static int by_area(const void *a, const void *b)
+{
+    const pkg *x = a, *y = b;
+    if (x->area != y->area)
+        return x->area > y->area ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static double finite_time(double t)
+{
+    return t > 0 && t < INFINITY ? t : 0;
+}
+
+/* The page's colours (layout/packages.js's viewColors): packages ranked
+ * by the time their boxes take over the levels shown, each taking a hue;
+ * every box its package's hue in its function's shade.  Fills fill[i]
+ * per tree node and appends the legend's package keys (labels only). */
+static void colour(const pv_graph *g, const pv_tree *t, pv_rgb *fill, pv_icicle *ic)
+{
+    pkg_ref *refs = pv_xmalloc((t->n_nodes + 1) * sizeof *refs);
+    size_t n_refs = 0;
+    char buf[2048];
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        const pv_tree_node *n = &t->nodes[i];
+        fill[i] = pv_neutral();
+        if (n->func < 0)
+            continue;
+        pv_package_of(g->funcs[n->func].file, g->funcs[n->func].name, buf, sizeof buf);
+        refs[n_refs++] = (pkg_ref){pv_xstrdup(buf), i};
+    }
+    qsort(refs, n_refs, sizeof *refs, by_name);
+    pkg *pkgs = pv_xmalloc((n_refs + 1) * sizeof *pkgs);
+    size_t *pkg_of = pv_xmalloc((n_refs + 1) * sizeof *pkg_of);
+    size_t n_pkgs = 0;
+    for (size_t k = 0; k < n_refs; k++) {
+        if (k == 0 || strcmp(refs[k].name, refs[k - 1].name) != 0)
+            pkgs[n_pkgs++] = (pkg){refs[k].name, 0, -1};
+        pkg_of[k] = n_pkgs - 1;
+        pkgs[n_pkgs - 1].area += finite_time(t->nodes[refs[k].node].time);
+    }
+    /* Rank, remembering where each package went. */
+    size_t *rank = pv_xmalloc((n_pkgs + 1) * sizeof *rank);
+    pkg *ranked = pv_xmalloc((n_pkgs + 1) * sizeof *ranked);
+    memcpy(ranked, pkgs, n_pkgs * sizeof *pkgs);
+    qsort(ranked, n_pkgs, sizeof *ranked, by_area);
+    const char **names = pv_xmalloc((n_pkgs + 1) * sizeof *names);
+    int *hue = pv_xmalloc((n_pkgs + 1) * sizeof *hue);
+    for (size_t r = 0; r < n_pkgs; r++)
+        names[r] = ranked[r].name;
+    pv_assign_hues(names, n_pkgs, hue);
+    for (size_t p = 0; p < n_pkgs; p++)
+        for (size_t r = 0; r < n_pkgs; r++)
+            if (ranked[r].name == pkgs[p].name) {
+                rank[p] = r;
+                break;
+            }
+    for (size_t k = 0; k < n_refs; k++) {
+        const pv_tree_node *n = &t->nodes[refs[k].node];
+        const pv_gfunc *f = &g->funcs[n->func];
+        fill[refs[k].node] = pv_palette_fill(hue[rank[pkg_of[k]]],
+                                             pv_shade_index(f->file, f->line, f->name));
+    }
+    /* The legend: what has a hue, largest first, then "other". */
+    size_t others = 0;
+    ic->keys = pv_xcalloc(n_pkgs + 2, sizeof *ic->keys);
+    for (size_t r = 0; r < n_pkgs; r++) {
+        if (hue[r] < 0) {
+            others++;
+            continue;
+        }
+        pv_icicle_key *key = &ic->keys[ic->n_keys++];
+        key->fill = pv_palette_fill(hue[r], 0);
+        key->label = fit_end(*names[r] ? names[r] : "(no file)", KEY_MAX_CHARS);
+    }
+    if (others) {
+        pv_icicle_key *key = &ic->keys[ic->n_keys++];
+        key->fill = pv_palette_fill(-1, 0);
+        snprintf(buf, sizeof buf, "other (%zu packages)", others);
+        key->label = pv_xstrdup(buf);
+    }
+    for (size_t k = 0; k < n_refs; k++)
+        free(refs[k].name);
+    free(refs);
+    free(pkgs);
+    free(pkg_of);
+    free(rank);
+    free(ranked);
+    free(names);
+    free(hue);
+}
+
+/* What a box says: "name 526 ms" when both fit, else the name cut. */
+static char *label_of(const char *name, const char *figure, double w)
+{
+    double room = w - 2 * PV_ICICLE_LABEL_PAD;
+    if (room < PV_ICICLE_TEXT_PX)
+        return pv_xstrdup("");
+    size_t cells = (size_t)(room / PV_ICICLE_CHAR_PX);
+    if (pv_icicle_chars(name) + 1 + pv_icicle_chars(figure) <= cells) {
+        size_t a = strlen(name), b = strlen(figure);
+        char *out = pv_xmalloc(a + b + 2);
+        memcpy(out, name, a);
+        out[a] = ' ';
+        memcpy(out + a + 1, figure, b + 1);
+        return out;
+    }
+    return pv_icicle_fit(name, cells);
+}
+
+static char *title_of(const pv_graph *g, const pv_tree_node *n, const char *unit)
+{
+    char name[TITLE_MAX / 2], fig[64], out[TITLE_MAX];
+    raw_name(g, n, name, sizeof name);
+    pv_format_with_unit(n->time, unit, fig, sizeof fig);
+    const char *est = n->exact ? "" : " (estimated)";
+    const char *file = node_file(g, n);
+    int64_t line = n->func >= 0 ? g->funcs[n->func].line : 0;
+    if (n->func >= 0 && strcmp(file, "~") != 0 && (*file || line != 0))
+        snprintf(out, sizeof out, "%s\n%s:%lld\n%s%s", name, file, (long long)line, fig, est);
+    else
+        snprintf(out, sizeof out, "%s\n%s%s", name, fig, est);
+    return pv_xstrdup(out);
+}
+
+static int by_row_x(const void *a, const void *b)
+{
+    const pv_icicle_box *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    return x->x < y->x ? -1 : x->x > y->x;
+}
+
+/* "name · total 1.17 s · seconds · view: (all) > main > run". */
+static char *header_of(const pv_graph *g, const pv_tree *t, const pv_profile_info *info,
+                       unsigned width)
+{
+    size_t cap = 256 + strlen(info->name) + strlen(info->unit), len;
+    char fig[64], name[512];
+    pv_format_with_unit(info->total_tt, info->unit, fig, sizeof fig);
+    char *s = pv_xmalloc(cap);
+    len = (size_t)snprintf(s, cap, "%s \xc2\xb7 total %s \xc2\xb7 unit: %s \xc2\xb7 view: (all)",
+                           info->name, fig, info->unit);
+    for (size_t i = 0; i < t->path_len; i++) {
+        box_name(g, &t->path[i], name, sizeof name);
+        s = pv_xgrow(s, &cap, len + strlen(name) + 4, 1);
+        len += (size_t)snprintf(s + len, cap - len, " > %s", name);
+    }
+    if (t->path_len > 0) {
+        pv_format_with_unit(t->nodes[0].time, info->unit, fig, sizeof fig);
+        s = pv_xgrow(s, &cap, len + strlen(fig) + 4, 1);
+        len += (size_t)snprintf(s + len, cap - len, " (%s)", fig);
+    }
+    char *out = pv_icicle_fit(s, (width - 2 * PV_ICICLE_PAD) / PV_ICICLE_CHAR_PX);
+    free(s);
+    return out;
+}
+
+/* The legend under the chart from `top`: swatch, label, flowing onto
+ * new lines at the right edge.  Returns the y under it. */
+static unsigned place_keys(pv_icicle *ic, unsigned top)
+{
+    double x = PV_ICICLE_PAD, y = top;
+    for (size_t k = 0; k < ic->n_keys; k++) {
+        pv_icicle_key *key = &ic->keys[k];
+        double w = PV_ICICLE_SWATCH_PX + 4 +
+                   (double)pv_icicle_chars(key->label) * PV_ICICLE_CHAR_PX;
+        if (x > PV_ICICLE_PAD && x + w > ic->width - PV_ICICLE_PAD) {
+            x = PV_ICICLE_PAD;
+            y += PV_ICICLE_ROW_PX;
+        }
+        key->x = x;
+        key->y = y + (PV_ICICLE_ROW_PX - PV_ICICLE_SWATCH_PX) / 2.0;
+        x += w + KEY_GAP;
+    }
+    return (unsigned)y + PV_ICICLE_ROW_PX;
+}
+
+static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, const char *unit,
+                      pv_icicle *ic)
+{
+    double *x0 = pv_xmalloc(t->n_nodes * sizeof *x0), *ww = pv_xmalloc(t->n_nodes * sizeof *ww);
+    ic->boxes = pv_xmalloc(t->n_nodes * sizeof *ic->boxes);
+    x0[0] = 0;
+    ww[0] = ic->width;
+    char name[1024], fig[80];
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        const pv_tree_node *n = &t->nodes[i];
+        /* Children from the parent's left edge; scaled down together when
+         * their figures exceed the parent's, so none pokes out of it. */
+        double sum = 0;
+        for (uint32_t c = 0; c < n->n_children; c++)
+            sum += finite_time(t->nodes[n->first_child + c].time);
+        double parent = finite_time(n->time);
+        double per = parent > 0 ? ww[i] / (sum > parent ? sum : parent) : 0;
+        double cursor = x0[i];
+        for (uint32_t c = 0; c < n->n_children; c++) {
+            size_t k = n->first_child + c;
+            x0[k] = cursor;
+            ww[k] = finite_time(t->nodes[k].time) * per;
+            cursor += ww[k];
+        }
+        if (ww[i] < PV_ICICLE_MIN_PX)
+            continue;
+        pv_icicle_box *b = &ic->boxes[ic->n_boxes++];
+        b->row = n->depth;
+        b->x = x0[i];
+        b->w = ww[i] > 2 ? ww[i] - 1 : ww[i];
+        b->y = PV_ICICLE_HEADER_PX + (double)n->depth * PV_ICICLE_ROW_PX;
+        b->h = PV_ICICLE_ROW_PX - 1;
+        b->fill = fill[i];
+        b->estimated = !n->exact;
+        ic->any_estimated |= b->estimated;
+        box_name(g, n, name, sizeof name);
+        pv_format_value(n->time, unit, fig + 4, sizeof fig - 4);
+        const char *figure = fig + 4;
+        if (!n->exact) {
+            /* "≈ " in front, in the room left before the figure. */
+            memcpy(fig + 4 - (sizeof ALMOST - 1), ALMOST, sizeof ALMOST - 1);
+            figure = fig + 4 - (sizeof ALMOST - 1);
+        }
+        b->label = label_of(name, figure, b->w);
+        b->title = title_of(g, n, unit);
+    }
+    qsort(ic->boxes, ic->n_boxes, sizeof *ic->boxes, by_row_x);
+    free(x0);
+    free(ww);
+}
+
+int pv_icicle_layout(const pv_export_job *job, pv_icicle *out, pv_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->width = job->width ? job->width : PV_ICICLE_WIDTH;
+    pv_profile_info info;
+    int rc = pv_ctx_info(job->ctx, job->id, &info, err);
+    if (rc != PV_OK)
+        return rc;
+    pv_cached *e;
+    rc = pv_ctx_graph(job->ctx, job->id, &e, err);
+    if (rc != PV_OK) {
+        pv_profile_info_release(&info);
+        return rc;
+    }
+    const pv_graph *g = pv_cached_graph(e);
+    pv_tree t;
+    rc = pv_tree_build(g, job->path, job->path_len, job->depth ? job->depth : PV_ICICLE_DEPTH,
+                       PV_ICICLE_CUTOFF, &t, err);
+    if (rc == PV_OK) {
+        pv_rgb *fill = pv_xmalloc(t.n_nodes * sizeof *fill);
+        colour(g, &t, fill, out);
+        lay_boxes(g, &t, fill, info.unit, out);
+        free(fill);
+        if (out->any_estimated) {
+            pv_icicle_key *key = &out->keys[out->n_keys++];
+            key->fill = pv_neutral();
+            key->hatched = 1;
+            key->label = pv_xstrdup("estimated (the profile holds no exact figure)");
+        }
+        out->header = header_of(g, &t, &info, out->width);
+        unsigned rows = t.n_nodes ? 1 : 0;
+        for (size_t i = 0; i < out->n_boxes; i++)
+            if (out->boxes[i].row + 1 > rows)
+                rows = out->boxes[i].row + 1;
+        unsigned chart_end = PV_ICICLE_HEADER_PX + rows * PV_ICICLE_ROW_PX;
+        out->height = place_keys(out, chart_end + 6) + PV_ICICLE_PAD;
+        pv_tree_release(&t);
+    } else if (rc == PV_E_NOTFOUND) {
+        pv_err_prefix(err, "--path");
+    }
+    pv_ctx_graph_release(job->ctx, e);
+    pv_profile_info_release(&info);
+    if (rc != PV_OK)
+        pv_icicle_release(out);
+    return rc;
+}
+
+void pv_icicle_release(pv_icicle *ic)
+{
+    for (size_t i = 0; i < ic->n_boxes; i++) {
+        free(ic->boxes[i].label);
+        free(ic->boxes[i].title);
+    }
+    for (size_t k = 0; k < ic->n_keys; k++)
+        free(ic->keys[k].label);
+    free(ic->boxes);
+    free(ic->keys);
+    free(ic->header);
+    memset(ic, 0, sizeof *ic);
+}
