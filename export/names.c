@@ -43,6 +43,15 @@ static const char *last_of(const char *s, size_t len, char c)
     return NULL;
 }
 
+/* The last '/' or '\\' of s[0 .. len), or NULL. */
+static const char *last_sep(const char *s, size_t len)
+{
+    for (size_t i = len; i-- > 0;)
+        if (s[i] == '/' || s[i] == '\\')
+            return s + i;
+    return NULL;
+}
+
 /* A dotted name's parent: "_io.BufferedReader" -> "_io", "list" -> builtins. */
 static void module_of(const char *s, size_t len, char *out, size_t cap)
 {
@@ -195,8 +204,7 @@ void pv_short_name(const char *file, const char *name, char *out, size_t cap)
         /* A module body is named by its module: "compileall <module>",
          * and a package's __init__ by its package. */
         size_t len = strlen(file);
-        const char *slash = last_of(file, len, '/'), *bs = last_of(file, len, '\\');
-        const char *cut = slash > bs ? slash : bs;
+        const char *cut = last_sep(file, len);
         const char *base = cut ? cut + 1 : file;
         size_t blen = len - (size_t)(base - file);
         if (blen >= 4 && memcmp(base + blen - 4, ".pyw", 4) == 0)
@@ -205,8 +213,7 @@ void pv_short_name(const char *file, const char *name, char *out, size_t cap)
             blen -= 3;
         if (blen == 8 && memcmp(base, "__init__", 8) == 0 && cut) {
             size_t dlen = (size_t)(cut - file);
-            const char *s1 = last_of(file, dlen, '/'), *s2 = last_of(file, dlen, '\\');
-            const char *dcut = s1 > s2 ? s1 : s2;
+            const char *dcut = last_sep(file, dlen);
             const char *dir = dcut ? dcut + 1 : file;
             size_t n = dlen - (size_t)(dir - file);
             if (n > 0) {
@@ -253,8 +260,7 @@ void pv_package_of(const char *file, const char *name, char *out, size_t cap)
             put(out, cap, "<frozen>", 8);
         return;
     }
-    const char *slash = last_of(file, len, '/'), *bs = last_of(file, len, '\\');
-    const char *cut = slash > bs ? slash : bs;
+    const char *cut = last_sep(file, len);
     if (cut && cut > file)
         put(out, cap, file, (size_t)(cut - file));
     else if (cut == file)
