@@ -157,12 +157,30 @@ void pv_format_value(double value, const char *unit, char *out, size_t cap)
     }
 }
 
-void pv_format_with_unit(double value, const char *unit, char *out, size_t cap)
+/* The word a figure is followed by where it stands alone (units.js's
+ * unitWord): "" for times, bytes and unitless weights. */
+static const char *unit_word(const char *unit)
 {
     double seconds;
     int kind = classify(unit, &seconds);
-    const char *word = kind == KIND_EVENT ? unit
-                       : kind == KIND_COUNT && strcmp(unit, "samples") == 0 ? "samples" : "";
+    return kind == KIND_EVENT ? unit
+           : kind == KIND_COUNT && strcmp(unit, "samples") == 0 ? "samples" : "";
+}
+
+const char *pv_unit_noun(const char *unit)
+{
+    double seconds;
+    int kind = classify(unit, &seconds);
+    if (kind == KIND_TIME)
+        return "time";
+    if (kind == KIND_BYTES)
+        return "bytes";
+    return *unit_word(unit) ? unit_word(unit) : "weight";
+}
+
+void pv_format_with_unit(double value, const char *unit, char *out, size_t cap)
+{
+    const char *word = unit_word(unit);
     pv_format_value(value, unit, out, cap);
     size_t n = strlen(out);
     if (*word && n < cap)

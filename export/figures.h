@@ -19,4 +19,8 @@ void pv_format_value(double value, const char *unit, char *out, size_t cap);
  * ("1,234 samples", "5,000,000 Ir"); times and bytes carry their own. */
 void pv_format_with_unit(double value, const char *unit, char *out, size_t cap);
 
+/* What a unit's figures add up to, for "of the time drawn": "time",
+ * "bytes", "samples", an event's name, else "weight" (notes.js's totalOf). */
+const char *pv_unit_noun(const char *unit);
+
 #endif

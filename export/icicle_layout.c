@@ -291,9 +291,13 @@ static unsigned place_keys(pv_icicle *ic, unsigned top)
     return (unsigned)y + PV_ICICLE_ROW_PX;
 }
 
+/* Lays out the boxes; *exact and *total get the time of the exact boxes
+ * drawn and of all of them, summed over the levels (legend.js's
+ * exactTime: what the legend's share says). */
 static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, const char *unit,
-                      pv_icicle *ic)
+                      pv_icicle *ic, double *exact, double *total)
 {
+    *exact = *total = 0;
     double *x0 = pv_xmalloc(t->n_nodes * sizeof *x0), *ww = pv_xmalloc(t->n_nodes * sizeof *ww);
     ic->boxes = pv_xmalloc(t->n_nodes * sizeof *ic->boxes);
     x0[0] = 0;
@@ -326,6 +330,8 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
         b->fill = fill[i];
         b->estimated = !n->exact;
         ic->any_estimated |= b->estimated;
+        *total += finite_time(n->time);
+        *exact += n->exact ? finite_time(n->time) : 0;
         box_name(g, n, name, sizeof name);
         pv_format_value(n->time, unit, fig + 4, sizeof fig - 4);
         const char *figure = fig + 4;
@@ -362,14 +368,27 @@ int pv_icicle_layout(const pv_export_job *job, pv_icicle *out, pv_err *err)
                        PV_ICICLE_CUTOFF, &t, err);
     if (rc == PV_OK) {
         pv_rgb *fill = pv_xmalloc(t.n_nodes * sizeof *fill);
+        double exact, total;
         colour(g, &t, fill, out);
-        lay_boxes(g, &t, fill, info.unit, out);
+        lay_boxes(g, &t, fill, info.unit, out, &exact, &total);
         free(fill);
         if (out->any_estimated) {
+            /* As the page's legend: what hatching means and how much of
+             * the chart is exact. */
+            char label[256], share[16];
+            double part = total > 0 ? fmin(1, fmax(0, exact / total)) : 0;
+            /* Rounded down, so a chart with any estimate never says 100%. */
+            if (part > 0 && floor(100 * part) == 0)
+                snprintf(share, sizeof share, "< 1");
+            else
+                snprintf(share, sizeof share, "%.0f", floor(100 * part));
+            snprintf(label, sizeof label,
+                     "estimated \xe2\x89\x88 \xc2\xb7 exact: %s%% of the %.64s drawn", share,
+                     pv_unit_noun(info.unit));
             pv_icicle_key *key = &out->keys[out->n_keys++];
             key->fill = pv_neutral();
             key->hatched = 1;
-            key->label = pv_xstrdup("estimated (the profile holds no exact figure)");
+            key->label = pv_xstrdup(label);
         }
         out->header = header_of(g, &t, &info, out->width);
         unsigned rows = t.n_nodes ? 1 : 0;

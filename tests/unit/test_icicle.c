@@ -191,6 +191,13 @@ START_TEST(estimates_are_marked)
     ck_assert_uint_gt(hatched, 0);
     ck_assert(ic.any_estimated);
     ck_assert(ic.keys[ic.n_keys - 1].hatched);
+    /* The share of exact time, rounded down as the page's legend. */
+    const char *share = strstr(ic.keys[ic.n_keys - 1].label, "exact: ");
+    ck_assert_ptr_nonnull(share);
+    int pct = atoi(share + 7);
+    ck_assert_int_gt(pct, 0);
+    ck_assert_int_lt(pct, 100);
+    ck_assert_ptr_nonnull(strstr(share, "% of the time drawn"));
     pv_icicle_release(&ic);
 }
 END_TEST
@@ -261,6 +268,10 @@ START_TEST(figures_read_as_the_page_writes_them)
         {16.4, "microseconds", "16.4 \xc2\xb5s"}, {1234567, "samples", "1,234,567 samples"},
         {1331.2, "bytes", "1.3 KiB"}, {5000000, "Ir", "5,000,000 Ir"}, {NAN, "seconds", "nan"},
     };
+    ck_assert_str_eq(pv_unit_noun("microseconds"), "time");
+    ck_assert_str_eq(pv_unit_noun("samples"), "samples");
+    ck_assert_str_eq(pv_unit_noun("Ir"), "Ir");
+    ck_assert_str_eq(pv_unit_noun("none"), "weight");
     char got[64];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pv_format_with_unit(cases[i].v, cases[i].unit, got, sizeof got);
