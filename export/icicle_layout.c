@@ -55,15 +55,25 @@ char *pv_icicle_fit(const char *s, size_t cells)
     return out;
 }
 
-/* s cut to `cells` characters keeping its end: "…/lib/python3.11/json". */
-static char *fit_end(const char *s, size_t cells)
+/* s cut to `cells` characters keeping its end: "…/lib/python3.11/json".
+ * from_word: the end starts at a word, as the page's labels do
+ * (labels.js's fromWord): "…unlocked", not "…d_unlocked", and the
+ * separator too when fewer than 3 characters follow it ("…_17"). */
+static char *fit_end(const char *s, size_t cells, int from_word)
 {
     size_t n = pv_icicle_chars(s);
     if (n <= cells)
         return pv_xstrdup(s);
+    if (cells < MIN_LABEL_CHARS + 1)
+        return pv_xstrdup("");
     const char *p = s;
     for (size_t i = 0; i < n - (cells - 1); i++)
         p += char_len(p);
+    size_t sep = strcspn(p, "._");
+    if (from_word && p[sep]) {
+        const char *rest = p + sep + 1;
+        p = pv_icicle_chars(rest) >= MIN_LABEL_CHARS ? rest : p + sep;
+    }
     size_t len = strlen(p);
     char *out = pv_xmalloc(len + sizeof ELLIPSIS);
     memcpy(out, ELLIPSIS, sizeof ELLIPSIS - 1);
@@ -186,7 +196,7 @@ static void colour(const pv_graph *g, const pv_tree *t, pv_rgb *fill, pv_icicle 
         }
         pv_icicle_key *key = &ic->keys[ic->n_keys++];
         key->fill = pv_palette_fill(hue[r], 0);
-        key->label = fit_end(*names[r] ? names[r] : "(no file)", KEY_MAX_CHARS);
+        key->label = fit_end(*names[r] ? names[r] : "(no file)", KEY_MAX_CHARS, 0);
     }
     if (others) {
         pv_icicle_key *key = &ic->keys[ic->n_keys++];
@@ -205,8 +215,9 @@ static void colour(const pv_graph *g, const pv_tree *t, pv_rgb *fill, pv_icicle 
     free(hue);
 }
 
-/* What a box says: "name 526 ms" when both fit, else the name cut. */
-static char *label_of(const char *name, const char *figure, double w)
+/* What a box says: "name 526 ms" when both fit, else the name cut, at
+ * its end when `shared` (another name on the chart starts alike). */
+static char *label_of(const char *name, const char *figure, double w, int shared)
 {
     double room = w - 2 * PV_ICICLE_LABEL_PAD;
     if (room < PV_ICICLE_TEXT_PX)
@@ -220,7 +231,60 @@ static char *label_of(const char *name, const char *figure, double w)
         memcpy(out + a + 1, figure, b + 1);
         return out;
     }
-    return pv_icicle_fit(name, cells);
+    return shared ? fit_end(name, cells, 1) : pv_icicle_fit(name, cells);
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names that start as another one does, by SHARED_PREFIX bytes or more
+ * (labels.js's sharedStarts): cut at their start they would read alike
+ * ("_find_and_lo…" twice), so they keep their ends ("…unlocked").  The
+ * longest shared start of a name is with a neighbour in sorted order. */
+#define SHARED_PREFIX 4
+typedef struct shared_set {
+    char **names;     /* sorted, distinct; owned */
+    uint8_t *shared;  /* per name */
+    size_t n;
+} shared_set;
+
+/* Takes names[0 .. n) (malloc'd strings, and the array). */
+static void shared_init(shared_set *set, char **names, size_t n)
+{
+    qsort(names, n, sizeof *names, by_string);
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (m > 0 && strcmp(names[m - 1], names[k]) == 0)
+            free(names[k]);
+        else
+            names[m++] = names[k];
+    }
+    set->names = names;
+    set->n = m;
+    set->shared = pv_xcalloc(m + 1, 1);
+    for (size_t k = 1; k < m; k++) {
+        size_t c = 0;
+        while (names[k - 1][c] && names[k - 1][c] == names[k][c])
+            c++;
+        if (c >= SHARED_PREFIX)
+            set->shared[k - 1] = set->shared[k] = 1;
+    }
+}
+
+static int shared_has(const shared_set *set, const char *name)
+{
+    char *const *hit = bsearch(&name, set->names, set->n, sizeof *set->names, by_string);
+    return hit && set->shared[hit - set->names];
+}
+
+static void shared_release(shared_set *set)
+{
+    for (size_t k = 0; k < set->n; k++)
+        free(set->names[k]);
+    free(set->names);
+    free(set->shared);
 }
 
 static char *title_of(const pv_graph *g, const pv_tree_node *n, const char *unit)
@@ -291,20 +355,64 @@ static unsigned place_keys(pv_icicle *ic, unsigned top)
     return (unsigned)y + PV_ICICLE_ROW_PX;
 }
 
-/* Lays out the boxes; *exact and *total get the time of the exact boxes
- * drawn and of all of them, summed over the levels (legend.js's
- * exactTime: what the legend's share says). */
+/* A box's rectangle at x, w wide on `row`, with the gap to its
+ * neighbours taken off as the page does (boxes.js's GAP, when the box
+ * can spare it). */
+static pv_icicle_box *place(pv_icicle *ic, double x, double w, unsigned row)
+{
+    pv_icicle_box *b = &ic->boxes[ic->n_boxes++];
+    memset(b, 0, sizeof *b);
+    b->row = row;
+    b->x = x;
+    b->w = w > 2 ? w - 1 : w;
+    b->y = PV_ICICLE_HEADER_PX + (double)row * PV_ICICLE_ROW_PX;
+    b->h = PV_ICICLE_ROW_PX - 1;
+    return b;
+}
+
+/* A run of neighbouring boxes each too thin to draw, as the page's band
+ * (layout/icicle.js's RUN_THIN): one grey box, so their time shows where
+ * it is rather than reading as the parent's self time. */
+static int band(pv_icicle *ic, double x0, double x1, unsigned row, double boxes, double time,
+                const char *unit)
+{
+    if (x1 - x0 < PV_ICICLE_MIN_PX)
+        return 0;
+    char fig[64], title[256];
+    pv_format_with_unit(time, unit, fig, sizeof fig);
+    snprintf(title, sizeof title, "%.0f boxes, each too thin to draw\n%s\n"
+             "(--path to a box above, or a larger --width, shows them)", boxes, fig);
+    pv_icicle_box *b = place(ic, x0, x1 - x0, row);
+    b->fill = pv_neutral();
+    b->label = pv_xstrdup("");
+    b->title = pv_xstrdup(title);
+    return 1;
+}
+
+/* Lays out the boxes (layout/icicle.js's layoutIcicle, in pixels);
+ * *exact and *total get the time of the exact boxes drawn and of all of
+ * them, summed over the levels (legend.js's exactTime: what the legend's
+ * share says). */
 static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, const char *unit,
                       pv_icicle *ic, double *exact, double *total)
 {
     *exact = *total = 0;
     double *x0 = pv_xmalloc(t->n_nodes * sizeof *x0), *ww = pv_xmalloc(t->n_nodes * sizeof *ww);
+    /* Each node is a box or in a band, and a band stands for one node at least. */
     ic->boxes = pv_xmalloc(t->n_nodes * sizeof *ic->boxes);
+    /* The node of each box (SIZE_MAX: a band), for the labels below. */
+    size_t *node_of = pv_xmalloc(t->n_nodes * sizeof *node_of);
     x0[0] = 0;
     ww[0] = ic->width;
     char name[1024], fig[80];
     for (size_t i = 0; i < t->n_nodes; i++) {
         const pv_tree_node *n = &t->nodes[i];
+        if (ww[i] < PV_ICICLE_THIN_PX) {
+            /* Culled, with everything under it. */
+            for (uint32_t c = 0; c < n->n_children; c++)
+                ww[n->first_child + c] = 0;
+            continue;
+        }
         /* Children from the parent's left edge; scaled down together when
          * their figures exceed the parent's, so none pokes out of it. */
         double sum = 0;
@@ -312,26 +420,54 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
             sum += finite_time(t->nodes[n->first_child + c].time);
         double parent = finite_time(n->time);
         double per = parent > 0 ? ww[i] / (sum > parent ? sum : parent) : 0;
-        double cursor = x0[i];
+        double cursor = x0[i], run_x = -1, run_boxes = 0, run_time = 0;
         for (uint32_t c = 0; c < n->n_children; c++) {
             size_t k = n->first_child + c;
+            const pv_tree_node *kid = &t->nodes[k];
             x0[k] = cursor;
-            ww[k] = finite_time(t->nodes[k].time) * per;
-            cursor += ww[k];
+            ww[k] = finite_time(kid->time) * per;
+            cursor = fmin(cursor + ww[k], x0[i] + ww[i]);
+            if (ww[k] < PV_ICICLE_THIN_PX) {
+                if (ww[k] > 0) {
+                    run_x = run_x < 0 ? x0[k] : run_x;
+                    run_boxes += kid->func == PV_TREE_SMALLER ? kid->n_merged : 1;
+                    run_time += finite_time(kid->time);
+                }
+                continue;
+            }
+            if (run_x >= 0 && band(ic, run_x, x0[k], n->depth + 1, run_boxes, run_time, unit))
+                node_of[ic->n_boxes - 1] = SIZE_MAX;
+            run_x = -1, run_boxes = run_time = 0;
         }
-        if (ww[i] < PV_ICICLE_MIN_PX)
-            continue;
-        pv_icicle_box *b = &ic->boxes[ic->n_boxes++];
-        b->row = n->depth;
-        b->x = x0[i];
-        b->w = ww[i] > 2 ? ww[i] - 1 : ww[i];
-        b->y = PV_ICICLE_HEADER_PX + (double)n->depth * PV_ICICLE_ROW_PX;
-        b->h = PV_ICICLE_ROW_PX - 1;
+        if (run_x >= 0 && band(ic, run_x, cursor, n->depth + 1, run_boxes, run_time, unit))
+            node_of[ic->n_boxes - 1] = SIZE_MAX;
+        node_of[ic->n_boxes] = i;
+        pv_icicle_box *b = place(ic, x0[i], ww[i], n->depth);
         b->fill = fill[i];
         b->estimated = !n->exact;
         ic->any_estimated |= b->estimated;
         *total += finite_time(n->time);
         *exact += n->exact ? finite_time(n->time) : 0;
+        b->title = title_of(g, n, unit);
+    }
+    /* The names of the functions drawn, once per function. */
+    char **names = pv_xmalloc((ic->n_boxes + 1) * sizeof *names);
+    uint8_t *seen = pv_xcalloc(g->n_funcs + 1, 1);
+    size_t n_names = 0;
+    for (size_t k = 0; k < ic->n_boxes; k++) {
+        const pv_tree_node *n = node_of[k] == SIZE_MAX ? NULL : &t->nodes[node_of[k]];
+        if (!n || n->func < 0 || seen[n->func])
+            continue;
+        seen[n->func] = 1;
+        box_name(g, n, name, sizeof name);
+        names[n_names++] = pv_xstrdup(name);
+    }
+    shared_set shared;
+    shared_init(&shared, names, n_names);
+    for (size_t k = 0; k < ic->n_boxes; k++) {
+        if (node_of[k] == SIZE_MAX)
+            continue;
+        const pv_tree_node *n = &t->nodes[node_of[k]];
         box_name(g, n, name, sizeof name);
         pv_format_value(n->time, unit, fig + 4, sizeof fig - 4);
         const char *figure = fig + 4;
@@ -340,9 +476,12 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
             memcpy(fig + 4 - (sizeof ALMOST - 1), ALMOST, sizeof ALMOST - 1);
             figure = fig + 4 - (sizeof ALMOST - 1);
         }
-        b->label = label_of(name, figure, b->w);
-        b->title = title_of(g, n, unit);
+        ic->boxes[k].label = label_of(name, figure, ic->boxes[k].w,
+                                      n->func >= 0 && shared_has(&shared, name));
     }
+    shared_release(&shared);
+    free(seen);
+    free(node_of);
     qsort(ic->boxes, ic->n_boxes, sizeof *ic->boxes, by_row_x);
     free(x0);
     free(ww);

@@ -5,7 +5,8 @@
  * view root on top across the whole width, each child under its parent
  * from the parent's left edge, as wide as its share of the root's time
  * (children whose figures add up to more than their parent are scaled
- * down together), a pixel of background between neighbours, the page's
+ * down together), boxes under a pixel merged into grey bands of their
+ * neighbours, a pixel of background between neighbours, the page's
  * colours (palette.h: a hue per package, a shade per function),
  * estimates hatched and their figures marked "≈", and labels cut to the
  * box with an ellipsis.  Text is measured in cells of PV_ICICLE_CHAR_PX:
@@ -38,7 +39,9 @@
 #define PV_ICICLE_HEADER_PX 22   /* the header line and the air under it */
 #define PV_ICICLE_PAD 4          /* left margin of the header and legend */
 #define PV_ICICLE_LABEL_PAD 3    /* between a label and its box's edges (boxes.js) */
-#define PV_ICICLE_MIN_PX 0.5     /* a box thinner than this is not drawn (boxes.js's MIN_PX) */
+#define PV_ICICLE_THIN_PX 1      /* a box thinner than this is culled, with what is under it,
+                                    into a band of its thin neighbours (layout/icicle.js) */
+#define PV_ICICLE_MIN_PX 0.5     /* a band thinner than this is not drawn (boxes.js's MIN_PX) */
 #define PV_ICICLE_SWATCH_PX 10   /* a legend swatch */
 
 typedef struct pv_icicle_box {

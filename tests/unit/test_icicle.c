@@ -115,6 +115,33 @@ START_TEST(cutoff_merges_small_children)
 }
 END_TEST
 
+START_TEST(thin_boxes_become_bands)
+{
+    int64_t id = load("real_pydoc.prof");
+    pv_icicle ic = lay(id, NULL, 0, 0, 200);
+    size_t bands = 0;
+    for (size_t i = 0; i < ic.n_boxes; i++) {
+        const pv_icicle_box *b = &ic.boxes[i];
+        if (!strstr(b->title, " boxes, each too thin to draw\n"))
+            continue;
+        bands++;
+        pv_rgb grey = pv_neutral();
+        ck_assert(b->fill.r == grey.r && b->fill.g == grey.g && b->fill.b == grey.b);
+        ck_assert_str_eq(b->label, "");
+        ck_assert_int_ge(atoi(b->title), 2);
+    }
+    ck_assert_uint_gt(bands, 0);
+    /* Bands stand in for their boxes: each row still covers its parents. */
+    check_nesting(&ic);
+    double sum = 0;
+    for (size_t i = 0; i < ic.n_boxes; i++)
+        if (ic.boxes[i].row == 1)
+            sum += ic.boxes[i].w + (ic.boxes[i].w > 2 ? 1 : 0);
+    ck_assert_double_ge(sum, 200 * 0.99);
+    pv_icicle_release(&ic);
+}
+END_TEST
+
 START_TEST(a_path_roots_the_view_and_the_header_names_it)
 {
     int64_t id = load("real_pydoc.prof");
@@ -171,6 +198,20 @@ START_TEST(labels_are_cut_with_an_ellipsis)
         cut |= strstr(b->label, "\xe2\x80\xa6") != NULL;
     }
     ck_assert(cut);
+    pv_icicle_release(&ic);
+
+    /* Names that start alike keep their ends, from a word on, as the
+     * page's labels do: "…unlocked", never "…d_unlocked". */
+    ic = lay(id, NULL, 0, 0, 0);
+    int ends = 0;
+    for (size_t i = 0; i < ic.n_boxes; i++) {
+        const char *l = ic.boxes[i].label;
+        if (strncmp(l, "\xe2\x80\xa6", 3) != 0)
+            continue;
+        ends++;
+        ck_assert_msg(l[3] != '_' || strlen(l + 4) < 3, "%s", l);
+    }
+    ck_assert_int_gt(ends, 0);
     pv_icicle_release(&ic);
 }
 END_TEST
@@ -288,6 +329,7 @@ Suite *pv_icicle_suite(void)
     tcase_add_test(tc, whole_profile_fills_the_width_and_rows_nest);
     tcase_add_test(tc, depth_and_width_are_the_jobs);
     tcase_add_test(tc, cutoff_merges_small_children);
+    tcase_add_test(tc, thin_boxes_become_bands);
     tcase_add_test(tc, a_path_roots_the_view_and_the_header_names_it);
     tcase_add_test(tc, labels_are_cut_with_an_ellipsis);
     tcase_add_test(tc, estimates_are_marked);
