@@ -188,6 +188,9 @@ static void colour(const pv_graph *g, const pv_tree *t, pv_rgb *fill, pv_icicle 
     }
     /* The legend: what has a hue, largest first, then "other". */
     size_t others = 0;
+    /* A key's label fits a line of the legend beside its swatch. */
+    size_t room = (ic->width - 2 * PV_ICICLE_PAD - PV_ICICLE_SWATCH_PX - 4) / PV_ICICLE_CHAR_PX;
+    size_t key_chars = room < KEY_MAX_CHARS ? room : KEY_MAX_CHARS;
     ic->keys = pv_xcalloc(n_pkgs + 2, sizeof *ic->keys);
     for (size_t r = 0; r < n_pkgs; r++) {
         if (hue[r] < 0) {
@@ -196,7 +199,7 @@ static void colour(const pv_graph *g, const pv_tree *t, pv_rgb *fill, pv_icicle 
         }
         pv_icicle_key *key = &ic->keys[ic->n_keys++];
         key->fill = pv_palette_fill(hue[r], 0);
-        key->label = fit_end(*names[r] ? names[r] : "(no file)", KEY_MAX_CHARS, 0);
+        key->label = fit_end(*names[r] ? names[r] : "(no file)", key_chars, 0);
     }
     if (others) {
         pv_icicle_key *key = &ic->keys[ic->n_keys++];
@@ -527,7 +530,8 @@ int pv_icicle_layout(const pv_export_job *job, pv_icicle *out, pv_err *err)
             pv_icicle_key *key = &out->keys[out->n_keys++];
             key->fill = pv_neutral();
             key->hatched = 1;
-            key->label = pv_xstrdup(label);
+            key->label = pv_icicle_fit(label, (out->width - 2 * PV_ICICLE_PAD -
+                                               PV_ICICLE_SWATCH_PX - 4) / PV_ICICLE_CHAR_PX);
         }
         out->header = header_of(g, &t, &info, out->width);
         unsigned rows = t.n_nodes ? 1 : 0;

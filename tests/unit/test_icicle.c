@@ -32,6 +32,18 @@ static pv_icicle lay(int64_t id, const uint32_t *path, size_t path_len, unsigned
     return ic;
 }
 
+/* Every legend key, swatch and label, lies within the image. */
+static void check_keys(const pv_icicle *ic)
+{
+    for (size_t k = 0; k < ic->n_keys; k++) {
+        const pv_icicle_key *key = &ic->keys[k];
+        ck_assert_double_le(key->x + PV_ICICLE_SWATCH_PX + 4 +
+                                pv_icicle_chars(key->label) * PV_ICICLE_CHAR_PX,
+                            ic->width);
+        ck_assert_double_le(key->y + PV_ICICLE_SWATCH_PX, ic->height);
+    }
+}
+
 /* Every box lies under one of the row above (its parent), inside it. */
 static void check_nesting(const pv_icicle *ic)
 {
@@ -98,6 +110,11 @@ START_TEST(depth_and_width_are_the_jobs)
     }
     ck_assert_uint_eq(ic.boxes[ic.n_boxes - 1].row, 3);
     check_nesting(&ic);
+    check_keys(&ic);
+    pv_icicle_release(&ic);
+    /* The narrowest image --width allows keeps its legend inside. */
+    ic = lay(id, NULL, 0, 0, 100);
+    check_keys(&ic);
     pv_icicle_release(&ic);
 }
 END_TEST
