@@ -1,5 +1,6 @@
 """The notebook magic (python/profviz) in a real kernel: nbclient runs a
-notebook that loads the extension and profiles cells, and the outputs are
+notebook (magic.ipynb, and cells built here) that loads the extension and
+profiles cells, and the outputs are
 read as JupyterLab, the classic Notebook and VS Code read them.
 
 Usage: test_notebook.py fake SRC_DIR            (a stand-in binary)
@@ -54,11 +55,15 @@ def frames_of(markup):
 
 
 def run_notebook(cells, env, cwd):
-    """Executes code cells in a fresh python3 kernel; returns the notebook."""
+    """Executes a notebook (a file name) or code cells (a list) in a fresh
+    python3 kernel, in directory cwd; returns the notebook."""
     import nbclient
     import nbformat
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    if isinstance(cells, str):
+        nb = nbformat.read(cells, as_version=4)
+    else:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     old = dict(os.environ)
     os.environ.update(env)
     # debugpy's warning about frozen modules, on every kernel start.
@@ -103,16 +108,10 @@ class Fake(unittest.TestCase):
         self.tmp.cleanup()
 
     def test_cells_are_profiled_in_the_namespace_and_shown_in_an_iframe(self):
+        # magic.ipynb: helper, then %%profviz --height 321 -o kept.prof on a
+        # cell defining work() and answer, then both used, then %profviz.
+        nb = run_notebook(os.path.join(HERE, "magic.ipynb"), self.env, self.tmp.name)
         saved = os.path.join(self.tmp.name, "kept.prof")
-        nb = run_notebook([
-            "%load_ext profviz",
-            "def helper(n):\n    return sum(i * i for i in range(n))",
-            "%%profviz --height 321 -o " + saved + "\n"
-            "def work():\n    return helper(20000)\n"
-            "answer = work()",
-            "print(answer, work())",
-            "%profviz helper(10)",
-        ], self.env, self.tmp.name)
         for c in nb.cells:
             self.assertEqual(failure(c), "", c.source)
         report = ('<!DOCTYPE html><html><head><title>fake "report" & co</title></head>'
