@@ -42,7 +42,7 @@ static const kind kinds[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz export [--db PATH] [--path IDS] [--depth N] [--width PX]\n"
+        "Usage: profviz export [--db PATH] [--path IDS|URL] [--depth N] [--width PX]\n"
         "                      [--format NAME] [--event NAME] [--profile N|NAME]\n"
         "                      FILE|ID --html OUT | --svg OUT | --png OUT |\n"
         "                      --folded OUT | --pstats OUT ...\n"
