@@ -10,76 +10,15 @@
 
 #include "cache.h"
 #include "figures.h"
+#include "icicle_colours.h"
+#include "icicle_text.h"
 #include "names.h"
 #include "tree.h"
-#include "utf8.h"
 #include "xalloc.h"
 
-#define ELLIPSIS "\xe2\x80\xa6"
 #define ALMOST "\xe2\x89\x88 "   /* "≈ ": the figure is an estimate */
-#define MIN_LABEL_CHARS 3
 #define TITLE_MAX 4096
-/* Legend labels are package directories: their end tells them apart. */
-#define KEY_MAX_CHARS 40
 #define KEY_GAP 14
-
-/* Bytes of the code point at s (1 for a stray byte or the NUL). */
-static size_t char_len(const char *s)
-{
-    uint32_t cp;
-    size_t n = pv_wtf8_decode((const unsigned char *)s, strnlen(s, 4), &cp);
-    return n ? n : 1;
-}
-
-size_t pv_icicle_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s += char_len(s))
-        n++;
-    return n;
-}
-
-char *pv_icicle_fit(const char *s, size_t cells)
-{
-    if (pv_icicle_chars(s) <= cells)
-        return pv_xstrdup(s);
-    if (cells < MIN_LABEL_CHARS + 1)
-        return pv_xstrdup("");
-    const char *p = s;
-    for (size_t i = 0; i + 1 < cells; i++)
-        p += char_len(p);
-    size_t keep = (size_t)(p - s);
-    char *out = pv_xmalloc(keep + sizeof ELLIPSIS);
-    memcpy(out, s, keep);
-    memcpy(out + keep, ELLIPSIS, sizeof ELLIPSIS);
-    return out;
-}
-
-/* s cut to `cells` characters keeping its end: "…/lib/python3.11/json".
- * from_word: the end starts at a word, as the page's labels do
- * (labels.js's fromWord): "…unlocked", not "…d_unlocked", and the
- * separator too when fewer than 3 characters follow it ("…_17"). */
-static char *fit_end(const char *s, size_t cells, int from_word)
-{
-    size_t n = pv_icicle_chars(s);
-    if (n <= cells)
-        return pv_xstrdup(s);
-    if (cells < MIN_LABEL_CHARS + 1)
-        return pv_xstrdup("");
-    const char *p = s;
-    for (size_t i = 0; i < n - (cells - 1); i++)
-        p += char_len(p);
-    size_t sep = strcspn(p, "._");
-    if (from_word && p[sep]) {
-        const char *rest = p + sep + 1;
-        p = pv_icicle_chars(rest) >= MIN_LABEL_CHARS ? rest : p + sep;
-    }
-    size_t len = strlen(p);
-    char *out = pv_xmalloc(len + sizeof ELLIPSIS);
-    memcpy(out, ELLIPSIS, sizeof ELLIPSIS - 1);
-    memcpy(out + sizeof ELLIPSIS - 1, p, len + 1);
-    return out;
-}
 
 static const char *node_file(const pv_graph *g, const pv_tree_node *n)
 {
@@ -106,188 +45,6 @@ static void box_name(const pv_graph *g, const pv_tree_node *n, char *out, size_t
         pv_short_name(g->funcs[n->func].file, g->funcs[n->func].name, out, cap);
     else
         raw_name(g, n, out, cap);
-}
-
-typedef struct pkg_ref {
-    char *name;
-    size_t node;
-} pkg_ref;
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const pkg_ref *)a)->name, ((const pkg_ref *)b)->name);
-}
-
-typedef struct pkg {
-    const char *name;
-    double area;
-    int hue;
-} pkg;
-
-static int by_area(const void *a, const void *b)
-{
-    const pkg *x = a, *y = b;
-    if (x->area != y->area)
-        return x->area > y->area ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
-static double finite_time(double t)
-{
-    return t > 0 && t < INFINITY ? t : 0;
-}
-
-/* The page's colours (layout/packages.js's viewColors): packages ranked
- * by the time their boxes take over the levels shown, each taking a hue;
- * every box its package's hue in its function's shade.  Fills fill[i]
- * per tree node and appends the legend's package keys (labels only). */
-static void colour(const pv_graph *g, const pv_tree *t, pv_rgb *fill, pv_icicle *ic)
-{
-    pkg_ref *refs = pv_xmalloc((t->n_nodes + 1) * sizeof *refs);
-    size_t n_refs = 0;
-    char buf[2048];
-    for (size_t i = 0; i < t->n_nodes; i++) {
-        const pv_tree_node *n = &t->nodes[i];
-        fill[i] = pv_neutral();
-        if (n->func < 0)
-            continue;
-        pv_package_of(g->funcs[n->func].file, g->funcs[n->func].name, buf, sizeof buf);
-        refs[n_refs++] = (pkg_ref){pv_xstrdup(buf), i};
-    }
-    qsort(refs, n_refs, sizeof *refs, by_name);
-    pkg *pkgs = pv_xmalloc((n_refs + 1) * sizeof *pkgs);
-    size_t *pkg_of = pv_xmalloc((n_refs + 1) * sizeof *pkg_of);
-    size_t n_pkgs = 0;
-    for (size_t k = 0; k < n_refs; k++) {
-        if (k == 0 || strcmp(refs[k].name, refs[k - 1].name) != 0)
-            pkgs[n_pkgs++] = (pkg){refs[k].name, 0, -1};
-        pkg_of[k] = n_pkgs - 1;
-        pkgs[n_pkgs - 1].area += finite_time(t->nodes[refs[k].node].time);
-    }
-    /* Rank, remembering where each package went. */
-    size_t *rank = pv_xmalloc((n_pkgs + 1) * sizeof *rank);
-    pkg *ranked = pv_xmalloc((n_pkgs + 1) * sizeof *ranked);
-    memcpy(ranked, pkgs, n_pkgs * sizeof *pkgs);
-    qsort(ranked, n_pkgs, sizeof *ranked, by_area);
-    const char **names = pv_xmalloc((n_pkgs + 1) * sizeof *names);
-    int *hue = pv_xmalloc((n_pkgs + 1) * sizeof *hue);
-    for (size_t r = 0; r < n_pkgs; r++)
-        names[r] = ranked[r].name;
-    pv_assign_hues(names, n_pkgs, hue);
-    for (size_t p = 0; p < n_pkgs; p++)
-        for (size_t r = 0; r < n_pkgs; r++)
-            if (ranked[r].name == pkgs[p].name) {
-                rank[p] = r;
-                break;
-            }
-    for (size_t k = 0; k < n_refs; k++) {
-        const pv_tree_node *n = &t->nodes[refs[k].node];
-        const pv_gfunc *f = &g->funcs[n->func];
-        fill[refs[k].node] = pv_palette_fill(hue[rank[pkg_of[k]]],
-                                             pv_shade_index(f->file, f->line, f->name));
-    }
-    /* The legend: what has a hue, largest first, then "other". */
-    size_t others = 0;
-    /* A key's label fits a line of the legend beside its swatch. */
-    size_t room = (ic->width - 2 * PV_ICICLE_PAD - PV_ICICLE_SWATCH_PX - 4) / PV_ICICLE_CHAR_PX;
-    size_t key_chars = room < KEY_MAX_CHARS ? room : KEY_MAX_CHARS;
-    ic->keys = pv_xcalloc(n_pkgs + 2, sizeof *ic->keys);
-    for (size_t r = 0; r < n_pkgs; r++) {
-        if (hue[r] < 0) {
-            others++;
-            continue;
-        }
-        pv_icicle_key *key = &ic->keys[ic->n_keys++];
-        key->fill = pv_palette_fill(hue[r], 0);
-        key->label = fit_end(*names[r] ? names[r] : "(no file)", key_chars, 0);
-    }
-    if (others) {
-        pv_icicle_key *key = &ic->keys[ic->n_keys++];
-        key->fill = pv_palette_fill(-1, 0);
-        snprintf(buf, sizeof buf, "other (%zu packages)", others);
-        key->label = pv_xstrdup(buf);
-    }
-    for (size_t k = 0; k < n_refs; k++)
-        free(refs[k].name);
-    free(refs);
-    free(pkgs);
-    free(pkg_of);
-    free(rank);
-    free(ranked);
-    free(names);
-    free(hue);
-}
-
-/* What a box says: "name 526 ms" when both fit, else the name cut, at
- * its end when `shared` (another name on the chart starts alike). */
-static char *label_of(const char *name, const char *figure, double w, int shared)
-{
-    double room = w - 2 * PV_ICICLE_LABEL_PAD;
-    if (room < PV_ICICLE_TEXT_PX)
-        return pv_xstrdup("");
-    size_t cells = (size_t)(room / PV_ICICLE_CHAR_PX);
-    if (pv_icicle_chars(name) + 1 + pv_icicle_chars(figure) <= cells) {
-        size_t a = strlen(name), b = strlen(figure);
-        char *out = pv_xmalloc(a + b + 2);
-        memcpy(out, name, a);
-        out[a] = ' ';
-        memcpy(out + a + 1, figure, b + 1);
-        return out;
-    }
-    return shared ? fit_end(name, cells, 1) : pv_icicle_fit(name, cells);
-}
-
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names that start as another one does, by SHARED_PREFIX bytes or more
- * (labels.js's sharedStarts): cut at their start they would read alike
- * ("_find_and_lo…" twice), so they keep their ends ("…unlocked").  The
- * longest shared start of a name is with a neighbour in sorted order. */
-#define SHARED_PREFIX 4
-typedef struct shared_set {
-    char **names;     /* sorted, distinct; owned */
-    uint8_t *shared;  /* per name */
-    size_t n;
-} shared_set;
-
-/* Takes names[0 .. n) (malloc'd strings, and the array). */
-static void shared_init(shared_set *set, char **names, size_t n)
-{
-    qsort(names, n, sizeof *names, by_string);
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (m > 0 && strcmp(names[m - 1], names[k]) == 0)
-            free(names[k]);
-        else
-            names[m++] = names[k];
-    }
-    set->names = names;
-    set->n = m;
-    set->shared = pv_xcalloc(m + 1, 1);
-    for (size_t k = 1; k < m; k++) {
-        size_t c = 0;
-        while (names[k - 1][c] && names[k - 1][c] == names[k][c])
-            c++;
-        if (c >= SHARED_PREFIX)
-            set->shared[k - 1] = set->shared[k] = 1;
-    }
-}
-
-static int shared_has(const shared_set *set, const char *name)
-{
-    char *const *hit = bsearch(&name, set->names, set->n, sizeof *set->names, by_string);
-    return hit && set->shared[hit - set->names];
-}
-
-static void shared_release(shared_set *set)
-{
-    for (size_t k = 0; k < set->n; k++)
-        free(set->names[k]);
-    free(set->names);
-    free(set->shared);
 }
 
 static char *title_of(const pv_graph *g, const pv_tree_node *n, const char *unit)
@@ -420,21 +177,21 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
          * their figures exceed the parent's, so none pokes out of it. */
         double sum = 0;
         for (uint32_t c = 0; c < n->n_children; c++)
-            sum += finite_time(t->nodes[n->first_child + c].time);
-        double parent = finite_time(n->time);
+            sum += pv_finite_time(t->nodes[n->first_child + c].time);
+        double parent = pv_finite_time(n->time);
         double per = parent > 0 ? ww[i] / (sum > parent ? sum : parent) : 0;
         double cursor = x0[i], run_x = -1, run_boxes = 0, run_time = 0;
         for (uint32_t c = 0; c < n->n_children; c++) {
             size_t k = n->first_child + c;
             const pv_tree_node *kid = &t->nodes[k];
             x0[k] = cursor;
-            ww[k] = finite_time(kid->time) * per;
+            ww[k] = pv_finite_time(kid->time) * per;
             cursor = fmin(cursor + ww[k], x0[i] + ww[i]);
             if (ww[k] < PV_ICICLE_THIN_PX) {
                 if (ww[k] > 0) {
                     run_x = run_x < 0 ? x0[k] : run_x;
                     run_boxes += kid->func == PV_TREE_SMALLER ? kid->n_merged : 1;
-                    run_time += finite_time(kid->time);
+                    run_time += pv_finite_time(kid->time);
                 }
                 continue;
             }
@@ -449,8 +206,8 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
         b->fill = fill[i];
         b->estimated = !n->exact;
         ic->any_estimated |= b->estimated;
-        *total += finite_time(n->time);
-        *exact += n->exact ? finite_time(n->time) : 0;
+        *total += pv_finite_time(n->time);
+        *exact += n->exact ? pv_finite_time(n->time) : 0;
         b->title = title_of(g, n, unit);
     }
     /* The names of the functions drawn, once per function. */
@@ -465,8 +222,8 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
         box_name(g, n, name, sizeof name);
         names[n_names++] = pv_xstrdup(name);
     }
-    shared_set shared;
-    shared_init(&shared, names, n_names);
+    pv_shared_set shared;
+    pv_shared_init(&shared, names, n_names);
     for (size_t k = 0; k < ic->n_boxes; k++) {
         if (node_of[k] == SIZE_MAX)
             continue;
@@ -479,10 +236,10 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
             memcpy(fig + 4 - (sizeof ALMOST - 1), ALMOST, sizeof ALMOST - 1);
             figure = fig + 4 - (sizeof ALMOST - 1);
         }
-        ic->boxes[k].label = label_of(name, figure, ic->boxes[k].w,
-                                      n->func >= 0 && shared_has(&shared, name));
+        ic->boxes[k].label = pv_icicle_label(name, figure, ic->boxes[k].w,
+                                      n->func >= 0 && pv_shared_has(&shared, name));
     }
-    shared_release(&shared);
+    pv_shared_release(&shared);
     free(seen);
     free(node_of);
     qsort(ic->boxes, ic->n_boxes, sizeof *ic->boxes, by_row_x);
@@ -511,7 +268,7 @@ int pv_icicle_layout(const pv_export_job *job, pv_icicle *out, pv_err *err)
     if (rc == PV_OK) {
         pv_rgb *fill = pv_xmalloc(t.n_nodes * sizeof *fill);
         double exact, total;
-        colour(g, &t, fill, out);
+        pv_icicle_colours(g, &t, fill, out);
         lay_boxes(g, &t, fill, info.unit, out, &exact, &total);
         free(fill);
         if (out->any_estimated) {

@@ -18,6 +18,8 @@
  *   row 1..  depth levels below it
  *   legend   a swatch and a name per package; "estimated" when any is
  *
+ * icicle_colours.h colours the boxes and lists the packages,
+ * icicle_text.h words and cuts the labels; this file places everything.
  * Ownership: pv_icicle_layout fills a caller-provided pv_icicle whose
  * arrays and strings are malloc'd; pv_icicle_release frees them.
  * SPDX-License-Identifier: MIT
@@ -25,6 +27,7 @@
 #ifndef PV_ICICLE_LAYOUT_H
 #define PV_ICICLE_LAYOUT_H
 
+#include <math.h>
 #include <stddef.h>
 
 #include "export.h"
@@ -77,12 +80,11 @@ int pv_icicle_layout(const pv_export_job *job, pv_icicle *out, pv_err *err);
 
 void pv_icicle_release(pv_icicle *ic);
 
-/* The longest prefix of UTF-8 text s that fits in `cells` characters,
- * ending in "…" when s had to be cut; "" when fewer than 3 characters of
- * s would be left (a cut name that short says nothing).  malloc'd. */
-char *pv_icicle_fit(const char *s, size_t cells);
-
-/* Characters (code points; a stray byte counts as one) in UTF-8 s. */
-size_t pv_icicle_chars(const char *s);
+/* A time that takes up width: NaN, negative and infinite times (damaged
+ * profiles) take none. */
+static inline double pv_finite_time(double t)
+{
+    return t > 0 && t < INFINITY ? t : 0;
+}
 
 #endif

@@ -15,6 +15,7 @@
 #include "api_fixture.h"
 #include "figures.h"
 #include "icicle_layout.h"
+#include "icicle_text.h"
 #include "names.h"
 #include "palette.h"
 
