@@ -47,6 +47,8 @@ static void box_name(const pv_graph *g, const pv_tree_node *n, char *out, size_t
         raw_name(g, n, out, cap);
 }
 
+/* What hovering a box says (svg.js's titleOf): its name as the profile
+ * has it, file:line (none for built-ins and synthetic boxes), its time. */
 static char *title_of(const pv_graph *g, const pv_tree_node *n, const char *unit)
 {
     char name[TITLE_MAX / 2], fig[64], out[TITLE_MAX];
@@ -70,7 +72,8 @@ static int by_row_x(const void *a, const void *b)
     return x->x < y->x ? -1 : x->x > y->x;
 }
 
-/* "name · total 1.17 s · seconds · view: (all) > main > run". */
+/* "name · total 1.17 s · unit: seconds · view: (all) > main > run (1.02 s)",
+ * cut to the width. */
 static char *header_of(const pv_graph *g, const pv_tree *t, const pv_profile_info *info,
                        unsigned width)
 {
@@ -140,8 +143,9 @@ static int band(pv_icicle *ic, double x0, double x1, unsigned row, double boxes,
         return 0;
     char fig[64], title[256];
     pv_format_with_unit(time, unit, fig, sizeof fig);
-    snprintf(title, sizeof title, "%.0f boxes, each too thin to draw\n%s\n"
-             "(--path to a box above, or a larger --width, shows them)", boxes, fig);
+    snprintf(title, sizeof title, "%.0f %s too thin to draw\n%s\n"
+             "(--path to a box above, or a larger --width, shows them)", boxes,
+             boxes == 1 ? "box," : "boxes, each", fig);
     pv_icicle_box *b = place(ic, x0, x1 - x0, row);
     b->fill = pv_neutral();
     b->label = pv_xstrdup("");
