@@ -153,6 +153,46 @@ static int band(pv_icicle *ic, double x0, double x1, unsigned row, double boxes,
     return 1;
 }
 
+/* The labels of the boxes (node_of[k]: box k's tree node, SIZE_MAX for a
+ * band, which says nothing): names that start as another one drawn does
+ * keep their ends. */
+static void label_boxes(const pv_graph *g, const pv_tree *t, const size_t *node_of,
+                        const char *unit, pv_icicle *ic)
+{
+    char name[1024], fig[80];
+    /* The names of the functions drawn, once per function. */
+    char **names = pv_xmalloc((ic->n_boxes + 1) * sizeof *names);
+    uint8_t *seen = pv_xcalloc(g->n_funcs + 1, 1);
+    size_t n_names = 0;
+    for (size_t k = 0; k < ic->n_boxes; k++) {
+        const pv_tree_node *n = node_of[k] == SIZE_MAX ? NULL : &t->nodes[node_of[k]];
+        if (!n || n->func < 0 || seen[n->func])
+            continue;
+        seen[n->func] = 1;
+        box_name(g, n, name, sizeof name);
+        names[n_names++] = pv_xstrdup(name);
+    }
+    pv_shared_set shared;
+    pv_shared_init(&shared, names, n_names);
+    for (size_t k = 0; k < ic->n_boxes; k++) {
+        if (node_of[k] == SIZE_MAX)
+            continue;
+        const pv_tree_node *n = &t->nodes[node_of[k]];
+        box_name(g, n, name, sizeof name);
+        pv_format_value(n->time, unit, fig + 4, sizeof fig - 4);
+        const char *figure = fig + 4;
+        if (!n->exact) {
+            /* "≈ " in front, in the room left before the figure. */
+            memcpy(fig + 4 - (sizeof ALMOST - 1), ALMOST, sizeof ALMOST - 1);
+            figure = fig + 4 - (sizeof ALMOST - 1);
+        }
+        ic->boxes[k].label = pv_icicle_label(name, figure, ic->boxes[k].w,
+                                             n->func >= 0 && pv_shared_has(&shared, name));
+    }
+    pv_shared_release(&shared);
+    free(seen);
+}
+
 /* Lays out the boxes (layout/icicle.js's layoutIcicle, in pixels);
  * *exact and *total get the time of the exact boxes drawn and of all of
  * them, summed over the levels (legend.js's exactTime: what the legend's
@@ -168,7 +208,6 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
     size_t *node_of = pv_xmalloc(t->n_nodes * sizeof *node_of);
     x0[0] = 0;
     ww[0] = ic->width;
-    char name[1024], fig[80];
     for (size_t i = 0; i < t->n_nodes; i++) {
         const pv_tree_node *n = &t->nodes[i];
         if (ww[i] < PV_ICICLE_THIN_PX) {
@@ -214,37 +253,7 @@ static void lay_boxes(const pv_graph *g, const pv_tree *t, const pv_rgb *fill, c
         *exact += n->exact ? pv_finite_time(n->time) : 0;
         b->title = title_of(g, n, unit);
     }
-    /* The names of the functions drawn, once per function. */
-    char **names = pv_xmalloc((ic->n_boxes + 1) * sizeof *names);
-    uint8_t *seen = pv_xcalloc(g->n_funcs + 1, 1);
-    size_t n_names = 0;
-    for (size_t k = 0; k < ic->n_boxes; k++) {
-        const pv_tree_node *n = node_of[k] == SIZE_MAX ? NULL : &t->nodes[node_of[k]];
-        if (!n || n->func < 0 || seen[n->func])
-            continue;
-        seen[n->func] = 1;
-        box_name(g, n, name, sizeof name);
-        names[n_names++] = pv_xstrdup(name);
-    }
-    pv_shared_set shared;
-    pv_shared_init(&shared, names, n_names);
-    for (size_t k = 0; k < ic->n_boxes; k++) {
-        if (node_of[k] == SIZE_MAX)
-            continue;
-        const pv_tree_node *n = &t->nodes[node_of[k]];
-        box_name(g, n, name, sizeof name);
-        pv_format_value(n->time, unit, fig + 4, sizeof fig - 4);
-        const char *figure = fig + 4;
-        if (!n->exact) {
-            /* "≈ " in front, in the room left before the figure. */
-            memcpy(fig + 4 - (sizeof ALMOST - 1), ALMOST, sizeof ALMOST - 1);
-            figure = fig + 4 - (sizeof ALMOST - 1);
-        }
-        ic->boxes[k].label = pv_icicle_label(name, figure, ic->boxes[k].w,
-                                      n->func >= 0 && pv_shared_has(&shared, name));
-    }
-    pv_shared_release(&shared);
-    free(seen);
+    label_boxes(g, t, node_of, unit, ic);
     free(node_of);
     qsort(ic->boxes, ic->n_boxes, sizeof *ic->boxes, by_row_x);
     free(x0);
@@ -267,6 +276,8 @@ int pv_icicle_layout(const pv_export_job *job, pv_icicle *out, pv_err *err)
     }
     const pv_graph *g = pv_cached_graph(e);
     pv_tree t;
+    /* The page's cutoff keeps a level under 2,000 boxes ("(N smaller)"
+     * included), so no view of 64 levels reaches pv_tree_build's cap. */
     rc = pv_tree_build(g, job->path, job->path_len, job->depth ? job->depth : PV_ICICLE_DEPTH,
                        PV_ICICLE_CUTOFF, &t, err);
     if (rc == PV_OK) {
