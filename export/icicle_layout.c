@@ -277,7 +277,8 @@ int pv_icicle_layout(const pv_export_job *job, pv_icicle *out, pv_err *err)
     const pv_graph *g = pv_cached_graph(e);
     pv_tree t;
     /* The page's cutoff keeps a level under 2,000 boxes ("(N smaller)"
-     * included), so no view of 64 levels reaches pv_tree_build's cap. */
+     * included); a view of many levels could still pass pv_tree_build's
+     * cap on boxes, and would then end at the last whole level built. */
     rc = pv_tree_build(g, job->path, job->path_len, job->depth ? job->depth : PV_ICICLE_DEPTH,
                        PV_ICICLE_CUTOFF, &t, err);
     if (rc == PV_OK) {
