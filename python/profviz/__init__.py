@@ -80,7 +80,7 @@ def report_iframe(report_html, height=DEFAULT_HEIGHT):
             'title="profviz report"></iframe>' % (html.escape(report_html, quote=True), height))
 
 
-def _positive(text, what, low, high):
+def _number(text, what, low, high):
     try:
         v = int(text)
     except ValueError:
@@ -90,7 +90,7 @@ def _positive(text, what, low, high):
     return v
 
 
-def _show(prof_path, opts):
+def _show(prof_path, opts, height):
     """The display bundle of profile prof_path as opts ask."""
     with tempfile.TemporaryDirectory(prefix="profviz-") as tmp:
         if "png" in opts:
@@ -106,9 +106,6 @@ def _show(prof_path, opts):
         export(prof_path, "html", out)
         with open(out, encoding="utf-8") as f:
             report = f.read()
-    height = DEFAULT_HEIGHT
-    if "height" in opts:
-        height = _positive(opts["height"], "--height", 100, 10000)
     return {"text/html": report_iframe(report, height),
             "text/plain": "<profviz report: open this notebook in Jupyter or VS Code to see it>"}
 
@@ -143,6 +140,11 @@ def _load():
                 if key in opts and "png" not in opts:
                     raise UsageError("--%s shapes the --png image; the report has its own controls"
                                      % key)
+            # Options are checked before the code runs, not after a long run.
+            try:
+                height = _number(opts.get("height", str(DEFAULT_HEIGHT)), "--height", 100, 10000)
+            except ProfvizError as e:
+                raise UsageError("profviz: %s" % e) from None
             ns = self.shell.user_ns
             prof = cProfile.Profile()
             try:
@@ -153,7 +155,7 @@ def _load():
                 prof_path = opts.get("o") or os.path.join(tmp, "cell.prof")
                 prof.dump_stats(prof_path)
                 try:
-                    bundle = _show(prof_path, dict(opts))
+                    bundle = _show(prof_path, dict(opts), height)
                 except ProfvizError as e:
                     raise UsageError("profviz: %s" % e) from None
             display(bundle, raw=True)

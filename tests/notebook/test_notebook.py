@@ -148,6 +148,8 @@ class Fake(unittest.TestCase):
             "%profviz sum(range(10))",
             "del os.environ['PROFVIZ']\nos.environ['PATH'] = '/nonexistent'",
             "%profviz sum(range(10))",
+            "%%profviz --height 5\nran_anyway = True",
+            "print('ran_anyway' in dir())",
         ], self.env, self.tmp.name)
         png = [o for o in outputs(nb.cells[1], "display_data") if "image/png" in o.data]
         self.assertEqual(len(png), 1, nb.cells[1].outputs)
@@ -161,6 +163,9 @@ class Fake(unittest.TestCase):
                           failure(nb.cells[k]))
             self.assertEqual(outputs(nb.cells[k], "display_data"), [])
         self.assertIn("PROFVIZ=/nonexistent/profviz", failure(nb.cells[4]))
+        # A bad option stops the cell before its code runs.
+        self.assertIn("--height wants a number from 100 to 10000, not '5'", failure(nb.cells[7]))
+        self.assertEqual(outputs(nb.cells[8], "stream")[0].text, "False\n")
 
 
 class Real(unittest.TestCase):
