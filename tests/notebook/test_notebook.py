@@ -191,8 +191,6 @@ class Real(unittest.TestCase):
         self.assertEqual(struct.unpack(">I", data[16:20])[0], 500)
 
     def test_report_is_the_real_single_file_report(self):
-        probe = subprocess.run([PROFVIZ, "export", "--help"], capture_output=True, text=True)
-        self.assertEqual(probe.returncode, 0)
         nb = run_notebook([
             "%load_ext profviz",
             "%%profviz\nimport json\ndef encode_all():\n"
