@@ -21,6 +21,7 @@
 #include "export.h"
 #include "progress.h"
 #include "term.h"
+#include "tree.h"
 #include "xalloc.h"
 
 typedef struct kind {
@@ -41,7 +42,7 @@ static const kind kinds[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz export [--db PATH] [--path IDS] [--depth N] [--width PX]\n"
+        "Usage: profviz export [--db PATH] [--path IDS|URL] [--depth N] [--width PX]\n"
         "                      [--format NAME] [--event NAME] [--profile N|NAME]\n"
         "                      FILE|ID --html OUT | --svg OUT | --png OUT |\n"
         "                      --folded OUT | --pstats OUT ...\n"
@@ -64,22 +65,50 @@ static void usage(FILE *out)
         "\n"
         "Options:\n"
         "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
-        "  --path IDS          images: start the chart at this call path, function ids\n"
-        "                      from the top, comma-separated (the page's URL has them)\n"
-        "  --depth N           images: levels to draw below the chart's root;\n"
+        "  --path IDS|URL      images: start the chart at this call path, function ids\n"
+        "                      from the top, comma-separated, or the page's URL of\n"
+        "                      the zoomed chart (its root=IDS, and its depth=N\n"
+        "                      unless --depth is given)\n"
+        "  --depth N           images: levels to draw below the chart's root (default 10);\n"
         "                      html: levels of the call tree the report keeps (40)\n"
-        "  --width PX          images: width in pixels\n"
+        "  --width PX          images: width in pixels (default 1200)\n"
         "%s"
         "  -h, --help          show this help\n", pv_cli_load_opts_help);
 }
 
-/* "3,17,17,4" into ids; PV_E_USAGE when malformed. */
-static int parse_path(const char *s, uint32_t **out, size_t *n)
+/* Parameter `key` of a page URL ("http://host/p/3?v=1&root=9,6&depth=5",
+ * or its query alone: web/js/state/url-state.js writes them so), copied
+ * out of s: "" when the URL has none, NULL when s is not a URL. */
+static char *url_param(const char *s, const char *key)
+{
+    if (!strchr(s, '?') && !strchr(s, '='))
+        return NULL;
+    const char *q = strchr(s, '?');
+    q = q ? q + 1 : s;
+    size_t klen = strlen(key);
+    while (*q) {
+        size_t len = strcspn(q, "&#");
+        if (len > klen && strncmp(q, key, klen) == 0 && q[klen] == '=')
+            return pv_xstrndup(q + klen + 1, len - klen - 1);
+        if (q[len] != '&')
+            break;
+        q += len + 1;
+    }
+    return pv_xstrdup("");
+}
+
+/* "3,17,17,4", or a page URL holding them (url_param's root), into ids;
+ * PV_E_USAGE when malformed. */
+static int parse_path(const char *arg, uint32_t **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (!*s)
+    char *from_url = url_param(arg, "root");
+    const char *s = from_url ? from_url : arg;
+    if (!*s) {
+        free(from_url);
         return PV_OK;
+    }
     size_t cap = 1;
     for (const char *p = s; *p; p++)
         cap += *p == ',';
@@ -92,6 +121,7 @@ static int parse_path(const char *s, uint32_t **out, size_t *n)
         if (end == p || *p < '0' || *p > '9' || errno || v >= UINT32_MAX ||
             (*end != ',' && *end != '\0')) {
             free(ids);
+            free(from_url);
             return PV_E_USAGE;
         }
         ids[i] = (uint32_t)v;
@@ -99,6 +129,7 @@ static int parse_path(const char *s, uint32_t **out, size_t *n)
     }
     *out = ids;
     *n = cap;
+    free(from_url);
     return PV_OK;
 }
 
@@ -210,6 +241,12 @@ int pv_cmd_export(int argc, char **argv)
         to_stdout += dest[i] && strcmp(dest[i], "-") == 0;
     if (to_stdout > 1)
         return pv_cli_usage_error("export", "only one output can go to standard output");
+    /* The page's URL of a zoomed chart also says how deep it was drawn. */
+    char *url_depth = url_param(path_arg, "depth");
+    if (depth == 0 && url_depth && *url_depth &&
+        (pv_cli_parse_uint(url_depth, PV_TREE_MAX_DEPTH, &depth) != PV_OK || depth == 0))
+        depth = 0;
+    free(url_depth);
     uint32_t *path;
     size_t path_len;
     if (parse_path(path_arg, &path, &path_len) != PV_OK)

@@ -5,6 +5,8 @@
  *   html.c    one self-contained HTML report (app, styles, data inlined)
  *   svg.c     the icicle chart as SVG
  *   png.c     the icicle chart as PNG
+ *             (both draw icicle_layout.h's boxes; png.c through raster.h
+ *             and png_encode.h)
  *   folded.c  folded stacks (flamegraph.pl's input; estimated for pstats)
  *   pstats.c  a pstats dump Python's pstats.Stats reads (pstats_write.h)
  * The caller opens the output and makes it appear whole or not at all
