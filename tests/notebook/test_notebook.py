@@ -11,8 +11,7 @@ text/html holding one sandboxed <iframe srcdoc> whose attribute decodes
 to exactly the report the binary wrote; --height sets its height; -o keeps
 the profile; a missing binary is an error saying to set PROFVIZ.
 real: `%%profviz` shows the real single-file report (export/html.c) and
-`%%profviz --png` the real icicle image.  Until `profviz export --html`
-is built in this tree (it prints "not built yet"), the report half skips.
+`%%profviz --png` the real icicle image.
 
 Needs nbclient, nbformat and ipykernel (Debian: python3-nbclient,
 python3-nbformat, python3-ipykernel): under this Python, else Debian's
@@ -169,7 +168,7 @@ class Fake(unittest.TestCase):
 
 
 class Real(unittest.TestCase):
-    """The real binary.  The report half passes once export/html.c lands."""
+    """The real binary: its PNG and its single-file report."""
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
@@ -196,14 +195,19 @@ class Real(unittest.TestCase):
             "%%profviz\nimport json\ndef encode_all():\n"
             "    return json.dumps([list(range(100))] * 100)\nencode_all()",
         ], self.env, self.tmp.name)
-        if "not built yet" in failure(nb.cells[1]):
-            self.skipTest("profviz export --html is not built in this tree yet")
         self.assertEqual(failure(nb.cells[1]), "")
         frame = frames_of(html_of(nb.cells[1]))[0]
         doc = frame["srcdoc"]
         self.assertTrue(doc.lstrip().lower().startswith("<!doctype html"), doc[:200])
-        # The report carries the profile: the cell's function is in it.
-        self.assertIn("encode_all", doc)
+        # The report carries the profile (gzip'd JSON in base64, as
+        # export/html.c writes it): the cell's function is in it.
+        import base64
+        import gzip
+        import re
+        m = re.search(r'<script type="application/json" id="report-data"[^>]*>([A-Za-z0-9+/=]*)</script>',
+                      doc)
+        self.assertIsNotNone(m, "no report data in the srcdoc")
+        self.assertIn("encode_all", gzip.decompress(base64.b64decode(m.group(1))).decode("utf-8"))
 
 
 def main():
