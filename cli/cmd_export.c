@@ -238,7 +238,8 @@ int pv_cmd_export(int argc, char **argv)
         goto out;
     }
     pv_export_job job = {.ctx = ctx, .id = id, .name = info.name, .path = path,
-                         .path_len = path_len, .depth = depth, .width = width};
+                         .path_len = path_len, .depth = depth, .width = width,
+                         .notes = stderr};
     status = PV_EXIT_OK;
     for (size_t i = 0; i < N_KINDS; i++)
         if (dest[i] && write_one(&kinds[i], &job, dest[i]) != 0)

@@ -20,8 +20,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arena.h"
 #include "ctx.h"
 #include "err.h"
+#include "profile.h"
 
 typedef struct pv_export_job {
     pv_ctx *ctx;              /* the store and graph cache the profile is read through */
@@ -31,6 +33,8 @@ typedef struct pv_export_job {
     size_t path_len;          /* 0: the whole profile */
     unsigned depth;           /* --depth: levels below the view root; 0: the kind's default */
     unsigned width;           /* --width: pixels across (svg, png); 0: the kind's default */
+    FILE *notes;              /* where an exporter tells the user what its output cannot
+                                 carry (a unit pstats has no word for); NULL: nowhere */
 } pv_export_job;
 
 /* Writes the job's profile to `out`.  PV_OK, or a PV_E_* code with a
@@ -42,5 +46,9 @@ pv_exporter pv_export_svg;
 pv_exporter pv_export_png;
 pv_exporter pv_export_folded;
 pv_exporter pv_export_pstats;
+
+/* Reads the job's profile from the store (through job->ctx's reader)
+ * into `arena`, which the caller releases: as pv_store_read. */
+int pv_export_read(const pv_export_job *job, pv_arena *arena, pv_profile *out, pv_err *err);
 
 #endif
