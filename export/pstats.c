@@ -23,6 +23,11 @@ int pv_export_pstats(const pv_export_job *job, FILE *out, pv_err *err)
         pv_arena_release(&arena);
         return rc;
     }
+    if (p.n_entries == 0) {
+        pv_arena_release(&arena);
+        return pv_err_set(err, PV_E_USAGE, "%s holds no function: a pstats dump of it would be "
+                          "an empty dict, which pstats refuses", job->name);
+    }
     if (job->notes && !pv_pstats_in_seconds(&p))
         pv_term_println(job->notes, "profviz export: %s measures %s, not time: the pstats dump "
                 "holds the figures as they are, and Python's pstats will call them seconds%s",
