@@ -200,6 +200,14 @@ static void add_box_frame(pv_jbuf *b, const pv_graph *g, const pv_tree_node *n)
         add_frame(b, g->funcs[n->func].name, g->funcs[n->func].file, g->funcs[n->func].line);
 }
 
+/* A box's own weight: the time its shown children leave, or, for a box
+ * whose children the view's depth left out, all of its time (the paths
+ * below it summed into it, as the chart draws it). */
+static double box_weight(const pv_tree_node *n)
+{
+    return n->more && n->n_children == 0 ? n->time : n->self;
+}
+
 static int write_estimated(writer *w, const pv_profile *p, pv_err *err)
 {
     pv_graph *g = pv_graph_new(p);
@@ -210,21 +218,25 @@ static int write_estimated(writer *w, const pv_profile *p, pv_err *err)
         return rc;
     }
     double *own = pv_xmalloc((t.n_nodes ? t.n_nodes : 1) * sizeof *own);
-    for (size_t i = 0; i < t.n_nodes; i++)
-        own[i] = i ? t.nodes[i].self : 0;
+    bool cut = false;
+    for (size_t i = 0; i < t.n_nodes; i++) {
+        own[i] = i ? box_weight(&t.nodes[i]) : 0;
+        cut = cut || t.nodes[i].more;
+    }
     w->mode = choose_mode(p, own, t.n_nodes, &w->to_ns);
     free(own);
     rc = comment(w->out, "estimated: a pstats dump keeps caller/callee totals, not stacks, so "
                  "these paths and their weights are profviz's estimate from those totals (the "
                  "chart's boxes), not measured", err);
-    if (rc == PV_OK && t.capped)
-        rc = comment(w->out, "cut short: the deepest paths are summed into the last box shown, "
-                     "as in the chart", err);
+    if (rc == PV_OK && cut)
+        rc = comment(w->out, "cut short: paths deeper than a chart shows are summed into their "
+                     "deepest box shown", err);
     if (rc == PV_OK)
         rc = weights_comment(w, p, err);
     const pv_tree_node *chain[PV_TREE_MAX_DEPTH + 2];
     for (size_t i = 1; i < t.n_nodes && rc == PV_OK; i++) {
-        if (!(t.nodes[i].self > 0))
+        double weight = box_weight(&t.nodes[i]);
+        if (!(weight > 0))
             continue;
         size_t n = 0;
         for (uint32_t at = (uint32_t)i; at != 0 && at != UINT32_MAX && n < PV_TREE_MAX_DEPTH + 2;
@@ -235,7 +247,7 @@ static int write_estimated(writer *w, const pv_profile *p, pv_err *err)
             if (n)
                 pv_jbuf_lit(&w->line, ";");
         }
-        rc = emit(w, t.nodes[i].self, err);
+        rc = emit(w, weight, err);
     }
     pv_tree_release(&t);
     pv_graph_free(g);

@@ -167,30 +167,30 @@ static int units(merger *m)
     const pv_profile *a = m->in[0];
     bool same = true, all_time = true;
     for (size_t k = 0; k < m->n_in; k++) {
-        const pv_profile *b = m->in[k];
-        if (strcmp(calls_unit_of(a), calls_unit_of(b)) != 0)
-            return pv_err_set(m->err, PV_E_USAGE, "cannot merge %s (counting %s) with %s "
-                              "(counting %s): a call and a sample do not add up", m->names[0],
-                              calls_unit_of(a), m->names[k], calls_unit_of(b));
-        same = same && strcmp(unit_of(a), unit_of(b)) == 0;
-        all_time = all_time && pv_unit_per_second(b->unit) != 0;
+        same = same && strcmp(unit_of(a), unit_of(m->in[k])) == 0;
+        all_time = all_time && pv_unit_per_second(m->in[k]->unit) != 0;
+    }
+    if (!same && !all_time) {
+        /* A file whose figures are not times, and one in another unit. */
+        size_t odd = 0, other = 0;
+        while (pv_unit_per_second(m->in[odd]->unit) != 0)
+            odd++;
+        while (strcmp(unit_of(m->in[other]), unit_of(m->in[odd])) == 0)
+            other++;
+        return pv_err_set(m->err, PV_E_USAGE, "cannot merge %s (in %s) with %s (in %s): only "
+                          "times convert into one another", m->names[odd], unit_of(m->in[odd]),
+                          m->names[other], unit_of(m->in[other]));
     }
     for (size_t k = 0; k < m->n_in; k++)
+        if (strcmp(calls_unit_of(a), calls_unit_of(m->in[k])) != 0)
+            return pv_err_set(m->err, PV_E_USAGE, "cannot merge %s (counting %s) with %s "
+                              "(counting %s): a call and a sample do not add up", m->names[0],
+                              calls_unit_of(a), m->names[k], calls_unit_of(m->in[k]));
+    for (size_t k = 0; k < m->n_in; k++)
         m->div[k] = same ? 1 : pv_unit_per_second(m->in[k]->unit);
-    if (same || all_time) {
-        m->out->unit = same ? unit_of(a) : "seconds";
-        m->out->calls_unit = calls_unit_of(a);
-        return PV_OK;
-    }
-    /* A file whose figures are not times, and one in another unit. */
-    size_t odd = 0, other = 0;
-    while (pv_unit_per_second(m->in[odd]->unit) != 0)
-        odd++;
-    while (strcmp(unit_of(m->in[other]), unit_of(m->in[odd])) == 0)
-        other++;
-    return pv_err_set(m->err, PV_E_USAGE, "cannot merge %s (in %s) with %s (in %s): only times "
-                      "convert into one another", m->names[odd], unit_of(m->in[odd]),
-                      m->names[other], unit_of(m->in[other]));
+    m->out->unit = same ? unit_of(a) : "seconds";
+    m->out->calls_unit = calls_unit_of(a);
+    return PV_OK;
 }
 
 static int merge_funcs(merger *m)

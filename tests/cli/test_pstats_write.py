@@ -59,6 +59,16 @@ def oracle_name(name):
     return name
 
 
+def norm_key(key):
+    """A key as profviz writes it: a code object (`python -m profile`) by
+    its display name (loader/pstats.c)."""
+    file, line, name = key
+    if hasattr(name, "co_name"):
+        name = '<code object %s, file "%s", line %d>' % (name.co_name, name.co_filename,
+                                                         name.co_firstlineno)
+    return (file, line, name)
+
+
 def same(a, b):
     return a == b or (isinstance(a, float) and isinstance(b, float) and
                       math.isnan(a) and math.isnan(b))
@@ -180,6 +190,194 @@ class WriterAgreesWithOracles(Tmp):
         doc = json.loads(run("stats", "--json", "--db", self.db, out).stdout)
         self.assertEqual((doc["unit"], doc["calls_unit"]), ("samples", "samples"))
         self.check_stable(out)
+
+
+def py3_dumps():
+    """Committed dumps Python 3's pstats reads (no Python-2 marshal)."""
+    out = []
+    for dump, oracle in oracle_dumps(os.path.join(DATA, "pstats")):
+        o = load_json(oracle)
+        if o["oracle_source"].startswith("pstats.Stats (Python 3"):
+            out.append(dump)
+    return out
+
+
+class Merge(Tmp):
+    def merge(self, *files, name="m.prof"):
+        out = self.path(name)
+        got = run("merge", *files, "-o", out)
+        return out, got
+
+    def test_n_copies_multiply_every_figure_by_n(self):
+        for dump in py3_dumps()[:12] + [os.path.join(DATA, "recorded", "fib.prof")]:
+            with self.subTest(os.path.basename(dump)):
+                one = stats_of(dump)
+                out, _ = self.merge(dump, dump, dump)
+                three = stats_of(out)
+                self.assertEqual(list(three), list(one))
+                for key, (cc, nc, tt, ct, callers) in one.items():
+                    m = three[key]
+                    self.assertEqual((m[0], m[1]), (3 * cc, 3 * nc))
+                    # Three additions round up to three times: not == 3 * t.
+                    self.assertTrue(math.isclose(m[2], 3 * tt, rel_tol=1e-12, abs_tol=1e-300))
+                    self.assertTrue(math.isclose(m[3], 3 * ct, rel_tol=1e-12, abs_tol=1e-300))
+                    self.assertEqual(list(m[4]), list(callers))
+                    for c, v in callers.items():
+                        if isinstance(v, int):
+                            self.assertEqual(m[4][c], 3 * v)
+                        else:
+                            self.assertEqual(m[4][c][:2], (3 * v[0], 3 * v[1]))
+
+    def test_different_files_agree_with_pstats_add_exactly(self):
+        files = py3_dumps()
+        pairs = [(files[i], files[i + 1]) for i in range(0, len(files) - 1, 2)]
+        pairs.append((os.path.join(DATA, "pstats", "real_pydoc.prof"),
+                      os.path.join(DATA, "pstats", "real_compileall.prof")))
+        for a, b in pairs:
+            with self.subTest((os.path.basename(a), os.path.basename(b))):
+                try:
+                    want = pstats.Stats(a, b)
+                except TypeError:
+                    # pstats refuses a count edge meeting a tuple edge: so does merge.
+                    got = run("merge", a, b, "-o", self.path("x.prof"), check=False)
+                    self.assertEqual(got.returncode, 2)
+                    self.assertIn("pstats.Stats.add refuses the same", got.stderr)
+                    continue
+                out, _ = self.merge(a, b)
+                got = pstats.Stats(out)
+                self.assertEqual(list(got.stats), [norm_key(k) for k in want.stats])
+                for key, v in want.stats.items():
+                    g = got.stats[norm_key(key)]
+                    self.assertEqual(g[:4], v[:4], key)
+                    self.assertEqual(list(g[4].items()),
+                                     [(norm_key(c), x) for c, x in v[4].items()], key)
+                self.assertEqual((got.total_calls, got.prim_calls),
+                                 (want.total_calls, want.prim_calls))
+                self.assertTrue(math.isclose(got.total_tt, want.total_tt, rel_tol=1e-12))
+
+    def test_two_exact_trees_merge_path_by_path(self):
+        a = self.path("a.folded")
+        b = self.path("b.folded")
+        with open(a, "w") as f:
+            f.write("main;parse;read 4\nmain;parse 1\nmain;run;step 10\n")
+        with open(b, "w") as f:
+            f.write("main;parse;read 6\nmain;run;other 2\nidle 3\n")
+        out, got = self.merge(a, b)
+        self.assertEqual(got.stderr, "")
+        folded = self.path("m.folded")
+        run("export", "--db", self.db, out, "--folded", folded)
+        with open(folded) as f:
+            lines = [ln for ln in f.read().splitlines() if not ln.startswith("#")]
+        self.assertEqual(sorted(lines), sorted([
+            "main;parse;read 10", "main;parse 1", "main;run;step 10", "main;run;other 2",
+            "idle 3"]))
+        doc = json.loads(run("stats", "--json", "--db", self.db, out).stdout)
+        self.assertEqual((doc["unit"], doc["calls_unit"]), ("samples", "samples"))
+
+    def test_units_that_do_not_add_up_are_refused(self):
+        folded = self.path("s.folded")
+        with open(folded, "w") as f:
+            f.write("main;work 7\n")
+        dump = os.path.join(DATA, "pstats", "recursion.prof")
+        got = run("merge", dump, folded, "-o", self.path("x.prof"), check=False)
+        self.assertEqual(got.returncode, 2)
+        self.assertIn("recursion.prof (in seconds)", got.stderr)
+        self.assertIn("s.folded (in samples)", got.stderr)
+        self.assertFalse(os.path.exists(self.path("x.prof")))
+
+    def test_a_tree_only_some_files_have_is_dropped_with_a_warning(self):
+        out, got = self.merge(os.path.join(DATA, "recorded", "fib.prof"),
+                              os.path.join(DATA, "pstats", "recursion.prof"))
+        self.assertIn("recursion.prof has none", got.stderr)
+        with open(out, "rb") as f:
+            self.assertNotIn(b"\x89PVTREE\n", f.read())
+
+    def test_merge_flag_stores_one_profile_equal_to_the_merge(self):
+        files = [os.path.join(DATA, "recorded", n) for n in ("fib.prof", "chain.prof", "diamond.prof")]
+        out, _ = self.merge(*files)
+        other = os.path.join(self.tmp.name, "other.db")
+        got = run("load", "--db", other, "--merge", *files)
+        self.assertIn("3 files merged: fib.prof, chain.prof, diamond.prof", got.stdout)
+        pid = got.stdout.split()[0]
+        stored = json.loads(run("stats", "--json", "--db", other, pid).stdout)
+        merged = json.loads(run("stats", "--json", "--db", self.db, out).stdout)
+        for key in ("total_calls", "prim_calls", "total_tt", "nfuncs", "ncaller_edges",
+                    "functions", "unit", "calls_unit"):
+            self.assertEqual(stored[key], merged[key], key)
+        # The same tree: its folded stacks, path by path.
+        a, b = self.path("a.folded"), self.path("b.folded")
+        run("export", "--db", other, pid, "--folded", a)
+        run("export", "--db", self.db, out, "--folded", b)
+        with open(a) as fa, open(b) as fb:
+            self.assertEqual(fa.read(), fb.read())
+        # The stored bytes reload to the same profile (they are the dump).
+        raw = self.path("raw.prof")
+        run("export", "--db", other, pid, "--pstats", raw)
+        with open(raw, "rb") as fa, open(out, "rb") as fb:
+            self.assertEqual(fa.read(), fb.read())
+
+    def test_merge_flag_keeps_samples(self):
+        a, b = self.path("a.folded"), self.path("b.folded")
+        for path, text in ((a, "main;f 2\n"), (b, "main;g 3\n")):
+            with open(path, "w") as f:
+                f.write(text)
+        got = run("load", "--db", self.db, "-q", "--merge", a, b)
+        doc = json.loads(run("stats", "--json", "--db", self.db, got.stdout.strip()).stdout)
+        self.assertEqual((doc["unit"], doc["calls_unit"]), ("samples", "samples"))
+        self.assertEqual(doc["total_tt"], 5)
+
+
+class Folded(Tmp):
+    def export(self, src, name="out.folded"):
+        out = self.path(name)
+        run("export", "--db", self.db, src, "--folded", out)
+        with open(out, encoding="utf-8") as f:
+            return f.read()
+
+    def test_an_exact_tree_reads_back_as_the_same_stacks(self):
+        src = self.path("in.folded")
+        with open(src, "w") as f:
+            f.write("a;b;c 5\na;b 2\na;d;c 1\nx 9\n")
+        text = self.export(src)
+        self.assertFalse(text.startswith("# estimated"))
+        lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+        self.assertEqual(sorted(lines), sorted(["a;b;c 5", "a;b 2", "a;d;c 1", "x 9"]))
+        # profviz reads its own output back: the same again.
+        again = self.path("again.folded")
+        with open(again, "w") as f:
+            f.write(text)
+        self.assertEqual(self.export(again, "again_out.folded"), text)
+
+    def test_a_recorded_tree_keeps_its_paths_in_nanoseconds(self):
+        src = os.path.join(DATA, "recorded", "fib.prof")
+        text = self.export(src)
+        lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+        self.assertIn("# weights: each path's own time in nanoseconds", text)
+        # Each function's own time is the sum over its paths (as the last
+        # frame), to the nanosecond each path was rounded to.
+        own = {}
+        for ln in lines:
+            stack, w = ln.rsplit(" ", 1)
+            own[stack.split(";")[-1]] = own.get(stack.split(";")[-1], 0) + int(w)
+        for (file, line, name), (cc, nc, tt, ct, callers) in pstats.Stats(src).stats.items():
+            frame = name if file == "~" else "%s (%s:%d)" % (name, file, line)
+            if tt > 0:
+                self.assertLessEqual(abs(own.get(frame, 0) - tt * 1e9), len(lines), frame)
+
+    def test_a_pstats_dump_is_marked_estimated_and_sums_to_its_time(self):
+        src = os.path.join(DATA, "pstats", "recursion.prof")
+        text = self.export(src)
+        self.assertTrue(text.startswith("# estimated:"), text[:80])
+        lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+        total = sum(int(ln.rsplit(" ", 1)[1]) for ln in lines)
+        st = pstats.Stats(src)
+        self.assertLessEqual(abs(total - st.total_tt * 1e9), len(lines) + 1)
+        # profviz reads it back (as samples of nanoseconds).
+        back = self.path("back.folded")
+        with open(back, "w") as f:
+            f.write(text)
+        doc = json.loads(run("stats", "--json", "--db", self.db, back).stdout)
+        self.assertEqual(doc["total_tt"], total)
 
 
 def main():
