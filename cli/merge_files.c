@@ -33,7 +33,7 @@ static char *merged_name(char **files, int n)
 {
     size_t cap = NAME_LIST_MAX + 100, len;
     char *s = pv_xmalloc(cap);
-    len = (size_t)snprintf(s, cap, "%d files merged: ", n);
+    len = (size_t)snprintf(s, cap, "%d file%s merged: ", n, n == 1 ? "" : "s");
     for (int i = 0; i < n; i++) {
         const char *b = pv_base_name(files[i]);
         if (len + strlen(b) > NAME_LIST_MAX) {
