@@ -447,6 +447,51 @@ START_TEST(a_count_edge_meeting_a_tuple_edge_is_refused_as_pstats_does)
 }
 END_TEST
 
+START_TEST(the_trailer_carries_a_unit_that_is_not_time)
+{
+    pv_func f[2];
+    pv_edge e;
+    pv_profile p;
+    tiny(&p, f, &e, "samples", 3, 0);
+    p.calls_unit = "samples";
+    pv_node nodes[2] = {{.parent = PV_NODE_TOP, .func = 0, .calls = 3, .tt = 3, .ct = 9},
+                        {.parent = 0, .func = 1, .calls = 2, .tt = 6, .ct = 6}};
+    pv_recorded rec = {.nodes = nodes, .n_nodes = 2, .threads = 1, .timer = "samples",
+                       .recorder = "test"};
+    p.recorded = &rec;
+    ck_assert(!pv_pstats_in_seconds(&p) && pv_pstats_unit_kept(&p));
+    pv_jbuf w;
+    pv_jbuf_init(&w, 256);
+    pv_pstats_write(&p, &w);
+    pv_arena a;
+    pv_profile back;
+    parse_dump(&w, &a, &back);
+    ck_assert_str_eq(back.unit, "samples");
+    ck_assert_str_eq(back.calls_unit, "samples");
+    ck_assert(back.funcs[1].tt == 6 && back.recorded->nodes[1].tt == 6);
+    pv_arena_release(&a);
+    pv_jbuf_free(&w);
+    /* A unit no page could print is refused, with the trailer's offset. */
+    char long_unit[70];
+    memset(long_unit, 'x', 65);
+    long_unit[65] = '\0';
+    p.unit = long_unit;
+    pv_jbuf_init(&w, 256);
+    pv_pstats_write(&p, &w);
+    pv_err err;
+    pv_arena_init(&a, ARENA);
+    ck_assert_int_eq(pv_pstats_parse((const unsigned char *)w.s, w.len, &a, &back, &err),
+                     PV_E_FORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "trailer: meta \"unit\" is 65 bytes long, not 1 to 64"));
+    pv_arena_release(&a);
+    pv_jbuf_free(&w);
+    /* Without a tree the dump cannot say it: the unit is not kept. */
+    p.unit = "samples";
+    p.recorded = NULL;
+    ck_assert(!pv_pstats_unit_kept(&p));
+}
+END_TEST
+
 Suite *pv_pstats_write_suite(void)
 {
     Suite *s = suite_create("pstats_write");
@@ -458,6 +503,7 @@ Suite *pv_pstats_write_suite(void)
     tcase_add_test(tc, a_tree_only_some_inputs_have_is_left_out_and_said);
     tcase_add_test(tc, time_units_convert_and_other_units_are_refused);
     tcase_add_test(tc, a_count_edge_meeting_a_tuple_edge_is_refused_as_pstats_does);
+    tcase_add_test(tc, the_trailer_carries_a_unit_that_is_not_time);
     suite_add_tcase(s, tc);
     return s;
 }
