@@ -88,6 +88,11 @@ int pv_cli_merge_files(char **files, int n, const pv_load_opts *opts, bool to_st
                         "the dump anyway)", merged.unit);
         status = -1;
     }
+    if (status == 0 && !to_store && !pv_pstats_in_seconds(&merged))
+        pv_term_println(stderr, "profviz: warning: these files measure %s, not time: the "
+                        "pstats dump holds the figures as they are, and Python's pstats will "
+                        "call them seconds%s", merged.unit, merged.recorded ? " (profviz reads "
+                        "the unit back from its trailer)" : "");
     if (status == 0) {
         out->name = merged_name(files, n);
         for (size_t w = 0; w < merged.n_warnings; w++)
