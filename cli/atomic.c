@@ -12,11 +12,11 @@
 
 #include "xalloc.h"
 
-int pv_cli_write_atomic(const char *dest, pv_cli_writer *write, void *arg, pv_err *err)
+int pv_cli_write_atomic(const char *dest, pv_cli_writer *fill, void *arg, pv_err *err)
 {
     int rc;
     if (strcmp(dest, "-") == 0) {
-        rc = write(arg, stdout, err);
+        rc = fill(arg, stdout, err);
         if (rc == PV_OK && fflush(stdout) != 0)
             rc = pv_err_set(err, PV_E_IO, "standard output: %s", strerror(errno));
         return rc;
@@ -35,7 +35,7 @@ int pv_cli_write_atomic(const char *dest, pv_cli_writer *write, void *arg, pv_er
         free(tmp);
         return rc;
     }
-    rc = write(arg, f, err);
+    rc = fill(arg, f, err);
     if (rc == PV_OK && (ferror(f) || fflush(f) != 0))
         rc = pv_err_set(err, PV_E_IO, "%s: %s", dest, strerror(errno));
     if (fclose(f) != 0 && rc == PV_OK)

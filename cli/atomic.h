@@ -17,9 +17,9 @@
 /* Writes the content into `out`: PV_OK or a PV_E_* code with err set. */
 typedef int pv_cli_writer(void *arg, FILE *out, pv_err *err);
 
-/* Runs `write` into `dest` as above.  PV_OK, the writer's error, or
+/* Runs `fill` into `dest` as above.  PV_OK, the writer's error, or
  * PV_E_IO naming dest when the file could not be made, written or
  * renamed.  The file gets the permissions a new file would (umask). */
-int pv_cli_write_atomic(const char *dest, pv_cli_writer *write, void *arg, pv_err *err);
+int pv_cli_write_atomic(const char *dest, pv_cli_writer *fill, void *arg, pv_err *err);
 
 #endif

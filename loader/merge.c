@@ -5,6 +5,7 @@
  */
 #include "merge.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -447,6 +448,7 @@ static int tree_dropped(merger *m)
 int pv_merge(const pv_profile *const *in, const char *const *names, size_t n,
              pv_arena *arena, pv_profile *out, pv_err *err)
 {
+    assert(n >= 1);
     memset(out, 0, sizeof *out);
     merger m = {.in = in, .names = names, .n_in = n, .arena = arena, .out = out, .err = err};
     m.div = pv_xmalloc(n * sizeof *m.div);

@@ -208,6 +208,20 @@ def py3_dumps():
     return out
 
 
+class Atomic(Tmp):
+    def test_a_failed_export_leaves_the_old_file_and_no_temporary(self):
+        dest = self.path("keep.prof")
+        with open(dest, "w") as f:
+            f.write("old")
+        empty = os.path.join(DATA, "formats", "callgrind", "edge_empty_body.callgrind")
+        got = run("export", "--db", self.db, empty, "--pstats", dest, check=False)
+        self.assertEqual(got.returncode, 2)
+        self.assertIn("holds no function", got.stderr)
+        with open(dest) as f:
+            self.assertEqual(f.read(), "old")
+        self.assertEqual(sorted(os.listdir(self.tmp.name)), ["keep.prof", "p.db"])
+
+
 class Merge(Tmp):
     def merge(self, *files, name="m.prof"):
         out = self.path(name)
