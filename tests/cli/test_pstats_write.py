@@ -171,6 +171,25 @@ class WriterAgreesWithOracles(Tmp):
             with self.subTest(os.path.basename(dump)):
                 self.check_oracle(dump, oracle)
 
+    def test_every_dump_that_loads_writes_stably_and_loads_in_pstats(self):
+        dirs = [os.path.join(DATA, d) for d in ("pstats", "realworld", "recorded", "groundtruth")]
+        if SHARED and os.path.isdir(os.path.join(SHARED, "corpus")):
+            dirs += [os.path.join(SHARED, "corpus"), os.path.join(SHARED, "realworld")]
+        written = 0
+        for d in dirs:
+            for src in sorted(glob.glob(os.path.join(d, "*.prof"))):
+                with self.subTest(src):
+                    out = self.path("out.prof")
+                    got = run("export", "--db", self.db, src, "--pstats", out, check=False)
+                    if got.returncode != 0:
+                        # A damaged file: refused when loaded, never written.
+                        self.assertNotIn("profviz export:", got.stderr)
+                        continue
+                    pstats.Stats(out)
+                    self.check_stable(out)
+                    written += 1
+        self.assertGreater(written, 80)
+
     def test_recorded_keep_their_tree(self):
         files = sorted(glob.glob(os.path.join(DATA, "recorded", "*.prof")))
         self.assertGreater(len(files), 5)

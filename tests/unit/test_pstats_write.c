@@ -8,7 +8,8 @@
  * the writer divides), edges and their kind, the exact tree, and the unit
  * when the dump can carry it; writing the reloaded profile gives the same
  * bytes.  (Python's pstats reading the output is tests/cli's
- * test_pstats_write.py.)
+ * test_pstats_write.py.)  With PV_FIXTURES=shared (pstats_write_shared)
+ * the writer's round trip runs over the shared corpus and formats.
  * Merge: N copies give N times every figure (summed in the same order, so
  * compared exactly); two different trees give the union of their paths,
  * figures summed; units that do not add up, a count edge meeting a tuple
@@ -157,19 +158,24 @@ static void round_trip(const char *path)
     free(buf);
 }
 
+/* The fixture set: the committed one, or the shared corpus (PV_FIXTURES). */
+static const char *fixtures;
+static int use_shared;
+
 static void round_trip_dir(const char *sub, int *n)
 {
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/%s", data_dir(), sub);
+    snprintf(dir, sizeof dir, "%s/%s", fixtures, sub);
     DIR *d = opendir(dir);
     ck_assert_msg(d != NULL, "cannot open %s", dir);
     struct dirent *e;
     while ((e = readdir(d))) {
         const char *name = e->d_name;
         size_t len = strlen(name);
-        if (name[0] == '.' || (len > 5 && strcmp(name + len - 5, ".json") == 0 &&
-                               strstr(name, ".expected")) || strcmp(name, "MANIFEST.json") == 0 ||
+        if (name[0] == '.' || strstr(name, ".expected.json") || strstr(name, ".summary.json") ||
+            strcmp(name, "MANIFEST.json") == 0 || strcmp(name, "bad_manifest.json") == 0 ||
             (len > 3 && strcmp(name + len - 3, ".md") == 0) ||
+            (len > 3 && strcmp(name + len - 3, ".py") == 0) ||
             (len > 2 && strcmp(name + len - 2, ".c") == 0) || strcmp(name, "damaged") == 0)
             continue;
         char path[1400];
@@ -182,18 +188,22 @@ static void round_trip_dir(const char *sub, int *n)
 
 START_TEST(every_fixture_writes_and_reads_back_the_same)
 {
-    static const char *const dirs[] = {"pstats", "realworld", "recorded", "groundtruth",
-                                       "formats/folded", "formats/speedscope",
-                                       "formats/cpuprofile", "formats/callgrind"};
+    static const char *const committed[] = {"pstats", "realworld", "recorded", "groundtruth",
+                                            "formats/folded", "formats/speedscope",
+                                            "formats/cpuprofile", "formats/callgrind", NULL};
+    static const char *const corpus[] = {"corpus", "realworld", "formats/folded",
+                                         "formats/speedscope", "formats/cpuprofile",
+                                         "formats/callgrind", NULL};
     int n = 0;
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
-        round_trip_dir(dirs[i], &n);
+    for (const char *const *d = use_shared ? corpus : committed; *d; d++)
+        round_trip_dir(*d, &n);
     ck_assert_int_gt(n, 150);
 }
 END_TEST
 
 /* ---- merge ------------------------------------------------------------ */
 
+/* A committed fixture (the merge tests use only those). */
 static void load_named(const char *sub, pv_arena *arena, pv_profile *p, unsigned char **buf)
 {
     char path[1024];
@@ -495,6 +505,9 @@ END_TEST
 Suite *pv_pstats_write_suite(void)
 {
     Suite *s = suite_create("pstats_write");
+    fixtures = pv_test_fixtures(&use_shared);
+    if (!fixtures)
+        return s;
     TCase *tc = tcase_create("pstats_write");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_fixture_writes_and_reads_back_the_same);
