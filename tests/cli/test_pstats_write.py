@@ -22,6 +22,7 @@ import gzip
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -388,12 +389,29 @@ class Merge(Tmp):
         self.assertEqual(doc["total_tt"], 5)
 
 
+# What the other readers take (speedscope's importFromBGFlameGraph and
+# flamegraph.pl's stack line), and a comment neither turns into a stack.
+SPEEDSCOPE_LINE = re.compile(r"^(.*) (\d+)$")
+FLAMEGRAPH_LINE = re.compile(r"^(.*)\s+?(\d+(?:\.\d*)?)$")
+
+
 class Folded(Tmp):
-    def export(self, src, name="out.folded"):
+    def export(self, src, name="out.folded", whole=True):
+        """The folded text; every line one speedscope reads when `whole`
+        (a fractional weight is a decimal, which only flamegraph.pl reads)."""
         out = self.path(name)
         run("export", "--db", self.db, src, "--folded", out)
         with open(out, encoding="utf-8") as f:
-            return f.read()
+            text = f.read()
+        for ln in text.splitlines():
+            if ln.startswith("#"):
+                self.assertIsNone(SPEEDSCOPE_LINE.match(ln), ln)
+                self.assertIsNone(FLAMEGRAPH_LINE.match(ln), ln)
+            else:
+                if whole:
+                    self.assertIsNotNone(SPEEDSCOPE_LINE.match(ln), ln)
+                self.assertIsNotNone(FLAMEGRAPH_LINE.match(ln), ln)
+        return text
 
     def test_an_exact_tree_reads_back_as_the_same_stacks(self):
         src = self.path("in.folded")
@@ -408,6 +426,27 @@ class Folded(Tmp):
         with open(again, "w") as f:
             f.write(text)
         self.assertEqual(self.export(again, "again_out.folded"), text)
+
+    def test_every_folded_fixture_reads_back_with_its_total(self):
+        n = 0
+        for src in sorted(glob.glob(os.path.join(DATA, "formats", "folded", "*"))):
+            if src.endswith(".json"):
+                continue
+            with self.subTest(os.path.basename(src)):
+                got = run("stats", "--json", "--db", self.db, src, check=False)
+                if got.returncode != 0:
+                    continue  # a file the reader refuses
+                want = json.loads(got.stdout)
+                with open(src, "rb") as f:
+                    whole = not re.search(rb"\d\.\d*\s*$", f.read(), re.M)
+                text = self.export(src, whole=whole)
+                back = self.path("back.folded")
+                with open(back, "w", encoding="utf-8") as f:
+                    f.write(text)
+                doc = json.loads(run("stats", "--json", "--db", self.db, back).stdout)
+                self.assertEqual(doc["total_tt"], want["total_tt"])
+                n += 1
+        self.assertGreater(n, 10)
 
     def test_a_recorded_tree_keeps_its_paths_in_nanoseconds(self):
         src = os.path.join(DATA, "recorded", "fib.prof")
