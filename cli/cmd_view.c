@@ -289,11 +289,19 @@ static int ingest_merged(pv_ctx *ctx, pv_ingest **in, char **files, int n,
     if (pv_cli_merge_files(files, n, opts, true, &m) != 0)
         return -1;
     const char *dir = getenv("TMPDIR");
+    errno = 0;
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s/profviz-merge.XXXXXX", dir && *dir ? dir : "/tmp");
     int fd = mkstemp(tmp), ok = -1;
-    if (fd < 0 || write(fd, m.dump.s, m.dump.len) != (ssize_t)m.dump.len) {
-        pv_term_println(stderr, "profviz: %s: %s", tmp, strerror(errno));
+    size_t done = 0;
+    while (fd >= 0 && done < m.dump.len) {
+        ssize_t wrote = write(fd, m.dump.s + done, m.dump.len - done);
+        if (wrote <= 0)
+            break;
+        done += (size_t)wrote;
+    }
+    if (fd < 0 || done < m.dump.len) {
+        pv_term_println(stderr, "profviz: %s: %s", tmp, errno ? strerror(errno) : "short write");
     } else {
         char *one[] = {tmp};
         ok = ingest_files(ctx, in, one, 1, m.name, "merge", NULL, ids);
