@@ -105,28 +105,20 @@ static bool format_weight(const writer *w, double v, char *buf, size_t cap)
     return strtod(buf, NULL) > 0;
 }
 
-/* Ends the line in w->line with its weight and writes it out. */
+/* Writes the path in w->line (left as it is) with its weight. */
 static int emit(writer *w, double v, pv_err *err)
 {
     char num[64];
-    if (!format_weight(w, v, num, sizeof num)) {
-        w->line.len = 0;
+    if (!format_weight(w, v, num, sizeof num))
         return PV_OK;
-    }
     /* A last frame ending in a blank and digits ("thread 1") would read
      * as a count: a trailing ';', which readers drop, keeps it a frame. */
     const char *s = w->line.s;
     size_t end = w->line.len, i = end;
     while (i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') || s[i - 1] == '.'))
         i--;
-    if (i < end && i > 0 && s[i - 1] == ' ')
-        pv_jbuf_lit(&w->line, ";");
-    pv_jbuf_lit(&w->line, " ");
-    pv_jbuf_raw(&w->line, num, strlen(num));
-    pv_jbuf_lit(&w->line, "\n");
-    size_t n = w->line.len;
-    w->line.len = 0;
-    if (fwrite(w->line.s, 1, n, w->out) != n)
+    const char *sep = i < end && i > 0 && s[i - 1] == ' ' ? "; " : " ";
+    if (fwrite(s, 1, end, w->out) != end || fprintf(w->out, "%s%s\n", sep, num) < 0)
         return pv_err_set(err, PV_E_IO, "writing folded stacks: %s", strerror(errno));
     return PV_OK;
 }
@@ -167,24 +159,20 @@ static int write_exact(writer *w, const pv_profile *p, pv_err *err)
     w->mode = choose_mode(p, own, rec->n_nodes, &w->to_ns);
     free(own);
     int rc = weights_comment(w, p, err);
-    /* Pre-order: the path to a node is the path to its parent plus it. */
-    uint32_t *path = pv_xmalloc((rec->n_nodes + 1) * sizeof *path);
-    uint32_t *depth = pv_xmalloc((rec->n_nodes + 1) * sizeof *depth);
+    /* Pre-order: the path to a node is the path to its parent plus it, so
+     * the line keeps the parent's text and end[i] is where node i's ends. */
+    size_t *end = pv_xmalloc((rec->n_nodes + 1) * sizeof *end);
     for (size_t i = 0; i < rec->n_nodes && rc == PV_OK; i++) {
         const pv_node *nd = &rec->nodes[i];
-        depth[i] = nd->parent == PV_NODE_TOP ? 0 : depth[nd->parent] + 1;
-        path[depth[i]] = (uint32_t)i;
-        if (!(nd->tt > 0))
-            continue;
-        for (uint32_t d = 0; d <= depth[i]; d++) {
-            if (d)
-                pv_jbuf_lit(&w->line, ";");
-            add_node_frame(&w->line, p, rec->nodes[path[d]].func);
-        }
-        rc = emit(w, nd->tt, err);
+        w->line.len = nd->parent == PV_NODE_TOP ? 0 : end[nd->parent];
+        if (nd->parent != PV_NODE_TOP)
+            pv_jbuf_lit(&w->line, ";");
+        add_node_frame(&w->line, p, nd->func);
+        end[i] = w->line.len;
+        if (nd->tt > 0)
+            rc = emit(w, nd->tt, err);
     }
-    free(depth);
-    free(path);
+    free(end);
     return rc;
 }
 
@@ -242,6 +230,7 @@ static int write_estimated(writer *w, const pv_profile *p, pv_err *err)
         for (uint32_t at = (uint32_t)i; at != 0 && at != UINT32_MAX && n < PV_TREE_MAX_DEPTH + 2;
              at = t.nodes[at].parent)
             chain[n++] = &t.nodes[at];
+        w->line.len = 0;
         while (n--) {
             add_box_frame(&w->line, g, chain[n]);
             if (n)
