@@ -7,6 +7,9 @@
  *   png.c     the icicle chart as PNG
  *   folded.c  folded stacks (flamegraph.pl's input; estimated for pstats)
  *   pstats.c  a pstats dump Python's pstats.Stats reads (pstats_write.h)
+ * and what they share: read.c (a job's whole profile from the store),
+ * pstats_write.c with marshal_write.c (the dump itself, which `profviz
+ * merge` writes too).
  * The caller opens the output and makes it appear whole or not at all
  * (cmd_export.c writes a temporary file and renames it): an exporter only
  * writes to `out` and says what went wrong.
