@@ -191,6 +191,28 @@ class WriterAgreesWithOracles(Tmp):
                     written += 1
         self.assertGreater(written, 80)
 
+    def test_stack_formats_load_in_pstats_with_every_function(self):
+        n = 0
+        for kind in ("folded", "speedscope", "cpuprofile", "callgrind"):
+            for src in sorted(glob.glob(os.path.join(DATA, "formats", kind, "*"))):
+                if src.endswith(".expected.json") or src.endswith(".c"):
+                    continue
+                with self.subTest(os.path.basename(src)):
+                    got = run("stats", "--json", "--db", self.db, src, check=False)
+                    if got.returncode != 0:
+                        continue  # a file the reader refuses
+                    doc = json.loads(got.stdout)
+                    if doc["nfuncs"] == 0:
+                        continue  # nothing to write: export refuses it
+                    out, _ = self.write(src)
+                    st = pstats.Stats(out)
+                    # Functions sharing a key are written under distinct names.
+                    self.assertEqual(len(st.stats), doc["nfuncs"])
+                    self.assertEqual(st.total_calls, doc["total_calls"])
+                    self.check_stable(out)
+                    n += 1
+        self.assertGreater(n, 40)
+
     def test_recorded_keep_their_tree(self):
         files = sorted(glob.glob(os.path.join(DATA, "recorded", "*.prof")))
         self.assertGreater(len(files), 5)
