@@ -70,6 +70,7 @@ bool pv_cli_load_opt(int c, const char *arg, pv_load_opts *o);
 extern const char pv_cli_load_opts_help[];
 
 int pv_cmd_export(int argc, char **argv);
+int pv_cmd_merge(int argc, char **argv);
 int pv_cmd_load(int argc, char **argv);
 int pv_cmd_record(int argc, char **argv);
 int pv_cmd_serve(int argc, char **argv);

@@ -3,9 +3,8 @@
  * does not run (export/export.h has one exporter per kind).
  *
  * Several outputs may be asked for at once; each appears whole or not at
- * all: it is written to a temporary file beside its destination and
- * renamed over it only once the exporter and the write succeeded, so a
- * failed export never leaves a truncated report where a good one was.
+ * all (atomic.h), so a failed export never leaves a truncated report
+ * where a good one was.
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
@@ -13,9 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "atomic.h"
 #include "cli.h"
 #include "db.h"
 #include "export.h"
@@ -58,10 +56,15 @@ static void usage(FILE *out)
         "                      server and no network\n"
         "  --svg OUT           the icicle chart as an SVG image\n"
         "  --png OUT           the icicle chart as a PNG image\n"
-        "  --folded OUT        folded stacks (flamegraph.pl, speedscope, inferno);\n"
-        "                      for a pstats dump the stacks are estimated from its\n"
-        "                      caller/callee figures, and the file says so\n"
-        "  --pstats OUT        a pstats dump that Python's pstats.Stats reads\n"
+        "  --folded OUT        folded stacks (flamegraph.pl, speedscope, inferno), one\n"
+        "                      line per call path with its own weight: samples as\n"
+        "                      they are, fractional times in nanoseconds; for a\n"
+        "                      pstats dump the paths and weights are estimated from\n"
+        "                      its caller/callee figures (the chart's boxes), and\n"
+        "                      the file's first line says so\n"
+        "  --pstats OUT        a pstats dump that Python's pstats.Stats reads, with\n"
+        "                      the exact call tree's trailer when there is one; a\n"
+        "                      unit that is not time is written as it is (warned)\n"
         "\n"
         "Options:\n"
         "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
@@ -133,56 +136,29 @@ static int parse_path(const char *arg, uint32_t **out, size_t *n)
     return PV_OK;
 }
 
-/* Runs one exporter into `dest` (stdout for "-") through a temporary
- * file renamed at the end.  Prints what went wrong; returns 0 or -1. */
+/* One exporter and its job, as a pv_cli_writer. */
+typedef struct export_run {
+    const kind *k;
+    const pv_export_job *job;
+} export_run;
+
+static int run_exporter(void *arg, FILE *out, pv_err *err)
+{
+    const export_run *r = arg;
+    return r->k->run(r->job, out, err);
+}
+
+/* Runs one exporter into `dest` (stdout for "-"), whole or not at all.
+ * Prints what went wrong; returns 0 or -1. */
 static int write_one(const kind *k, const pv_export_job *job, const char *dest)
 {
     pv_err err;
     pv_progress *prog = pv_progress_begin("writing the %s", k->what);
-    int rc;
-    if (strcmp(dest, "-") == 0) {
-        rc = k->run(job, stdout, &err);
-        if (rc == PV_OK && fflush(stdout) != 0)
-            rc = pv_err_set(&err, PV_E_IO, "standard output: %s", strerror(errno));
-        pv_progress_end(prog);
-        if (rc != PV_OK)
-            pv_term_println(stderr, "profviz export: %s", err.msg);
-        return rc == PV_OK ? 0 : -1;
-    }
-    size_t len = strlen(dest) + 16;
-    char *tmp = pv_xmalloc(len);
-    snprintf(tmp, len, "%s.XXXXXX", dest);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        pv_progress_end(prog);
-        pv_term_println(stderr, "profviz export: %s: %s", dest, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return -1;
-    }
-    rc = k->run(job, f, &err);
-    if (rc == PV_OK && (ferror(f) || fflush(f) != 0))
-        rc = pv_err_set(&err, PV_E_IO, "%s: %s", dest, strerror(errno));
-    if (fclose(f) != 0 && rc == PV_OK)
-        rc = pv_err_set(&err, PV_E_IO, "%s: %s", dest, strerror(errno));
-    /* mkstemp makes it 0600; an export is a document like any other. */
-    if (rc == PV_OK) {
-        mode_t um = umask(0);
-        umask(um);
-        chmod(tmp, 0666 & ~um);
-    }
-    if (rc == PV_OK && rename(tmp, dest) != 0)
-        rc = pv_err_set(&err, PV_E_IO, "%s: %s", dest, strerror(errno));
+    export_run r = {k, job};
+    int rc = pv_cli_write_atomic(dest, run_exporter, &r, &err);
     pv_progress_end(prog);
-    if (rc != PV_OK) {
-        unlink(tmp);
+    if (rc != PV_OK)
         pv_term_println(stderr, "profviz export: %s", err.msg);
-    }
-    free(tmp);
     return rc == PV_OK ? 0 : -1;
 }
 
@@ -276,7 +252,8 @@ int pv_cmd_export(int argc, char **argv)
         goto out;
     }
     pv_export_job job = {.ctx = ctx, .id = id, .name = info.name, .path = path,
-                         .path_len = path_len, .depth = depth, .width = width};
+                         .path_len = path_len, .depth = depth, .width = width,
+                         .notes = stderr};
     status = PV_EXIT_OK;
     for (size_t i = 0; i < N_KINDS; i++)
         if (dest[i] && write_one(&kinds[i], &job, dest[i]) != 0)

@@ -1,6 +1,7 @@
 /* cmd_load.c — `profviz load [--db PATH] [-q] [--format ...] FILE...`: store profiles and
  * print their ids.  Each file is stored whole or not at all; the exit code
- * is 2 when any file was refused.
+ * is 2 when any file was refused.  With --merge the files are stored as
+ * one profile, their merge.
  * SPDX-License-Identifier: MIT
  */
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include "cli.h"
 #include "db.h"
 #include "loader.h"
+#include "merge_files.h"
 #include "progress.h"
 #include "term.h"
 #include "lines.h"
@@ -19,7 +21,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz load [--db PATH] [-q] [--format NAME] [--event NAME]\n"
+        "Usage: profviz load [--db PATH] [-q] [--merge] [--format NAME] [--event NAME]\n"
         "                    [--profile N|NAME] FILE...\n"
         "\n"
         "Read profiles into the store and print each profile's id: cProfile/profile\n"
@@ -32,6 +34,8 @@ static void usage(FILE *out)
         "Options:\n"
         "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
         "  -q, --quiet         print only the ids, one per line\n"
+        "  --merge             store the FILEs as one profile, summed as 'profviz merge'\n"
+        "                      sums them (its name lists them)\n"
         "%s"
         "  -h, --help          show this help\n", pv_cli_load_opts_help);
 }
@@ -46,24 +50,64 @@ void pv_cli_print_warnings(const char *path, const char *warnings)
         pv_term_println(stderr, "profviz: warning: %s: %.*s", path, (int)n, w);
 }
 
+/* One line about a stored profile: its id alone when quiet. */
+static void print_stored(const char *name, const pv_load_result *res, int quiet)
+{
+    if (quiet)
+        printf("%lld\n", (long long)res->id);
+    else if (res->existed)
+        printf("%lld\t%s: already stored (%zu functions)\n", (long long)res->id, name,
+               res->n_funcs);
+    else
+        printf("%lld\t%s: %zu functions, %zu call edges, parsed in %.0f ms, stored in %.0f ms\n",
+               (long long)res->id, name, res->n_funcs, res->n_edges, res->parse_ms,
+               res->store_ms);
+}
+
+/* --merge: the files summed into one pstats dump, stored as one profile
+ * whose bytes are that dump (so it reloads to the same profile). */
+static int load_merged(pv_store *store, char **files, int n, const pv_load_opts *opts, int quiet)
+{
+    pv_cli_merged m;
+    if (pv_cli_merge_files(files, n, opts, true, &m) != 0)
+        return PV_EXIT_INPUT;
+    pv_load_result res;
+    pv_err err;
+    int status = PV_EXIT_OK;
+    if (pv_load_bytes(store, m.name, "merge", (const unsigned char *)m.dump.s, m.dump.len, NULL,
+                      &res, &err) != PV_OK) {
+        pv_term_println(stderr, "profviz: %s: %s", m.name, err.msg);
+        status = PV_EXIT_INPUT;
+    } else {
+        char *name = pv_term_safe(m.name);
+        print_stored(name, &res, quiet);
+        free(name);
+        free(res.warnings);
+    }
+    pv_cli_merged_release(&m);
+    return status;
+}
+
 int pv_cmd_load(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
+        {"merge", no_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         PV_CLI_LOAD_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
     pv_load_opts load_opts = {0};
-    int quiet = 0, c;
+    int quiet = 0, merge = 0, c;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         if (pv_cli_load_opt(c, optarg, &load_opts))
             continue;
         switch (c) {
         case 'd': db = optarg; break;
         case 'q': quiet = 1; break;
+        case 'm': merge = 1; break;
         case 'h': usage(stdout); return PV_EXIT_OK;
         default: return pv_cli_usage_error("load", "bad option");
         }
@@ -73,6 +117,11 @@ int pv_cmd_load(int argc, char **argv)
     pv_store *store = pv_cli_open_store(db, 0);
     if (!store)
         return PV_EXIT_INPUT;
+    if (merge) {
+        int status = load_merged(store, argv + optind, argc - optind, &load_opts, quiet);
+        pv_store_close(store);
+        return status;
+    }
     int status = PV_EXIT_OK;
     for (int i = optind; i < argc; i++) {
         char *name = pv_term_safe(argv[i]);
@@ -89,15 +138,7 @@ int pv_cmd_load(int argc, char **argv)
             continue;
         }
         pv_cli_print_warnings(argv[i], res.warnings);
-        if (quiet)
-            printf("%lld\n", (long long)res.id);
-        else if (res.existed)
-            printf("%lld\t%s: already stored (%zu functions)\n", (long long)res.id, name,
-                   res.n_funcs);
-        else
-            printf("%lld\t%s: %zu functions, %zu call edges, parsed in %.0f ms, stored in %.0f ms\n",
-                   (long long)res.id, name, res.n_funcs, res.n_edges, res.parse_ms,
-                   res.store_ms);
+        print_stored(name, &res, quiet);
         free(res.warnings);
         free(name);
     }

@@ -27,12 +27,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "cli.h"
 #include "term.h"
 #include "db.h"
 #include "ingest.h"
+#include "merge_files.h"
 #include "loader.h"
 #include "progress.h"
 #include "xalloc.h"
@@ -46,7 +48,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
         "Usage: profviz [view] [-H ADDR] [-p PORT] [-b BROWSER | -s] [--db PATH]\n"
-        "               [--format NAME] [--event NAME] [--profile N|NAME] FILE...\n"
+        "               [--merge] [--format NAME] [--event NAME] [--profile N|NAME] FILE...\n"
         "\n"
         "Load profiles (cProfile/profile pstats dumps, folded stacks, speedscope,\n"
         "V8 .cpuprofile and callgrind files: each recognised by what it holds) into\n"
@@ -65,6 +67,8 @@ static void usage(FILE *out)
         "                      $BROWSER, else xdg-open)\n"
         "  -s, --server        open no browser, just serve\n"
         "  --db PATH           the store (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        "  --merge             show the FILEs as one profile, summed as 'profviz merge'\n"
+        "                      sums them (stored as that merged pstats dump)\n"
         "%s"
         "  -h, --help          show this help\n"
         "\n"
@@ -161,14 +165,15 @@ typedef struct parsed_file {
  * damaged file is refused here, before anything is stored or served: the
  * message names the file and the byte offset.  Returns 0, or -1 after
  * printing why. */
-static int parse_file(const char *path, const pv_load_opts *opts, parsed_file *out)
+static int parse_file(const char *path, const char *name, const char *origin,
+                      const pv_load_opts *opts, parsed_file *out)
 {
     pv_err err;
     pv_progress *progress = pv_progress_begin("reading %s", path);
     int rc = pv_file_map_open(path, &out->file, &err);
     if (rc == PV_OK)
-        rc = pv_parse_bytes(pv_base_name(path), path, out->file.bytes, out->file.len, opts,
-                            &out->parsed, &err);
+        rc = pv_parse_bytes(name, origin, out->file.bytes, out->file.len, opts, &out->parsed,
+                            &err);
     pv_progress_end(progress);
     if (rc != PV_OK) {
         pv_file_map_close(&out->file);
@@ -227,17 +232,20 @@ static void warm_first_views(pv_ctx *ctx, int64_t id)
 }
 
 /* Parses every file, then reserves their ids (*in, begun here) so they
- * can be served; ids[i] is file i's profile (0 when it failed).  Returns
- * how many can be served, or -1 when the store refused (said why). */
-static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n,
-                        const pv_load_opts *opts, int64_t *ids)
+ * can be served; ids[i] is file i's profile (0 when it failed).  `name`
+ * and `origin` name a single file otherwise than by its path (NULL: by
+ * its path).  Returns how many can be served, or -1 when the store
+ * refused (said why). */
+static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n, const char *name,
+                        const char *origin, const pv_load_opts *opts, int64_t *ids)
 {
     parsed_file *pf = pv_xcalloc((size_t)n, sizeof *pf);
     int ok = 0, failed = 0;
     size_t n_parsed = 0;
     for (int i = 0; i < n; i++) {
         ids[i] = 0;
-        pf[i].path = parse_file(files[i], opts, &pf[i]) == 0 ? files[i] : NULL;
+        pf[i].path = parse_file(files[i], name ? name : pv_base_name(files[i]),
+                                origin ? origin : files[i], opts, &pf[i]) == 0 ? files[i] : NULL;
         n_parsed += pf[i].path != NULL;
     }
     pv_err err;
@@ -269,22 +277,62 @@ static int ingest_files(pv_ctx *ctx, pv_ingest **in, char **files, int n,
     return failed ? -1 : ok;
 }
 
+/* --merge: the files' merge written to a temporary file (deleted once
+ * mapped: the mapping keeps its bytes) and ingested as one file.  Returns
+ * as ingest_files; ids[0] is the merge's profile.  *name is its display
+ * name, which the ingest borrows: the caller frees it after the server
+ * stopped. */
+static int ingest_merged(pv_ctx *ctx, pv_ingest **in, char **files, int n,
+                         const pv_load_opts *opts, int64_t *ids, char **name)
+{
+    pv_cli_merged m;
+    if (pv_cli_merge_files(files, n, opts, true, &m) != 0)
+        return -1;
+    const char *dir = getenv("TMPDIR");
+    errno = 0;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/profviz-merge.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(tmp), ok = -1;
+    size_t done = 0;
+    while (fd >= 0 && done < m.dump.len) {
+        ssize_t wrote = write(fd, m.dump.s + done, m.dump.len - done);
+        if (wrote <= 0)
+            break;
+        done += (size_t)wrote;
+    }
+    if (fd < 0 || done < m.dump.len) {
+        pv_term_println(stderr, "profviz: %s: %s", tmp, errno ? strerror(errno) : "short write");
+    } else {
+        char *one[] = {tmp};
+        ok = ingest_files(ctx, in, one, 1, m.name, "merge", NULL, ids);
+    }
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+    *name = m.name;
+    m.name = NULL;
+    pv_cli_merged_release(&m);
+    return ok;
+}
+
 int pv_cmd_view(int argc, char **argv)
 {
-    enum { OPT_DB = 256 };
+    enum { OPT_DB = 256, OPT_MERGE };
     static const struct option opts[] = {
         {"hostname", required_argument, NULL, 'H'},
         {"port", required_argument, NULL, 'p'},
         {"browser", required_argument, NULL, 'b'},
         {"server", no_argument, NULL, 's'},
         {"db", required_argument, NULL, OPT_DB},
+        {"merge", no_argument, NULL, OPT_MERGE},
         {"help", no_argument, NULL, 'h'},
         PV_CLI_LOAD_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *browser = NULL;
     pv_load_opts load_opts = {0};
-    int no_browser = 0, port_given = 0, c;
+    int no_browser = 0, port_given = 0, merge = 0, c;
     pv_http_opts hopts = {.port = PV_HTTP_DEFAULT_PORT, .port_tries = PORT_TRIES, .any_port = 1};
     while ((c = getopt_long(argc, argv, "H:p:b:sh", opts, NULL)) != -1) {
         if (pv_cli_load_opt(c, optarg, &load_opts))
@@ -302,6 +350,7 @@ int pv_cmd_view(int argc, char **argv)
         case 'b': browser = optarg; break;
         case 's': no_browser = 1; break;
         case OPT_DB: db = optarg; break;
+        case OPT_MERGE: merge = 1; break;
         case 'h': usage(stdout); return PV_EXIT_OK;
         default: return pv_cli_usage_error("view", "bad option");
         }
@@ -324,10 +373,14 @@ int pv_cmd_view(int argc, char **argv)
     }
     int n = argc - optind;
     int64_t *ids = pv_xcalloc((size_t)n, sizeof *ids);
-    if (ingest_files(ctx, &in, argv + optind, n, &load_opts, ids) <= 0) {
+    char *merged_name = NULL;
+    int served = merge ? ingest_merged(ctx, &in, argv + optind, n, &load_opts, ids, &merged_name)
+                       : ingest_files(ctx, &in, argv + optind, n, NULL, NULL, &load_opts, ids);
+    if (served <= 0) {
         free(ids);
         pv_ingest_free(in);
         pv_ctx_close(ctx);
+        free(merged_name);
         return PV_EXIT_INPUT;
     }
     /* Listening before storing: a server that cannot start leaves nothing
@@ -340,6 +393,7 @@ int pv_cmd_view(int argc, char **argv)
         free(ids);
         pv_ingest_free(in);
         pv_ctx_close(ctx);
+        free(merged_name);
         return rc;
     }
     pv_ingest_commit_in_background(in, report_stored, NULL);
@@ -373,5 +427,7 @@ int pv_cmd_view(int argc, char **argv)
     pv_ingest_build_graphs(in);
     warm_first_views(ctx, first_id);
     pv_progress_end(progress);
-    return pv_cli_server_run(h, ctx, in, child, first);
+    rc = pv_cli_server_run(h, ctx, in, child, first);
+    free(merged_name);
+    return rc;
 }

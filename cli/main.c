@@ -16,6 +16,7 @@
 static const pv_command commands[] = {
     {"export", "write a profile as an HTML report, SVG, PNG, folded or pstats", pv_cmd_export},
     {"load", "store profile dumps and print their ids", pv_cmd_load},
+    {"merge", "sum several runs' profiles into one pstats dump", pv_cmd_merge},
     {"record", "run a Python program and record its exact call tree", pv_cmd_record},
     {"serve", "serve a store to a team: web page, JSON API, uploads", pv_cmd_serve},
     {"stats", "print a profile's statistics table (or --json)", pv_cmd_stats},

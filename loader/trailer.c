@@ -267,20 +267,28 @@ static int read_nodes(const pv_mobj *nodes, const uint32_t *map, uint32_t n_func
     return rc;
 }
 
-static int read_meta(const pv_mobj *meta, pv_arena *arena, pv_recorded *rec, pv_err *err)
+/* The five keys every trailer has, then the two a profile in another
+ * unit than pstats' seconds and calls has (written by profviz's pstats
+ * writer: samples stay samples when profviz reads the dump back). */
+#define META_REQUIRED 5
+#define META_KEYS 7
+#define UNIT_MAX 64
+
+static int read_meta(const pv_mobj *meta, pv_arena *arena, pv_recorded *rec,
+                     const char **unit, const char **calls_unit, pv_err *err)
 {
     if (meta->type != PV_M_DICT)
         return bad(err, meta->offset, "meta is %s, not a dict", pv_mtype_article(meta->type));
-    static const char *const names[] = {"threads", "max_paths", "overflow_calls", "timer",
-                                        "recorder"};
+    static const char *const names[META_KEYS] = {"threads", "max_paths", "overflow_calls",
+                                                 "timer", "recorder", "unit", "calls_unit"};
     int64_t *ints[] = {&rec->threads, &rec->max_paths, &rec->overflow_calls};
-    const char **strs[] = {&rec->timer, &rec->recorder};
+    const char **strs[] = {&rec->timer, &rec->recorder, unit, calls_unit};
     unsigned seen = 0;
     for (uint32_t i = 0; i < meta->n; i++) {
         const pv_mobj *k = meta->v.items[2 * i], *v = meta->v.items[2 * i + 1];
         if (k->type != PV_M_TEXT)
             return bad(err, k->offset, "a meta key is %s, not a str", pv_mtype_article(k->type));
-        for (unsigned j = 0; j < 5; j++) {
+        for (unsigned j = 0; j < META_KEYS; j++) {
             if (k->n != strlen(names[j]) || memcmp(k->v.s, names[j], k->n) != 0)
                 continue;
             if (j < 3 && v->type != PV_M_INT)
@@ -289,6 +297,10 @@ static int read_meta(const pv_mobj *meta, pv_arena *arena, pv_recorded *rec, pv_
             if (j >= 3 && v->type != PV_M_TEXT)
                 return bad(err, v->offset, "meta \"%s\" is %s, not a str", names[j],
                            pv_mtype_article(v->type));
+            /* A unit is a word the page and the table print after figures. */
+            if (j >= META_REQUIRED && (v->n == 0 || v->n > UNIT_MAX))
+                return bad(err, v->offset, "meta \"%s\" is %u bytes long, not 1 to %d",
+                           names[j], v->n, UNIT_MAX);
             if (j < 3) {
                 *ints[j] = v->v.i;
             } else {
@@ -301,7 +313,7 @@ static int read_meta(const pv_mobj *meta, pv_arena *arena, pv_recorded *rec, pv_
             seen |= 1u << j;
         }
     }
-    for (unsigned j = 0; j < 5; j++)
+    for (unsigned j = 0; j < META_REQUIRED; j++)
         if (!(seen & 1u << j))
             return bad(err, meta->offset, "meta has no \"%s\"", names[j]);
     return PV_OK;
@@ -330,7 +342,8 @@ static int read_payload(const pv_mobj *root, pv_profile *p, pv_arena *arena, pv_
     if (nodes->n > PV_TRAILER_MAX_NODES)
         return pv_err_set(err, PV_E_TOO_BIG, "byte %u: trailer: %u nodes, more than the limit "
                           "of %zu", nodes->offset, nodes->n, PV_TRAILER_MAX_NODES);
-    int rc = read_meta(meta, arena, rec, err);
+    const char *unit = NULL, *calls_unit = NULL;
+    int rc = read_meta(meta, arena, rec, &unit, &calls_unit, err);
     if (rc)
         return rc;
     uint32_t *map = pv_xmalloc((funcs->n ? funcs->n : 1) * sizeof *map);
@@ -345,6 +358,10 @@ static int read_payload(const pv_mobj *root, pv_profile *p, pv_arena *arena, pv_
                         : too_big(err, arena);
     }
     free(map);
+    if (rc == PV_OK && unit)
+        p->unit = unit;
+    if (rc == PV_OK && calls_unit)
+        p->calls_unit = calls_unit;
     return rc;
 }
 
