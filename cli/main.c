@@ -31,7 +31,7 @@ static void print_help(FILE *out)
         "profviz %s - see where a program spends its time.\n"
         "\n"
         "Usage:\n"
-        "  profviz [-H ADDR] [-p PORT] [-b BROWSER | -s] FILE...\n"
+        "  profviz [-H ADDR] [-p PORT] [-b BROWSER | -s] [--merge] FILE...\n"
         "  profviz COMMAND [OPTIONS] [ARGS]\n"
         "  profviz --help | --version\n"
         "\n"

@@ -132,6 +132,15 @@ def bundle(root, entry):
     return "\n".join(out) + "\n"
 
 
+def write_whole(path, text):
+    """Writes `text` to `path` through a temporary file, so a build that
+    stops halfway leaves the old output, never a truncated one."""
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", required=True, help="the folder every module must be in")
@@ -142,10 +151,7 @@ def main():
         text = bundle(args.root, args.entry)
     except BundleError as e:
         sys.exit("bundle.py: %s" % e)
-    tmp = args.output + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, args.output)
+    write_whole(args.output, text)
 
 
 if __name__ == "__main__":

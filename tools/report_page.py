@@ -84,10 +84,7 @@ def main():
         page = report_page(args.web)
     except bundle.BundleError as e:
         sys.exit("report_page.py: %s" % e)
-    tmp = args.output + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(page)
-    os.replace(tmp, args.output)
+    bundle.write_whole(args.output, page)
 
 
 if __name__ == "__main__":
