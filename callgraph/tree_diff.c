@@ -86,10 +86,10 @@ static pv_diff_box smaller_figure(walker *w, const pv_tree_node *bp)
         w->claimed[bi] = true;
         any = true;
         d.time += b->time;
-        d.lo += b->func == PV_TREE_SMALLER ? 0 : b->lo;
+        d.lo += b->lo;
         d.hi += b->hi;
         d.calls += b->calls;
-        d.exact &= b->exact && b->func != PV_TREE_SMALLER;
+        d.exact &= b->exact;
     }
     return any ? d : absent();
 }
