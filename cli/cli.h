@@ -69,6 +69,7 @@ enum { PV_OPT_FORMAT = 0x4000, PV_OPT_EVENT, PV_OPT_PROFILE };
 bool pv_cli_load_opt(int c, const char *arg, pv_load_opts *o);
 extern const char pv_cli_load_opts_help[];
 
+int pv_cmd_diff(int argc, char **argv);
 int pv_cmd_export(int argc, char **argv);
 int pv_cmd_load(int argc, char **argv);
 int pv_cmd_record(int argc, char **argv);
