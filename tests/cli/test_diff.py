@@ -86,7 +86,7 @@ class Diff(unittest.TestCase):
                                 text=True)
         try:
             url = proc.stdout.readline().strip()
-            m = re.fullmatch(r"(http://127\.0\.0\.1:\d+)/p/2\?v=1&base=1", url)
+            m = re.fullmatch(r"(http://127\.0\.0\.1:\d+)/p/2\?v=1&sort=tottime&base=1", url)
             self.assertTrue(m, url)
             with urllib.request.urlopen(url, timeout=10) as r:
                 self.assertIn(b"<html", r.read())

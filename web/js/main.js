@@ -18,6 +18,8 @@ import { createOpenFunction } from './state/open-function.js';
 import { createTreeLoader } from './state/tree-loader.js';
 import { createBreadcrumb } from './ui/breadcrumb.js';
 import { createButterflyView } from './ui/butterfly-view.js';
+import { createCompareView } from './ui/compare-view.js';
+import { createDiffTableView } from './ui/diff-table-view.js';
 import { createChartView } from './ui/chart-view.js';
 import { createExporter } from './ui/exports.js';
 import { createHoverPanel } from './ui/hover-panel.js';
@@ -88,6 +90,8 @@ function startProfile(initial) {
   createHoverPanel($('hover'), { store, canvas: $('chart-canvas') });
   createLegendView($('legend'), { store });
   createTableView($('table'), { api, store, onRowClick: openFunction });
+  createDiffTableView($('diff-table'), { api, store, onRowClick: openFunction });
+  createCompareView($('compare'), { api, store, statsTable: $('table') });
   createButterflyView($('butterfly'), { api, store, onNavigate: openFunction });
   const exportAs = createExporter({ api, store, profile, profileName: () => name, chart, canvas: $('chart-canvas') });
   createToolbar($('toolbar'), { store, onExport: exportAs });

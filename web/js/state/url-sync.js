@@ -10,7 +10,7 @@
 import { formatIndexQuery, parseIndexQuery } from './index-query.js';
 import { formatUrlState, parseUrlState } from './url-state.js';
 
-const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order'];
+const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order', 'base', 'compare'];
 
 // win: the window (injectable for tests).  Returns { zoom(root), stop() }:
 // zoom() is how the UI changes the zoom root so that Back undoes it.
