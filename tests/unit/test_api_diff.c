@@ -173,6 +173,33 @@ START_TEST(compared_view_marks_absent_paths_and_removed_work)
 }
 END_TEST
 
+/* A real pair (tests/data/diff/real_*): crunch() made slower is the
+ * table's first row and the widest slowdown of the chart below main. */
+START_TEST(a_real_regression_is_found)
+{
+    int64_t base = load("../diff/real_before.prof"), nw = load("../diff/real_after.prof");
+    reply *r = getf(200, "/api/profiles/%lld/diff?base=%lld&limit=2", nw, base);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "rows"), 0);
+    ck_assert_str_eq(str(first, "name"), "crunch");
+    ck_assert_str_eq(str(first, "rule"), "exact");
+    ck_assert_double_gt(num(first, "d_tt"), 0.3);
+    reply_free(r);
+    r = getf(200, "/api/profiles/%lld/tree?base=%lld&depth=5", nw, base);
+    const cJSON *box = cJSON_GetObjectItem(r->json, "root");
+    const char *names[] = {"<built-in method builtins.exec>", "<module>", "main"};
+    for (size_t i = 0; i < 3; i++) {
+        box = cJSON_GetArrayItem(cJSON_GetObjectItem(box, "children"), 0);
+        ck_assert_str_eq(str(box, "name"), names[i]);
+    }
+    const cJSON *kid, *widest = NULL;
+    cJSON_ArrayForEach(kid, cJSON_GetObjectItem(box, "children"))
+        if (!widest || num(kid, "delta") > num(widest, "delta"))
+            widest = kid;
+    ck_assert_str_eq(str(widest, "name"), "crunch");
+    reply_free(r);
+}
+END_TEST
+
 START_TEST(bad_comparisons_are_refused_with_a_reason)
 {
     int64_t id = load("../diff/base.prof");
@@ -216,6 +243,7 @@ Suite *pv_api_diff_suite(void)
     tcase_add_test(tc, diff_table_says_which_side_lacks_a_function_and_how_it_matched);
     tcase_add_test(tc, compared_view_carries_base_figures_and_deltas);
     tcase_add_test(tc, compared_view_marks_absent_paths_and_removed_work);
+    tcase_add_test(tc, a_real_regression_is_found);
     tcase_add_test(tc, bad_comparisons_are_refused_with_a_reason);
     suite_add_tcase(s, tc);
     return s;
