@@ -16,6 +16,11 @@
  * and one allocation per value then a second pass to print it cost more
  * than computing the tree.  Views are kept with the graph once printed,
  * gzip-compressed once a client asked for gzip (gzip.h).
+ *
+ * With `base` the view is compared with another profile (tree_diff.h, the
+ * pair from api_diff.c): every box also carries "base", "delta",
+ * "delta_lo", "delta_hi" and, where the base had calls that are gone,
+ * "removed"; such views are printed per request, not kept.
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
