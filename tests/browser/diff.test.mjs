@@ -51,6 +51,10 @@ function pixelAt(page, x, y) {
   }, x, y);
 }
 
+// Whether an element takes any room on the page (CSS may show what
+// `hidden` hides).
+const drawn = (page, selector) => page.$eval(selector, (el) => el.getClientRects().length > 0);
+
 // The canvas's width in CSS px.
 const canvasWidth = (page) => page.evaluate(() => document.getElementById('chart-canvas').getBoundingClientRect().width);
 
@@ -118,6 +122,8 @@ test('a comparison URL colours the regression\'s path and says what changed', T,
   assert.equal(await isShown(page, '#diff-table'), false);
   assert.equal(await isShown(page, '#table'), true);
   assert.equal(await isShown(page, '#compare-stop'), false);
+  assert.equal(await drawn(page, '#compare-seconds'), false, 'the switch is gone with the comparison');
+  assert.equal(await drawn(page, '#compare-stop'), false);
   await until(page, 'the package legend', () => document.querySelector('#legend')?.classList.contains('compared'), (v) => v === false);
   await shot('stopped');
 }));
@@ -127,7 +133,8 @@ test('"Compare with…" picks a stored profile; new paths and gone calls are mar
   await goto(page, h.url('changed.prof'));
   await expectPage(page, 'profile');
   const c = await waitChart(page);
-  assert.equal(await isShown(page, '#compare-modes'), false, 'no switch while not comparing');
+  assert.equal(await drawn(page, '#compare-seconds'), false, 'no switch while not comparing');
+  assert.equal(await drawn(page, '#compare-stop'), false);
   await until(page, 'the list of profiles', () => [...document.querySelectorAll('#compare-base option')].map((o) => o.value),
     (v) => v.includes(String(base)));
   const own = await page.$$eval('#compare-base option', (os) => os.map((o) => o.value));
@@ -135,6 +142,7 @@ test('"Compare with…" picks a stored profile; new paths and gone calls are mar
   await page.select('#compare-base', String(base));
   await until(page, 'base in the URL', () => location.search, (s) => s.includes(`base=${base}`));
   await openComparison(page, page.url());
+  assert.equal(await drawn(page, '#compare-seconds'), true);
   assert.equal(await text(page, '#diff-info'), 'rows 1–10 of 10');
   // changed.prof: main 7.5 s: a 4 s (d 1 s below it, new), b 3 s.
   const W = await canvasWidth(page);
