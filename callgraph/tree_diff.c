@@ -71,6 +71,7 @@ typedef struct walker {
     const pv_tree *nt, *bt;
     pv_diff_box *boxes;
     bool *claimed;          /* per BASE box: a NEW box took it */
+    uint8_t *gone;          /* pv_tree_diff.gone */
 } walker;
 
 /* BASE's figure for NEW's "(n smaller)" box below BASE box bp. */
@@ -153,6 +154,7 @@ static void visit(walker *w, uint32_t i)
             continue;
         w->boxes[i].n_removed++;
         w->boxes[i].removed_time += b->time;
+        w->gone[bi] = 1;
     }
 }
 
@@ -219,8 +221,9 @@ int pv_tree_diff_build(const pv_graph *base, const pv_match *m,
         out->boxes[0] = absent();
     }
     free(bpath);
+    out->gone = pv_xcalloc(out->base.n_nodes ? out->base.n_nodes : 1, 1);
     walker w = {m, nt, &out->base, out->boxes,
-                pv_xcalloc(out->base.n_nodes ? out->base.n_nodes : 1, sizeof(bool))};
+                pv_xcalloc(out->base.n_nodes ? out->base.n_nodes : 1, sizeof(bool)), out->gone};
     for (uint32_t i = 0; i < nt->n_nodes; i++)
         visit(&w, i);
     free(w.claimed);
@@ -233,6 +236,7 @@ void pv_tree_diff_release(pv_tree_diff *d)
 {
     free(d->boxes);
     free(d->path);
+    free(d->gone);
     pv_tree_release(&d->base);
     memset(d, 0, sizeof *d);
 }

@@ -49,6 +49,7 @@ typedef struct pv_tree_diff {
     pv_diff_box *boxes;     /* one per NEW view box (pv_tree.nodes); malloc'd */
     pv_diff_box *path;      /* one per NEW path step (pv_tree.path); malloc'd */
     pv_tree base;           /* BASE's view at the mapped path; empty when BASE lacks it */
+    uint8_t *gone;          /* per box of `base`: 1 when counted in its parent's n_removed; malloc'd */
     double base_total;      /* BASE's "(all)": its whole time */
 } pv_tree_diff;
 

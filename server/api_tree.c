@@ -69,12 +69,54 @@ static void write_bool(pv_jbuf *b, int v)
     pv_jbuf_raw(b, v ? "true" : "false", v ? 4 : 5);
 }
 
+/* Boxes of BASE named in a "removed": its largest few, enough to say
+ * what went away. */
+#define REMOVED_NAMED 3
+
+/* "removed": {"count", "time", "top": [the largest of them, each {"id"
+ * (BASE's), "file", "line", "name", "time"}]}.  BASE's children are in
+ * time order, so the first ones gone are the largest. */
+static void write_removed(pv_jbuf *b, const pv_diff_box *d, const view_diff *vd)
+{
+    pv_jbuf_lit(b, ",\"removed\":{\"count\":");
+    pv_jbuf_int(b, d->n_removed);
+    pv_jbuf_lit(b, ",\"time\":");
+    pv_jbuf_double(b, d->removed_time);
+    pv_jbuf_lit(b, ",\"top\":[");
+    const pv_tree *bt = &vd->d->base;
+    const pv_graph *bg = pv_cached_graph(vd->pair->base);
+    const pv_tree_node *bp = &bt->nodes[d->base_node];
+    unsigned named = 0;
+    for (uint32_t k = 0; k < bp->n_children && named < REMOVED_NAMED; k++) {
+        uint32_t bi = bp->first_child + k;
+        const pv_tree_node *c = &bt->nodes[bi];
+        if (!vd->d->gone[bi] || c->func < 0)
+            continue;
+        if (named++)
+            pv_jbuf_lit(b, ",");
+        const pv_gfunc *f = &bg->funcs[c->func];
+        pv_jbuf_lit(b, "{\"id\":");
+        pv_jbuf_int(b, c->func);
+        pv_jbuf_lit(b, ",\"file\":");
+        pv_jbuf_string(b, f->file);
+        pv_jbuf_lit(b, ",\"line\":");
+        pv_jbuf_int(b, f->line);
+        pv_jbuf_lit(b, ",\"name\":");
+        pv_jbuf_string(b, f->name);
+        pv_jbuf_lit(b, ",\"time\":");
+        pv_jbuf_double(b, c->time);
+        pv_jbuf_lit(b, "}");
+    }
+    pv_jbuf_lit(b, "]}");
+}
+
 /* A compared box's "base" (BASE's figures for its path), "delta" with
  * its bounds (NEW's less BASE's, in seconds or shares: pv_api_pair_scale)
  * and, when BASE had children there that NEW lacks, "removed". */
 static void write_base(pv_jbuf *b, const pv_tree_node *n, const pv_diff_box *d,
-                       const pv_api_pair *pair)
+                       const view_diff *vd)
 {
+    const pv_api_pair *pair = vd->pair;
     double sn = pv_api_pair_scale(pair, 0), sb = pv_api_pair_scale(pair, 1);
     pv_jbuf_lit(b, ",\"base\":{\"state\":");
     pv_jbuf_string(b, pv_base_state_name((pv_base_state)d->state));
@@ -94,13 +136,8 @@ static void write_base(pv_jbuf *b, const pv_tree_node *n, const pv_diff_box *d,
     pv_jbuf_double(b, n->lo * sn - d->hi * sb);
     pv_jbuf_lit(b, ",\"delta_hi\":");
     pv_jbuf_double(b, n->hi * sn - d->lo * sb);
-    if (d->n_removed) {
-        pv_jbuf_lit(b, ",\"removed\":{\"count\":");
-        pv_jbuf_int(b, d->n_removed);
-        pv_jbuf_lit(b, ",\"time\":");
-        pv_jbuf_double(b, d->removed_time);
-        pv_jbuf_lit(b, "}");
-    }
+    if (d->n_removed)
+        write_removed(b, d, vd);
 }
 
 /* Writes box n (of tree t) as JSON, with its subtree when `children`;
@@ -160,7 +197,7 @@ static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_
     pv_jbuf_lit(b, ",\"n_merged\":");
     pv_jbuf_int(b, n->n_merged);
     if (vd)
-        write_base(b, n, d, vd->pair);
+        write_base(b, n, d, vd);
     if (children) {
         pv_jbuf_lit(b, ",\"children\":[");
         for (uint32_t i = 0; i < n->n_children; i++) {

@@ -155,7 +155,7 @@ test('"Compare with…" picks a stored profile; new paths and gone calls are mar
   assert.equal(await pixelAt(page, W / 2, row(1) - 0.2 * c.rowHeight + 1), DIFF_THEMES.light.removed, 'main is framed');
   await hoverAt(page, await canvasPoint(page, W / 2, row(1) + 4));
   await until(page, 'the hover over main', () => document.getElementById('hover')?.innerText ?? '',
-    (s) => /gone\s+1 call path below this one in the base profile, 3\.50 s there/.test(s));
+    (s) => /gone\s+1 call path below this one in the base profile, 3\.50 s there, not called here: e \(3\.50 s\)/.test(s));
   const rows = await diffRows(page);
   assert.ok(rows.some((r) => r[6] === 'f.py:50(e) [gone]'));
   assert.ok(rows.some((r) => r[6] === 'f.py:12(a) [was line 10]'));

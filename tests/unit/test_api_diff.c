@@ -169,6 +169,12 @@ START_TEST(compared_view_marks_absent_paths_and_removed_work)
     const cJSON *removed = cJSON_GetObjectItem(main_box, "removed");
     ck_assert_double_eq(num(removed, "count"), 3);
     ck_assert_double_eq(num(removed, "time"), 3.5);
+    /* The largest named first: e, 3.5 s (BASE's id). */
+    const cJSON *top = cJSON_GetObjectItem(removed, "top");
+    ck_assert_int_eq(cJSON_GetArraySize(top), 3);
+    ck_assert_str_eq(str(cJSON_GetArrayItem(top, 0), "name"), "e");
+    ck_assert_double_eq(num(cJSON_GetArrayItem(top, 0), "time"), 3.5);
+    ck_assert_double_eq(num(cJSON_GetArrayItem(top, 0), "line"), 50);
     reply_free(r);
 }
 END_TEST

@@ -29,7 +29,9 @@ function cbox(id, time, was, children = [], extra = {}) {
 function compared() {
   return treeFromView(wholeView(cbox(null, 10, 10, [
     cbox(0, 10, 10, [
-      cbox(1, 6, 3, [], { removed: { count: 2, time: 0.5 } }),
+      cbox(1, 6, 3, [], {
+        removed: { count: 2, time: 0.5, top: [{ id: 8, file: '~', line: 0, name: '<built-in method time.sleep>', time: 0.4 }] },
+      }),
       cbox(2, 3, 6),
       cbox(3, 1, null),
     ]),
@@ -146,7 +148,7 @@ test('the hover says both figures and the change, with bounds where estimated', 
   const notes = new Map(diffNotes(t, node(t, 1), 'seconds', value));
   assert.equal(notes.get('base'), '3.00 s');
   assert.equal(notes.get('change'), '+3.00 s (+50.0% of the larger)');
-  assert.match(notes.get('gone'), /^2 call paths below this one in the base profile, 500 ms there/);
+  assert.equal(notes.get('gone'), '2 call paths below this one in the base profile, 500 ms there, not called here: time.sleep (400 ms), …');
   assert.match(new Map(diffNotes(t, node(t, 3), 'seconds', value)).get('base'), /new call path/);
   const below = treeFromView(wholeView(cbox(null, 1, 1, [cbox(0, 1, 1, [], {
     base: { state: 'below', time: 0.2, lo: 0, hi: 0.5, calls: 0, exact: false }, delta: 0.8, delta_lo: 0.5, delta_hi: 1,

@@ -11,6 +11,8 @@
 // estimate when the base's figure is one; the hover panel gives bounds.
 
 import { BASE_ABSENT, BASE_NONE } from '../model/tree.js';
+import { shortName } from './names.js';
+import { visibleText } from './text.js';
 
 // The smallest |change| of each step away from "no change": under 5% is
 // timing noise, then small, clear, large and huge changes.
@@ -101,5 +103,9 @@ export function diffNotes(tree, i, compare, value) {
 function removedNote(tree, i, value) {
   const n = tree.removedCount[i];
   if (!(n > 0)) return [];
-  return [['gone', `${n} call path${n === 1 ? '' : 's'} below this one in the base profile, ${value(tree.removedTime[i])} there, not called here`]];
+  const top = tree.removedTop[i] ?? [];
+  const named = top.map((r) => `${visibleText(shortName(r.file, r.name))} (${value(r.time)})`).join(', ');
+  const more = n > top.length ? ', …' : '';
+  return [['gone', `${n} call path${n === 1 ? '' : 's'} below this one in the base profile, ${value(tree.removedTime[i])} there, not called here`
+    + (named === '' ? '' : `: ${named}${more}`)]];
 }

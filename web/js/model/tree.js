@@ -59,6 +59,8 @@ const BASE_COLUMNS = ['baseTime', 'baseLo', 'baseHi', 'baseCalls', 'delta', 'del
 //                      of each total when comparing shares) and its bounds
 //   removedCount, removedTime  Float64  the base profile's callees of this
 //                      path that this one lacks, and their time
+//   removedTop  Array  per node, null or the largest of those callees, each
+//                      { name, file, line, time } (frozen)
 export class Tree {
   constructor(columns) {
     Object.assign(this, columns);
@@ -247,7 +249,7 @@ function withoutOneMerged(tree, c, t) {
 function build(root, oldTree = null, keptKids = null) {
   const cols = {
     parent: [], depth: [], fid: [], nameIndex: [], fileIndex: [], line: [],
-    time: [], self: [], lo: [], hi: [], calls: [], nMerged: [], flags: [], baseState: [],
+    time: [], self: [], lo: [], hi: [], calls: [], nMerged: [], flags: [], baseState: [], removedTop: [],
     ...Object.fromEntries(BASE_COLUMNS.map((k) => [k, []])),
   };
   const strings = [];
@@ -332,6 +334,11 @@ function pushBase(cols, box) {
   cols.deltaHi.push(num(box.delta_hi));
   cols.removedCount.push(state === BASE_NONE ? NaN : apiNumber(removed.count ?? 0));
   cols.removedTime.push(state === BASE_NONE ? NaN : apiNumber(removed.time ?? 0));
+  const top = Array.isArray(removed.top) ? removed.top.filter((r) => r !== null && typeof r === 'object'
+    && typeof r.name === 'string' && typeof r.file === 'string') : [];
+  cols.removedTop.push(top.length === 0 ? null : Object.freeze(top.map((r) => Object.freeze({
+    name: r.name, file: r.file, line: Number.isInteger(r.line) ? r.line : 0, time: apiNumber(r.time),
+  }))));
 }
 
 function pushKept(cols, intern, tree, i, patch) {
@@ -347,6 +354,7 @@ function pushKept(cols, intern, tree, i, patch) {
   cols.nMerged.push(patch.nMerged ?? tree.nMerged[i]);
   cols.flags.push(tree.flags[i]);
   cols.baseState.push(tree.baseState[i]);
+  cols.removedTop.push(tree.removedTop[i]);
   for (const k of BASE_COLUMNS) cols[k].push(tree[k][i]);
 }
 
@@ -376,6 +384,7 @@ function finish(cols, strings) {
     nMerged: Float64Array.from(cols.nMerged),
     flags: Uint8Array.from(cols.flags),
     baseState: Uint8Array.from(cols.baseState),
+    removedTop: Object.freeze(cols.removedTop),
     ...Object.fromEntries(BASE_COLUMNS.map((k) => [k, Float64Array.from(cols[k])])),
     strings: Object.freeze(strings),
   });
