@@ -54,23 +54,38 @@ static void usage(FILE *out)
         pv_viewer_opts_help, pv_cli_load_opts_help, DEFAULT_ROWS, MAX_ROWS);
 }
 
-/* One number of the table, signed when it is a change. */
-static void put_num(char *buf, size_t cap, double v, int is_time, int sign)
+static double field(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* One number of the table, signed when it is a change: seconds with six
+ * decimals (pstats prints three; changes are often smaller), other units
+ * (samples, bytes, events) and counts as they are. */
+static void put_num(char *buf, size_t cap, double v, int seconds, int sign)
 {
     if (!isfinite(v))
         snprintf(buf, cap, "-");
     else if (v == 0)
         snprintf(buf, cap, "0");
-    else if (is_time)
+    else if (seconds)
         snprintf(buf, cap, sign ? "%+.6f" : "%.6f", v);
     else
-        snprintf(buf, cap, sign ? "%+.0f" : "%.0f", v);
+        snprintf(buf, cap, sign ? "%+.10g" : "%.10g", v);
 }
 
-static double field(const cJSON *o, const char *key)
+/* A row's function as pstats names it; a frame with no file and no line
+ * (folded stacks name frames only) by its name alone. */
+static void row_label(const cJSON *row, char *buf, size_t cap)
 {
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    const char *file = cJSON_GetObjectItem(row, "file")->valuestring;
+    const char *name = cJSON_GetObjectItem(row, "name")->valuestring;
+    int64_t line = (int64_t)field(row, "line");
+    if (!*file && line == 0)
+        snprintf(buf, cap, "%s", name);
+    else
+        pv_cli_func_label(file, line, name, buf, cap);
 }
 
 /* Prints the API's diff table as text. */
@@ -79,10 +94,11 @@ static void print_table(const cJSON *doc, const pv_profile_info *base, const pv_
 {
     const cJSON *match = cJSON_GetObjectItem(doc, "match");
     double bt = field(cJSON_GetObjectItem(doc, "base"), "total"), nt = field(doc, "new_total");
-    const char *unit = strcmp(nw->unit, "seconds") == 0 ? "s" : nw->unit;
+    int seconds = strcmp(nw->unit, "seconds") == 0;
+    const char *unit = seconds ? "s" : nw->unit;
     pv_term_println(stdout, "profile %lld (%s) against profile %lld (%s)", (long long)nw->id,
                     nw->name, (long long)base->id, base->name);
-    printf("total: %.6f %s against %.6f %s (%+.1f%%)\n", nt, unit, bt, unit,
+    printf(seconds ? "total: %.6f %s against %.6f %s (%+.1f%%)\n" : "total: %.10g %s against %.10g %s (%+.1f%%)\n", nt, unit, bt, unit,
            bt > 0 ? 100.0 * (nt - bt) / bt : 0.0);
     printf("functions: %.0f matched by file, line and name, %.0f by file and name (line "
            "moved), %.0f built-ins; %.0f only in base, %.0f only in new\n",
@@ -98,20 +114,21 @@ static void print_table(const cJSON *doc, const pv_profile_info *base, const pv_
            "base_tottime", "function");
     const cJSON *row;
     cJSON_ArrayForEach(row, cJSON_GetObjectItem(doc, "rows")) {
-        char d_tt[32], d_ct[32], d_nc[32], tt[32], btt[32];
-        put_num(d_tt, sizeof d_tt, field(row, "d_tt"), 1, 1);
-        put_num(d_ct, sizeof d_ct, field(row, "d_ct"), 1, 1);
+        char d_tt[32], d_ct[32], d_nc[32], tt[32], btt[32], label[4200];
+        /* Shares are fractions whatever the unit. */
+        int fraction = seconds || share;
+        put_num(d_tt, sizeof d_tt, field(row, "d_tt"), fraction, 1);
+        put_num(d_ct, sizeof d_ct, field(row, "d_ct"), fraction, 1);
         put_num(d_nc, sizeof d_nc, field(row, "d_nc"), 0, 1);
-        put_num(tt, sizeof tt, field(cJSON_GetObjectItem(row, "new"), "tt"), 1, 0);
-        put_num(btt, sizeof btt, field(cJSON_GetObjectItem(row, "base"), "tt"), 1, 0);
+        put_num(tt, sizeof tt, field(cJSON_GetObjectItem(row, "new"), "tt"), seconds, 0);
+        put_num(btt, sizeof btt, field(cJSON_GetObjectItem(row, "base"), "tt"), seconds, 0);
+        row_label(row, label, sizeof label);
         const cJSON *lacks = cJSON_GetObjectItem(row, "lacks");
         const char *note = !cJSON_IsString(lacks) ? ""
                            : strcmp(lacks->valuestring, "new") == 0 ? "  [only in base]"
                                                                       : "  [only in new]";
-        pv_term_println(stdout, "%12s %12s %10s %12s %12s  %s:%lld(%s)%s", d_tt, d_ct, d_nc, tt,
-                        btt, cJSON_GetObjectItem(row, "file")->valuestring,
-                        (long long)field(row, "line"),
-                        cJSON_GetObjectItem(row, "name")->valuestring, note);
+        pv_term_println(stdout, "%12s %12s %10s %12s %12s  %s%s", d_tt, d_ct, d_nc, tt, btt, label,
+                        note);
     }
 }
 
