@@ -23,7 +23,7 @@ const PAGE = 100;
 const FILTER_DELAY_MS = 150;
 
 // The comparison's sort for the store's: its own when it has it.
-export function diffSortOf(sort) {
+function diffSortOf(sort) {
   return DIFF_SORTS.includes(sort) ? sort : 'tottime';
 }
 
