@@ -37,6 +37,10 @@ void pv_cli_print_warnings(const char *path, const char *warnings);
  * returns -1 when it is neither. */
 int64_t pv_cli_resolve_profile(pv_store *store, const char *arg, const pv_load_opts *opts);
 
+/* pstats' func_std_string (cmd_stats.c): "{name}" for C builtins, else
+ * file:line(name); cut to fit buf. */
+void pv_cli_func_label(const char *file, int64_t line, const char *name, char *buf, size_t cap);
+
 /* A byte count with an optional K, M or G suffix (powers of 1024);
  * PV_OK, or PV_E_USAGE when malformed. */
 int pv_cli_parse_bytes(const char *s, size_t *out);
@@ -69,6 +73,7 @@ enum { PV_OPT_FORMAT = 0x4000, PV_OPT_EVENT, PV_OPT_PROFILE };
 bool pv_cli_load_opt(int c, const char *arg, pv_load_opts *o);
 extern const char pv_cli_load_opts_help[];
 
+int pv_cmd_diff(int argc, char **argv);
 int pv_cmd_export(int argc, char **argv);
 int pv_cmd_merge(int argc, char **argv);
 int pv_cmd_load(int argc, char **argv);

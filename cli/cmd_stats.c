@@ -58,18 +58,22 @@ static void usage(FILE *out)
         "  -h, --help          show this help\n", pv_cli_load_opts_help);
 }
 
-/* pstats' func_std_string: "{name}" for C builtins, else file:line(name). */
+void pv_cli_func_label(const char *file, int64_t line, const char *name, char *buf, size_t cap)
+{
+    size_t n = strlen(name);
+    if (strcmp(file, "~") == 0 && line == 0) {
+        if (n >= 2 && name[0] == '<' && name[n - 1] == '>')
+            snprintf(buf, cap, "{%.*s}", (int)(n - 2), name + 1);
+        else
+            snprintf(buf, cap, "%s", name);
+    } else {
+        snprintf(buf, cap, "%s:%" PRId64 "(%s)", file, line, name);
+    }
+}
+
 static void std_name(const pv_func *f, char *buf, size_t cap)
 {
-    size_t n = strlen(f->name);
-    if (strcmp(f->file, "~") == 0 && f->line == 0) {
-        if (n >= 2 && f->name[0] == '<' && f->name[n - 1] == '>')
-            snprintf(buf, cap, "{%.*s}", (int)(n - 2), f->name + 1);
-        else
-            snprintf(buf, cap, "%s", f->name);
-    } else {
-        snprintf(buf, cap, "%s:%" PRId64 "(%s)", f->file, f->line, f->name);
-    }
+    pv_cli_func_label(f->file, f->line, f->name, buf, cap);
 }
 
 /* Turns U+DC80..U+DCFF back into the raw bytes they stand for, in place,

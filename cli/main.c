@@ -14,6 +14,7 @@
 #include "term.h"
 
 static const pv_command commands[] = {
+    {"diff", "compare two profiles: the chart of NEW coloured by change, or --table", pv_cmd_diff},
     {"export", "write a profile as an HTML report, SVG, PNG, folded or pstats", pv_cmd_export},
     {"load", "store profile dumps and print their ids", pv_cmd_load},
     {"merge", "sum several runs' profiles into one pstats dump", pv_cmd_merge},

@@ -45,6 +45,7 @@ static const route routes[] = {
      "GET, HEAD, POST"},
     {"/api/profiles/{id}", "DELETE", pv_api_profiles_delete, ROUTE_WRITE, "DELETE, GET, HEAD"},
     {"/api/profiles/{id}", "GET", pv_api_profiles_get, 0, "DELETE, GET, HEAD"},
+    {"/api/profiles/{id}/diff", "GET", pv_api_diff_get, 0, "GET, HEAD"},
     {"/api/profiles/{id}/functions", "GET", pv_api_functions_list, 0, "GET, HEAD"},
     {"/api/profiles/{id}/functions/{id}", "GET", pv_api_functions_get, 0, "GET, HEAD"},
     {"/api/profiles/{id}/labels", "PATCH", pv_api_profiles_labels, ROUTE_WRITE | ROUTE_BODY,

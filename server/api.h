@@ -24,6 +24,8 @@
 #include "ctx.h"
 #include "err.h"
 #include "graph.h"
+#include "json.h"
+#include "match.h"
 #include "tree.h"
 
 /* A query argument or a header. */
@@ -128,6 +130,37 @@ cJSON *pv_api_warnings(const char *warnings);
 cJSON *pv_api_tree_node(const pv_graph *g, const pv_tree *t, const pv_tree_node *n,
                         int children);
 
+/* ---- comparisons (api_diff.c) --------------------------------------- */
+
+/* The BASE side of a comparison with profile req->ids[0] (NEW, whose
+ * graph is `nw`): the query's "base" (a profile id) and "compare"
+ * ("seconds", the default, or "share": each side's times as shares of
+ * its own total).  Holds BASE's graph and the functions' matching until
+ * pv_api_pair_close. */
+typedef struct pv_api_pair {
+    int64_t base_id;
+    pv_cached *base;        /* BASE's cached graph, held */
+    int share;              /* 1: compare shares of each total */
+    pv_match match;         /* BASE's functions to NEW's */
+    double total, base_total;  /* each side's whole time, in their (same) unit */
+} pv_api_pair;
+
+/* Opens the pair: PV_OK; PV_E_USAGE for a missing or malformed base or
+ * compare, or a BASE that measures another unit than NEW; PV_E_NOTFOUND
+ * for a BASE that does not exist; what pv_ctx_graph returns. */
+int pv_api_pair_open(const pv_request *req, pv_ctx *ctx, const pv_graph *nw, pv_api_pair *out,
+                     pv_err *err);
+void pv_api_pair_close(pv_ctx *ctx, pv_api_pair *p);
+
+/* What a time of NEW (base = 0) or BASE (base = 1) is multiplied by
+ * before comparing: 1 in seconds, 1/total in shares. */
+double pv_api_pair_scale(const pv_api_pair *p, int base);
+
+/* Writes "base": {"id", "total"}, "new_total", "compare" and "match" (how
+ * many functions each rule matched, how many each side alone has) as
+ * members of the object being written. */
+void pv_api_pair_json(pv_jbuf *b, const pv_api_pair *p);
+
 /* ---- handlers, one per route ----------------------------------------- */
 
 int pv_api_profiles_list(const pv_request *req, pv_ctx *ctx, pv_response *res);
@@ -138,6 +171,7 @@ int pv_api_profiles_labels(const pv_request *req, pv_ctx *ctx, pv_response *res)
 int pv_api_profiles_raw(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_functions_list(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_functions_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
+int pv_api_diff_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_server_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 

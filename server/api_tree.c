@@ -16,6 +16,11 @@
  * and one allocation per value then a second pass to print it cost more
  * than computing the tree.  Views are kept with the graph once printed,
  * gzip-compressed once a client asked for gzip (gzip.h).
+ *
+ * With `base` the view is compared with another profile (tree_diff.h, the
+ * pair from api_diff.c): every box also carries "base", "delta",
+ * "delta_lo", "delta_hi" and, where the base had calls that are gone,
+ * "removed"; such views are printed per request, not kept.
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
@@ -28,6 +33,7 @@
 #include "clock.h"
 #include "gzip.h"
 #include "json.h"
+#include "tree_diff.h"
 #include "xalloc.h"
 
 #define DEFAULT_DEPTH 10
@@ -52,9 +58,92 @@ static bool same_double(double a, double b)
     return a == b && signbit(a) == signbit(b);
 }
 
-/* Writes box n (of tree t) as JSON, with its subtree when `children`. */
+/* A comparison being written: BASE's figures for the view's boxes. */
+typedef struct view_diff {
+    const pv_tree_diff *d;
+    const pv_api_pair *pair;
+} view_diff;
+
+static void write_bool(pv_jbuf *b, int v)
+{
+    pv_jbuf_raw(b, v ? "true" : "false", v ? 4 : 5);
+}
+
+/* Boxes of BASE named in a "removed": its largest few, enough to say
+ * what went away. */
+#define REMOVED_NAMED 3
+
+/* "removed": {"count", "time", "top": [the largest of them, each {"id"
+ * (BASE's), "file", "line", "name", "time"}]}.  BASE's children are in
+ * time order, so the first ones gone are the largest. */
+static void write_removed(pv_jbuf *b, const pv_diff_box *d, const view_diff *vd)
+{
+    pv_jbuf_lit(b, ",\"removed\":{\"count\":");
+    pv_jbuf_int(b, d->n_removed);
+    pv_jbuf_lit(b, ",\"time\":");
+    pv_jbuf_double(b, d->removed_time);
+    pv_jbuf_lit(b, ",\"top\":[");
+    const pv_tree *bt = &vd->d->base;
+    const pv_graph *bg = pv_cached_graph(vd->pair->base);
+    const pv_tree_node *bp = &bt->nodes[d->base_node];
+    unsigned named = 0;
+    for (uint32_t k = 0; k < bp->n_children && named < REMOVED_NAMED; k++) {
+        uint32_t bi = bp->first_child + k;
+        const pv_tree_node *c = &bt->nodes[bi];
+        if (!vd->d->gone[bi] || c->func < 0)
+            continue;
+        if (named++)
+            pv_jbuf_lit(b, ",");
+        const pv_gfunc *f = &bg->funcs[c->func];
+        pv_jbuf_lit(b, "{\"id\":");
+        pv_jbuf_int(b, c->func);
+        pv_jbuf_lit(b, ",\"file\":");
+        pv_jbuf_string(b, f->file);
+        pv_jbuf_lit(b, ",\"line\":");
+        pv_jbuf_int(b, f->line);
+        pv_jbuf_lit(b, ",\"name\":");
+        pv_jbuf_string(b, f->name);
+        pv_jbuf_lit(b, ",\"time\":");
+        pv_jbuf_double(b, c->time);
+        pv_jbuf_lit(b, "}");
+    }
+    pv_jbuf_lit(b, "]}");
+}
+
+/* A compared box's "base" (BASE's figures for its path), "delta" with
+ * its bounds (NEW's less BASE's, in seconds or shares: pv_api_pair_scale)
+ * and, when BASE had children there that NEW lacks, "removed". */
+static void write_base(pv_jbuf *b, const pv_tree_node *n, const pv_diff_box *d,
+                       const view_diff *vd)
+{
+    const pv_api_pair *pair = vd->pair;
+    double sn = pv_api_pair_scale(pair, 0), sb = pv_api_pair_scale(pair, 1);
+    pv_jbuf_lit(b, ",\"base\":{\"state\":");
+    pv_jbuf_string(b, pv_base_state_name((pv_base_state)d->state));
+    pv_jbuf_lit(b, ",\"time\":");
+    pv_jbuf_double(b, d->time);
+    pv_jbuf_lit(b, ",\"lo\":");
+    pv_jbuf_double(b, d->lo);
+    pv_jbuf_lit(b, ",\"hi\":");
+    pv_jbuf_double(b, d->hi);
+    pv_jbuf_lit(b, ",\"calls\":");
+    pv_jbuf_double(b, d->calls);
+    pv_jbuf_lit(b, ",\"exact\":");
+    write_bool(b, d->exact);
+    pv_jbuf_lit(b, "},\"delta\":");
+    pv_jbuf_double(b, n->time * sn - d->time * sb);
+    pv_jbuf_lit(b, ",\"delta_lo\":");
+    pv_jbuf_double(b, n->lo * sn - d->hi * sb);
+    pv_jbuf_lit(b, ",\"delta_hi\":");
+    pv_jbuf_double(b, n->hi * sn - d->lo * sb);
+    if (d->n_removed)
+        write_removed(b, d, vd);
+}
+
+/* Writes box n (of tree t) as JSON, with its subtree when `children`;
+ * with BASE's figures `d` when comparing (vd, d not NULL). */
 static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_tree_node *n,
-                      int children)
+                      int children, const view_diff *vd, const pv_diff_box *d)
 {
     if (n->func >= 0) {
         const pv_gfunc *fn = &g->funcs[n->func];
@@ -107,12 +196,15 @@ static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_
         pv_jbuf_double(b, n->hi);
     pv_jbuf_lit(b, ",\"n_merged\":");
     pv_jbuf_int(b, n->n_merged);
+    if (vd)
+        write_base(b, n, d, vd);
     if (children) {
         pv_jbuf_lit(b, ",\"children\":[");
         for (uint32_t i = 0; i < n->n_children; i++) {
+            uint32_t c = n->first_child + i;
             if (i)
                 pv_jbuf_lit(b, ",");
-            write_box(b, g, t, &t->nodes[n->first_child + i], 1);
+            write_box(b, g, t, &t->nodes[c], 1, vd, vd ? &vd->d->boxes[c] : NULL);
         }
         pv_jbuf_lit(b, "]");
     }
@@ -123,7 +215,7 @@ cJSON *pv_api_tree_node(const pv_graph *g, const pv_tree *t, const pv_tree_node 
 {
     pv_jbuf b;
     pv_jbuf_init(&b, 512);
-    write_box(&b, g, t, n, children);
+    write_box(&b, g, t, n, children, NULL, NULL);
     cJSON *item = cJSON_CreateRaw(b.s);
     pv_jbuf_free(&b);
     return item;
@@ -136,18 +228,23 @@ static const char *const cap_reasons[] = {
     [PV_TREE_CAP_TIME] = "time",
 };
 
-/* The whole answer: {"path": [...], "root": {...}, "capped": ...}. */
+/* The whole answer: {"path": [...], "root": {...}, "capped": ...}, and
+ * the pair's members (pv_api_pair_json) when comparing. */
 static void write_view(pv_jbuf *b, const pv_graph *g, const pv_tree *t,
-                       const pv_tree_limits *lim)
+                       const pv_tree_limits *lim, const view_diff *vd)
 {
     pv_jbuf_lit(b, "{\"path\":[");
     for (size_t i = 0; i < t->path_len; i++) {
         if (i)
             pv_jbuf_lit(b, ",");
-        write_box(b, g, t, &t->path[i], 0);
+        write_box(b, g, t, &t->path[i], 0, vd, vd ? &vd->d->path[i] : NULL);
     }
     pv_jbuf_lit(b, "],\"root\":");
-    write_box(b, g, t, &t->nodes[0], 1);
+    write_box(b, g, t, &t->nodes[0], 1, vd, vd ? &vd->d->boxes[0] : NULL);
+    if (vd) {
+        pv_jbuf_lit(b, ",");
+        pv_api_pair_json(b, vd->pair);
+    }
     if (t->capped) {
         pv_jbuf_lit(b, ",\"capped\":{\"reason\":\"");
         pv_jbuf_raw(b, cap_reasons[t->capped], strlen(cap_reasons[t->capped]));
@@ -280,7 +377,7 @@ static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t pat
     if (rc == PV_OK) {
         pv_jbuf b;
         pv_jbuf_init(&b, t.json_bytes + 64);
-        write_view(&b, g, &t, &lim);
+        write_view(&b, g, &t, &lim, NULL);
         int keep = t.capped != PV_TREE_CAP_TIME;
         pv_tree_release(&t);
         text = pv_jbuf_take(&b, &len);
@@ -301,20 +398,66 @@ static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t pat
     return rc;
 }
 
+/* NEW's view compared with the query's base (tree_diff.h): built and
+ * printed for each request, not kept (it depends on two profiles), and
+ * sent plain.  BASE's view shares the view's limits and deadline. */
+static int diff_json(const pv_request *req, pv_ctx *ctx, pv_cached *e, const uint32_t *path,
+                     size_t path_len, int64_t depth, double cutoff, double t0, pv_response *res,
+                     pv_err *err)
+{
+    const pv_graph *g = pv_cached_graph(e);
+    pv_api_pair pair;
+    int rc = pv_api_pair_open(req, ctx, g, &pair, err);
+    if (rc != PV_OK)
+        return rc;
+    pv_tree_limits lim = {.max_boxes = PV_TREE_MAX_NODES,
+                          .max_bytes = pv_ctx_view_bytes(ctx),
+                          .deadline_ms = t0 + VIEW_MS};
+    /* Two views in flight, and the text. */
+    size_t in_flight = 4 * lim.max_bytes;
+    int slot = pv_ctx_compute_begin(ctx, in_flight, lim.deadline_ms);
+    pv_tree t;
+    rc = pv_tree_build_limited(g, path, path_len, (unsigned)depth, cutoff, &lim, &t, err);
+    if (rc == PV_OK) {
+        pv_tree_diff d;
+        rc = pv_tree_diff_build(pv_cached_graph(pair.base), &pair.match, &t, path, path_len,
+                                (unsigned)depth, cutoff, &lim, &d, err);
+        if (rc == PV_OK) {
+            view_diff vd = {&d, &pair};
+            pv_jbuf b;
+            /* A compared box carries about 170 more bytes. */
+            pv_jbuf_init(&b, t.json_bytes + t.n_nodes * 170 + 256);
+            write_view(&b, g, &t, &lim, &vd);
+            pv_tree_diff_release(&d);
+            size_t len;
+            char *text = pv_jbuf_take(&b, &len);
+            rc = send_view(res, text, len, 0, 0, err);
+        }
+        pv_tree_release(&t);
+    }
+    pv_ctx_compute_end(ctx, in_flight, slot);
+    pv_api_pair_close(ctx, &pair);
+    return rc;
+}
+
 int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
     pv_err err;
     int64_t depth;
     double cutoff;
-    uint32_t *path;
+    uint32_t *path = NULL;
     size_t path_len;
     int rc = pv_query_int(req, "depth", DEFAULT_DEPTH, 1, PV_TREE_MAX_DEPTH, &depth, &err);
     if (rc == PV_OK)
         rc = pv_query_double(req, "cutoff", DEFAULT_CUTOFF, 0, 1, &cutoff, &err);
     if (rc == PV_OK)
         rc = parse_path(pv_request_query(req, "path"), &path, &path_len, &err);
-    if (rc != PV_OK)
+    if (rc == PV_OK && pv_request_query(req, "compare") && !pv_request_query(req, "base"))
+        rc = pv_err_set(&err, PV_E_USAGE, "compare needs base, the profile to compare with");
+    if (rc != PV_OK) {
+        free(path);
         return pv_respond_err(res, &err);
+    }
     int want_gzip = pv_accepts_gzip(pv_request_header(req, "Accept-Encoding"));
     pv_cached *e;
     rc = pv_ctx_graph(ctx, req->ids[0], &e, &err);
@@ -322,7 +465,10 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
         /* The view's time starts once the graph is there: a graph built
          * for this request is not the view's cost. */
         double t0 = pv_now_ms();
-        rc = tree_json(ctx, e, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
+        if (pv_request_query(req, "base"))
+            rc = diff_json(req, ctx, e, path, path_len, depth, cutoff, t0, res, &err);
+        else
+            rc = tree_json(ctx, e, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
         pv_ctx_graph_release(ctx, e);
     }
     free(path);

@@ -220,6 +220,13 @@ class Routes(OneServer):
         self.assertEqual(tree["root"]["name"], "main")
         self.assertEqual([p["id"] for p in tree["path"]], [9])
 
+        # Compared with itself: every change is 0.
+        tree = s.json("GET", "/api/profiles/%d/tree?path=9&base=%d" % (pid, pid))
+        self.assertEqual((tree["root"]["base"]["state"], tree["root"]["delta"]), ("present", 0))
+        diff = s.json("GET", "/api/profiles/%d/diff?base=%d&limit=3" % (pid, pid))
+        self.assertEqual((diff["total"], len(diff["rows"])), (11, 3))
+        self.assertTrue(all(r["d_tt"] == 0 and r["rule"] in ("exact", "builtin") for r in diff["rows"]))
+
         for page in ("/", "/index.html", "/p/%d" % pid):
             st, hdrs, body = s.request("GET", page)
             self.assertEqual(st, 200, page)

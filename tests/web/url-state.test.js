@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CUTOFFS, CUTOFF_LABELS, DEFAULT_STATE, DEPTHS, SORTS, VIEWS, defaultOrder, finerCutoff, formatUrlState, parseUrlState,
+  COMPARES, CUTOFFS, CUTOFF_LABELS, DEFAULT_STATE, DEPTHS, SORTS, VIEWS, defaultOrder, finerCutoff, formatUrlState, parseUrlState,
 } from '../../web/js/state/url-state.js';
 import { rng } from './support.js';
 
@@ -32,6 +32,8 @@ function assertValid(s) {
   assert.ok(new TextEncoder().encode(s.search).length <= 1024);
   assert.ok(SORTS.includes(s.sort));
   assert.ok(s.order === 'asc' || s.order === 'desc');
+  assert.ok(s.base === null || (Number.isSafeInteger(s.base) && s.base > 0));
+  assert.ok(COMPARES.includes(s.compare) && (s.base !== null || s.compare === 'seconds'));
 }
 
 test('no query: the defaults, and the profile from the path', () => {
@@ -47,6 +49,7 @@ test('every key is read', () => {
   const s = parseUrlState('?v=1&view=sunburst&root=9,6,0&depth=5&cutoff=0&q=json%20decode&sort=tottime&order=asc', '/p/3');
   assert.deepEqual(s, {
     profile: 3, view: 'sunburst', root: [9, 6, 0], depth: 5, cutoff: 0, search: 'json decode', sort: 'tottime', order: 'asc',
+    base: null, compare: 'seconds',
   });
   assert.equal(formatUrlState(s), '/p/3?v=1&view=sunburst&root=9,6,0&depth=5&cutoff=0&q=json%20decode&sort=tottime&order=asc');
   assert.equal(parseUrlState('?sort=name', '/').order, 'asc', 'names sort A to Z unless told');
@@ -79,6 +82,7 @@ function randomState(random) {
     root.push(id);
   }
   const sort = random.pick(SORTS);
+  const base = random() < 0.5 ? null : 1 + random.int(1e9);
   return {
     profile: random() < 0.2 ? null : random() < 0.1 ? Number.MAX_SAFE_INTEGER : 1 + random.int(1e9),
     view: random.pick(VIEWS),
@@ -88,6 +92,8 @@ function randomState(random) {
     search: random() < 0.3 ? '' : randomText(random),
     sort,
     order: random() < 0.5 ? defaultOrder(sort) : random.pick(['asc', 'desc']),
+    base,
+    compare: base === null ? 'seconds' : random.pick(COMPARES),
   };
 }
 
@@ -119,6 +125,9 @@ test('bad values fall back to their defaults, one by one', () => {
     ['q=a+b%2Bc', { search: 'a b+c' }], ['q=%E0%A4%A', { search: '\ufffd%A' }], ['q=%ED%A0%80', { search: '\ufffd\ufffd\ufffd' }],
     ['q=%zz', { search: '%zz' }], ['depth=5&depth=3', { depth: 5 }], ['unknown=1&__proto__=x&constructor=y', {}],
     ['v=1&v=2&depth=5', { depth: 5 }], ['&&&==&', {}], ['?', {}],
+    ['base=0', {}], ['base=-3', {}], ['base=1e3', {}], ['base=99999999999999999', {}], ['base=2,3', {}],
+    ['base=7', { base: 7 }], ['base=7&compare=share', { base: 7, compare: 'share' }],
+    ['base=7&compare=percent', { base: 7 }], ['compare=share', {}], ['base=x&compare=share', {}],
   ];
   for (const [query, changes] of cases) {
     const s = parseUrlState(`?${query}`, '/');

@@ -19,6 +19,8 @@ import { createOpenFunction } from './state/open-function.js';
 import { createTreeLoader } from './state/tree-loader.js';
 import { createBreadcrumb } from './ui/breadcrumb.js';
 import { createButterflyView } from './ui/butterfly-view.js';
+import { createCompareView } from './ui/compare-view.js';
+import { createDiffTableView } from './ui/diff-table-view.js';
 import { createChartView } from './ui/chart-view.js';
 import { createExporter } from './ui/exports.js';
 import { createHoverPanel } from './ui/hover-panel.js';
@@ -94,6 +96,10 @@ function startProfile(initial) {
   createHoverPanel($('hover'), { store, canvas: $('chart-canvas') });
   createLegendView($('legend'), { store });
   createTableView($('table'), { api, store, onRowClick: openFunction });
+  createDiffTableView($('diff-table'), { api, store, onRowClick: openFunction });
+  // A report holds one profile and no server: nothing to compare with.
+  if (report) $('compare').hidden = true;
+  else createCompareView($('compare'), { api, store, statsTable: $('table') });
   createButterflyView($('butterfly'), { api, store, onNavigate: openFunction });
   const exportAs = createExporter({ api, store, profile, profileName: () => name, chart, canvas: $('chart-canvas') });
   createToolbar($('toolbar'), { store, onExport: exportAs });
@@ -109,7 +115,7 @@ function startProfile(initial) {
   }
 }
 
-const initial = report ? parseUrlState(window.location.hash.slice(1), `/p/${report.dataset.profile}`)
+const initial = report ? { ...parseUrlState(window.location.hash.slice(1), `/p/${report.dataset.profile}`), base: null, compare: 'seconds' }
   : parseUrlState(window.location.search, window.location.pathname);
 if (initial.profile === null) startIndex();
 else startProfile(initial);

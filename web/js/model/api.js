@@ -94,9 +94,14 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
     // params: sort, order, q, offset, limit (docs/api.md)
     functions: (id, params, signal) => get(`${profileUrl(id)}/functions${query(params)}`, signal),
     func: (id, fid, signal) => get(`${profileUrl(id)}/functions/${encodeURIComponent(String(fid))}`, signal),
-    // path: function ids from the top; depth; cutoff
-    tree: (id, { path = [], depth, cutoff }, signal) =>
-      get(`${profileUrl(id)}/tree${query({ path: path.length ? path.join(',') : undefined, depth, cutoff })}`, signal),
+    // path: function ids from the top; depth; cutoff; base (a profile to
+    // compare with, or null) and compare ('seconds' | 'share')
+    tree: (id, { path = [], depth, cutoff, base = null, compare }, signal) =>
+      get(`${profileUrl(id)}/tree${query({
+        path: path.length ? path.join(',') : undefined, depth, cutoff, base, compare: base === null ? undefined : compare,
+      })}`, signal),
+    // params: base, compare, sort (tottime | cumtime | calls), order, q, offset, limit
+    diff: (id, params, signal) => get(`${profileUrl(id)}/diff${query(params)}`, signal),
     upload: (blob, name, signal) =>
       request('POST', `/api/profiles${query({ name })}`, { body: blob, signal }),
     remove: (id, signal) => request('DELETE', profileUrl(id), { signal }),

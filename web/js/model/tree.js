@@ -32,6 +32,15 @@ export const CALLS_EXACT = 2;  // `calls` is in the data
 export const MORE = 4;         // has children the fetched depth left out: fetch again rooted here
 export const SMALLER = 8;      // a "(N smaller)" box standing for nMerged boxes under the cutoff
 
+// Values of Tree.baseState.
+export const BASE_NONE = 0;
+export const BASE_PRESENT = 1;
+export const BASE_ABSENT = 2;
+export const BASE_BELOW = 3;
+const BASE_STATES = new Map([['present', BASE_PRESENT], ['absent', BASE_ABSENT], ['below', BASE_BELOW]]);
+// The compared columns, all Float64 (NaN when not compared).
+const BASE_COLUMNS = ['baseTime', 'baseLo', 'baseHi', 'baseCalls', 'delta', 'deltaLo', 'deltaHi', 'removedCount', 'removedTime'];
+
 // Columns, one entry per node (size of them):
 //   parent   Int32     parent node, -1 for node 0
 //   end      Int32     end of the subtree (exclusive)
@@ -41,6 +50,17 @@ export const SMALLER = 8;      // a "(N smaller)" box standing for nMerged boxes
 //   line, time, self, lo, hi, calls, nMerged  Float64  as the API's fields
 //                      (NaN/±Infinity where it sent "nan"/"inf"/"-inf")
 //   flags    Uint8     EXACT | CALLS_EXACT | MORE | SMALLER
+// and, in a view compared with another profile (the API's `base`, docs/api.md):
+//   baseState Uint8    BASE_NONE (not compared), BASE_PRESENT, BASE_ABSENT
+//                      (the base profile has no such path), BASE_BELOW (its
+//                      figure is an estimate within [baseLo, baseHi])
+//   baseTime, baseLo, baseHi, baseCalls  Float64  the base profile's figures
+//   delta, deltaLo, deltaHi  Float64  the change (in the unit, or in shares
+//                      of each total when comparing shares) and its bounds
+//   removedCount, removedTime  Float64  the base profile's callees of this
+//                      path that this one lacks, and their time
+//   removedTop  Array  per node, null or the largest of those callees, each
+//                      { name, file, line, time } (frozen)
 export class Tree {
   constructor(columns) {
     Object.assign(this, columns);
@@ -229,7 +249,8 @@ function withoutOneMerged(tree, c, t) {
 function build(root, oldTree = null, keptKids = null) {
   const cols = {
     parent: [], depth: [], fid: [], nameIndex: [], fileIndex: [], line: [],
-    time: [], self: [], lo: [], hi: [], calls: [], nMerged: [], flags: [],
+    time: [], self: [], lo: [], hi: [], calls: [], nMerged: [], flags: [], baseState: [], removedTop: [],
+    ...Object.fromEntries(BASE_COLUMNS.map((k) => [k, []])),
   };
   const strings = [];
   const interned = new Map();
@@ -293,6 +314,31 @@ function pushBox(cols, intern, box, extraFlags) {
   cols.nMerged.push(merged ? nMerged : 0);
   cols.flags.push(extraFlags | (box.exact === true ? EXACT : 0) | (box.calls_exact === true ? CALLS_EXACT : 0)
     | (box.more === true ? MORE : 0) | (merged ? SMALLER : 0));
+  pushBase(cols, box);
+}
+
+// A compared box's base figures and change; NaN and BASE_NONE for a box
+// of a plain view (or a base field of the wrong shape).
+function pushBase(cols, box) {
+  const base = box.base !== null && typeof box.base === 'object' ? box.base : null;
+  const state = base === null ? BASE_NONE : BASE_STATES.get(base.state) ?? BASE_NONE;
+  const num = (v) => (state === BASE_NONE ? NaN : apiNumber(v));
+  const removed = box.removed !== null && typeof box.removed === 'object' ? box.removed : {};
+  cols.baseState.push(state);
+  cols.baseTime.push(num(base?.time));
+  cols.baseLo.push(num(base?.lo));
+  cols.baseHi.push(num(base?.hi));
+  cols.baseCalls.push(num(base?.calls));
+  cols.delta.push(num(box.delta));
+  cols.deltaLo.push(num(box.delta_lo));
+  cols.deltaHi.push(num(box.delta_hi));
+  cols.removedCount.push(state === BASE_NONE ? NaN : apiNumber(removed.count ?? 0));
+  cols.removedTime.push(state === BASE_NONE ? NaN : apiNumber(removed.time ?? 0));
+  const top = Array.isArray(removed.top) ? removed.top.filter((r) => r !== null && typeof r === 'object'
+    && typeof r.name === 'string' && typeof r.file === 'string') : [];
+  cols.removedTop.push(top.length === 0 ? null : Object.freeze(top.map((r) => Object.freeze({
+    name: r.name, file: r.file, line: Number.isInteger(r.line) ? r.line : 0, time: apiNumber(r.time),
+  }))));
 }
 
 function pushKept(cols, intern, tree, i, patch) {
@@ -307,6 +353,9 @@ function pushKept(cols, intern, tree, i, patch) {
   cols.calls.push(tree.calls[i]);
   cols.nMerged.push(patch.nMerged ?? tree.nMerged[i]);
   cols.flags.push(tree.flags[i]);
+  cols.baseState.push(tree.baseState[i]);
+  cols.removedTop.push(tree.removedTop[i]);
+  for (const k of BASE_COLUMNS) cols[k].push(tree[k][i]);
 }
 
 function finish(cols, strings) {
@@ -334,6 +383,9 @@ function finish(cols, strings) {
     calls: Float64Array.from(cols.calls),
     nMerged: Float64Array.from(cols.nMerged),
     flags: Uint8Array.from(cols.flags),
+    baseState: Uint8Array.from(cols.baseState),
+    removedTop: Object.freeze(cols.removedTop),
+    ...Object.fromEntries(BASE_COLUMNS.map((k) => [k, Float64Array.from(cols[k])])),
     strings: Object.freeze(strings),
   });
 }

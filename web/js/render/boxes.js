@@ -27,6 +27,7 @@
 //            'center')
 
 import { THEMES, boxStyle } from './palette.js';
+import { diffBoxStyle } from './diff-palette.js';
 import { RUN_UNLOADED } from '../layout/icicle.js';
 import { TAU } from '../layout/sunburst.js';
 import { LINE_SPACING, boxText, fontPx, labelLines } from './labels.js';
@@ -83,8 +84,13 @@ export const UNLOADED_LABEL = 'not loaded';
 // maxWidth.  A band of thin boxes is the neutral colour with no label, no
 // node to name; a band of what was not fetched says so.  Bands are faded
 // while a search is on, since no one box of them can be said to match.
+// A compared view (scene.compare: 'seconds' or 'share', else null) is
+// coloured by change (diff-palette.js) instead of by package, and a box
+// whose base had calls that are gone gets that palette's frame, unless
+// the focus or hover frame is on it.
 export function boxDrawer(scene, measure) {
   const { tree, colors, theme, marks, searching } = scene;
+  const compare = scene.compare ?? null;
   const t = THEMES[theme];
   const outlines = OUTLINES[theme];
   // A slot narrower than an em holds no more than a name of a character
@@ -96,7 +102,7 @@ export function boxDrawer(scene, measure) {
   const labelAt = (slot, lines) => (lines.length === 0 ? null
     : { lines, x: slot.x, y: slot.y, angle: slot.angle, align: slot.align, lineHeight });
   const box = (node, shape, slot) => {
-    const style = boxStyle(tree, colors, node, theme);
+    const style = compare === null ? boxStyle(tree, colors, node, theme) : diffBoxStyle(tree, node, theme, compare);
     const mark = marks === null ? 0 : marks[node];
     const lines = roomy(slot) ? labelLines(tree, node, slot.maxWidth, slot.lines, measure, scene.shared ?? null, scene.units) : [];
     return {
@@ -107,7 +113,8 @@ export function boxDrawer(scene, measure) {
       text: style.text,
       hatch: style.hatch ? t.hatch : null,
       faded: searching && (mark & MATCH) === 0,
-      outline: (mark & FOCUS) !== 0 ? outlines[FOCUS] : (mark & HOVER_SAME) !== 0 ? outlines[HOVER_SAME] : null,
+      outline: (mark & FOCUS) !== 0 ? outlines[FOCUS] : (mark & HOVER_SAME) !== 0 ? outlines[HOVER_SAME]
+        : style.removed ? { color: style.removed, width: 2 } : null,
       label: labelAt(slot, lines),
     };
   };

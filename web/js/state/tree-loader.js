@@ -21,12 +21,13 @@ import { graftView, readCapped, treeFromView } from '../model/tree.js';
 
 export function createTreeLoader(store, api) {
   let controller = null;
-  let heldFor = null;  // profile and cutoff the held tree was fetched with
+  let heldFor = null;  // profile, cutoff and comparison the held tree was fetched with
 
   async function update(state) {
-    const { profile, root, depth, cutoff } = state;
+    const { profile, root, depth, cutoff, base, compare } = state;
     if (profile === null) return;
-    let tree = heldFor === `${profile}/${cutoff}` ? state.tree : null;
+    const key = `${profile}/${cutoff}/${base}/${compare}`;
+    let tree = heldFor === key ? state.tree : null;
     const at = tree ? tree.findPath(root) : -1;
     if (at >= 0 && !tree.needsFetch(at, depth)) {
       if (state.treeState !== 'ready' || tree !== state.tree) store.set({ tree, treeState: 'ready', treeError: '' });
@@ -37,16 +38,16 @@ export function createTreeLoader(store, api) {
     controller = mine;
     store.set({ treeState: 'loading', treeError: '' });
     try {
-      const rooted = api.tree(profile, { path: root, depth, cutoff }, mine.signal);
+      const rooted = api.tree(profile, { path: root, depth, cutoff, base, compare }, mine.signal);
       // A rooted view is grafted onto a tree of the whole profile; without
       // one (first load, or another cutoff) fetch its top levels too.
       const whole = tree === null && root.length > 0
-        ? api.tree(profile, { path: [], depth: Math.min(depth, 3), cutoff }, mine.signal) : null;
+        ? api.tree(profile, { path: [], depth: Math.min(depth, 3), cutoff, base, compare }, mine.signal) : null;
       const [view, top] = await Promise.all([rooted, whole]);
       if (controller !== mine) return;
       if (top !== null) tree = treeFromView(top);
       tree = tree === null ? treeFromView(view) : graftView(tree, view);
-      heldFor = `${profile}/${cutoff}`;
+      heldFor = key;
       controller = null;
       const cap = readCapped(view);
       store.set({
@@ -55,6 +56,12 @@ export function createTreeLoader(store, api) {
     } catch (e) {
       if (isAbort(e) || controller !== mine) return;
       controller = null;
+      if (base !== null && (e?.status === 400 || (e?.status === 404 && / to compare with$/.test(e.message)))) {
+        // A comparison the server refuses (the base profile was deleted,
+        // or measures another unit): show this profile alone and say why.
+        store.set({ base: null, notice: `Not compared with profile ${base}: ${e.message}.` });
+        return;
+      }
       if (e?.status === 404 && root.length > 0) {
         // A shared link whose zoom path this profile does not have (edited,
         // or made for another profile): show the whole profile and say why.
@@ -67,7 +74,7 @@ export function createTreeLoader(store, api) {
 
   const unsubscribe = store.subscribe((state, prev) => {
     if (state.profile !== prev.profile || state.root !== prev.root || state.depth !== prev.depth
-      || state.cutoff !== prev.cutoff) {
+      || state.cutoff !== prev.cutoff || state.base !== prev.base || state.compare !== prev.compare) {
       update(state);
     }
   });

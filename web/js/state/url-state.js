@@ -13,6 +13,9 @@
 //   q            search text                                    default none
 //   sort, order  table column (the API's `sort` values) and asc | desc
 //                                     default cumtime, and its usual order
+//   base         compare with this profile (an id, as in /p/ID) default none
+//   compare      seconds | share: compare times, or shares of each
+//                profile's total (only with base)           default seconds
 //
 // Why so strict: a URL is typed, pasted, truncated and forged by anyone, and
 // it reaches the API.  Each value is checked on its own and a bad one falls
@@ -39,6 +42,10 @@ export function finerCutoff(cutoff) {
   return finer.length === 0 ? null : Math.max(...finer);
 }
 export const SORTS = Object.freeze(['name', 'file', 'line', 'calls', 'pcalls', 'tottime', 'cumtime', 'tpercall', 'cpercall']);
+// What a comparison compares (the API's `compare`), and the sorts of its
+// table (the API's /diff `sort`: |Δ tottime|, |Δ cumtime|, Δ calls).
+export const COMPARES = Object.freeze(['seconds', 'share']);
+export const DIFF_SORTS = Object.freeze(['tottime', 'cumtime', 'calls']);
 
 // The API's limit on its `q` parameter, in UTF-8 bytes.
 const MAX_SEARCH_BYTES = 1024;
@@ -55,6 +62,8 @@ export const DEFAULT_STATE = Object.freeze({
   search: '',
   sort: 'cumtime',
   order: 'desc',
+  base: null,
+  compare: 'seconds',
 });
 
 // As the API orders by default: names and places A to Z, figures largest first.
@@ -71,6 +80,7 @@ export function parseUrlState(search, pathname = '/') {
     return { ...DEFAULT_STATE, profile, root: [] };
   }
   const sort = oneOf(SORTS, params.get('sort'), DEFAULT_STATE.sort);
+  const base = parseId(params.get('base'));
   return {
     profile,
     view: oneOf(VIEWS, params.get('view'), DEFAULT_STATE.view),
@@ -80,6 +90,8 @@ export function parseUrlState(search, pathname = '/') {
     search: parseSearch(params.get('q')),
     sort,
     order: oneOf(['asc', 'desc'], params.get('order'), defaultOrder(sort)),
+    base,
+    compare: base === null ? DEFAULT_STATE.compare : oneOf(COMPARES, params.get('compare'), DEFAULT_STATE.compare),
   };
 }
 
@@ -103,6 +115,10 @@ export function formatUrlQuery(state) {
   put('q', state.search, DEFAULT_STATE.search);
   put('sort', state.sort, DEFAULT_STATE.sort);
   put('order', state.order, defaultOrder(state.sort));
+  if (state.base !== null) {
+    query.push(`base=${state.base}`);
+    put('compare', state.compare, DEFAULT_STATE.compare);
+  }
   return query.join('&');
 }
 
@@ -115,7 +131,12 @@ function oneOf(allowed, text, fallback) {
 
 function parseProfile(pathname) {
   const m = typeof pathname === 'string' ? /^\/p\/([0-9]{1,16})$/.exec(pathname) : null;
-  const id = m ? Number(m[1]) : NaN;
+  return m ? parseId(m[1]) : null;
+}
+
+// A profile id as the URL writes it: digits only, a positive safe integer.
+function parseId(text) {
+  const id = typeof text === 'string' && /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 

@@ -10,7 +10,7 @@
 import { formatIndexQuery, parseIndexQuery } from './index-query.js';
 import { formatUrlQuery, formatUrlState, parseUrlState } from './url-state.js';
 
-const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order'];
+const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order', 'base', 'compare'];
 
 // win: the window (injectable for tests).  inHash: keep the state in the
 // URL's fragment ("#v=1&root=9,6"), for a report opened from disk, whose

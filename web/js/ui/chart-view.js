@@ -25,7 +25,7 @@ import {
   IDENTITY, ZOOM_MS, commonAncestor, ease, icicleViewport, lerpWindow, sunburstTransform, windowOf,
 } from '../layout/zoom.js';
 import { viewColors } from '../layout/packages.js';
-import { SMALLER } from '../model/tree.js';
+import { BASE_NONE, SMALLER } from '../model/tree.js';
 import { paintIcicle } from '../render/icicle-paint.js';
 import { paintSunburst } from '../render/sunburst-paint.js';
 import { sharedStartsOf } from '../render/labels.js';
@@ -161,6 +161,9 @@ export function createChartView(canvas, { store, zoom }) {
   function sceneOf(state, pic, win) {
     const base = {
       tree: pic.tree, width: pic.width, height: pic.height, colors: pic.colors, shared: pic.shared, theme: state.theme, font: FONT, units: state.units,
+      // Coloured by change once the tree holds the comparison (not while
+      // the compared view is still on its way).
+      compare: state.base !== null && pic.tree.baseState[0] !== BASE_NONE ? state.compare : null,
       marks: marksFor(state, pic.tree), searching: state.search !== '',
     };
     return pic.rects

@@ -10,6 +10,7 @@ import { PSTATS_UNITS } from '../model/units.js';
 import { finerCutoff } from '../state/url-state.js';
 import { formatWithUnit } from '../layout/format.js';
 import { bandNote, percent } from '../layout/notes.js';
+import { diffNotes } from '../layout/diff.js';
 import { visibleText } from '../layout/text.js';
 import { element } from './dom.js';
 
@@ -50,6 +51,11 @@ export function createHoverPanel(panel, { store, canvas }) {
     rows.push(tree.has(n, EXACT)
       ? line('', 'exact: these figures are in the profile', 'exact')
       : line('', `estimate: the true ${units.kind === 'time' ? 'time' : 'figure'} lies between ${value(tree.lo[n])} and ${value(tree.hi[n])}`, 'estimate'));
+    // Compared with another profile: its figure for this path and the change.
+    const state = store.get();
+    if (state.base !== null) {
+      for (const [label, text] of diffNotes(tree, n, state.compare, value)) rows.push(line(label, text, `diff-${label}`));
+    }
     return rows;
   }
 

@@ -2,8 +2,12 @@
 // the picture at rest, largest first), what the hatching means and how much
 // of the time drawn is exact (the chart view's `drawn` in the store), or
 // that a recorded profile, or one read from stacks, has nothing estimated.
+// A view compared with another profile (state.base) is coloured by change:
+// the legend then explains that scale and its marks instead of packages.
 
 import { THEMES } from '../render/palette.js';
+import { DIFF_THEMES, stepColor } from '../render/diff-palette.js';
+import { diffLegend } from '../layout/diff.js';
 import { legendEntries } from '../render/legend.js';
 import { exactNote, pathsNote } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
@@ -17,11 +21,27 @@ export function createLegendView(el, { store }) {
   const hatch = element('p', { className: 'hatch-note' }, [swatch, element('span', {}, [exact, why])]);
   el.replaceChildren(list, hatch);
 
+  // The change scale: a swatch per step, a new path's colour, the frame.
+  function diffItems(state) {
+    return diffLegend(state.compare, state.units.kind === 'time').map(({ step, label }) => {
+      const swatch = element('span', { className: 'swatch' });
+      if (step === 'removed') {
+        swatch.style.background = THEMES[state.theme].neutral;
+        swatch.style.outline = `2px solid ${DIFF_THEMES[state.theme].removed}`;
+        swatch.style.outlineOffset = '-2px';
+      } else {
+        swatch.style.background = stepColor(step, state.theme);
+      }
+      return element('li', { className: 'diff-step' }, [swatch, element('span', { textContent: label })]);
+    });
+  }
+
   function render(state) {
     const drawn = state.drawn;
     if (!drawn) return;
     const palette = THEMES[state.theme];
-    const items = legendEntries(drawn.packages).map((entry) => {
+    el.classList.toggle('compared', state.base !== null);
+    const items = state.base !== null ? diffItems(state) : legendEntries(drawn.packages).map((entry) => {
       const swatch = element('span', { className: 'swatch' });
       swatch.style.background = entry.index < 0 ? palette.neutral : palette.palette[entry.index];
       const text = visibleText(entry.label);
@@ -39,6 +59,6 @@ export function createLegendView(el, { store }) {
   }
   store.subscribe((state, prev) => {
     if (state.drawn !== prev.drawn || state.theme !== prev.theme || state.paths !== prev.paths
-      || state.units !== prev.units) render(state);
+      || state.units !== prev.units || state.base !== prev.base || state.compare !== prev.compare) render(state);
   });
 }
