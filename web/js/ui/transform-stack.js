@@ -65,7 +65,7 @@ export function createTransformStack(nav, { api, store, go }) {
         step(label, last ? label : `Back to here: undo the transforms after it`, { transforms: list.slice(0, i + 1), root: [] }, last), remove,
       ]));
     });
-    nav.replaceChildren(element('span', { className: 'label', textContent: 'Transforms:' }), ...steps);
+    nav.replaceChildren(element('span', { className: 'transforms-label', textContent: 'Transforms:' }), ...steps);
   }
 
   store.subscribe((state, prev) => {
