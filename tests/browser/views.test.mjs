@@ -193,9 +193,3 @@ test('a server that refuses view= or t= leaves the top-down tree and says why', 
   assert.ok((await chart(page)).boxes > 1, 'the chart is drawn');
   await shot('refused');
 }, { allow: [/status of 400/] }));
-
-test('a report has no tree-view controls', T, (t) => h.withPage(t, async (page) => {
-  await open(page);
-  assert.ok(await isShown(page, '#view-inverted'));
-  assert.equal(await page.evaluate(() => document.getElementById('tree-views').hidden), false);
-}));

@@ -77,8 +77,9 @@ export function createBoxMenu(menu, { charts, store, go }) {
   document.addEventListener('keydown', (e) => {
     if (!['w', 'f', 'm', 'c', 'd'].includes(e.key)) return;
     for (const { canvas, store: own } of charts) {
-      const scope = shortcutScope(e, canvas);
-      if (scope === 'none' || (own !== store && e.target !== canvas)) continue;
+      // Only where the arrows work too (the chart or nowhere has the focus):
+      // a letter typed on the table must not transform the chart.
+      if (shortcutScope(e, canvas) !== 'all' || (own !== store && e.target !== canvas)) continue;
       const state = own.get();
       const n = state.hover ?? state.focus;
       const action = n === null ? undefined : actionsOf(own, n).find((a) => a.key === e.key);
