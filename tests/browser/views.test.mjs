@@ -54,6 +54,7 @@ test('Inverted: the bottom-up chart, asked for, in the URL, with the hover sayin
   await until(page, 'inverted=1 in the URL', () => window.location.search, (s) => /[?&]inverted=1/.test(s));
   await waitChart(page);
   assert.equal(trees.at(-1).get('view'), 'inverted');
+  assert.equal(await page.$eval('#chart-canvas', (c) => c.dataset.tree), 'inverted');
   assert.equal(await page.$eval('#view-inverted', (b) => b.getAttribute('aria-pressed')), 'true');
   const p = await firstChild(page);
   await hoverAt(page, p);
@@ -85,6 +86,7 @@ test('Sandwich: w on a box shows its callers upside-down above, its figures, its
   await waitChart(page);
   assert.ok(await isShown(page, '#sandwich'), 'the sandwich is shown');
   await until(page, 'the callers chart drawn', () => document.getElementById('callers-canvas').dataset.state, (s) => s === 'ready');
+  assert.deepEqual(await page.$$eval('#chart-canvas, #callers-canvas', (cs) => cs.map((c) => c.dataset.tree)), ['callers', 'callees'], 'in page order: callers above');
   const asked = trees.map((q) => `${q.get('view')}:${q.get('fn')}`);
   assert.ok(asked.includes(`callees:${fn}`) && asked.includes(`callers:${fn}`), asked.join(' '));
   const middle = await until(page, 'the function\'s own figures', () => document.getElementById('sandwich-middle').textContent,

@@ -192,3 +192,23 @@ test('switching view or transforms fetches afresh; a refusing server leaves the 
   assert.equal(after.treeState, 'ready', 'never a blank page');
   assert.equal(old.calls.at(-1).view, 'top');
 });
+
+test('a server that ignores view= and t= (answers the top-down tree, no echo) is not drawn as the view asked for', async () => {
+  const top = { path: [], root: { ...box(null, 10, [box(1, 10)]), name: '(all)', file: '' } };
+  for (const patch of [{ inverted: true }, { transforms: ['mycode'] }, { sandwich: 1 }]) {
+    const store = loaderStore(patch);
+    createTreeLoader(store, { tree: async () => top }).start();
+    await settle();
+    await settle();
+    const s = store.get();
+    assert.equal(s.inverted || s.sandwich !== null || s.transforms.length > 0, false, JSON.stringify(patch));
+    assert.match(s.notice, /this server does not offer (view=|transforms)/);
+    assert.equal(s.treeState, 'ready');
+  }
+  // An answer that echoes another stack than asked is refused too.
+  const store = loaderStore({ transforms: ['mycode', 'merge:1'] });
+  createTreeLoader(store, { tree: async () => ({ ...top, view: 'top', transforms: ['mycode'] }) }).start();
+  await settle();
+  await settle();
+  assert.deepEqual(store.get().transforms, []);
+});

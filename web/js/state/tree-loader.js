@@ -16,9 +16,9 @@
 // A newer view supersedes an older one still on its way: the older request
 // is aborted, and its answer, if it comes anyway, is dropped.
 
-import { isAbort } from '../model/api.js';
+import { ApiError, isAbort } from '../model/api.js';
 import { graftView, readCapped, treeFromView } from '../model/tree.js';
-import { apiPath, queryKey, relativeView, treeQuery } from './tree-query.js';
+import { apiPath, echoMismatch, queryKey, relativeView, treeQuery } from './tree-query.js';
 
 export function createTreeLoader(store, api) {
   let controller = null;
@@ -42,7 +42,11 @@ export function createTreeLoader(store, api) {
     try {
       const ask = (path, d) => api.tree(profile, {
         path: apiPath(q, path), depth: d, cutoff, base, compare, view: q.view, fn: q.fn, t: q.t,
-      }, mine.signal).then((v) => relativeView(q, v));
+      }, mine.signal).then((v) => {
+        const why = echoMismatch(q, v);
+        if (why !== '') throw new ApiError(400, why);
+        return relativeView(q, v);
+      });
       const rooted = ask(root, depth);
       // A rooted view is grafted onto a tree of the whole profile; without
       // one (first load, or another cutoff) fetch its top levels too.

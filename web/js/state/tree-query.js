@@ -39,3 +39,16 @@ export function relativeView(q, view) {
 export function queryKey(q) {
   return `${q.view}/${q.fn}/${q.t.join('\u0000')}`;
 }
+
+// Why an answer is not the tree query q asked for, or '' when it is: the
+// API echoes `view` and `transforms`, and a server that predates them
+// ignores the parameters and answers the top-down tree, which must not be
+// drawn as if it were the inverted one.
+export function echoMismatch(q, view) {
+  if (q.view !== 'top' && view?.view !== q.view) return `this server does not offer view=${q.view}`;
+  const echoed = view?.transforms;
+  if (q.t.length > 0 && !(Array.isArray(echoed) && echoed.length === q.t.length && echoed.every((t, i) => t === q.t[i]))) {
+    return 'this server does not offer transforms';
+  }
+  return '';
+}

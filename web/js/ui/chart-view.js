@@ -14,7 +14,7 @@
 // share the height below the chart's top, the sunburst's disc fits it.
 //
 // The canvas says what it shows in data- attributes (state, root, view,
-// boxes, row height or ring width): the browser tests and the benchmark
+// tree: the API's view asked for, boxes, row height or ring width): the browser tests and the benchmark
 // read them, and they cost nothing.
 //
 // Options for the sandwich's upper half (ui/sandwich-view.js): `flip` draws
@@ -39,6 +39,7 @@ import { exactTime } from '../render/legend.js';
 import { markBoxes } from '../render/marks.js';
 import { frameScheduler, sizeCanvas } from '../render/canvas.js';
 import { finerCutoff } from '../state/url-state.js';
+import { treeQuery } from '../state/tree-query.js';
 import { shortcutScope } from './keys.js';
 
 const FONT = '12px system-ui, sans-serif';
@@ -134,6 +135,7 @@ export function createChartView(canvas, { store, zoom, flip = false, heightShare
     if (animation && now - animation.start >= ZOOM_MS) animation = null;
     const pic = currentPicture(state);
     canvas.dataset.view = state.view;
+    canvas.dataset.tree = treeQuery(state).view;
     canvas.dataset.root = state.root.join(',');
     if (!pic) {
       canvas.dataset.state = 'loading';
