@@ -47,6 +47,12 @@ export function createSandwichView(el, { api, store, leave }) {
   createChartView(canvas, { store: callers, zoom, flip: true, heightShare: 0.5, ownKeys: true });
   createHoverPanel(el.querySelector('#callers-hover'), { store: callers, canvas });
   followSearch(callers);
+  // What the callers' half has to say (a refused view, a failed request)
+  // is said where the page says everything else.
+  callers.subscribe((state, prev) => {
+    if (state.notice !== prev.notice && state.notice !== '') store.set({ notice: state.notice });
+    if (state.treeError !== prev.treeError && state.treeError !== '') store.set({ notice: `The callers could not be shown: ${state.treeError}` });
+  });
   canvas.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && callers.get().root.length === 0) leave();
   });
