@@ -95,7 +95,7 @@ test('which tree a state asks for', () => {
   assert.deepEqual(treeQuery({ ...state({ sandwich: 4 }), half: 'callers' }), { view: 'callers', fn: 4, t: [] });
   assert.deepEqual(treeQuery(state({ base: 2, sandwich: 4, inverted: true, transforms: t })), { view: 'top', fn: null, t: [] },
     'a comparison is of the top-down tree');
-  assert.deepEqual(apiPath({ fn: 4 }, []), []);
+  assert.deepEqual(apiPath({ fn: 4 }, []), [4], 'F first, even at the root');
   assert.deepEqual(apiPath({ fn: 4 }, [9, 4]), [4, 9, 4]);
   assert.deepEqual(apiPath({ fn: null }, [9]), [9]);
   const v = { path: [{ id: 4 }, { id: 9 }], root: { id: 9 } };
@@ -151,7 +151,7 @@ test('the loader asks for the sandwich half rooted at its function, and zooms be
   const store = loaderStore({ sandwich: 4 });
   createTreeLoader(store, api).start();
   await settle();
-  assert.deepEqual(api.calls, [{ path: '', depth: 5, view: 'callees', fn: 4, t: '' }]);
+  assert.deepEqual(api.calls, [{ path: '4', depth: 5, view: 'callees', fn: 4, t: '' }]);
   assert.equal(store.get().tree.fid[0], 4, 'the function is the root box');
   store.set({ root: [5] });
   await settle();
@@ -162,7 +162,7 @@ test('the loader asks for the sandwich half rooted at its function, and zooms be
   const half = createStore({ ...loaderStore({ sandwich: 4 }).get(), half: 'callers' });
   createTreeLoader(half, api).start();
   await settle();
-  assert.deepEqual(api.calls.at(-1), { path: '', depth: 5, view: 'callers', fn: 4, t: '' });
+  assert.deepEqual(api.calls.at(-1), { path: '4', depth: 5, view: 'callers', fn: 4, t: '' });
   assert.equal(half.get().tree.findPath([1, 0]), 2);
 });
 

@@ -22,9 +22,11 @@ export function treeQuery(state) {
   return { view: 'top', fn: null, t: state.transforms ?? [] };
 }
 
-// The API's `path` for the store's zoom path `root` under query q.
+// The API's `path` for the store's zoom path `root` under query q: a
+// sandwich half's starts with its function (docs/api.md: "ids from F
+// down, F first"), even at its root.
 export function apiPath(q, root) {
-  return q.fn === null || root.length === 0 ? root : [q.fn, ...root];
+  return q.fn === null ? root : [q.fn, ...root];
 }
 
 // A view of a sandwich half as the page's tree holds it: the function's box
