@@ -11,10 +11,12 @@
 // that predates these views).
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { TEST_TIMEOUT, fixture, setupBrowserTests } from './harness.mjs';
 import {
-  canvasPoint, chart, expectPage, goto, hoverAt, isShown, pageUrl, text, until, waitChart, waitTable,
+  canvasPoint, chart, expectPage, goto, hoverAt, isShown, pageUrl, text, until, waitChart, waitDownload, waitTable,
 } from './pages.mjs';
 import { STUB, installStub } from './views-stub.mjs';
 
@@ -48,7 +50,7 @@ async function firstChild(page) {
 
 const hoverText = (page) => text(page, '#hover');
 
-test('Inverted: the bottom-up chart, asked for, in the URL, with the hover saying what a caller box is', T, (t) => h.withPage(t, async (page, { shot }) => {
+test('Inverted: the bottom-up chart, asked for, in the URL, with the hover saying what a caller box is, as SVG', T, (t) => h.withPage(t, async (page, { shot, downloads }) => {
   const trees = await open(page);
   await page.click('#view-inverted');
   await until(page, 'inverted=1 in the URL', () => window.location.search, (s) => /[?&]inverted=1/.test(s));
@@ -67,6 +69,15 @@ test('Inverted: the bottom-up chart, asked for, in the URL, with the hover sayin
     (s) => /called from here/.test(s));
   assert.match(caller, /spent in calls from/);
   await shot('inverted');
+  // The SVG is the inverted chart, and says so in its name.
+  const before = fs.readdirSync(downloads);
+  await page.click('#export-svg');
+  const file = await waitDownload(downloads, before, 'the SVG of the inverted chart');
+  assert.match(file, /-inverted-icicle\.svg$/);
+  const svg = fs.readFileSync(path.join(downloads, file), 'utf8');
+  const top = (await page.evaluate(async (u) => (await fetch(u)).json(),
+    `/api/profiles/${h.id('pydoc-json.prof')}/functions?sort=tottime&limit=1`)).rows[0];
+  assert.ok(svg.includes('<svg') && svg.includes(`${top.file}:${top.line}`), `the SVG has the function with the most own time, ${top.name}`);
   // A reload opens it again; Back leaves it.
   await page.reload({ waitUntil: 'load' });
   await waitChart(page);
@@ -75,7 +86,7 @@ test('Inverted: the bottom-up chart, asked for, in the URL, with the hover sayin
   await page.evaluate(() => window.history.back());
   await until(page, 'no inverted in the URL', () => window.location.search, (s) => !/inverted/.test(s));
   await waitChart(page);
-}));
+}, { downloads: true }));
 
 test('Sandwich: w on a box shows its callers upside-down above, its figures, its callees below; Back leaves it', T, (t) => h.withPage(t, async (page, { shot }) => {
   const trees = await open(page);
