@@ -20,7 +20,9 @@ import {
 } from './pages.mjs';
 import { STUB, installStub } from './views-stub.mjs';
 
-const h = setupBrowserTests(import.meta.url, { files: [fixture('tests/data/views/pydoc-json.prof')] });
+const h = setupBrowserTests(import.meta.url, {
+  files: ['pydoc-json.prof', 'myapp.prof'].map((f) => fixture(`tests/data/views/${f}`)),
+});
 const T = { timeout: TEST_TIMEOUT };
 
 // The tree requests the page makes, as URLSearchParams.
@@ -33,10 +35,10 @@ function recordTrees(page) {
   return seen;
 }
 
-async function open(page, query = '') {
+async function open(page, query = '', profile = 'pydoc-json.prof') {
   if (STUB) await installStub(page, h.origin);
   const trees = recordTrees(page);
-  await goto(page, h.url('pydoc-json.prof', query));
+  await goto(page, h.url(profile, query));
   await expectPage(page, 'profile');
   await waitChart(page);
   return trees;
@@ -165,13 +167,20 @@ test('Transforms: the box menu and keys add them, the stack shows and pops them,
   assert.equal(await isShown(page, '#transforms'), false);
 }));
 
-test('My code only: a toggle that sends t=mycode', T, (t) => h.withPage(t, async (page, { shot }) => {
-  const trees = await open(page);
+test('My code only: a toggle that sends t=mycode, and the chart starts at the program\'s own code', T, (t) => h.withPage(t, async (page, { shot }) => {
+  // `python3 -m cProfile -m myapp`: exec, runpy and importlib above myapp.
+  const trees = await open(page, '', 'myapp.prof');
   await page.click('#mycode');
   await until(page, 't=mycode', () => window.location.search, (s) => /t=mycode/.test(s));
   await waitChart(page);
   assert.deepEqual(trees.at(-1).getAll('t'), ['mycode']);
   assert.equal(await page.$eval('#mycode', (b) => b.getAttribute('aria-pressed')), 'true');
+  if (!STUB) {
+    // The stand-in does not apply transforms; the server does.
+    await hoverAt(page, await firstChild(page));
+    const hover = await until(page, 'the hover of the first box', () => document.getElementById('hover').textContent, (x) => x !== '');
+    assert.match(hover, /myapp\.py/, 'the first level is the program\'s own <module>');
+  }
   await shot('mycode');
   await page.click('#mycode');
   await until(page, 'no t', () => window.location.search, (s) => !/t=/.test(s));
