@@ -122,8 +122,18 @@ test('Sandwich: w on a box shows its callers upside-down above, its figures, its
   await until(page, 'Back returns to the sandwich', () => window.location.search, (s) => /fn=/.test(s));
 }));
 
-test('Sandwich from the table: a row, then the butterfly\'s Sandwich button', T, (t) => h.withPage(t, async (page) => {
-  await open(page);
+test('Sandwich from a search that finds one function, and from the table: a row, then the butterfly\'s Sandwich button', T, (t) => h.withPage(t, async (page) => {
+  await open(page, '', 'myapp.prof');
+  assert.equal(await isShown(page, '#search-sandwich'), false);
+  await page.type('#search', 'count_words');
+  await until(page, 'the search\'s Sandwich button', () => !document.getElementById('search-sandwich').hidden, Boolean);
+  const row = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/profiles/${h.id('myapp.prof')}/functions?q=count_words`);
+  assert.equal(row.total, 1);
+  await page.click('#search-sandwich');
+  await until(page, `fn=${row.rows[0].id}`, (id) => window.location.search.includes(`fn=${id}`), Boolean, { arg: row.rows[0].id });
+  await until(page, 'the sandwich\'s figures', () => document.getElementById('sandwich-middle').textContent, (x) => x.includes('count_words'));
+  await page.click('#sandwich-middle button');
+  await until(page, 'no fn', () => window.location.search, (x) => !/fn=/.test(x));
   await waitTable(page);
   const fid = await page.$eval('#stats tbody tr[data-fid]', (r) => r.dataset.fid);
   await page.click('#stats tbody tr[data-fid]');

@@ -123,7 +123,7 @@ function startProfile(initial) {
       : store.set({ notice: 'A comparison is of the top-down call tree: stop comparing to see the sandwich.' })),
   });
   const exportAs = createExporter({ api, store, profile, profileName: () => name, chart, canvas: $('chart-canvas') });
-  createToolbar($('toolbar'), { store, onExport: exportAs, go: urls.go });
+  createToolbar($('toolbar'), { store, onExport: exportAs, go: report ? null : urls.go });
   followSearch(store);
   createNotices($('cap-notice'), { store, message: showMessage });
   createTreeLoader(store, api).start();

@@ -6,12 +6,14 @@
 import { searchNote, searchTitle } from '../layout/notes.js';
 import { CUTOFFS, CUTOFF_LABELS, DEPTHS } from '../state/url-state.js';
 import { toggleMyCode } from '../state/box-actions.js';
+import { visibleText } from '../layout/text.js';
 import { shortcutScope } from './keys.js';
 
 // Typing in the search box redraws the chart: wait for a pause first.
 const SEARCH_DELAY_MS = 120;
 
-// go(patch): url-sync's, for the changes Back should undo (the tree shown).
+// go(patch): url-sync's, for the changes Back should undo (the tree shown);
+// null in a report, which has no server to compute other trees.
 export function createToolbar(el, { store, onExport, go }) {
   const icicle = el.querySelector('#view-icicle');
   const sunburst = el.querySelector('#view-sunburst');
@@ -22,6 +24,8 @@ export function createToolbar(el, { store, onExport, go }) {
   const inverted = el.querySelector('#view-inverted');
   const mycode = el.querySelector('#mycode');
   const byPackage = el.querySelector('#group-package');
+  // One function found: its sandwich is a click away (null in a report).
+  const searchSandwich = go === null ? null : el.querySelector('#search-sandwich');
   const titles = new Map([inverted, mycode].map((b) => [b, b.title]));
 
   depth.replaceChildren(...DEPTHS.map((d) => new Option(String(d), String(d))));
@@ -34,6 +38,10 @@ export function createToolbar(el, { store, onExport, go }) {
   mycode.addEventListener('click', () => go({
     transforms: toggleMyCode(store.get().transforms), inverted: false, sandwich: null, root: [],
   }));
+  searchSandwich?.addEventListener('click', () => {
+    const found = store.get().searchShare;
+    if (found?.kind === 'exact' && found.id !== null) go({ sandwich: found.id, root: [] });
+  });
   byPackage.addEventListener('click', () => store.set({ group: store.get().group === 'package' ? 'function' : 'package' }));
   depth.addEventListener('change', () => store.set({ depth: Number(depth.value) }));
   cutoff.addEventListener('change', () => store.set({ cutoff: Number(cutoff.value) }));
@@ -78,6 +86,11 @@ export function createToolbar(el, { store, onExport, go }) {
     depth.value = String(state.depth);
     cutoff.value = String(state.cutoff);
     if (document.activeElement !== search) search.value = state.search;
+    if (searchSandwich) {
+      const found = state.search !== '' && state.base === null && state.searchShare?.kind === 'exact' ? state.searchShare : null;
+      searchSandwich.hidden = found === null || found.id === null || state.sandwich === found.id;
+      searchSandwich.title = found ? `Sandwich around ${visibleText(found.name)}: its callers above it, its callees below` : '';
+    }
     share.textContent = state.search === '' ? '' : searchNote(state.searchShare, state.units);
     share.title = state.search === '' ? '' : searchTitle(state.searchShare, state.units);
   }
