@@ -49,7 +49,9 @@ export function queryKey(q) {
 export function echoMismatch(q, view) {
   if (q.view !== 'top' && view?.view !== q.view) return `this server does not offer view=${q.view}`;
   const echoed = view?.transforms;
-  if (q.t.length > 0 && !(Array.isArray(echoed) && echoed.length === q.t.length && echoed.every((t, i) => t === q.t[i]))) {
+  // The count, not the spelling: a server may write a transform it applied
+  // in its own canonical form.
+  if (q.t.length > 0 && !(Array.isArray(echoed) && echoed.length === q.t.length)) {
     return 'this server does not offer transforms';
   }
   return '';
