@@ -105,6 +105,7 @@ test('the report draws from disk, says what it left out and hides what needs a s
       note: document.getElementById('report-note').hidden ? null : document.getElementById('report-note').textContent,
       raw: document.getElementById('raw').hidden,
       labels: document.getElementById('labels').hidden,
+      treeViews: document.getElementById('tree-views').hidden,
       homeIsLink: document.getElementById('home').tagName === 'A',
       scripts: [...document.scripts].map((s) => s.src),
       links: [...document.querySelectorAll('link[rel=stylesheet], link[href^="/"]')].length,
@@ -115,6 +116,7 @@ test('the report draws from disk, says what it left out and hides what needs a s
       + 'the table and callers/callees hold every function.');
     assert.equal(seen.raw, true, 'the raw download needs a server');
     assert.equal(seen.labels, true, 'labels need a server');
+    assert.equal(seen.treeViews, true, 'the inverted chart, my code only and the packages need a server');
     assert.equal(seen.homeIsLink, false, 'the home link would lead to the disk\'s root');
     assert.deepEqual(seen.scripts, ['', ''], 'the app and the data are both inline');
     assert.equal(seen.links, 0, 'no style sheet or file is linked');

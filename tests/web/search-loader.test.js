@@ -54,7 +54,7 @@ test('one matching function: its cumtime share, asked once, sorted by cumtime', 
   assert.equal(store.get().searchShare, null, 'nothing until the answer');
   api.pending.shift()();
   await settle();
-  assert.deepEqual(store.get().searchShare, { kind: 'exact', share: 4.24 / 10, name: 'markup' });
+  assert.deepEqual(store.get().searchShare, { kind: 'exact', share: 4.24 / 10, name: 'markup', id: 2 });
   assert.deepEqual(api.calls, [{ q: 'markup', sort: 'cumtime', order: 'desc', limit: 1000 }]);
 });
 

@@ -81,9 +81,9 @@ test('one matching function: its cumtime\'s share, exactly, whatever the chart s
   // pydoc's markup: cumtime 19.5 ms of 46.0 ms, while the chart's boxes
   // down to depth 10 hold 3.9 ms of it.
   const f = matchedFunctions(page([0.0195]));
-  assert.deepEqual(f, { count: 1, largest: 0.0195, name: 'f0', sum: 0.0195 });
+  assert.deepEqual(f, { count: 1, largest: 0.0195, name: 'f0', id: 0, sum: 0.0195 });
   for (const chart of [0, 0.0039, 0.03, 1]) {
-    assert.deepEqual(searchShare(f, chart, 0.046), { kind: 'exact', share: 0.0195 / 0.046, name: 'f0' });
+    assert.deepEqual(searchShare(f, chart, 0.046), { kind: 'exact', share: 0.0195 / 0.046, name: 'f0', id: 0 });
   }
   assert.equal(searchNote(searchShare(f, 0, 0.046)), "42.4% of total time (f0's cumtime)");
   assert.match(searchTitle(searchShare(f, 0, 0.046)), /^One function matches: its cumulative time over the profile's total/);

@@ -49,7 +49,7 @@ test('every key is read', () => {
   const s = parseUrlState('?v=1&view=sunburst&root=9,6,0&depth=5&cutoff=0&q=json%20decode&sort=tottime&order=asc', '/p/3');
   assert.deepEqual(s, {
     profile: 3, view: 'sunburst', root: [9, 6, 0], depth: 5, cutoff: 0, search: 'json decode', sort: 'tottime', order: 'asc',
-    base: null, compare: 'seconds',
+    base: null, compare: 'seconds', inverted: false, sandwich: null, transforms: [], group: 'function',
   });
   assert.equal(formatUrlState(s), '/p/3?v=1&view=sunburst&root=9,6,0&depth=5&cutoff=0&q=json%20decode&sort=tottime&order=asc');
   assert.equal(parseUrlState('?sort=name', '/').order, 'asc', 'names sort A to Z unless told');
@@ -70,6 +70,15 @@ function randomText(random) {
   const alphabet = ['a', 'Z', '0', ' ', '+', '&', '=', '#', '?', '%', '%25', '/', ',', '"', "'", '<', '>', '\\',
     '\n', '\u0000', '\u202e', 'é', '漢', '😀', '\ufffd', '__proto__'];
   return Array.from({ length: random.int(40) }, () => random.pick(alphabet)).join('');
+}
+
+// A transform of every kind, a package named with any text but controls.
+function randomTransform(random, root) {
+  const kind = random.pick(['focus', 'merge', 'collapse', 'drop', 'mycode']);
+  if (kind === 'mycode') return kind;
+  if (kind === 'collapse') return `collapse:${randomText(random).replace(/[\u0000-\u001f\u007f-\u009f]/g, '') || 'pkg'}`;
+  if (kind === 'drop') return `drop:${[...root, random.int(9)].join(',')}`;
+  return `${kind}:${random.int(100000)}`;
 }
 
 function randomState(random) {
@@ -94,6 +103,10 @@ function randomState(random) {
     order: random() < 0.5 ? defaultOrder(sort) : random.pick(['asc', 'desc']),
     base,
     compare: base === null ? 'seconds' : random.pick(COMPARES),
+    inverted: random() < 0.3,
+    sandwich: random() < 0.7 ? null : random.int(100000),
+    transforms: Array.from({ length: random() < 0.5 ? 0 : random.int(6) }, () => randomTransform(random, root)),
+    group: random.pick(['function', 'package']),
   };
 }
 

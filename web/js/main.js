@@ -30,6 +30,10 @@ import { createNotices } from './ui/notices.js';
 import { showProfileLabels } from './ui/profile-labels.js';
 import { createTableView } from './ui/table-view.js';
 import { createToolbar } from './ui/toolbar.js';
+import { createBoxMenu } from './ui/box-menu.js';
+import { createSandwichView } from './ui/sandwich-view.js';
+import { createTransformStack } from './ui/transform-stack.js';
+import { createPackagesView } from './ui/packages-view.js';
 
 const $ = (id) => document.getElementById(id);
 // A report (`profviz export --html`) carries its one profile in this
@@ -65,7 +69,7 @@ function startProfile(initial) {
     tree: null, treeState: 'loading', treeError: '', treeCapped: null, notice: '',
     hover: null, hoverBand: null, pointer: null, focus: null, drawn: null,
     matches: null, searchResult: null, searchShare: null,
-    filter: '', selected: null, units: PSTATS_UNITS, paths: 'inferred',
+    filter: '', selected: null, units: PSTATS_UNITS, paths: 'inferred', packageShares: null,
   });
   dark.addEventListener('change', () => store.set({ theme: dark.matches ? 'dark' : 'light' }));
   const urls = syncUrl(store, window, { inHash: report !== null });
@@ -89,10 +93,23 @@ function startProfile(initial) {
     if (!isAbort(e)) store.set({ treeState: 'error', treeError: e.message });
   });
 
-  const openFunction = createOpenFunction({ api, store, profile, zoom: urls.zoom });
+  const openFunction = createOpenFunction({ api, store, profile, zoom: urls.zoom, go: urls.go });
 
   const chart = createChartView($('chart-canvas'), { store, zoom: urls.zoom });
   createBreadcrumb($('breadcrumb'), { store, zoom: urls.zoom });
+  // A report has no server to compute other trees or the packages: their
+  // controls are left out rather than left dead.
+  if (report) {
+    $('tree-views').hidden = true;
+  } else {
+    const callers = createSandwichView($('sandwich'), { api, store, leave: () => urls.go({ sandwich: null, root: [] }) });
+    createTransformStack($('transforms'), { api, store, go: urls.go });
+    createBoxMenu($('box-menu'), {
+      store, go: urls.go,
+      charts: [{ canvas: $('chart-canvas'), store }, { canvas: $('callers-canvas'), store: callers }],
+    });
+    createPackagesView($('packages'), { api, store });
+  }
   createHoverPanel($('hover'), { store, canvas: $('chart-canvas') });
   createLegendView($('legend'), { store });
   createTableView($('table'), { api, store, onRowClick: openFunction });
@@ -100,9 +117,13 @@ function startProfile(initial) {
   // A report holds one profile and no server: nothing to compare with.
   if (report) $('compare').hidden = true;
   else createCompareView($('compare'), { api, store, statsTable: $('table') });
-  createButterflyView($('butterfly'), { api, store, onNavigate: openFunction });
+  createButterflyView($('butterfly'), {
+    api, store, onNavigate: openFunction,
+    onSandwich: report ? null : (fid) => (store.get().base === null ? urls.go({ sandwich: fid, root: [] })
+      : store.set({ notice: 'A comparison is of the top-down call tree: stop comparing to see the sandwich.' })),
+  });
   const exportAs = createExporter({ api, store, profile, profileName: () => name, chart, canvas: $('chart-canvas') });
-  createToolbar($('toolbar'), { store, onExport: exportAs });
+  createToolbar($('toolbar'), { store, onExport: exportAs, go: report ? null : urls.go });
   followSearch(store);
   createNotices($('cap-notice'), { store, message: showMessage });
   createTreeLoader(store, api).start();
@@ -115,7 +136,10 @@ function startProfile(initial) {
   }
 }
 
-const initial = report ? { ...parseUrlState(window.location.hash.slice(1), `/p/${report.dataset.profile}`), base: null, compare: 'seconds' }
+const initial = report ? {
+  ...parseUrlState(window.location.hash.slice(1), `/p/${report.dataset.profile}`),
+  base: null, compare: 'seconds', inverted: false, sandwich: null, transforms: [], group: 'function',
+}
   : parseUrlState(window.location.search, window.location.pathname);
 if (initial.profile === null) startIndex();
 else startProfile(initial);

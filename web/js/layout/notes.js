@@ -127,3 +127,19 @@ export function overlapNotice(tree, units = undefined) {
     + 'the file gives no caller for some calls that ran inside others (a writer that leaves callers out, '
     + 'as yappi does for builtins such as exec), so those boxes overlap, and their widths are scaled to fit.';
 }
+
+// What box n of a tree of view `view` (state/tree-query.js) stands for,
+// when that is not the top-down tree's "this call path": in the inverted
+// chart and the callers' half a box's children are the callers of its
+// function, so a box is its function called from the box's function.
+// Returns '' for the top-down tree.  name(i) gives a box's shown name.
+export function directionNote(view, tree, n, name) {
+  const depth = tree.depth[n];
+  const parent = tree.parent[n];
+  if (view === 'callees') return n === 0 ? 'every call of it, wherever it is called from, merged' : '';
+  const from = () => `called from here: the part of ${name(parent)}'s box spent in calls from ${name(n)}`;
+  if (view === 'callers') return n === 0 ? 'every call of it, wherever it is called from (the boxes beyond it are its callers)' : from();
+  if (view !== 'inverted' || n === 0) return '';
+  if (depth === 1) return 'its own time, wherever it was called from (the boxes beyond it are its callers)';
+  return from() + (depth > 2 ? ' (past the first caller an estimate with bounds, unless the profile proves it)' : '');
+}

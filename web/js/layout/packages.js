@@ -36,6 +36,8 @@ import { builtinParts } from './names.js';
 // shades of each (its SHADES).
 export const PALETTE_SIZE = 11;
 export const SHADE_COUNT = 5;
+// The shade of every box when colouring by package: the middle one.
+export const PACKAGE_SHADE = 2;
 
 // The package of a function (see above): what the legend shows.
 export function packageOf(file, name) {
@@ -139,8 +141,10 @@ function packageReader(tree) {
 // with index their hue (-1: beyond the palette, "other") and time their
 // area in the profile's unit (summed over the levels shown).  Packages of boxes
 // outside the view (still drawn while a zoom animates) come after the
-// view's, so they never take a hue from one in view.
-export function viewColors(tree, root, levels) {
+// view's, so they never take a hue from one in view.  byPackage: one colour
+// per package (PACKAGE_SHADE for all its functions), so that the eye sees
+// which library takes the width rather than which function.
+export function viewColors(tree, root, levels, { byPackage = false } = {}) {
   const packageAt = packageReader(tree);
   const area = new Map();
   const bottom = tree.depth[root] + levels;
@@ -164,6 +168,10 @@ export function viewColors(tree, root, levels) {
       continue;
     }
     hue[i] = hues.get(packageAt(i));
+    if (byPackage) {
+      shade[i] = PACKAGE_SHADE;
+      continue;
+    }
     let s = shadeOf.get(fid);
     if (s === undefined) shadeOf.set(fid, (s = shadeIndex(tree.file(i), tree.line[i], tree.name(i))));
     shade[i] = s;

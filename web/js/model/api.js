@@ -95,11 +95,17 @@ export function createApi({ fetchImpl = globalThis.fetch.bind(globalThis), stora
     functions: (id, params, signal) => get(`${profileUrl(id)}/functions${query(params)}`, signal),
     func: (id, fid, signal) => get(`${profileUrl(id)}/functions/${encodeURIComponent(String(fid))}`, signal),
     // path: function ids from the top; depth; cutoff; base (a profile to
-    // compare with, or null) and compare ('seconds' | 'share')
-    tree: (id, { path = [], depth, cutoff, base = null, compare }, signal) =>
+    // compare with, or null) and compare ('seconds' | 'share'); view
+    // ('top', the default, is left out | 'inverted' | 'callers' |
+    // 'callees'), fn (the function of callers and callees), t (transforms
+    // in order, repeated)
+    tree: (id, { path = [], depth, cutoff, base = null, compare, view = 'top', fn = null, t = [] }, signal) =>
       get(`${profileUrl(id)}/tree${query({
         path: path.length ? path.join(',') : undefined, depth, cutoff, base, compare: base === null ? undefined : compare,
+        view: view === 'top' ? undefined : view, fn, t,
       })}`, signal),
+    // Every package's share of the own time: { total, rows }.
+    packages: (id, signal) => get(`${profileUrl(id)}/packages`, signal),
     // params: base, compare, sort (tottime | cumtime | calls), order, q, offset, limit
     diff: (id, params, signal) => get(`${profileUrl(id)}/diff${query(params)}`, signal),
     upload: (blob, name, signal) =>

@@ -76,14 +76,15 @@ export function matchedFunctions(page) {
   const last = times.length > 0 ? times[times.length - 1] : 0;
   return {
     count: page.total, largest: top < 0 ? 0 : times[top], name: top < 0 ? '' : page.rows[top].name,
+    id: top < 0 ? null : page.rows[top].id,
     sum: sum + (page.total - times.length) * last,
   };
 }
 
 // The share of the total time `total` the matches of a query stand for
 // (functions: matchedFunctions): { kind: 'none' } when no function
-// matches; { kind: 'exact', share, name } for one function, its cumtime
-// over the total; { kind: 'estimate', share, lo, hi, count } for `count`
+// matches; { kind: 'exact', share, name, id } for one function (id its
+// function id), its cumtime over the total; { kind: 'estimate', share, lo, hi, count } for `count`
 // functions, with lo
 // and hi the bounds the cumtimes give and share the chart's figure
 // (chartTime, the top-most matching boxes) held within them.  Shares are
@@ -92,7 +93,7 @@ export function searchShare(functions, chartTime, total) {
   if (functions.count === 0) return { kind: 'none' };
   const of = (t) => (total > 0 && total < Infinity ? Math.min(1, usable(t) / total) : 0);
   const lo = of(functions.largest);
-  if (functions.count === 1) return { kind: 'exact', share: lo, name: functions.name };
+  if (functions.count === 1) return { kind: 'exact', share: lo, name: functions.name, id: functions.id };
   const hi = Math.max(lo, of(functions.sum));
   return { kind: 'estimate', share: Math.min(hi, Math.max(lo, of(chartTime))), lo, hi, count: functions.count };
 }

@@ -30,7 +30,8 @@ import { visibleSpans } from '../layout/spans.js';
 // null), searching (boolean), font (CSS, in px: '12px system-ui'), shared
 // (optional: labels.js's sharedStarts of the names on screen), units
 // (optional: model/units.js, what the boxes' figures measure) }.  Returns
-// the number of boxes (and bands) drawn.
+// the number of boxes (and bands) drawn.  flip (optional): upside-down, row
+// 0 at the bottom of the canvas (the sandwich's callers), labels upright.
 export function paintIcicle(ctx, scene) {
   return paintBoxes(ctx, scene, icicleBoxes);
 }
@@ -78,7 +79,18 @@ export function icicleBoxes(scene, measure) {
     const h = withGap(bottom - top);
     out.push(draw.band(runs.kind[i], { kind: 'rect', x: left, y: top, w, h }, slotIn(left, top, w, h)));
   }
-  return out;
+  return scene.flip ? out.map((d) => mirrored(d, height)) : out;
+}
+
+// Drawing d mirrored top to bottom on a canvas `height` high: the box moves,
+// its label stays upright and centred in it.
+function mirrored(d, height) {
+  const { shape, label } = d;
+  return {
+    ...d,
+    shape: { ...shape, y: height - shape.y - shape.h },
+    label: label === null ? null : { ...label, y: height - label.y },
+  };
 }
 
 // A box's extent less the gap, when it is large enough to spare one: a run

@@ -8,10 +8,22 @@
 
 import { isAbort } from '../model/api.js';
 
+// In the sandwich, a function picked becomes the sandwich's (go: url-sync's);
+// in the inverted chart, its box is at the top level, named by its id.
+//
 // Returns open(fid).  zoom(path): url-sync's, so that Back un-zooms.
-export function createOpenFunction({ api, store, profile, zoom }) {
+export function createOpenFunction({ api, store, profile, zoom, go }) {
   return async function open(fid) {
     store.set({ selected: fid });
+    const state = store.get();
+    if (state.sandwich !== null && state.base === null) {
+      go({ sandwich: fid, root: [] });
+      return;
+    }
+    if (state.inverted && state.base === null) {
+      zoom([fid]);
+      return;
+    }
     try {
       const f = await api.func(profile, fid);
       if (Array.isArray(f.path) && f.path.every(Number.isInteger)) zoom(f.path);

@@ -16,8 +16,9 @@
 // A newer view supersedes an older one still on its way: the older request
 // is aborted, and its answer, if it comes anyway, is dropped.
 
-import { isAbort } from '../model/api.js';
+import { ApiError, isAbort } from '../model/api.js';
 import { graftView, readCapped, treeFromView } from '../model/tree.js';
+import { apiPath, echoMismatch, queryKey, relativeView, treeQuery } from './tree-query.js';
 
 export function createTreeLoader(store, api) {
   let controller = null;
@@ -26,7 +27,8 @@ export function createTreeLoader(store, api) {
   async function update(state) {
     const { profile, root, depth, cutoff, base, compare } = state;
     if (profile === null) return;
-    const key = `${profile}/${cutoff}/${base}/${compare}`;
+    const q = treeQuery(state);
+    const key = `${profile}/${cutoff}/${base}/${compare}/${queryKey(q)}`;
     let tree = heldFor === key ? state.tree : null;
     const at = tree ? tree.findPath(root) : -1;
     if (at >= 0 && !tree.needsFetch(at, depth)) {
@@ -38,11 +40,17 @@ export function createTreeLoader(store, api) {
     controller = mine;
     store.set({ treeState: 'loading', treeError: '' });
     try {
-      const rooted = api.tree(profile, { path: root, depth, cutoff, base, compare }, mine.signal);
+      const ask = (path, d) => api.tree(profile, {
+        path: apiPath(q, path), depth: d, cutoff, base, compare, view: q.view, fn: q.fn, t: q.t,
+      }, mine.signal).then((v) => {
+        const why = echoMismatch(q, v);
+        if (why !== '') throw new ApiError(400, why);
+        return relativeView(q, v);
+      });
+      const rooted = ask(root, depth);
       // A rooted view is grafted onto a tree of the whole profile; without
       // one (first load, or another cutoff) fetch its top levels too.
-      const whole = tree === null && root.length > 0
-        ? api.tree(profile, { path: [], depth: Math.min(depth, 3), cutoff, base, compare }, mine.signal) : null;
+      const whole = tree === null && root.length > 0 ? ask([], Math.min(depth, 3)) : null;
       const [view, top] = await Promise.all([rooted, whole]);
       if (controller !== mine) return;
       if (top !== null) tree = treeFromView(top);
@@ -62,6 +70,15 @@ export function createTreeLoader(store, api) {
         store.set({ base: null, notice: `Not compared with profile ${base}: ${e.message}.` });
         return;
       }
+      if (e?.status === 400 && (q.view !== 'top' || q.t.length > 0)) {
+        // A view or transform this server does not offer (an older one), or
+        // a link naming a function it refuses: the top-down tree, and why.
+        store.set({
+          inverted: false, sandwich: null, transforms: [], root: [],
+          notice: `The server refused the ${viewName(q)} (${e.message}): showing the top-down tree.`,
+        });
+        return;
+      }
       if (e?.status === 404 && root.length > 0) {
         // A shared link whose zoom path this profile does not have (edited,
         // or made for another profile): show the whole profile and say why.
@@ -74,7 +91,8 @@ export function createTreeLoader(store, api) {
 
   const unsubscribe = store.subscribe((state, prev) => {
     if (state.profile !== prev.profile || state.root !== prev.root || state.depth !== prev.depth
-      || state.cutoff !== prev.cutoff || state.base !== prev.base || state.compare !== prev.compare) {
+      || state.cutoff !== prev.cutoff || state.base !== prev.base || state.compare !== prev.compare
+      || queryKey(treeQuery(state)) !== queryKey(treeQuery(prev))) {
       update(state);
     }
   });
@@ -86,4 +104,11 @@ export function createTreeLoader(store, api) {
       controller?.abort();
     },
   };
+}
+
+// What a person calls the tree query q asked for.
+function viewName(q) {
+  if (q.view === 'inverted') return 'inverted chart';
+  if (q.view === 'callers' || q.view === 'callees') return `sandwich of function ${q.fn}`;
+  return `transforms ${q.t.join(', ')}`;
 }

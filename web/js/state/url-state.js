@@ -16,6 +16,16 @@
 //   base         compare with this profile (an id, as in /p/ID) default none
 //   compare      seconds | share: compare times, or shares of each
 //                profile's total (only with base)           default seconds
+//   inverted     1: the bottom-up chart (the API's view=inverted)
+//                                                               default off
+//   fn           a function id: the sandwich around it (its callers above,
+//                the API's view=callers, its callees below, view=callees;
+//                root is then the callees' zoom path below it) default none
+//   t            a transform of the top-down tree, repeated, applied in
+//                order (the API's `t`): focus:FID merge:FID collapse:PKG
+//                drop:ID,ID,... mycode                      default none
+//   group        package: colour by package, the table by package
+//                                                               default function
 //
 // Why so strict: a URL is typed, pasted, truncated and forged by anyone, and
 // it reaches the API.  Each value is checked on its own and a bad one falls
@@ -64,7 +74,19 @@ export const DEFAULT_STATE = Object.freeze({
   order: 'desc',
   base: null,
   compare: 'seconds',
+  inverted: false,
+  sandwich: null,
+  transforms: Object.freeze([]),
+  group: 'function',
 });
+
+export const GROUPS = Object.freeze(['function', 'package']);
+// More transforms than this is no stack a person built, and each one is a
+// query parameter (the API takes 64 in all).
+export const MAX_TRANSFORMS = 32;
+// A package name longer than this is no package (the API's `q` limit is
+// larger; a collapse names one package).
+const MAX_PACKAGE_BYTES = 256;
 
 // As the API orders by default: names and places A to Z, figures largest first.
 export function defaultOrder(sort) {
@@ -92,6 +114,10 @@ export function parseUrlState(search, pathname = '/') {
     order: oneOf(['asc', 'desc'], params.get('order'), defaultOrder(sort)),
     base,
     compare: base === null ? DEFAULT_STATE.compare : oneOf(COMPARES, params.get('compare'), DEFAULT_STATE.compare),
+    inverted: params.get('inverted') === '1',
+    sandwich: parseFid(params.get('fn')),
+    transforms: parseTransforms(params.getAll('t')),
+    group: oneOf(GROUPS, params.get('group'), DEFAULT_STATE.group),
   };
 }
 
@@ -119,6 +145,10 @@ export function formatUrlQuery(state) {
     query.push(`base=${state.base}`);
     put('compare', state.compare, DEFAULT_STATE.compare);
   }
+  if (state.inverted) query.push('inverted=1');
+  if (state.sandwich !== null) query.push(`fn=${state.sandwich}`);
+  for (const t of state.transforms) query.push(`t=${encodeURIComponent(wellFormed(t))}`);
+  put('group', state.group, DEFAULT_STATE.group);
   return query.join('&');
 }
 
@@ -149,6 +179,33 @@ function parseRoot(text) {
   if (parts.length > MAX_ROOT_STEPS || !parts.every((p) => /^[0-9]{1,16}$/.test(p))) return [];
   const ids = parts.map(Number);
   return ids.every(Number.isSafeInteger) ? ids : [];
+}
+
+function parseFid(text) {
+  const id = typeof text === 'string' && /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+// The transform `text` as the API spells it, or null when it is none.
+export function parseTransform(text) {
+  if (text === 'mycode') return text;
+  const m = /^(focus|merge|collapse|drop):(.+)$/s.exec(text);
+  if (!m) return null;
+  const [, kind, arg] = m;
+  if (kind === 'focus' || kind === 'merge') return parseFid(arg) === null ? null : text;
+  if (kind === 'drop') return parseRoot(arg).length > 0 ? text : null;
+  // A package is data from the profile: any text but control characters.
+  const ok = new TextEncoder().encode(arg).length <= MAX_PACKAGE_BYTES && !/[\u0000-\u001f\u007f-\u009f]/.test(arg);
+  return ok ? text : null;
+}
+
+// A stack in which one transform is damaged is dropped whole: the ones
+// after it were made on the tree it left, so without it they would mean
+// other boxes (a drop's path above all).
+function parseTransforms(values) {
+  if (values.length > MAX_TRANSFORMS) return [];
+  const out = values.map(parseTransform);
+  return out.includes(null) ? [] : out;
 }
 
 function parseSearch(text) {

@@ -2,21 +2,25 @@
 // shareable part of the store's state (state/url-state.js) and the store
 // equal to the URL when the user walks the history.
 //
-// A zoom is a place one can go back from, so it pushes a history entry;
-// everything else (sort, search, depth, a corrected link) replaces the
+// A zoom is a place one can go back from, so it pushes a history entry, as
+// do a transform, the sandwich and the inverted chart (go()); everything else (sort, search, depth, a corrected link) replaces the
 // current one, so that Back leaves the page's zooms rather than replaying
 // every keystroke typed into the search box.
 
 import { formatIndexQuery, parseIndexQuery } from './index-query.js';
 import { formatUrlQuery, formatUrlState, parseUrlState } from './url-state.js';
 
-const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order', 'base', 'compare'];
+const SHARED_KEYS = ['profile', 'view', 'root', 'depth', 'cutoff', 'search', 'sort', 'order', 'base', 'compare',
+  'inverted', 'sandwich', 'transforms', 'group'];
+// The keys that hold arrays, which a parse makes afresh.
+const LISTS = new Set(['root', 'transforms']);
 
 // win: the window (injectable for tests).  inHash: keep the state in the
 // URL's fragment ("#v=1&root=9,6"), for a report opened from disk, whose
 // path is the file's and whose one profile is the store's.  Returns
-// { zoom(root), stop() }: zoom() is how the UI changes the zoom root so
-// that Back undoes it.
+// { zoom(root), go(patch), stop() }: zoom() is how the UI changes the zoom
+// root, go() the tree shown (view, sandwich, transforms), so that Back
+// undoes it.
 export function syncUrl(store, win = globalThis.window, { inHash = false } = {}) {
   let push = false;
   const urlOf = (state) => (inHash ? `#${formatUrlQuery(state)}` : formatUrlState(state));
@@ -28,7 +32,7 @@ export function syncUrl(store, win = globalThis.window, { inHash = false } = {})
     if (!SHARED_KEYS.some((k) => state[k] !== prev[k])) return;
     const url = urlOf(state);
     if (url === here()) return;
-    if (push && state.root !== prev.root) win.history.pushState(null, '', url);
+    if (push) win.history.pushState(null, '', url);
     else win.history.replaceState(null, '', url);
     push = false;
   });
@@ -40,7 +44,7 @@ export function syncUrl(store, win = globalThis.window, { inHash = false } = {})
     for (const k of SHARED_KEYS) {
       // A path is a fresh array each parse: compare its ids, so that an
       // unchanged zoom keeps its identity and triggers nothing.
-      const same = k === 'root' ? next.root.join(',') === state.root.join(',') : next[k] === state[k];
+      const same = LISTS.has(k) ? next[k].join('\u0000') === state[k].join('\u0000') : next[k] === state[k];
       if (!same) patch[k] = next[k];
     }
     store.set(patch);
@@ -51,6 +55,11 @@ export function syncUrl(store, win = globalThis.window, { inHash = false } = {})
     zoom(root) {
       push = true;
       store.set({ root });
+      push = false;
+    },
+    go(patch) {
+      push = true;
+      store.set(patch);
       push = false;
     },
     stop() {

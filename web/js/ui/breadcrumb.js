@@ -19,7 +19,8 @@ export function createBreadcrumb(nav, { store, zoom }) {
     const buttons = steps.map(({ node: n, path }, i) => {
       const b = element('button', {
         type: 'button', className: 'crumb', textContent: boxLabel(tree, n),
-        title: n === 0 ? 'The whole profile' : functionLabel(tree.file(n), tree.line[n], tree.name(n)),
+        // A sandwich half's root is its function, not the whole profile.
+        title: n === 0 && tree.fid[0] < 0 ? 'The whole profile' : functionLabel(tree.file(n), tree.line[n], tree.name(n)),
       });
       if (i === steps.length - 1) b.setAttribute('aria-current', 'true');
       else b.addEventListener('click', () => zoom(path));

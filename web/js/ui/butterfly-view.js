@@ -3,7 +3,8 @@
 //
 // Store keys: reads profile, units and selected (a function id or null); writes
 // selected = null (the close button, Escape).  A click on an edge calls
-// onNavigate(fid): moving the selection is the caller's decision.
+// onNavigate(fid): moving the selection is the caller's decision; the
+// Sandwich button calls onSandwich(fid) (null: no such button, a report).
 //
 // An edge's figures are always the callee's during the calls along that
 // edge (docs/api.md): in the callers table that is this function when called
@@ -47,7 +48,7 @@ const EDGE_COLUMNS = 4;
 
 const COUNT_ONLY_TITLE = 'The profile holds only a call count for this edge (the pure-Python profile module): its times are the function\'s times shared out by calls, an estimate';
 
-export function createButterflyView(container, { api, store, onNavigate }) {
+export function createButterflyView(container, { api, store, onNavigate, onSandwich = null }) {
   const name = element('h2', { className: 'butterfly-name', tabIndex: -1 });
   const close = element('button', { className: 'butterfly-close', textContent: '×', title: 'Close (Esc)' });
   close.type = 'button';
@@ -57,8 +58,16 @@ export function createButterflyView(container, { api, store, onNavigate }) {
   const status = element('p', { className: 'butterfly-status' });
   const callers = edgeTable('callers', 'Callers: this function\'s calls and times when called from each of them');
   const callees = edgeTable('callees', 'Callees: each one\'s calls and times when called from this function');
+  const sandwich = element('button', {
+    type: 'button', className: 'butterfly-sandwich', textContent: 'Sandwich', hidden: onSandwich === null,
+    title: 'Chart its callers above it and its callees below, over every place it is called (w on a box)',
+  });
+  sandwich.addEventListener('click', () => {
+    const fid = store.get().selected;
+    if (Number.isSafeInteger(fid) && fid >= 0) onSandwich(fid);
+  });
   container.replaceChildren(
-    element('header', { className: 'butterfly-head' }, [name, close]),
+    element('header', { className: 'butterfly-head' }, [name, sandwich, close]),
     location, figures, status, callers.table, callees.table,
   );
   container.hidden = true;

@@ -14,8 +14,14 @@
 // share the height below the chart's top, the sunburst's disc fits it.
 //
 // The canvas says what it shows in data- attributes (state, root, view,
-// boxes, row height or ring width): the browser tests and the benchmark
+// tree: the API's view asked for, boxes, row height or ring width): the browser tests and the benchmark
 // read them, and they cost nothing.
+//
+// Options for the sandwich's upper half (ui/sandwich-view.js): `flip` draws
+// the icicle upside-down, its root at the bottom (callers above the
+// function, as speedscope's sandwich); `heightShare` is the part of the
+// window's room it takes; `ownKeys` makes its shortcuts work only while its
+// canvas has the focus, so that the page's chart keeps the others.
 
 import { hitBand as hitIcicleBand, hitTest as hitIcicle, layoutIcicle } from '../layout/icicle.js';
 import { hitBand as hitSunburstBand, hitTest as hitSunburst, layoutSunburst } from '../layout/sunburst.js';
@@ -33,14 +39,15 @@ import { exactTime } from '../render/legend.js';
 import { markBoxes } from '../render/marks.js';
 import { frameScheduler, sizeCanvas } from '../render/canvas.js';
 import { finerCutoff } from '../state/url-state.js';
+import { treeQuery } from '../state/tree-query.js';
 import { shortcutScope } from './keys.js';
 
 const FONT = '12px system-ui, sans-serif';
 
-export function createChartView(canvas, { store, zoom }) {
+export function createChartView(canvas, { store, zoom, flip = false, heightShare = 1, ownKeys = false }) {
   let picture = null;     // { key, tree, top, rects | arcs, width, height, levels, rowHeight | ringWidth, colors, shared }
   let animation = null;   // { from, to, start, topPath, maxDepth, span } while zooming
-  let colorsKey = null;   // [tree, root node, levels] of `colors`
+  let colorsKey = null;   // [tree, root node, levels, grouping] of `colors`
   let colors = null;
   let marks = null;
   let marksKey = null;
@@ -65,7 +72,8 @@ export function createChartView(canvas, { store, zoom }) {
     }
     const levels = Math.min(state.depth, deepest.levels);
     const chartTop = canvas.parentElement.getBoundingClientRect().top + window.scrollY;
-    return { levels, ...chartSize(state.view, width, availableHeight(window.innerHeight, chartTop), levels) };
+    const room = Math.floor(availableHeight(window.innerHeight, chartTop) * heightShare);
+    return { levels, ...chartSize(state.view, width, room, levels) };
   }
 
   function sunburstViewport(pic) {
@@ -85,10 +93,10 @@ export function createChartView(canvas, { store, zoom }) {
 
   // The colours of the view being shown (or zoomed to): the same for every
   // frame of a zoom, so no box changes colour on the way.
-  function colorsOf(tree, at, levels) {
-    if (!colorsKey || colorsKey[0] !== tree || colorsKey[1] !== at || colorsKey[2] !== levels) {
-      colors = viewColors(tree, at, levels);
-      colorsKey = [tree, at, levels];
+  function colorsOf(tree, at, levels, group) {
+    if (!colorsKey || colorsKey[0] !== tree || colorsKey[1] !== at || colorsKey[2] !== levels || colorsKey[3] !== group) {
+      colors = viewColors(tree, at, levels, { byPackage: group === 'package' });
+      colorsKey = [tree, at, levels, group];
     }
     return colors;
   }
@@ -103,11 +111,11 @@ export function createChartView(canvas, { store, zoom }) {
     const to = rootNode(state) >= 0 ? rootNode(state) : top;
     const dims = size(state, to);
     const span = animation ? animation.span : 1;
-    const key = [tree, top, rows, span, state.view, dims.width, dims.height, dims.levels];
+    const key = [tree, top, rows, span, state.view, dims.width, dims.height, dims.levels, state.group];
     if (picture && picture.key.every((v, i) => v === key[i])) return picture;
     const shape = layout(state, tree, top, rows, span, dims);
     picture = {
-      key, tree, top, ...dims, ...shape, colors: colorsOf(tree, to, dims.levels),
+      key, tree, top, ...dims, ...shape, colors: colorsOf(tree, to, dims.levels, state.group),
       shared: sharedStartsOf(tree, (shape.rects ?? shape.arcs).node),
     };
     return picture;
@@ -127,6 +135,7 @@ export function createChartView(canvas, { store, zoom }) {
     if (animation && now - animation.start >= ZOOM_MS) animation = null;
     const pic = currentPicture(state);
     canvas.dataset.view = state.view;
+    canvas.dataset.tree = treeQuery(state).view;
     canvas.dataset.root = state.root.join(',');
     if (!pic) {
       canvas.dataset.state = 'loading';
@@ -167,7 +176,7 @@ export function createChartView(canvas, { store, zoom }) {
       marks: marksFor(state, pic.tree), searching: state.search !== '',
     };
     return pic.rects
-      ? { kind: 'icicle', ...base, rects: pic.rects, viewport: icicleViewport(win, pic.width, pic.rowHeight) }
+      ? { kind: 'icicle', ...base, rects: pic.rects, viewport: icicleViewport(win, pic.width, pic.rowHeight), flip }
       : { kind: 'sunburst', ...base, arcs: pic.arcs, transform: sunburstTransform(win), viewport: sunburstViewport(pic) };
   }
 
@@ -201,7 +210,7 @@ export function createChartView(canvas, { store, zoom }) {
     if (!pic) return null;
     const r = canvas.getBoundingClientRect();
     const x = event.clientX - r.left;
-    const y = event.clientY - r.top;
+    const y = flip && pic.rects ? pic.height - (event.clientY - r.top) : event.clientY - r.top;
     if (pic.rects) {
       const vp = icicleViewport(IDENTITY, pic.width, pic.rowHeight);
       const k = hitIcicle(pic.rects, x, y, vp);
@@ -277,11 +286,11 @@ export function createChartView(canvas, { store, zoom }) {
   // moves the keyboard focus to the chart, which shows the hover panel of
   // the box it is on.
   document.addEventListener('keydown', (e) => {
-    const scope = shortcutScope(e, canvas);
+    const scope = ownKeys && e.target !== canvas ? 'none' : shortcutScope(e, canvas);
     const state = store.get();
     const tree = state.tree;
     if (scope === 'none' || !tree) return;
-    if (e.key === 'i' || e.key === 's') {
+    if ((e.key === 'i' || e.key === 's') && !ownKeys) {
       store.set({ view: e.key === 'i' ? 'icicle' : 'sunburst' });
       e.preventDefault();
       return;

@@ -3,10 +3,12 @@
 // canvas as it is) and as SVG (render/svg.js, from the scene the canvas
 // was painted from).  A CSV that could not be had is said as a notice.
 //
-// Store keys: reads sort, order, filter, view, units; writes notice.
+// Store keys: reads sort, order, filter, view, units (and what
+// state/tree-query.js reads); writes notice.
 
 import { measurer } from '../render/labels.js';
 import { icicleSvg, sunburstSvg } from '../render/svg.js';
+import { treeQuery } from '../state/tree-query.js';
 import { download, safeFileName } from './download.js';
 import { downloadTableCsv } from './table-view.js';
 
@@ -16,7 +18,10 @@ export function createExporter({ api, store, profile, profileName, chart, canvas
   return function exportAs(kind) {
     const state = store.get();
     const name = profileName();
-    const stem = safeFileName(name, `-${state.view}`);
+    // The tree shown names the file too: the inverted chart, or the
+    // sandwich's lower half (its callees), is not the call tree.
+    const tree = treeQuery(state).view;
+    const stem = safeFileName(name, `${tree === 'top' ? '' : `-${tree}`}-${state.view}`);
     if (kind === 'csv') {
       const query = { sort: state.sort, order: state.order, q: state.filter || undefined };
       downloadTableCsv(api, profile, query, state.units, safeFileName(name, '.csv'))

@@ -9,7 +9,8 @@ import { EXACT, CALLS_EXACT, MORE, SMALLER } from '../model/tree.js';
 import { PSTATS_UNITS } from '../model/units.js';
 import { finerCutoff } from '../state/url-state.js';
 import { formatWithUnit } from '../layout/format.js';
-import { bandNote, percent } from '../layout/notes.js';
+import { bandNote, directionNote, percent } from '../layout/notes.js';
+import { treeQuery } from '../state/tree-query.js';
 import { diffNotes } from '../layout/diff.js';
 import { visibleText } from '../layout/text.js';
 import { element } from './dom.js';
@@ -35,6 +36,8 @@ export function createHoverPanel(panel, { store, canvas }) {
       if (file !== '' || tree.line[n] !== 0) rows.push(line('', `${file}:${tree.line[n]}`, 'where'));
       if (cut > 0) rows.push(line('directory', file.slice(0, cut)));
     }
+    const direction = directionNote(treeQuery(store.get()).view, tree, n, (i) => visibleText(tree.name(i)));
+    if (direction !== '') rows.push(line('', direction, 'direction'));
     rows.push(line(units.kind === 'time' ? 'time' : 'total', `${value(tree.time[n])} · ${percent(tree.time[n] / total)} of total`
       + (parent >= 0 ? ` · ${percent(tree.time[n] / tree.time[parent])} of parent` : '')));
     // Below a box whose callees were not fetched (the view's depth, or the

@@ -9,7 +9,8 @@ import { THEMES } from '../render/palette.js';
 import { DIFF_THEMES, stepColor } from '../render/diff-palette.js';
 import { diffLegend } from '../layout/diff.js';
 import { legendEntries } from '../render/legend.js';
-import { exactNote, pathsNote } from '../layout/notes.js';
+import { PACKAGE_SHADE } from '../layout/packages.js';
+import { exactNote, pathsNote, percent } from '../layout/notes.js';
 import { visibleText } from '../layout/text.js';
 import { element } from './dom.js';
 
@@ -43,8 +44,13 @@ export function createLegendView(el, { store }) {
     el.classList.toggle('compared', state.base !== null);
     const items = state.base !== null ? diffItems(state) : legendEntries(drawn.packages).map((entry) => {
       const swatch = element('span', { className: 'swatch' });
-      swatch.style.background = entry.index < 0 ? palette.neutral : palette.palette[entry.index];
-      const text = visibleText(entry.label);
+      const grouped = state.group === 'package';
+      swatch.style.background = entry.index < 0 ? palette.neutral
+        : grouped ? palette.shades[entry.index][PACKAGE_SHADE] : palette.palette[entry.index];
+      // Grouped by package, each says its share of the own time (the
+      // packages table's), the first question being which library is slow.
+      const share = grouped && entry.index >= 0 ? state.packageShares?.get(entry.label === '(no file)' ? '' : entry.label) : undefined;
+      const text = visibleText(entry.label) + (share === undefined ? '' : ` ${percent(share)}`);
       const title = entry.index < 0 ? `${entry.packages} more packages, in greys` : text;
       return element('li', {}, [swatch, element('span', { textContent: text, title })]);
     });
@@ -59,6 +65,7 @@ export function createLegendView(el, { store }) {
   }
   store.subscribe((state, prev) => {
     if (state.drawn !== prev.drawn || state.theme !== prev.theme || state.paths !== prev.paths
-      || state.units !== prev.units || state.base !== prev.base || state.compare !== prev.compare) render(state);
+      || state.units !== prev.units || state.base !== prev.base || state.compare !== prev.compare
+      || state.group !== prev.group || state.packageShares !== prev.packageShares) render(state);
   });
 }
