@@ -51,12 +51,35 @@ static pv_tree_node *own_time_boxes(const pv_graph *g, size_t *n)
 }
 
 /* The sandwich's lower half below fn: each callee edge's calls, from every
- * activation of fn, worth the edge's ct; fn's calls of itself are fn. */
+ * activation of fn, worth the edge's ct; fn's calls of itself are fn.
+ * When fn never runs inside itself that is exact: each instant below fn
+ * is below one call of it, and one call C that fn made, which ct(fn->C)
+ * counts once.  When it does (mutual recursion: fn -> G -> fn -> C), an
+ * instant can be in ct(fn->G) and ct(fn->C) both: the edges then bound
+ * the boxes and are scaled down to fill fn less its own time. */
+/* The most the box of callee edge e below box p can hold: the edge's
+ * ct, or for a bare count (no time of its own) the callee's. */
+static double callee_hi(const pv_graph *g, const pv_gedge *e, const pv_tree_node *p)
+{
+    double ct = e->is_count ? g->funcs[e->other].ct : e->ct;
+    return fmin(p->hi, isfinite(ct) ? fmax(0.0, ct) : 0.0);
+}
+
 static pv_tree_node *callee_boxes(const pv_graph *g, uint32_t fn, const pv_tree_node *p, size_t *n)
 {
     const pv_gfunc *f = &g->funcs[fn];
     pv_tree_node *out = pv_xmalloc((f->n_callees ? f->n_callees : 1) * sizeof *out);
     *n = 0;
+    double sum = 0.0, sum_hi = 0.0;
+    for (uint32_t k = 0; k < f->n_callees; k++) {
+        const pv_gedge *e = &g->callees[f->callees_at + k];
+        if (e->other != fn) {
+            sum += e->ct;
+            sum_hi += callee_hi(g, e, p);
+        }
+    }
+    double own = isfinite(f->tt) ? fmax(0.0, f->tt) : 0.0, want = fmax(0.0, p->time - own);
+    int proven = f->cc == f->nc && sum <= p->time + g->eps;
     for (uint32_t k = 0; k < f->n_callees; k++) {
         const pv_gedge *e = &g->callees[f->callees_at + k];
         if (e->other == fn)
@@ -64,11 +87,14 @@ static pv_tree_node *callee_boxes(const pv_graph *g, uint32_t fn, const pv_tree_
         pv_tree_node c = {.func = e->other, .time = e->ct, .lo = e->ct, .hi = e->ct,
                           .calls = (double)e->nc, .calls_exact = 1, .exact = 1,
                           .whole = e->disjoint, .grp = e->twin};
-        if (e->is_count) {
-            /* A bare count: ct is a share of the callee's, not the data's. */
-            c.lo = 0.0;
-            c.hi = fmin(p->hi, isfinite(g->funcs[e->other].ct) ? g->funcs[e->other].ct : 0.0);
+        if (e->is_count || !proven) {
+            double scale = sum > want ? want / sum : 1.0;
+            c.hi = callee_hi(g, e, p);
+            c.lo = fmax(0.0, p->lo - own - (sum_hi - c.hi));
+            c.time = e->ct * scale;
+            c.calls = (double)e->nc * scale;
             c.exact = c.whole = 0;
+            c.calls_exact = scale == 1.0 && !e->is_count;
             pv_tree_settle(g, &c);
         }
         out[(*n)++] = c;
@@ -114,6 +140,12 @@ static pv_tree_node *caller_boxes(const pv_graph *g, pv_tree_view view, uint32_t
             c.time = isfinite(e->tt) ? e->tt : p->time * share;
             c.calls = (double)e->nc;
             c.calls_exact = !e->is_count;
+        } else if (view == PV_VIEW_CALLERS && p->whole && f->cc == f->nc && !e->is_count) {
+            /* fn never runs inside itself: every call K made of it is an
+             * outermost one, and the edge's ct is their time. */
+            c.time = c.lo = c.hi = e->ct;
+            c.calls = (double)e->nc;
+            c.calls_exact = 1;
         } else {
             c.hi = e->is_count ? p->hi : fmin(e->ct, p->hi);
             c.lo = fmax(0.0, p->lo - (sum_hi - c.hi));
