@@ -548,8 +548,12 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
             k++;
         if (k == n) {
             free(kids);
+            int up = b->view == PV_VIEW_INVERTED || b->view == PV_VIEW_CALLERS;
             return pv_err_set(err, PV_E_NOTFOUND, "path step %zu: function %u is not %s", i, id,
-                              i ? "called by the step before" : "at the top level");
+                              up && (i || box->func >= 0) ? "a caller of the step before"
+                              : up ? "a function with own time"
+                              : i || box->func >= 0 ? "called by the step before"
+                                                    : "at the top level");
         }
         if (box->func >= 0)
             add_pair(b, box, &kids[k]);
