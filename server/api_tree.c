@@ -17,6 +17,10 @@
  * than computing the tree.  Views are kept with the graph once printed,
  * gzip-compressed once a client asked for gzip (gzip.h).
  *
+ * `view` picks the tree (tree.h's pv_tree_view: the top-down tree, the
+ * inverted one, or a half of the sandwich around `fn`); the answer echoes
+ * it, and each view is kept under its own key.
+ *
  * With `base` the view is compared with another profile (tree_diff.h, the
  * pair from api_diff.c): every box also carries "base", "delta",
  * "delta_lo", "delta_hi" and, where the base had calls that are gone,
