@@ -52,12 +52,36 @@ static int by_func(const void *a, const void *b)
     return (x->node > y->node) - (x->node < y->node);
 }
 
+/* Orders the gathered members by function.  The inverted tree's first
+ * level gathers every node (a million in a big recorded profile): that
+ * many are bucketed by function id, in linear time, not compared. */
+static void sort_by_func(const pv_graph *g, gather *l)
+{
+    if (l->n < 4096 || l->n < g->n_funcs) {
+        qsort(l->at, l->n, sizeof *l->at, by_func);
+        return;
+    }
+    /* Bucket 0: overflow nodes (PV_TREE_OVERFLOW, the only func < 0). */
+    size_t *start = pv_xcalloc(g->n_funcs + 2, sizeof *start);
+    for (size_t i = 0; i < l->n; i++)
+        start[(l->at[i].func < 0 ? 0 : (size_t)l->at[i].func + 1) + 1]++;
+    for (size_t b = 1; b < g->n_funcs + 2; b++)
+        start[b] += start[b - 1];
+    pv_view_member *out = pv_xmalloc(l->n * sizeof *out);
+    for (size_t i = 0; i < l->n; i++)
+        out[start[l->at[i].func < 0 ? 0 : (size_t)l->at[i].func + 1]++] = l->at[i];
+    free(start);
+    free(l->at);
+    l->at = out;
+    l->cap = l->n;
+}
+
 /* The boxes of the gathered members, one per function, their members
  * kept in m; frees l's array.  Members bringing no time are left out
  * when `timed`. */
-static pv_tree_node *group(gather *l, pv_view_members *m, int timed, size_t *n)
+static pv_tree_node *group(const pv_graph *g, gather *l, pv_view_members *m, int timed, size_t *n)
 {
-    qsort(l->at, l->n, sizeof *l->at, by_func);
+    sort_by_func(g, l);
     pv_tree_node *out = pv_xmalloc((l->n ? l->n : 1) * sizeof *out);
     *n = 0;
     for (size_t i = 0; i < l->n;) {
@@ -144,7 +168,7 @@ pv_tree_node *pv_tree_view_recorded_children(const pv_graph *g, pv_tree_view vie
         for (uint32_t i = 0; i < g->n_rec_nodes; i++)
             gather_add(&l, i, &g->rec_nodes[i], own_time(&g->rec_nodes[i]),
                        (double)g->rec_nodes[i].calls);
-        return group(&l, m, 1, n);
+        return group(g, &l, m, 1, n);
     }
     for (uint32_t k = 0; k < p->n_members; k++) {
         pv_view_member mem = m->at[p->members_at + k];
@@ -156,7 +180,7 @@ pv_tree_node *pv_tree_view_recorded_children(const pv_graph *g, pv_tree_view vie
         if (up != PV_NODE_TOP)
             gather_add(&l, up, &g->rec_nodes[up], mem.time, mem.calls);
     }
-    return group(&l, m, 0, n);
+    return group(g, &l, m, 0, n);
 }
 
 void pv_view_members_free(pv_view_members *m)
