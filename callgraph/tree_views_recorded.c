@@ -57,6 +57,8 @@ static int by_func(const void *a, const void *b)
  * many are bucketed by function id, in linear time, not compared. */
 static void sort_by_func(const pv_graph *g, gather *l)
 {
+    if (l->n == 0)
+        return;  /* nothing gathered: no array to sort */
     if (l->n < 4096 || l->n < g->n_funcs) {
         qsort(l->at, l->n, sizeof *l->at, by_func);
         return;
