@@ -375,6 +375,51 @@ START_TEST(recorded_views_equal_a_brute_force_walk_of_the_nodes)
 }
 END_TEST
 
+/* recursion.prof: fib calls itself 8,490 times.  Its time is counted
+ * once in every view: the inverted tree's callers of fib share out its own
+ * time (fib <- fib included) and add up to it; the sandwich is worth its
+ * ct, never shows fib inside fib, and what fib's callers and callees hold
+ * fits in it. */
+START_TEST(recursion_counts_time_once)
+{
+    char path[1024];
+    const char *d = getenv("PV_TEST_DATA");
+    snprintf(path, sizeof path, "%s/pstats/recursion.prof", d ? d : "tests/data");
+    cur = path;
+    pv_graph *g = pv_test_graph(path);
+    uint32_t fib = 0;
+    while (fib < g->n_funcs && strcmp(g->funcs[fib].name, "fib") != 0)
+        fib++;
+    ck_assert_uint_lt(fib, g->n_funcs);
+    const pv_gfunc *f = &g->funcs[fib];
+    ck_assert_int_lt(f->cc, f->nc);  /* the fixture is recursive */
+    pv_tree inv = view(g, PV_VIEW_INVERTED, 0, 6);
+    const pv_tree_node *own = child(&inv, &inv.nodes[0], fib);
+    ck_assert(own && own->time == f->tt);
+    double callers = own->self;
+    for (uint32_t k = 0; k < own->n_children; k++)
+        callers += inv.nodes[own->first_child + k].time;
+    ck_assert(close_to(callers, f->tt, f->tt));
+    /* fib <- fib <- fib ...: each level within the one below. */
+    const pv_tree_node *b = own;
+    for (const pv_tree_node *up; (up = child(&inv, b, fib)); b = up)
+        ck_assert(up->time <= b->time && up->hi <= b->hi);
+    ck_assert_uint_gt(b->depth, 2);
+    pv_tree_release(&inv);
+    for (int h = 0; h < 2; h++) {
+        pv_tree t = view(g, h ? PV_VIEW_CALLEES : PV_VIEW_CALLERS, fib, 6);
+        check_sums(g, &t, h ? "callees" : "callers");
+        ck_assert(t.nodes[0].time == f->ct && !child(&t, &t.nodes[0], fib));
+        double kids = 0.0;
+        for (uint32_t k = 0; k < t.nodes[0].n_children; k++)
+            kids += t.nodes[t.nodes[0].first_child + k].time;
+        ck_assert(kids <= f->ct * (1 + 1e-12));
+        pv_tree_release(&t);
+    }
+    pv_graph_free(g);
+}
+END_TEST
+
 START_TEST(views_walk_their_paths_and_refuse_bad_ones)
 {
     char path[1024];
@@ -441,6 +486,7 @@ Suite *pv_tree_views_suite(void)
         tcase_add_loop_test(tc, recorded_views_equal_a_brute_force_walk_of_the_nodes, 0,
                             (int)(sizeof recorded / sizeof *recorded));
         tcase_add_test(tc, views_walk_their_paths_and_refuse_bad_ones);
+        tcase_add_test(tc, recursion_counts_time_once);
     }
     suite_add_tcase(s, tc);
     return s;
