@@ -127,6 +127,10 @@ static pv_tree_node *caller_boxes(const pv_graph *g, pv_tree_view view, uint32_t
         sum_hi += e->is_count ? p->hi : fmin(e->ct, p->hi);
         weights += e->ct;
     }
+    /* (Edges adding up to more than fn are figures that contradict each
+     * other: bounded like the levels above, not exact.) */
+    int outermost = view == PV_VIEW_CALLERS && p->whole && f->cc == f->nc &&
+                    weights - (f->top_nc > 0 ? f->top_time : 0.0) <= p->time + g->eps;
     for (uint32_t k = 0; k < f->n_callers; k++) {
         const pv_gedge *e = &g->callers[f->callers_at + k];
         if (view == PV_VIEW_CALLERS && e->other == fn)
@@ -140,7 +144,7 @@ static pv_tree_node *caller_boxes(const pv_graph *g, pv_tree_view view, uint32_t
             c.time = isfinite(e->tt) ? e->tt : p->time * share;
             c.calls = (double)e->nc;
             c.calls_exact = !e->is_count;
-        } else if (view == PV_VIEW_CALLERS && p->whole && f->cc == f->nc && !e->is_count) {
+        } else if (outermost && !e->is_count) {
             /* fn never runs inside itself: every call K made of it is an
              * outermost one, and the edge's ct is their time. */
             c.time = c.lo = c.hi = e->ct;
