@@ -8,8 +8,11 @@
  * exactly; the sandwich's roots are the function's row (ct, nc) and the
  * upper half's first level its caller edges' ct; every deeper box's
  * estimate lies within its bounds and children never hold more than their
- * box (recursion counts time once).  On the recorded fixtures every box of
- * every view equals a brute-force walk over the recorded nodes.
+ * box (recursion counts time once).  On the ground-truth programs
+ * (tests/data/groundtruth: the exact time of every call stack) every box's
+ * bounds hold its true time, and exact boxes have it.  On the recorded
+ * fixtures every box of every view equals a brute-force walk over the
+ * recorded nodes.
  */
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -22,6 +25,7 @@
 #include "graph.h"
 #include "testutil.h"
 #include "tree.h"
+#include "truth.h"
 
 Suite *pv_tree_views_suite(void);
 
@@ -420,6 +424,122 @@ START_TEST(recursion_counts_time_once)
 }
 END_TEST
 
+/* ---- the ground truth: every box's bounds hold its true time ---------- */
+
+static const char *const programs[] = {"builtins", "chain", "cycle3", "diamond", "enable_disable",
+                                       "fib", "generators", "many_callers", "mutual",
+                                       "passthrough", "random_graph", "random_roots", "rec_shared",
+                                       "recursive_root"};
+
+/* A truth path's own time: its time less its children's (the paths one
+ * step longer that start with it). */
+static double own_of(const truth *t, const truth_path *p)
+{
+    double own = p->time;
+    for (size_t i = 0; i < t->n_paths; i++) {
+        const truth_path *c = &t->paths[i];
+        if (c->len == p->len + 1 && memcmp(c->ids, p->ids, p->len * sizeof *p->ids) == 0)
+            own -= c->time;
+    }
+    return own;
+}
+
+/* Where stack p first calls fn (p->len: never). */
+static size_t first_of(const truth_path *p, uint32_t fn)
+{
+    size_t at = 0;
+    while (at < p->len && p->ids[at] != fn)
+        at++;
+    return at;
+}
+
+/* Whether stack p is one box of a view: the box whose chain (the view
+ * root's function first) is chain[0..n).  Every stack is in one box per
+ * level at most, so a box's true time is the sum of its stacks'. */
+static int in_box(const truth_path *p, pv_tree_view v, uint32_t fn, const int64_t *chain, size_t n)
+{
+    size_t at = first_of(p, fn);
+    if (v == PV_VIEW_CALLEES) {
+        /* Read down from fn's outermost call, its calls of itself right
+         * below it merged into it; the root is fn's outermost calls. */
+        if (at == p->len)
+            return 0;
+        if (n == 1)
+            return at == p->len - 1;
+        while (at + 1 < p->len && p->ids[at + 1] == fn)
+            at++;
+        if (p->len - at != n)
+            return 0;
+        for (size_t k = 1; k < n; k++)
+            if ((int64_t)p->ids[at + k] != chain[k])
+                return 0;
+        return 1;
+    }
+    /* Read up from the stack's last function; for callers, fn's
+     * outermost calls only. */
+    if (p->len < n || (v == PV_VIEW_CALLERS && at != p->len - 1))
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if ((int64_t)p->ids[p->len - 1 - k] != chain[k])
+            return 0;
+    return 1;
+}
+
+static void check_truth(const pv_tree *tree, const truth *t, const double *own, pv_tree_view v,
+                        uint32_t fn, const char *what)
+{
+    int64_t chain[PV_TREE_MAX_DEPTH + 2];
+    double tol = 1e-9 * t->total;
+    for (size_t i = v == PV_VIEW_INVERTED ? 1 : 0; i < tree->n_nodes; i++) {
+        const pv_tree_node *b = &tree->nodes[i];
+        size_t n = chain_of(tree, i, chain, 1);
+        const int64_t *c = chain;
+        if (v == PV_VIEW_INVERTED) {
+            c++;  /* "(all)" */
+            n--;
+        }
+        double sum = 0.0;
+        for (size_t k = 0; k < t->n_paths; k++)
+            if (in_box(&t->paths[k], v, fn, c, n))
+                sum += v == PV_VIEW_INVERTED ? own[k] : t->paths[k].time;
+        ck_assert_msg(b->lo - tol <= sum && sum <= b->hi + tol,
+                      "%s: %s of %u, box %zu (%zu deep): true %g outside [%g, %g]", cur, what, fn,
+                      i, n, sum, b->lo, b->hi);
+        ck_assert_msg(!b->exact || fabs(b->time - sum) <= tol,
+                      "%s: %s of %u, box %zu: exact %g, true %g", cur, what, fn, i, b->time, sum);
+    }
+}
+
+START_TEST(every_box_holds_its_true_time)
+{
+    const char *d = getenv("PV_TEST_DATA");
+    char path[1024], paths[1024];
+    snprintf(path, sizeof path, "%s/groundtruth/%s.prof", d ? d : "tests/data", programs[_i]);
+    snprintf(paths, sizeof paths, "%s/groundtruth/%s.paths.json", d ? d : "tests/data",
+             programs[_i]);
+    cur = path;
+    pv_graph *g = pv_test_graph(path);
+    truth t;
+    load_truth(paths, g, &t);
+    double *own = malloc((t.n_paths ? t.n_paths : 1) * sizeof *own);
+    for (size_t i = 0; i < t.n_paths; i++)
+        own[i] = own_of(&t, &t.paths[i]);
+    pv_tree inv = view(g, PV_VIEW_INVERTED, 0, 12);
+    check_truth(&inv, &t, own, PV_VIEW_INVERTED, 0, "inverted");
+    pv_tree_release(&inv);
+    for (uint32_t f = 0; f < g->n_funcs; f++) {
+        pv_tree up = view(g, PV_VIEW_CALLERS, f, 12), down = view(g, PV_VIEW_CALLEES, f, 12);
+        check_truth(&up, &t, own, PV_VIEW_CALLERS, f, "callers");
+        check_truth(&down, &t, own, PV_VIEW_CALLEES, f, "callees");
+        pv_tree_release(&up);
+        pv_tree_release(&down);
+    }
+    free(own);
+    free_truth(&t);
+    pv_graph_free(g);
+}
+END_TEST
+
 START_TEST(views_walk_their_paths_and_refuse_bad_ones)
 {
     char path[1024];
@@ -487,6 +607,8 @@ Suite *pv_tree_views_suite(void)
                             (int)(sizeof recorded / sizeof *recorded));
         tcase_add_test(tc, views_walk_their_paths_and_refuse_bad_ones);
         tcase_add_test(tc, recursion_counts_time_once);
+        tcase_add_loop_test(tc, every_box_holds_its_true_time, 0,
+                            (int)(sizeof programs / sizeof *programs));
     }
     suite_add_tcase(s, tc);
     return s;
