@@ -7,7 +7,10 @@
  * depth and cutoff (best of R runs, the least disturbed by the machine),
  * and separately the JSON the endpoint prints for it (building the cJSON
  * tree and printing it).  Prints one aligned row per file, then one
- * `bench key=value ...` line per file for scripts.
+ * `bench key=value ...` line per file for scripts.  With -V the view is
+ * the inverted tree or a half of the sandwich (tree.h), centred on the
+ * function with the most edges on that side (callers above, callees
+ * below): the widest half.
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
@@ -54,11 +57,36 @@ static size_t print_json(const pv_graph *g, const pv_tree *t)
     return n;
 }
 
+/* The function with the most callers (callees: with the most callees). */
+static uint32_t busiest(const pv_graph *g, pv_tree_view view)
+{
+    uint32_t best = 0;
+    for (uint32_t f = 1; f < g->n_funcs; f++) {
+        const pv_gfunc *a = &g->funcs[f], *b = &g->funcs[best];
+        if (view == PV_VIEW_CALLEES ? a->n_callees > b->n_callees : a->n_callers > b->n_callers)
+            best = f;
+    }
+    return best;
+}
+
+static int view_named(const char *name, pv_tree_view *v)
+{
+    static const char *const names[] = {"top", "inverted", "callers", "callees"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *v = (pv_tree_view)i;
+            return 1;
+        }
+    return 0;
+}
+
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: bench_tree [-r RUNS] [-d DEPTH] [-c CUTOFF] FILE...\n"
+    fprintf(out, "Usage: bench_tree [-r RUNS] [-d DEPTH] [-c CUTOFF] [-V VIEW] FILE...\n"
                  "Times pv_tree_build (and the endpoint's JSON) for the whole profile;\n"
-                 "defaults: 20 runs, depth 10, cutoff 0.001 (the endpoint's defaults).\n");
+                 "defaults: 20 runs, depth 10, cutoff 0.001 (the endpoint's defaults).\n"
+                 "VIEW: top (default), inverted, callers or callees (the sandwich's half\n"
+                 "of the function with the most callers, or callees).\n");
 }
 
 int main(int argc, char **argv)
@@ -66,11 +94,18 @@ int main(int argc, char **argv)
     int runs = 20, c;
     unsigned depth = 10;
     double cutoff = 0.001;
-    while ((c = getopt(argc, argv, "r:d:c:h")) != -1) {
+    pv_tree_view view = PV_VIEW_TOP;
+    while ((c = getopt(argc, argv, "r:d:c:V:h")) != -1) {
         switch (c) {
         case 'r': runs = atoi(optarg); break;
         case 'd': depth = (unsigned)atoi(optarg); break;
         case 'c': cutoff = atof(optarg); break;
+        case 'V':
+            if (!view_named(optarg, &view)) {
+                usage(stderr);
+                return 1;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 1;
         }
@@ -101,10 +136,11 @@ int main(int argc, char **argv)
         double graph_ms = pv_now_ms() - t0;
         double tree_ms = 1e300, json_ms = 1e300;
         size_t nodes = 0, json_bytes = 0;
+        uint32_t fn = busiest(g, view);
         for (int r = 0; r < runs; r++) {
             pv_tree t;
             t0 = pv_now_ms();
-            if (pv_tree_build(g, NULL, 0, depth, cutoff, &t, &err) != PV_OK) {
+            if (pv_tree_build_view(g, view, fn, NULL, 0, depth, cutoff, NULL, &t, &err) != PV_OK) {
                 fprintf(stderr, "bench_tree: %s: %s\n", argv[i], err.msg);
                 exit(1);
             }
@@ -119,10 +155,10 @@ int main(int argc, char **argv)
         const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
         printf("%-28s %8zu %8zu %9.1f %9.2f %7zu %9.2f %9.1f\n", base, p.n_entries, p.n_edges,
                graph_ms, tree_ms, nodes, json_ms, (double)json_bytes / 1024);
-        printf("bench file=%s funcs=%zu edges=%zu depth=%u cutoff=%g graph_ms=%.2f tree_ms=%.3f "
-               "nodes=%zu json_ms=%.3f json_bytes=%zu\n",
-               base, p.n_entries, p.n_edges, depth, cutoff, graph_ms, tree_ms, nodes, json_ms,
-               json_bytes);
+        printf("bench file=%s funcs=%zu edges=%zu view=%d fn=%u depth=%u cutoff=%g graph_ms=%.2f "
+               "tree_ms=%.3f nodes=%zu json_ms=%.3f json_bytes=%zu\n",
+               base, p.n_entries, p.n_edges, (int)view, (unsigned)fn, depth, cutoff, graph_ms,
+               tree_ms, nodes, json_ms, json_bytes);
         pv_graph_free(g);
         pv_arena_release(&arena);
         free(buf);

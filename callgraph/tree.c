@@ -42,6 +42,7 @@
 
 #include "clock.h"
 #include "tree_recorded.h"
+#include "tree_views.h"
 #include "xalloc.h"
 
 #define NO_NODE UINT32_MAX
@@ -58,6 +59,9 @@ typedef struct builder {
     size_t max_boxes, max_bytes;  /* pv_tree_limits, 0 resolved */
     double deadline_ms;
     size_t bytes;           /* estimated JSON of the nodes so far */
+    pv_tree_view view;      /* which tree (tree.h); fn: the sandwich's function */
+    uint32_t fn;
+    pv_view_members members;  /* a recorded view's boxes' nodes (tree_views.h) */
 } builder;
 
 /* Where a caller->callee pair was seen on the path: how often, and at
@@ -195,7 +199,7 @@ static void snap_piece(const pv_graph *g, pv_tree_node *c, double size, double r
     }
 }
 
-static void settle(const pv_graph *g, pv_tree_node *c)
+void pv_tree_settle(const pv_graph *g, pv_tree_node *c)
 {
     c->lo = fmin(c->lo, c->hi);
     c->time = clamp(c->time, c->lo, c->hi);
@@ -219,19 +223,21 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
         c.hi = fmin(isfinite(g->funcs[e->other].ct) ? g->funcs[e->other].ct : 0.0, p->hi);
         c.time = e->ct * share;
         c.calls = (double)e->nc * share;
-        settle(g, &c);
+        pv_tree_settle(g, &c);
         return c;
     }
     if ((int64_t)seen->count > e->nc - e->cc) {
         /* Each F->C call below k others is inside k F->C calls, k - 1 of
          * them nested too: the file has too few nested calls for one. */
         c.calls_exact = 1;
-        settle(g, &c);
+        pv_tree_settle(g, &c);
         return c;
     }
     const pv_gplace *pl = &g->place[ei];
     int here = pl->host == p->grp;
-    if (p->whole && here && e->disjoint) {
+    /* (An edge worth more than the box it is made in only comes from
+     * figures that contradict each other: derived like any other.) */
+    if (p->whole && here && e->disjoint && e->ct <= p->time + g->eps) {
         c.time = c.lo = c.hi = e->ct;
         c.calls = (double)e->nc;
         c.exact = c.calls_exact = c.whole = 1;
@@ -260,7 +266,7 @@ static pv_tree_node child_box(const pv_graph *g, const pv_tree_node *p, uint32_t
     c.lo = fmin(c.lo, p->time);
     if (is_piece(e))
         snap_piece(g, &c, e->ct, p->time);
-    settle(g, &c);
+    pv_tree_settle(g, &c);
     return c;
 }
 
@@ -302,18 +308,28 @@ static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node 
         const pv_gedge *e = &g->callers[c->grp];
         if (is_piece(e))
             snap_piece(g, c, e->ct, p->time);
-        settle(g, c);
+        pv_tree_settle(g, c);
     }
     double phi = share_of_group(p, &gf);
     double exact = 0.0, est = 0.0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         exact += kids[i].exact ? kids[i].time : 0.0;
-        est += kids[i].exact ? 0.0 : kids[i].time;
+    if (exact > p->time + g->eps) {
+        /* Edges that add up to more than the box they are made in (a
+         * generator's calls can make cProfile's figures disagree): no
+         * longer proven, only bounded by their edges. */
+        for (size_t i = 0; i < n; i++) {
+            kids[i].lo = 0.0;
+            kids[i].exact = kids[i].calls_exact = kids[i].whole = 0;
+        }
+        exact = 0.0;
     }
+    for (size_t i = 0; i < n; i++)
+        est += kids[i].exact ? 0.0 : kids[i].time;
     double want = fmax(0.0, p->time - gf.own * phi) - exact;
     if (est <= 0.0)
         return;
-    double scale = fmax(0.0, want) / est;
+    double scale = fmax(0.0, want) / est, fitted = 0.0;
     for (size_t i = 0; i < n; i++) {
         pv_tree_node *c = &kids[i];
         if (c->exact)
@@ -321,6 +337,20 @@ static void fit_siblings(const pv_graph *g, const pv_tree_node *p, pv_tree_node 
         double t = clamp(c->time * scale, c->lo, c->hi);
         c->calls *= c->time > 0 ? t / c->time : 1.0;
         c->time = t;
+        fitted += t;
+    }
+    /* Lower bounds each weakened to the parent's estimate can still add
+     * up past it: weakened further, so the children fit in their box. */
+    double room = fmax(0.0, p->time - exact);
+    if (fitted <= room)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        pv_tree_node *c = &kids[i];
+        if (c->exact)
+            continue;
+        c->calls *= room / fitted;
+        c->time *= room / fitted;
+        c->lo = fmin(c->lo, c->time);
     }
 }
 
@@ -335,14 +365,21 @@ static int by_time_desc(const void *a, const void *b)
 /* Every child box of p (index `at` in b->nodes, or NO_NODE for a step of
  * the path being walked), by time descending, in a malloc'd array (*n of
  * them); *sum is their total time. */
-static pv_tree_node *child_boxes(const builder *b, const pv_tree_node *p, uint32_t at, size_t *n,
+static pv_tree_node *child_boxes(builder *b, const pv_tree_node *p, uint32_t at, size_t *n,
                                  double *sum)
 {
     const pv_graph *g = b->g;
     pv_tree_node *out;
     *n = 0;
-    if (g->recorded) {
+    if (g->recorded && b->view != PV_VIEW_TOP) {
+        out = pv_tree_view_recorded_children(g, b->view, b->fn, p, &b->members, n);
+        qsort(out, *n, sizeof *out, by_time_desc);
+    } else if (g->recorded) {
         out = pv_tree_recorded_children(g, p, n);
+        qsort(out, *n, sizeof *out, by_time_desc);
+    } else if (b->view == PV_VIEW_INVERTED || b->view == PV_VIEW_CALLERS ||
+               (b->view == PV_VIEW_CALLEES && p->grp == PV_GROUP_ANY)) {
+        out = pv_tree_view_children(g, b->view, b->fn, p, n);
         qsort(out, *n, sizeof *out, by_time_desc);
     } else if (p->func == PV_TREE_ROOT) {
         out = pv_xmalloc((g->n_tops ? g->n_tops : 1) * sizeof *out);
@@ -463,8 +500,9 @@ static void expand(builder *b, pv_tree *out)
             size_t n;
             double sum;
             pv_tree_node *kids = child_boxes(b, &b->nodes[i], (uint32_t)i, &n, &sum);
-            /* A recorded box knows its own time (tree_recorded.c). */
-            if (!b->g->recorded || b->nodes[i].func < 0)
+            /* A recorded box knows its own time (tree_recorded.c); a
+             * recorded view's box is the sum of its members' children. */
+            if (!b->g->recorded || b->nodes[i].func < 0 || b->view != PV_VIEW_TOP)
                 b->nodes[i].self = fmax(0.0, b->nodes[i].time - sum);
             if (last || over) {
                 b->nodes[i].more = n > 0;
@@ -510,8 +548,12 @@ static int walk_path(builder *b, const uint32_t *path, size_t path_len, pv_tree_
             k++;
         if (k == n) {
             free(kids);
+            int up = b->view == PV_VIEW_INVERTED || b->view == PV_VIEW_CALLERS;
             return pv_err_set(err, PV_E_NOTFOUND, "path step %zu: function %u is not %s", i, id,
-                              i ? "called by the step before" : "at the top level");
+                              up && (i || box->func >= 0) ? "a caller of the step before"
+                              : up ? "a function with own time"
+                              : i || box->func >= 0 ? "called by the step before"
+                                                    : "at the top level");
         }
         if (box->func >= 0)
             add_pair(b, box, &kids[k]);
@@ -542,7 +584,28 @@ int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_l
                           unsigned depth, double cutoff, const pv_tree_limits *limits,
                           pv_tree *out, pv_err *err)
 {
+    return pv_tree_build_view(g, PV_VIEW_TOP, 0, path, path_len, depth, cutoff, limits, out, err);
+}
+
+/* The box a view starts from, above its path. */
+static pv_tree_node view_start(builder *b)
+{
+    if (b->view != PV_VIEW_TOP)
+        return pv_tree_view_root(b->g, b->view, b->fn, &b->members);
+    return b->g->recorded ? pv_tree_recorded_root(b->g) : inferred_root(b->g);
+}
+
+int pv_tree_build_view(const pv_graph *g, pv_tree_view view, uint32_t fn, const uint32_t *path,
+                       size_t path_len, unsigned depth, double cutoff,
+                       const pv_tree_limits *limits, pv_tree *out, pv_err *err)
+{
     memset(out, 0, sizeof *out);
+    int sandwich = view == PV_VIEW_CALLERS || view == PV_VIEW_CALLEES;
+    if (sandwich && fn >= g->n_funcs)
+        return pv_err_set(err, PV_E_NOTFOUND, "no function %u", fn);
+    if (sandwich && path_len && path[0] != fn)
+        return pv_err_set(err, PV_E_NOTFOUND, "path step 0: a %s path starts at function %u",
+                          view == PV_VIEW_CALLERS ? "callers" : "callees", fn);
     if (depth > PV_TREE_MAX_DEPTH)
         return pv_err_set(err, PV_E_USAGE, "depth %u is more than %d", depth, PV_TREE_MAX_DEPTH);
     if (!(cutoff >= 0.0 && cutoff <= 1.0))
@@ -550,19 +613,24 @@ int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_l
     if (path_len > PV_TREE_MAX_PATH)
         return pv_err_set(err, PV_E_USAGE, "a path of %zu steps is more than %d", path_len,
                           PV_TREE_MAX_PATH);
-    builder b = {.g = g, .depth = depth, .max_boxes = PV_TREE_MAX_NODES};
+    builder b = {.g = g, .depth = depth, .max_boxes = PV_TREE_MAX_NODES, .view = view, .fn = fn};
     if (limits) {
         if (limits->max_boxes && limits->max_boxes < b.max_boxes)
             b.max_boxes = limits->max_boxes;
         b.max_bytes = limits->max_bytes;
         b.deadline_ms = limits->deadline_ms;
     }
-    pv_tree_node box = g->recorded ? pv_tree_recorded_root(g) : inferred_root(g);
+    pv_tree_node box = view_start(&b);
     pv_tree_node *steps = pv_xmalloc((path_len ? path_len : 1) * sizeof *steps);
-    int rc = walk_path(&b, path, path_len, &box, steps, err);
+    /* A sandwich's path starts at its root, fn. */
+    size_t skip = sandwich && path_len ? 1 : 0;
+    if (skip)
+        steps[0] = box;
+    int rc = walk_path(&b, path + skip, path_len - skip, &box, steps + skip, err);
     if (rc != PV_OK) {
         free(steps);
         free(b.pairs);
+        pv_view_members_free(&b.members);
         return rc;
     }
     for (size_t i = 0; i + 1 < path_len; i++)
@@ -576,6 +644,7 @@ int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_l
     if (path_len)
         steps[path_len - 1] = b.nodes[0];
     free(b.pairs);
+    pv_view_members_free(&b.members);
     out->nodes = b.nodes;
     out->n_nodes = b.n_nodes;
     out->json_bytes = b.bytes;

@@ -76,7 +76,34 @@ typedef struct pv_tree_node {
     uint32_t grp;
     uint32_t parent;        /* index of the box above in nodes (UINT32_MAX: the view root) */
     uint32_t node;          /* recorded trees (pv_graph.recorded): the box's node in rec_nodes */
+    /* A recorded tree's inverted or sandwich box (tree_views_recorded.c)
+     * stands for several nodes: their range in the builder's members. */
+    uint32_t members_at, n_members;
 } pv_tree_node;
+
+/* Which tree a view is cut from (docs/api.md, `view`):
+ *
+ *   TOP       the call tree from the top (pv_tree_build).
+ *   INVERTED  bottom-up: below a root worth the sum of own time, the
+ *             functions with own time, each worth its tt; below a box,
+ *             the callers of its last function, each worth the part of
+ *             the box's time spent in calls from that caller.  A path
+ *             goes from the function up through its callers.
+ *   CALLERS   the sandwich's upper half: the function `fn`, worth its
+ *             ct, and its callers recursively upward, as INVERTED but
+ *             by cumulative time.  A path starts at fn.
+ *   CALLEES   the sandwich's lower half: `fn`, every activation merged,
+ *             its callees each worth the edge's ct, then the top-down
+ *             tree below them.  A path starts at fn.
+ *
+ * In CALLERS and CALLEES fn's own recursion is merged into fn (time is
+ * counted once, at fn's outermost activation, as pstats' ct does). */
+typedef enum pv_tree_view {
+    PV_VIEW_TOP = 0,
+    PV_VIEW_INVERTED,
+    PV_VIEW_CALLERS,
+    PV_VIEW_CALLEES
+} pv_tree_view;
 
 typedef struct pv_tree {
     pv_tree_node *nodes;    /* nodes[0] is the view root; malloc'd */
@@ -105,6 +132,13 @@ int pv_tree_build(const pv_graph *g, const uint32_t *path, size_t path_len, unsi
 int pv_tree_build_limited(const pv_graph *g, const uint32_t *path, size_t path_len,
                           unsigned depth, double cutoff, const pv_tree_limits *limits,
                           pv_tree *out, pv_err *err);
+
+/* The same for any view (fn: the sandwich's function, ignored by TOP
+ * and INVERTED).  PV_E_NOTFOUND also when fn is not a function of g or
+ * a sandwich path does not start at fn. */
+int pv_tree_build_view(const pv_graph *g, pv_tree_view view, uint32_t fn, const uint32_t *path,
+                       size_t path_len, unsigned depth, double cutoff,
+                       const pv_tree_limits *limits, pv_tree *out, pv_err *err);
 
 void pv_tree_release(pv_tree *t);
 

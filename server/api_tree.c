@@ -17,6 +17,10 @@
  * than computing the tree.  Views are kept with the graph once printed,
  * gzip-compressed once a client asked for gzip (gzip.h).
  *
+ * `view` picks the tree (tree.h's pv_tree_view: the top-down tree, the
+ * inverted one, or a half of the sandwich around `fn`); the answer echoes
+ * it, and each view is kept under its own key.
+ *
  * With `base` the view is compared with another profile (tree_diff.h, the
  * pair from api_diff.c): every box also carries "base", "delta",
  * "delta_lo", "delta_hi" and, where the base had calls that are gone,
@@ -51,6 +55,20 @@
  * (docs/recorded-tree.md): the calls made once the recorder's cap on
  * distinct paths was reached. */
 #define OVERFLOW_NAME "<paths past the cap>"
+
+/* The `view` parameter's names, by pv_tree_view. */
+static const char *const view_names[] = {
+    [PV_VIEW_TOP] = "top",
+    [PV_VIEW_INVERTED] = "inverted",
+    [PV_VIEW_CALLERS] = "callers",
+    [PV_VIEW_CALLEES] = "callees",
+};
+
+/* A view's tree and, for the sandwich, its function. */
+typedef struct view_kind {
+    pv_tree_view view;
+    uint32_t fn;
+} view_kind;
 
 /* Whether a and b print the same (0.0 and -0.0 do not). */
 static bool same_double(double a, double b)
@@ -231,9 +249,15 @@ static const char *const cap_reasons[] = {
 /* The whole answer: {"path": [...], "root": {...}, "capped": ...}, and
  * the pair's members (pv_api_pair_json) when comparing. */
 static void write_view(pv_jbuf *b, const pv_graph *g, const pv_tree *t,
-                       const pv_tree_limits *lim, const view_diff *vd)
+                       const pv_tree_limits *lim, const view_diff *vd, const view_kind *vk)
 {
-    pv_jbuf_lit(b, "{\"path\":[");
+    pv_jbuf_lit(b, "{\"view\":");
+    pv_jbuf_string(b, view_names[vk->view]);
+    if (vk->view == PV_VIEW_CALLERS || vk->view == PV_VIEW_CALLEES) {
+        pv_jbuf_lit(b, ",\"fn\":");
+        pv_jbuf_int(b, vk->fn);
+    }
+    pv_jbuf_lit(b, ",\"path\":[");
     for (size_t i = 0; i < t->path_len; i++) {
         if (i)
             pv_jbuf_lit(b, ",");
@@ -304,11 +328,14 @@ static int parse_path(const char *text, uint32_t **out, size_t *len, pv_err *err
 }
 
 /* The key a view's printed JSON is kept under with the graph. */
-static char *view_key(const uint32_t *path, size_t path_len, int64_t depth, double cutoff)
+static char *view_key(const view_kind *vk, const uint32_t *path, size_t path_len, int64_t depth,
+                      double cutoff)
 {
-    size_t cap = path_len * 11 + 64, n;
+    size_t cap = path_len * 11 + 96, n;
     char *key = pv_xmalloc(cap);
     n = (size_t)snprintf(key, cap, "tree %lld %.17g", (long long)depth, cutoff);
+    if (vk->view != PV_VIEW_TOP)
+        n += (size_t)snprintf(key + n, cap - n, " %s %u", view_names[vk->view], (unsigned)vk->fn);
     for (size_t i = 0; i < path_len; i++)
         n += (size_t)snprintf(key + n, cap - n, "%s%u", i ? "," : " ", (unsigned)path[i]);
     return key;
@@ -339,12 +366,12 @@ static int send_view(pv_response *res, char *text, size_t len, int gzipped, int 
  * building the tree.  `t0`: when the view's work began (pv_now_ms).
  * A view the clock cut short is not kept: on a less busy server it may
  * show more. */
-static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t path_len,
-                     int64_t depth, double cutoff, int want_gzip, double t0, pv_response *res,
-                     pv_err *err)
+static int tree_json(pv_ctx *ctx, pv_cached *e, const view_kind *vk, const uint32_t *path,
+                     size_t path_len, int64_t depth, double cutoff, int want_gzip, double t0,
+                     pv_response *res, pv_err *err)
 {
     pv_cache *cache = pv_ctx_cache(ctx);
-    char *key = view_key(path, path_len, depth, cutoff);
+    char *key = view_key(vk, path, path_len, depth, cutoff);
     size_t len;
     int gzipped;
     char *text = pv_cached_text(cache, e, key, &len, &gzipped);
@@ -373,11 +400,12 @@ static int tree_json(pv_ctx *ctx, pv_cached *e, const uint32_t *path, size_t pat
     size_t in_flight = 3 * lim.max_bytes;
     int slot = pv_ctx_compute_begin(ctx, in_flight, lim.deadline_ms);
     pv_tree t;
-    int rc = pv_tree_build_limited(g, path, path_len, (unsigned)depth, cutoff, &lim, &t, err);
+    int rc = pv_tree_build_view(g, vk->view, vk->fn, path, path_len, (unsigned)depth, cutoff,
+                                &lim, &t, err);
     if (rc == PV_OK) {
         pv_jbuf b;
-        pv_jbuf_init(&b, t.json_bytes + 64);
-        write_view(&b, g, &t, &lim, NULL);
+        pv_jbuf_init(&b, t.json_bytes + 96);
+        write_view(&b, g, &t, &lim, NULL, vk);
         int keep = t.capped != PV_TREE_CAP_TIME;
         pv_tree_release(&t);
         text = pv_jbuf_take(&b, &len);
@@ -427,7 +455,8 @@ static int diff_json(const pv_request *req, pv_ctx *ctx, pv_cached *e, const uin
             pv_jbuf b;
             /* A compared box carries about 170 more bytes. */
             pv_jbuf_init(&b, t.json_bytes + t.n_nodes * 170 + 256);
-            write_view(&b, g, &t, &lim, &vd);
+            view_kind top = {PV_VIEW_TOP, 0};
+            write_view(&b, g, &t, &lim, &vd, &top);
             pv_tree_diff_release(&d);
             size_t len;
             char *text = pv_jbuf_take(&b, &len);
@@ -440,8 +469,45 @@ static int diff_json(const pv_request *req, pv_ctx *ctx, pv_cached *e, const uin
     return rc;
 }
 
+/* Reads `view` and, for the sandwich, `fn` (a function id; whether the
+ * profile has it is checked once its graph is there). */
+static int parse_view(const pv_request *req, view_kind *vk, pv_err *err)
+{
+    const char *name = pv_request_query(req, "view");
+    vk->view = PV_VIEW_TOP;
+    vk->fn = 0;
+    if (name) {
+        size_t v = 0;
+        while (v < sizeof view_names / sizeof *view_names && strcmp(name, view_names[v]) != 0)
+            v++;
+        if (v == sizeof view_names / sizeof *view_names)
+            return pv_err_set(err, PV_E_USAGE,
+                              "view '%.40s' is not one of top, inverted, callers, callees", name);
+        vk->view = (pv_tree_view)v;
+    }
+    if (vk->view != PV_VIEW_TOP && pv_request_query(req, "t"))
+        return pv_err_set(err, PV_E_USAGE, "transforms (t) apply to view=top only, not to %s",
+                          view_names[vk->view]);
+    if (vk->view != PV_VIEW_TOP && pv_request_query(req, "base"))
+        return pv_err_set(err, PV_E_USAGE, "base (a comparison) applies to view=top only, not to %s",
+                          view_names[vk->view]);
+    if (vk->view != PV_VIEW_CALLERS && vk->view != PV_VIEW_CALLEES)
+        return PV_OK;
+    const char *fn = pv_request_query(req, "fn");
+    if (!fn || !*fn)
+        return pv_err_set(err, PV_E_USAGE, "view=%s needs fn, the id of the function to center on",
+                          view_names[vk->view]);
+    int64_t v;
+    int rc = pv_parse_uint(fn, strlen(fn), &v);
+    if (rc != PV_OK || v > UINT32_MAX)
+        return pv_err_set(err, PV_E_USAGE, "fn '%.40s' is not a function id", fn);
+    vk->fn = (uint32_t)v;
+    return PV_OK;
+}
+
 int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
 {
+    view_kind vk;
     pv_err err;
     int64_t depth;
     double cutoff;
@@ -452,6 +518,8 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
         rc = pv_query_double(req, "cutoff", DEFAULT_CUTOFF, 0, 1, &cutoff, &err);
     if (rc == PV_OK)
         rc = parse_path(pv_request_query(req, "path"), &path, &path_len, &err);
+    if (rc == PV_OK)
+        rc = parse_view(req, &vk, &err);
     if (rc == PV_OK && pv_request_query(req, "compare") && !pv_request_query(req, "base"))
         rc = pv_err_set(&err, PV_E_USAGE, "compare needs base, the profile to compare with");
     if (rc != PV_OK) {
@@ -465,10 +533,13 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
         /* The view's time starts once the graph is there: a graph built
          * for this request is not the view's cost. */
         double t0 = pv_now_ms();
-        if (pv_request_query(req, "base"))
+        if (vk.view != PV_VIEW_TOP && vk.view != PV_VIEW_INVERTED &&
+            vk.fn >= pv_cached_graph(e)->n_funcs)
+            rc = pv_err_set(&err, PV_E_USAGE, "fn %u: the profile has no such function", vk.fn);
+        else if (pv_request_query(req, "base"))
             rc = diff_json(req, ctx, e, path, path_len, depth, cutoff, t0, res, &err);
         else
-            rc = tree_json(ctx, e, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
+            rc = tree_json(ctx, e, &vk, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
         pv_ctx_graph_release(ctx, e);
     }
     free(path);
