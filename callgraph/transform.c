@@ -1,0 +1,257 @@
+/* transform.c — the transforms of a whole call tree (transform.h).
+ * SPDX-License-Identifier: MIT
+ */
+#include "transform.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mycode.h"
+#include "names.h"
+#include "xalloc.h"
+
+/* Longest package name compared (a directory path). */
+#define PACKAGE_MAX 4096
+
+void pv_transform_release(pv_transform *t)
+{
+    free(t->package);
+    free(t->path);
+    memset(t, 0, sizeof *t);
+}
+
+static uint32_t next_of(const pv_xtree *x, uint32_t b)
+{
+    return x->boxes[b].next;
+}
+
+/* ---- focus ----------------------------------------------------------- */
+
+static int focus(pv_xtree *x, const pv_graph *g, uint32_t func, pv_err *err)
+{
+    /* The outermost boxes of func: one below another is inside it. */
+    uint32_t *stack = pv_xmalloc(x->n * sizeof *stack), *found = pv_xmalloc(x->n * sizeof *found);
+    size_t n_stack = 0, n_found = 0;
+    stack[n_stack++] = x->root;
+    while (n_stack) {
+        uint32_t b = stack[--n_stack];
+        if (x->boxes[b].func == (int64_t)func) {
+            found[n_found++] = b;
+            continue;
+        }
+        for (uint32_t c = x->boxes[b].first; c != PV_XTREE_NONE; c = next_of(x, c))
+            stack[n_stack++] = c;
+    }
+    free(stack);
+    if (!n_found) {
+        free(found);
+        return pv_err_set(err, PV_E_USAGE,
+                          "%s (function %u) is not in the tree as transformed so far",
+                          g->funcs[func].name, (unsigned)func);
+    }
+    uint32_t root = found[0];
+    for (size_t i = 1; i < n_found; i++)
+        pv_xtree_absorb(x, root, found[i]);
+    free(found);
+    x->boxes[root].parent = x->boxes[root].next = PV_XTREE_NONE;
+    x->root = root;
+    return PV_OK;
+}
+
+/* ---- merge ----------------------------------------------------------- */
+
+static void merge_under(pv_xtree *x, uint32_t at, int64_t func)
+{
+    uint32_t prev = PV_XTREE_NONE, c = x->boxes[at].first;
+    while (c != PV_XTREE_NONE) {
+        if (x->boxes[c].func == func) {
+            c = pv_xtree_dissolve(x, prev, c);
+            continue;
+        }
+        merge_under(x, c, func);
+        prev = c;
+        c = next_of(x, c);
+    }
+}
+
+/* ---- collapse -------------------------------------------------------- */
+
+/* Which functions are in the package: 0 not asked yet, 1 in, 2 out. */
+typedef struct in_package {
+    const pv_graph *g;
+    const char *package;
+    uint8_t *memo;
+} in_package;
+
+static bool function_in(in_package *p, int64_t f)
+{
+    if (!p->memo[f]) {
+        char pkg[PACKAGE_MAX];
+        pv_package_of(p->g->funcs[f].file, p->g->funcs[f].name, pkg, sizeof pkg);
+        p->memo[f] = strcmp(pkg, p->package) == 0 ? 1 : 2;
+    }
+    return p->memo[f] == 1;
+}
+
+/* Box b is one of the package's: a function of it, or a box that
+ * collapsed it already. */
+static bool box_in(const pv_xtree *x, in_package *p, uint32_t label, uint32_t b)
+{
+    const pv_xbox *box = &x->boxes[b];
+    if (box->func == PV_TREE_COLLAPSED)
+        return !box->chain && box->label == label;
+    return box->func >= 0 && function_in(p, box->func);
+}
+
+static void collapse_under(pv_xtree *x, uint32_t at, in_package *p, uint32_t label)
+{
+    bool in_chain = box_in(x, p, label, at);
+    uint32_t prev = PV_XTREE_NONE, c = x->boxes[at].first;
+    while (c != PV_XTREE_NONE) {
+        if (box_in(x, p, label, c)) {
+            if (in_chain) {
+                c = pv_xtree_dissolve(x, prev, c);
+                continue;
+            }
+            x->boxes[c].func = PV_TREE_COLLAPSED;
+            x->boxes[c].label = label;
+            x->boxes[c].chain = 0;
+        }
+        collapse_under(x, c, p, label);
+        prev = c;
+        c = next_of(x, c);
+    }
+}
+
+static void collapse(pv_xtree *x, const pv_graph *g, const char *package)
+{
+    in_package p = {.g = g, .package = package, .memo = pv_xcalloc(g->n_funcs + 1, 1)};
+    uint32_t label = pv_xtree_label(x, package);
+    if (box_in(x, &p, label, x->root)) {
+        x->boxes[x->root].func = PV_TREE_COLLAPSED;
+        x->boxes[x->root].label = label;
+    }
+    collapse_under(x, x->root, &p, label);
+    free(p.memo);
+}
+
+/* ---- my code only ---------------------------------------------------- */
+
+typedef struct mine {
+    const pv_graph *g;
+    uint8_t *lib;
+} mine;
+
+static bool box_is_lib(const pv_xtree *x, const mine *m, uint32_t b)
+{
+    int64_t f = x->boxes[b].func;
+    return f >= 0 && m->lib[f];
+}
+
+/* `user`: a box of the user's code is at or above `at`. */
+static void mycode_under(pv_xtree *x, const mine *m, uint32_t at, bool user)
+{
+    bool in_chain = x->boxes[at].func == PV_TREE_COLLAPSED && x->boxes[at].chain;
+    uint32_t prev = PV_XTREE_NONE, c = x->boxes[at].first;
+    while (c != PV_XTREE_NONE) {
+        pv_xbox *b = &x->boxes[c];
+        if (box_is_lib(x, m, c)) {
+            if (!user || in_chain) {
+                c = pv_xtree_dissolve(x, prev, c);
+                continue;
+            }
+            char pkg[PACKAGE_MAX];
+            const pv_gfunc *fn = &m->g->funcs[b->func];
+            pv_package_of(fn->file, fn->name, pkg, sizeof pkg);
+            uint32_t label = pv_xtree_label(x, pkg);
+            b = &x->boxes[c];
+            b->func = PV_TREE_COLLAPSED;
+            b->label = label;
+            b->chain = 1;
+            mycode_under(x, m, c, true);
+        } else {
+            mycode_under(x, m, c, user || b->func >= 0 || b->func == PV_TREE_COLLAPSED);
+        }
+        prev = c;
+        c = next_of(x, c);
+    }
+}
+
+static void mycode(pv_xtree *x, const pv_graph *g)
+{
+    mine m = {.g = g, .lib = pv_xmalloc(g->n_funcs + 1)};
+    pv_mycode_libs(g, m.lib);
+    const pv_xbox *root = &x->boxes[x->root];
+    mycode_under(x, &m, x->root,
+                 (root->func >= 0 && !m.lib[root->func]) || root->func == PV_TREE_COLLAPSED);
+    free(m.lib);
+}
+
+/* ---- drop ------------------------------------------------------------ */
+
+static int drop(pv_xtree *x, const pv_transform *t, pv_err *err)
+{
+    uint32_t at = x->root;
+    for (size_t i = 0; i < t->path_len; i++) {
+        at = pv_xtree_child(x, at, t->path[i]);
+        if (at == PV_XTREE_NONE)
+            return pv_err_set(err, PV_E_USAGE,
+                              "step %zu, function %u, is not called there in the tree as "
+                              "transformed so far",
+                              i + 1, (unsigned)t->path[i]);
+    }
+    pv_xbox *d = &x->boxes[at];
+    uint32_t p = d->parent;
+    if (x->boxes[p].first == at) {
+        x->boxes[p].first = d->next;
+    } else {
+        uint32_t s = x->boxes[p].first;
+        while (x->boxes[s].next != at)
+            s = x->boxes[s].next;
+        x->boxes[s].next = d->next;
+    }
+    /* Its time leaves every box above: the bounds of what remains are
+     * the box's less the dropped subtree's, the other way round. */
+    for (uint32_t a = p; a != PV_XTREE_NONE; a = x->boxes[a].parent) {
+        pv_xbox *b = &x->boxes[a];
+        b->time = fmax(0.0, b->time - d->time);
+        b->lo = fmax(0.0, b->lo - d->hi);
+        b->hi = fmax(b->lo, b->hi - d->lo);
+        b->exact &= d->exact;
+        if (b->exact)
+            b->lo = b->hi = b->time;
+    }
+    d->parent = d->next = PV_XTREE_NONE;
+    return PV_OK;
+}
+
+int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_transform *t, pv_err *err)
+{
+    int rc = PV_OK;
+    switch (t->kind) {
+    case PV_TF_FOCUS:
+        rc = focus(x, g, t->func, err);
+        break;
+    case PV_TF_MERGE:
+        if (x->boxes[x->root].func == (int64_t)t->func)
+            return pv_err_set(err, PV_E_USAGE,
+                              "%s (function %u) is the root (a focus on it came first); "
+                              "merging it would leave no tree",
+                              g->funcs[t->func].name, (unsigned)t->func);
+        merge_under(x, x->root, t->func);
+        break;
+    case PV_TF_COLLAPSE:
+        collapse(x, g, t->package);
+        break;
+    case PV_TF_DROP:
+        return drop(x, t, err);
+    case PV_TF_MYCODE:
+        mycode(x, g);
+        break;
+    }
+    if (rc == PV_OK)
+        pv_xtree_merge_siblings(x);
+    return rc;
+}
