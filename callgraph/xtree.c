@@ -44,6 +44,8 @@ void pv_xtree_from_base(const pv_xtree_base *base, pv_xtree *out)
     memset(out, 0, sizeof *out);
     out->n = out->cap = base->n;
     out->boxes = pv_xcalloc(base->n ? base->n : 1, sizeof *out->boxes);
+    for (size_t i = 0; i < base->n; i++)
+        out->boxes[i].next = PV_XTREE_NONE;
     for (size_t i = 0; i < base->n; i++) {
         const pv_tree_node *t = &base->nodes[i];
         pv_xbox *b = &out->boxes[i];
@@ -51,7 +53,6 @@ void pv_xtree_from_base(const pv_xtree_base *base, pv_xtree *out)
         b->n_merged = t->n_merged;
         b->parent = t->parent;
         b->first = t->n_children ? t->first_child : PV_XTREE_NONE;
-        b->next = PV_XTREE_NONE;
         b->time = t->time;
         b->self = t->self;
         b->calls = t->calls;
@@ -90,7 +91,12 @@ uint32_t pv_xtree_dissolve(pv_xtree *x, uint32_t prev, uint32_t at)
 {
     pv_xbox *b = &x->boxes[at];
     uint32_t p = b->parent;
-    x->boxes[p].self += b->self;
+    /* All of at's time its children do not hold: its self and, when the
+     * whole tree left its children out (`more`), theirs. */
+    double kids = 0;
+    for (uint32_t c = b->first; c != PV_XTREE_NONE; c = x->boxes[c].next)
+        kids += x->boxes[c].time;
+    x->boxes[p].self += fmax(b->self, b->time - kids);
     x->boxes[p].more |= b->more;
     uint32_t after = b->next;
     uint32_t in = b->first != PV_XTREE_NONE ? b->first : after;

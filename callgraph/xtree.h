@@ -13,7 +13,9 @@
  * for (pv_xtree_view) into a pv_tree that api_tree.c prints as any view.
  *
  * Invariant kept by every rewrite: a box's time is its self plus its
- * children's times (within rounding), as in tree.c's views.
+ * children's times (within rounding), as in tree.c's views, but for a
+ * box whose children the whole tree left out (`more`: its self is then
+ * at most its time).
  * Ownership: pv_xtree_base returns a malloc'd block (free()); a pv_xtree's
  * arrays are malloc'd and freed by pv_xtree_release; pv_xtree_view fills
  * a caller-provided pv_tree that pv_tree_release frees.
@@ -75,8 +77,9 @@ void pv_xtree_release(pv_xtree *x);
 uint32_t pv_xtree_label(pv_xtree *x, const char *label);
 
 /* Box `at`, the child of its parent after `prev` (PV_XTREE_NONE: the
- * first), leaves the tree: its children take its place and its self time
- * goes to the parent.  Returns the box now after `prev`: at's first child,
+ * first), leaves the tree: its children take its place and the time
+ * they do not hold (its self, and the time of children the whole tree
+ * left out) goes to the parent's self.  Returns the box now after `prev`: at's first child,
  * or its next sibling when it had none.  Not for the root. */
 uint32_t pv_xtree_dissolve(pv_xtree *x, uint32_t prev, uint32_t at);
 
