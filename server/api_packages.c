@@ -68,7 +68,9 @@ static char *packages_json(const pv_graph *g, size_t n_entries, size_t *len)
     pv_jbuf_double(&b, g->total_tt);
     pv_jbuf_lit(&b, ",\"rows\":[");
     for (size_t i = 0; i < n; i++) {
-        pv_jbuf_lit(&b, i ? ",{\"package\":" : "{\"package\":");
+        if (i)
+            pv_jbuf_lit(&b, ",");
+        pv_jbuf_lit(&b, "{\"package\":");
         pv_jbuf_string(&b, rows[i].package);
         pv_jbuf_lit(&b, ",\"functions\":");
         pv_jbuf_int(&b, rows[i].functions);
