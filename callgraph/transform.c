@@ -8,12 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mycode.h"
-#include "names.h"
 #include "xalloc.h"
-
-/* Longest package name compared (a directory path). */
-#define PACKAGE_MAX 4096
 
 void pv_transform_release(pv_transform *t)
 {
@@ -78,39 +73,24 @@ static void merge_under(pv_xtree *x, uint32_t at, int64_t func)
 
 /* ---- collapse -------------------------------------------------------- */
 
-/* Which functions are in the package: 0 not asked yet, 1 in, 2 out. */
-typedef struct in_package {
-    const pv_graph *g;
-    const char *package;
-    uint8_t *memo;
-} in_package;
-
-static bool function_in(in_package *p, int64_t f)
-{
-    if (!p->memo[f]) {
-        char pkg[PACKAGE_MAX];
-        pv_package_of(p->g->funcs[f].file, p->g->funcs[f].name, pkg, sizeof pkg);
-        p->memo[f] = strcmp(pkg, p->package) == 0 ? 1 : 2;
-    }
-    return p->memo[f] == 1;
-}
-
 /* Box b is one of the package's: a function of it, or a box that
  * collapsed it already. */
-static bool box_in(const pv_xtree *x, in_package *p, uint32_t label, uint32_t b)
+static bool box_in(const pv_xtree *x, const pv_funcpkg *pk, uint32_t package, uint32_t label,
+                   uint32_t b)
 {
     const pv_xbox *box = &x->boxes[b];
     if (box->func == PV_TREE_COLLAPSED)
         return !box->chain && box->label == label;
-    return box->func >= 0 && function_in(p, box->func);
+    return box->func >= 0 && pk->package[box->func] == package;
 }
 
-static void collapse_under(pv_xtree *x, uint32_t at, in_package *p, uint32_t label)
+static void collapse_under(pv_xtree *x, uint32_t at, const pv_funcpkg *pk, uint32_t package,
+                           uint32_t label)
 {
-    bool in_chain = box_in(x, p, label, at);
+    bool in_chain = box_in(x, pk, package, label, at);
     uint32_t prev = PV_XTREE_NONE, c = x->boxes[at].first;
     while (c != PV_XTREE_NONE) {
-        if (box_in(x, p, label, c)) {
+        if (box_in(x, pk, package, label, c)) {
             if (in_chain) {
                 c = pv_xtree_dissolve(x, prev, c);
                 continue;
@@ -119,74 +99,62 @@ static void collapse_under(pv_xtree *x, uint32_t at, in_package *p, uint32_t lab
             x->boxes[c].label = label;
             x->boxes[c].chain = 0;
         }
-        collapse_under(x, c, p, label);
+        collapse_under(x, c, pk, package, label);
         prev = c;
         c = next_of(x, c);
     }
 }
 
-static void collapse(pv_xtree *x, const pv_graph *g, const char *package)
+static void collapse(pv_xtree *x, const pv_funcpkg *pk, const char *name)
 {
-    in_package p = {.g = g, .package = package, .memo = pv_xcalloc(g->n_funcs + 1, 1)};
-    uint32_t label = pv_xtree_label(x, package);
-    if (box_in(x, &p, label, x->root)) {
+    uint32_t package = pv_funcpkg_find(pk, name);
+    uint32_t label = pv_xtree_label(x, name);
+    if (box_in(x, pk, package, label, x->root)) {
         x->boxes[x->root].func = PV_TREE_COLLAPSED;
         x->boxes[x->root].label = label;
     }
-    collapse_under(x, x->root, &p, label);
-    free(p.memo);
+    collapse_under(x, x->root, pk, package, label);
 }
 
 /* ---- my code only ---------------------------------------------------- */
 
-typedef struct mine {
-    const pv_graph *g;
-    uint8_t *lib;
-} mine;
-
-static bool box_is_lib(const pv_xtree *x, const mine *m, uint32_t b)
+static bool box_is_lib(const pv_xtree *x, const pv_funcpkg *pk, uint32_t b)
 {
     int64_t f = x->boxes[b].func;
-    return f >= 0 && m->lib[f];
+    return f >= 0 && pk->lib[f];
 }
 
 /* `user`: a box of the user's code is at or above `at`. */
-static void mycode_under(pv_xtree *x, const mine *m, uint32_t at, bool user)
+static void mycode_under(pv_xtree *x, const pv_funcpkg *pk, uint32_t at, bool user)
 {
     bool in_chain = x->boxes[at].func == PV_TREE_COLLAPSED && x->boxes[at].chain;
     uint32_t prev = PV_XTREE_NONE, c = x->boxes[at].first;
     while (c != PV_XTREE_NONE) {
         pv_xbox *b = &x->boxes[c];
-        if (box_is_lib(x, m, c)) {
+        if (box_is_lib(x, pk, c)) {
             if (!user || in_chain) {
                 c = pv_xtree_dissolve(x, prev, c);
                 continue;
             }
-            char pkg[PACKAGE_MAX];
-            const pv_gfunc *fn = &m->g->funcs[b->func];
-            pv_package_of(fn->file, fn->name, pkg, sizeof pkg);
-            uint32_t label = pv_xtree_label(x, pkg);
+            uint32_t label = pv_xtree_label(x, pv_funcpkg_name(pk, pk->package[b->func]));
             b = &x->boxes[c];
             b->func = PV_TREE_COLLAPSED;
             b->label = label;
             b->chain = 1;
-            mycode_under(x, m, c, true);
+            mycode_under(x, pk, c, true);
         } else {
-            mycode_under(x, m, c, user || b->func >= 0 || b->func == PV_TREE_COLLAPSED);
+            mycode_under(x, pk, c, user || b->func >= 0 || b->func == PV_TREE_COLLAPSED);
         }
         prev = c;
         c = next_of(x, c);
     }
 }
 
-static void mycode(pv_xtree *x, const pv_graph *g)
+static void mycode(pv_xtree *x, const pv_funcpkg *pk)
 {
-    mine m = {.g = g, .lib = pv_xmalloc(g->n_funcs + 1)};
-    pv_mycode_libs(g, m.lib);
     const pv_xbox *root = &x->boxes[x->root];
-    mycode_under(x, &m, x->root,
-                 (root->func >= 0 && !m.lib[root->func]) || root->func == PV_TREE_COLLAPSED);
-    free(m.lib);
+    mycode_under(x, pk, x->root,
+                 (root->func >= 0 && !pk->lib[root->func]) || root->func == PV_TREE_COLLAPSED);
 }
 
 /* ---- drop ------------------------------------------------------------ */
@@ -227,7 +195,8 @@ static int drop(pv_xtree *x, const pv_transform *t, pv_err *err)
     return PV_OK;
 }
 
-int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_transform *t, pv_err *err)
+int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_funcpkg *pk,
+                       const pv_transform *t, pv_err *err)
 {
     int rc = PV_OK;
     switch (t->kind) {
@@ -243,12 +212,12 @@ int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_transform *t, pv
         merge_under(x, x->root, t->func);
         break;
     case PV_TF_COLLAPSE:
-        collapse(x, g, t->package);
+        collapse(x, pk, t->package);
         break;
     case PV_TF_DROP:
         return drop(x, t, err);
     case PV_TF_MYCODE:
-        mycode(x, g);
+        mycode(x, pk);
         break;
     }
     if (rc == PV_OK)

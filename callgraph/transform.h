@@ -5,7 +5,7 @@
  *               subtree over all the places it is called from
  *   merge F     F's boxes removed, their children lifted into the box
  *               above, their own time kept in its self
- *   collapse P  each maximal chain of boxes of package P (common/names.h)
+ *   collapse P  each maximal chain of boxes of package P (funcpkg.h)
  *               one box named P, with the chain's callees outside P below
  *   drop PATH   the subtree at PATH (function ids from the root) removed:
  *               its time leaves every box above it
@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "funcpkg.h"
 #include "graph.h"
 #include "xtree.h"
 
@@ -49,10 +50,12 @@ typedef struct pv_transform {
 
 void pv_transform_release(pv_transform *t);
 
-/* Applies `t` to x (g: the graph its function ids are of).  PV_E_USAGE
+/* Applies `t` to x (g: the graph its function ids are of, pk its
+ * functions' packages).  PV_E_USAGE
  * when it cannot apply, saying why (the caller names the transform): a
  * focus or a drop on what the tree as transformed so far does not hold, a
  * merge of its root. */
-int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_transform *t, pv_err *err);
+int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_funcpkg *pk,
+                       const pv_transform *t, pv_err *err);
 
 #endif

@@ -146,10 +146,14 @@ typedef struct pv_api_transform_list {
     size_t n;
 } pv_api_transform_list;
 
-/* Reads them against graph g: PV_E_USAGE naming a malformed one and
+/* e's functions' packages (funcpkg.h), made on first use and kept with
+ * the graph.  Borrowed: valid while e is held. */
+const pv_funcpkg *pv_api_funcpkg(pv_ctx *ctx, pv_cached *e);
+
+/* Reads them against e's graph: PV_E_USAGE naming a malformed one and
  * why.  No `t`: PV_OK with n == 0. */
-int pv_api_transforms(const pv_request *req, const pv_graph *g, pv_api_transform_list *out,
-                      pv_err *err);
+int pv_api_transforms(const pv_request *req, pv_ctx *ctx, pv_cached *e,
+                      pv_api_transform_list *out, pv_err *err);
 void pv_api_transforms_free(pv_api_transform_list *l);
 
 /* The view (path, depth, cutoff, limits as pv_tree_build_limited) of

@@ -1,6 +1,6 @@
 /* api_packages.c — /api/profiles/{id}/packages: own time per package
  * ("which library is slow"), the package of a function being the one the
- * page colours it by (common/names.h).
+ * page colours it by (common/names.h, worked out once: funcpkg.h).
  *
  * {"total": total_tt, "rows": [{"package", "functions", "calls", "tt",
  * "share"}]}, rows by tt descending (then by name): "functions" counts the
@@ -14,21 +14,15 @@
 #include <string.h>
 
 #include "api.h"
-#include "names.h"
 #include "xalloc.h"
 
 #define KEY "packages"
 
 typedef struct pkg_row {
-    char *package;
+    const char *package;
     int64_t functions, calls;
     double tt;
 } pkg_row;
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const pkg_row *)a)->package, ((const pkg_row *)b)->package);
-}
 
 static int by_tt(const void *a, const void *b)
 {
@@ -38,29 +32,23 @@ static int by_tt(const void *a, const void *b)
     return strcmp(x->package, y->package);
 }
 
-static char *packages_json(const pv_graph *g, size_t n_entries, size_t *len)
+static char *packages_json(const pv_graph *g, const pv_funcpkg *pk, size_t n_entries,
+                           size_t *len)
 {
-    pkg_row *rows = pv_xcalloc(n_entries ? n_entries : 1, sizeof *rows);
-    char pkg[4096];
+    pkg_row *rows = pv_xcalloc(pk->n_packages ? pk->n_packages : 1, sizeof *rows);
     for (size_t f = 0; f < n_entries; f++) {
-        const pv_gfunc *fn = &g->funcs[f];
-        pv_package_of(fn->file, fn->name, pkg, sizeof pkg);
-        rows[f] = (pkg_row){.package = pv_xstrdup(pkg), .functions = 1, .calls = fn->nc,
-                            .tt = fn->tt};
+        pkg_row *r = &rows[pk->package[f]];
+        r->functions++;
+        r->calls += g->funcs[f].nc;
+        r->tt += g->funcs[f].tt;
     }
-    /* One row per package: sorted by name, runs summed. */
-    qsort(rows, n_entries, sizeof *rows, by_name);
+    /* Packages only caller-only functions are in have no row. */
     size_t n = 0;
-    for (size_t i = 0; i < n_entries; i++) {
-        if (n && strcmp(rows[n - 1].package, rows[i].package) == 0) {
-            rows[n - 1].functions++;
-            rows[n - 1].calls += rows[i].calls;
-            rows[n - 1].tt += rows[i].tt;
-            free(rows[i].package);
-            continue;
+    for (uint32_t i = 0; i < pk->n_packages; i++)
+        if (rows[i].functions) {
+            rows[n] = rows[i];
+            rows[n++].package = pv_funcpkg_name(pk, i);
         }
-        rows[n++] = rows[i];
-    }
     qsort(rows, n, sizeof *rows, by_tt);
     pv_jbuf b;
     pv_jbuf_init(&b, 64 + n * 128);
@@ -81,7 +69,6 @@ static char *packages_json(const pv_graph *g, size_t n_entries, size_t *len)
         pv_jbuf_lit(&b, ",\"share\":");
         pv_jbuf_double(&b, g->total_tt > 0 ? rows[i].tt / g->total_tt : 0);
         pv_jbuf_lit(&b, "}");
-        free(rows[i].package);
     }
     pv_jbuf_lit(&b, "]}");
     free(rows);
@@ -99,7 +86,8 @@ int pv_api_packages_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
     int gzipped;
     char *text = pv_cached_text(cache, e, KEY, &len, &gzipped);
     if (!text) {
-        text = packages_json(pv_cached_graph(e), pv_cached_n_entries(e), &len);
+        text = packages_json(pv_cached_graph(e), pv_api_funcpkg(ctx, e), pv_cached_n_entries(e),
+                             &len);
         pv_cached_keep_text(cache, e, KEY, text, len, 0);
     }
     pv_ctx_graph_release(ctx, e);

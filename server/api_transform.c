@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "api.h"
-#include "names.h"
 #include "xalloc.h"
 
 /* Transforms one request may stack: more than a person builds by hand,
@@ -36,19 +35,8 @@ static int parse_func(const char *text, const char *arg, const pv_graph *g, uint
     return PV_OK;
 }
 
-/* Whether some function of g is in `package` (common/names.h). */
-static bool has_package(const pv_graph *g, const char *package)
-{
-    char pkg[4096];
-    for (size_t f = 0; f < g->n_funcs; f++) {
-        pv_package_of(g->funcs[f].file, g->funcs[f].name, pkg, sizeof pkg);
-        if (strcmp(pkg, package) == 0)
-            return true;
-    }
-    return false;
-}
-
-static int parse_one(const char *text, const pv_graph *g, pv_transform *out, pv_err *err)
+static int parse_one(const char *text, const pv_graph *g, const pv_funcpkg *pk, pv_transform *out,
+                     pv_err *err)
 {
     memset(out, 0, sizeof *out);
     const char *colon = strchr(text, ':');
@@ -72,7 +60,7 @@ static int parse_one(const char *text, const pv_graph *g, pv_transform *out, pv_
         return parse_func(text, arg, g, &out->func, err);
     }
     if (IS("collapse")) {
-        if (!has_package(g, arg))
+        if (pv_funcpkg_find(pk, arg) == PV_FUNCPKG_NONE)
             return bad(err, text, "no function of the profile is in that package");
         out->kind = PV_TF_COLLAPSE;
         out->package = pv_xstrdup(arg);
@@ -89,8 +77,19 @@ static int parse_one(const char *text, const pv_graph *g, pv_transform *out, pv_
     return PV_OK;
 }
 
-int pv_api_transforms(const pv_request *req, const pv_graph *g, pv_api_transform_list *out,
-                      pv_err *err)
+static void *make_funcpkg(const pv_cached *e, unsigned slot, size_t *bytes)
+{
+    (void)slot;
+    return pv_funcpkg_build(pv_cached_graph(e), bytes);
+}
+
+const pv_funcpkg *pv_api_funcpkg(pv_ctx *ctx, pv_cached *e)
+{
+    return pv_cached_memo(pv_ctx_cache(ctx), e, PV_MEMO_FUNCPKG, make_funcpkg);
+}
+
+int pv_api_transforms(const pv_request *req, pv_ctx *ctx, pv_cached *e,
+                      pv_api_transform_list *out, pv_err *err)
 {
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < req->n_query; i++)
@@ -100,6 +99,8 @@ int pv_api_transforms(const pv_request *req, const pv_graph *g, pv_api_transform
     if (out->n > MAX_TRANSFORMS)
         return pv_err_set(err, PV_E_USAGE, "%zu transforms; the limit is %d", out->n,
                           MAX_TRANSFORMS);
+    const pv_graph *g = pv_cached_graph(e);
+    const pv_funcpkg *pk = pv_api_funcpkg(ctx, e);
     out->t = pv_xcalloc(out->n, sizeof *out->t);
     out->text = pv_xcalloc(out->n, sizeof *out->text);
     size_t k = 0;
@@ -107,7 +108,7 @@ int pv_api_transforms(const pv_request *req, const pv_graph *g, pv_api_transform
         if (strcmp(req->query[i].key, "t") != 0)
             continue;
         out->text[k] = req->query[i].value;
-        int rc = parse_one(req->query[i].value, g, &out->t[k], err);
+        int rc = parse_one(req->query[i].value, g, pk, &out->t[k], err);
         k++;
         if (rc != PV_OK) {
             pv_api_transforms_free(out);
@@ -147,7 +148,7 @@ int pv_api_transformed_tree(pv_ctx *ctx, pv_cached *e, const pv_api_transform_li
     int rc = PV_OK;
     for (size_t i = 0; i < l->n && rc == PV_OK; i++) {
         pv_err why;
-        rc = pv_transform_apply(&x, g, &l->t[i], &why);
+        rc = pv_transform_apply(&x, g, pv_api_funcpkg(ctx, e), &l->t[i], &why);
         if (rc != PV_OK)
             pv_err_set(err, rc, "transform '%.*s': %s", QUOTE, l->text[i], why.msg);
     }

@@ -498,9 +498,9 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
          * for this request is not the view's cost. */
         double t0 = pv_now_ms();
         pv_api_transform_list tl;
-        if (pv_request_query(req, "base"))
+        if (pv_request_query(req, "base")) {
             rc = diff_json(req, ctx, e, path, path_len, depth, cutoff, t0, res, &err);
-        else if ((rc = pv_api_transforms(req, pv_cached_graph(e), &tl, &err)) == PV_OK) {
+        } else if ((rc = pv_api_transforms(req, ctx, e, &tl, &err)) == PV_OK) {
             rc = tree_json(ctx, e, path, path_len, depth, cutoff, &tl, want_gzip, t0, res, &err);
             pv_api_transforms_free(&tl);
         }

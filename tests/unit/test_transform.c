@@ -33,6 +33,7 @@ static const char *const fixtures[] = {
 typedef struct loaded {
     pv_graph *g;
     pv_xtree_base *base;
+    pv_funcpkg *pk;
 } loaded;
 
 static loaded load(const char *name)
@@ -45,12 +46,14 @@ static loaded load(const char *name)
     size_t bytes;
     l.base = pv_xtree_base_build(l.g, &bytes);
     ck_assert_ptr_nonnull(l.base);
+    l.pk = pv_funcpkg_build(l.g, &bytes);
     return l;
 }
 
 static void unload(loaded *l)
 {
     free(l->base);
+    free(l->pk);
     pv_graph_free(l->g);
 }
 
@@ -96,10 +99,10 @@ static bool has_func(const pv_xtree *x, uint32_t b, int64_t f)
     return false;
 }
 
-static int apply(pv_xtree *x, const pv_graph *g, pv_transform *t)
+static int apply(pv_xtree *x, const loaded *l, pv_transform *t)
 {
     pv_err err;
-    int rc = pv_transform_apply(x, g, t, &err);
+    int rc = pv_transform_apply(x, l->g, l->pk, t, &err);
     pv_transform_release(t);
     return rc;
 }
@@ -160,7 +163,7 @@ START_TEST(merge_removes_the_function_and_keeps_the_rest)
             continue;
         pv_xtree x;
         pv_xtree_from_base(l.base, &x);
-        ck_assert_int_eq(apply(&x, l.g, &(pv_transform){.kind = PV_TF_MERGE, .func = (uint32_t)f}),
+        ck_assert_int_eq(apply(&x, &l, &(pv_transform){.kind = PV_TF_MERGE, .func = (uint32_t)f}),
                          PV_OK);
         ck_assert(!has_func(&x, x.root, (int64_t)f));
         ck_assert_double_eq_tol(x.boxes[x.root].time, total, tol(total));
@@ -198,7 +201,7 @@ START_TEST(focus_merges_every_outermost_box_into_the_root)
         double want = outermost(&plain, plain.root, (int64_t)f, &exact);
         pv_xtree x;
         pv_xtree_from_base(l.base, &x);
-        int rc = apply(&x, l.g, &(pv_transform){.kind = PV_TF_FOCUS, .func = (uint32_t)f});
+        int rc = apply(&x, &l, &(pv_transform){.kind = PV_TF_FOCUS, .func = (uint32_t)f});
         if (!has_func(&plain, plain.root, (int64_t)f)) {
             ck_assert_int_eq(rc, PV_E_USAGE);
         } else {
@@ -251,7 +254,7 @@ START_TEST(collapse_leaves_no_two_boxes_of_the_package_in_a_row)
         pv_xtree x;
         pv_xtree_from_base(l.base, &x);
         pv_transform t = {.kind = PV_TF_COLLAPSE, .package = strdup(pkg)};
-        ck_assert_int_eq(apply(&x, l.g, &t), PV_OK);
+        ck_assert_int_eq(apply(&x, &l, &t), PV_OK);
         ck_assert_double_eq_tol(x.boxes[x.root].time, total, tol(total));
         check_sums(&x, x.root, l.g->recorded);
         check_collapsed(&x, x.root, l.g, pkg);
@@ -282,7 +285,7 @@ START_TEST(drop_removes_exactly_the_subtree)
             pv_transform t = {.kind = PV_TF_DROP, .path = malloc(sizeof path),
                               .path_len = (size_t)deep + 1};
             memcpy(t.path, path, sizeof path);
-            ck_assert_int_eq(apply(&x, l.g, &t), PV_OK);
+            ck_assert_int_eq(apply(&x, &l, &t), PV_OK);
             double want = fmax(0.0, total - plain.boxes[b].time);
             ck_assert_double_eq_tol(x.boxes[x.root].time, want, 1e-9 * fmax(1, total));
             check_sums(&x, x.root, l.g->recorded);
@@ -300,7 +303,7 @@ START_TEST(drop_removes_exactly_the_subtree)
     pv_xtree_from_base(l.base, &x);
     pv_transform t = {.kind = PV_TF_DROP, .path = malloc(sizeof(uint32_t)), .path_len = 1};
     t.path[0] = (uint32_t)l.g->n_funcs + 7;
-    ck_assert_int_eq(apply(&x, l.g, &t), PV_E_USAGE);
+    ck_assert_int_eq(apply(&x, &l, &t), PV_E_USAGE);
     pv_xtree_release(&x);
     pv_xtree_release(&plain);
     unload(&l);
@@ -345,7 +348,7 @@ START_TEST(mycode_starts_at_the_users_module)
     pv_xtree x;
     pv_xtree_from_base(l.base, &x);
     double total = x.boxes[x.root].time;
-    ck_assert_int_eq(apply(&x, l.g, &(pv_transform){.kind = PV_TF_MYCODE}), PV_OK);
+    ck_assert_int_eq(apply(&x, &l, &(pv_transform){.kind = PV_TF_MYCODE}), PV_OK);
     ck_assert_double_eq_tol(x.boxes[x.root].time, total, tol(total));
     check_sums(&x, x.root, false);
     /* The top level is the user's module: runpy, exec and cProfile's own
@@ -379,7 +382,7 @@ START_TEST(mycode_keeps_the_total_everywhere)
     pv_xtree x;
     pv_xtree_from_base(l.base, &x);
     double total = x.boxes[x.root].time;
-    ck_assert_int_eq(apply(&x, l.g, &(pv_transform){.kind = PV_TF_MYCODE}), PV_OK);
+    ck_assert_int_eq(apply(&x, &l, &(pv_transform){.kind = PV_TF_MYCODE}), PV_OK);
     ck_assert_double_eq_tol(x.boxes[x.root].time, total, tol(total));
     check_sums(&x, x.root, l.g->recorded);
     pv_xtree_release(&x);
@@ -406,13 +409,13 @@ START_TEST(transforms_apply_in_order)
     /* focus round_trip, then drop dumps below it: what is left is loads. */
     pv_xtree x;
     pv_xtree_from_base(l.base, &x);
-    ck_assert_int_eq(apply(&x, l.g, &(pv_transform){.kind = PV_TF_FOCUS, .func = rt}), PV_OK);
+    ck_assert_int_eq(apply(&x, &l, &(pv_transform){.kind = PV_TF_FOCUS, .func = rt}), PV_OK);
     uint32_t d = pv_xtree_child(&x, x.root, dumps);
     ck_assert_uint_ne(d, PV_XTREE_NONE);
     double want = x.boxes[x.root].time - x.boxes[d].time;
     pv_transform drop = {.kind = PV_TF_DROP, .path = malloc(sizeof(uint32_t)), .path_len = 1};
     drop.path[0] = dumps;
-    ck_assert_int_eq(apply(&x, l.g, &drop), PV_OK);
+    ck_assert_int_eq(apply(&x, &l, &drop), PV_OK);
     ck_assert_double_eq_tol(x.boxes[x.root].time, want, tol(want));
     ck_assert(!has_func(&x, x.root, dumps));
     /* The other way round, the drop's path is not at the top. */
@@ -420,9 +423,9 @@ START_TEST(transforms_apply_in_order)
     pv_xtree_from_base(l.base, &y);
     drop = (pv_transform){.kind = PV_TF_DROP, .path = malloc(sizeof(uint32_t)), .path_len = 1};
     drop.path[0] = dumps;
-    ck_assert_int_eq(apply(&y, l.g, &drop), PV_E_USAGE);
+    ck_assert_int_eq(apply(&y, &l, &drop), PV_E_USAGE);
     /* A merge of the focused root cannot apply. */
-    ck_assert_int_eq(apply(&x, l.g, &(pv_transform){.kind = PV_TF_MERGE, .func = rt}),
+    ck_assert_int_eq(apply(&x, &l, &(pv_transform){.kind = PV_TF_MERGE, .func = rt}),
                      PV_E_USAGE);
 
     /* A view cut after them adds up as tree.c's do. */
