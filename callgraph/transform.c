@@ -98,6 +98,7 @@ static void collapse_under(pv_xtree *x, uint32_t at, const pv_funcpkg *pk, uint3
             x->boxes[c].func = PV_TREE_COLLAPSED;
             x->boxes[c].label = label;
             x->boxes[c].chain = 0;
+            x->boxes[at].dirty = 1;
         }
         collapse_under(x, c, pk, package, label);
         prev = c;
@@ -125,25 +126,33 @@ static bool box_is_lib(const pv_xtree *x, const pv_funcpkg *pk, uint32_t b)
 }
 
 /* `user`: a box of the user's code is at or above `at`. */
-static void mycode_under(pv_xtree *x, const pv_funcpkg *pk, uint32_t at, bool user)
+/* A "my code only" rewrite: the packages' labels, made once each. */
+typedef struct mine {
+    const pv_funcpkg *pk;
+    uint32_t *label;        /* per package: its offset in the tree's labels, or NONE */
+} mine;
+
+static void mycode_under(pv_xtree *x, mine *m, uint32_t at, bool user)
 {
     bool in_chain = x->boxes[at].func == PV_TREE_COLLAPSED && x->boxes[at].chain;
     uint32_t prev = PV_XTREE_NONE, c = x->boxes[at].first;
     while (c != PV_XTREE_NONE) {
         pv_xbox *b = &x->boxes[c];
-        if (box_is_lib(x, pk, c)) {
+        if (box_is_lib(x, m->pk, c)) {
             if (!user || in_chain) {
                 c = pv_xtree_dissolve(x, prev, c);
                 continue;
             }
-            uint32_t label = pv_xtree_label(x, pv_funcpkg_name(pk, pk->package[b->func]));
-            b = &x->boxes[c];
+            uint32_t package = m->pk->package[b->func];
+            if (m->label[package] == PV_XTREE_NONE)
+                m->label[package] = pv_xtree_label(x, pv_funcpkg_name(m->pk, package));
             b->func = PV_TREE_COLLAPSED;
-            b->label = label;
+            b->label = m->label[package];
             b->chain = 1;
-            mycode_under(x, pk, c, true);
+            x->boxes[at].dirty = 1;
+            mycode_under(x, m, c, true);
         } else {
-            mycode_under(x, pk, c, user || b->func >= 0 || b->func == PV_TREE_COLLAPSED);
+            mycode_under(x, m, c, user || b->func >= 0 || b->func == PV_TREE_COLLAPSED);
         }
         prev = c;
         c = next_of(x, c);
@@ -152,9 +161,13 @@ static void mycode_under(pv_xtree *x, const pv_funcpkg *pk, uint32_t at, bool us
 
 static void mycode(pv_xtree *x, const pv_funcpkg *pk)
 {
+    mine m = {.pk = pk, .label = pv_xmalloc((pk->n_packages + 1) * sizeof *m.label)};
+    for (size_t i = 0; i < pk->n_packages; i++)
+        m.label[i] = PV_XTREE_NONE;
     const pv_xbox *root = &x->boxes[x->root];
-    mycode_under(x, pk, x->root,
+    mycode_under(x, &m, x->root,
                  (root->func >= 0 && !pk->lib[root->func]) || root->func == PV_TREE_COLLAPSED);
+    free(m.label);
 }
 
 /* ---- drop ------------------------------------------------------------ */

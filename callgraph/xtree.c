@@ -98,6 +98,7 @@ uint32_t pv_xtree_dissolve(pv_xtree *x, uint32_t prev, uint32_t at)
         kids += x->boxes[c].time;
     x->boxes[p].self += fmax(b->self, b->time - kids);
     x->boxes[p].more |= b->more;
+    x->boxes[p].dirty = 1;
     uint32_t after = b->next;
     uint32_t in = b->first != PV_XTREE_NONE ? b->first : after;
     if (b->first != PV_XTREE_NONE) {
@@ -157,6 +158,7 @@ void pv_xtree_absorb(pv_xtree *x, uint32_t into, uint32_t from)
     a->exact &= b->exact;
     a->calls_exact &= b->calls_exact;
     a->more |= b->more;
+    a->dirty = 1;
     if (b->first != PV_XTREE_NONE) {
         for (uint32_t c = b->first; c != PV_XTREE_NONE; c = x->boxes[c].next)
             x->boxes[c].parent = into;
@@ -179,6 +181,12 @@ typedef struct scratch {
 
 static void merge_under(pv_xtree *x, uint32_t at, scratch *sc)
 {
+    if (!x->boxes[at].dirty) {
+        for (uint32_t c = x->boxes[at].first; c != PV_XTREE_NONE; c = x->boxes[c].next)
+            merge_under(x, c, sc);
+        return;
+    }
+    x->boxes[at].dirty = 0;
     size_t n = 0;
     for (uint32_t c = x->boxes[at].first; c != PV_XTREE_NONE; c = x->boxes[c].next) {
         sc->s = pv_xgrow(sc->s, &sc->cap, n + 1, sizeof *sc->s);

@@ -54,6 +54,7 @@ typedef struct pv_xbox {
     uint8_t exact, calls_exact;
     uint8_t more;           /* it has children the whole tree left out */
     uint8_t chain;          /* a collapsed box "my code only" made of library frames */
+    uint8_t dirty;          /* its children changed: pv_xtree_merge_siblings looks at them */
 } pv_xbox;
 
 typedef struct pv_xtree {
@@ -88,9 +89,11 @@ uint32_t pv_xtree_dissolve(pv_xtree *x, uint32_t prev, uint32_t at);
  * takes it out of its parent's list, or abandons that list). */
 void pv_xtree_absorb(pv_xtree *x, uint32_t into, uint32_t from);
 
-/* Merges, under every box, the children that show the same thing (one
- * function, one collapsed package, the "(N smaller)" boxes): their
- * figures add up (exact only if all were) and their children join. */
+/* Merges, under every box marked dirty (by pv_xtree_dissolve and
+ * pv_xtree_absorb, or by a caller that relabels a box's child), the
+ * children that show the same thing (one function, one collapsed package,
+ * the "(N smaller)" boxes): their figures add up (exact only if all were)
+ * and their children join. */
 void pv_xtree_merge_siblings(pv_xtree *x);
 
 /* The child of `at` for function `func`, or PV_XTREE_NONE. */
