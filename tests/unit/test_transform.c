@@ -458,6 +458,43 @@ START_TEST(transforms_apply_in_order)
 }
 END_TEST
 
+/* A view of a transformed tree within a box limit stops at a whole level,
+ * as tree.c's do, and a recorded tree's views stay exact. */
+START_TEST(views_stop_at_a_whole_level_within_limits)
+{
+    loaded l = load(fixtures[_i]);
+    pv_xtree x;
+    pv_xtree_from_base(l.base, &x);
+    ck_assert_int_eq(apply(&x, &l, &(pv_transform){.kind = PV_TF_MYCODE}), PV_OK);
+    pv_tree full, cut;
+    pv_err err;
+    ck_assert_int_eq(pv_xtree_view(&x, l.g, NULL, 0, 64, 0, NULL, &full, &err), PV_OK);
+    pv_tree_limits lim = {.max_boxes = full.n_nodes / 2 + 1};
+    ck_assert_int_eq(pv_xtree_view(&x, l.g, NULL, 0, 64, 0, &lim, &cut, &err), PV_OK);
+    if (full.n_nodes > lim.max_boxes && full.nodes[full.n_nodes - 1].depth > 1) {
+        ck_assert_int_eq(cut.capped, PV_TREE_CAP_BOXES);
+        ck_assert_uint_le(cut.n_nodes, lim.max_boxes);
+        /* Levels are whole: every box of a shown depth is in both. */
+        size_t at_depth = 0, full_at_depth = 0;
+        for (size_t i = 0; i < cut.n_nodes; i++)
+            at_depth += cut.nodes[i].depth == cut.shown_depth;
+        for (size_t i = 0; i < full.n_nodes; i++)
+            full_at_depth += full.nodes[i].depth == cut.shown_depth;
+        ck_assert_uint_eq(at_depth, full_at_depth);
+        for (size_t i = 0; i < cut.n_nodes; i++)
+            if (cut.nodes[i].depth == cut.shown_depth && cut.nodes[i].func != PV_TREE_SMALLER)
+                ck_assert_uint_eq(cut.nodes[i].n_children, 0);
+    }
+    if (l.g->recorded)
+        for (size_t i = 0; i < full.n_nodes; i++)
+            ck_assert(full.nodes[i].exact);
+    pv_tree_release(&full);
+    pv_tree_release(&cut);
+    pv_xtree_release(&x);
+    unload(&l);
+}
+END_TEST
+
 Suite *pv_transform_suite(void)
 {
     Suite *s = suite_create("transform");
@@ -469,6 +506,7 @@ Suite *pv_transform_suite(void)
     tcase_add_loop_test(tc, collapse_leaves_no_two_boxes_of_the_package_in_a_row, 0, N_FIXTURES);
     tcase_add_loop_test(tc, drop_removes_exactly_the_subtree, 0, N_FIXTURES);
     tcase_add_loop_test(tc, mycode_keeps_the_total_everywhere, 0, N_FIXTURES);
+    tcase_add_loop_test(tc, views_stop_at_a_whole_level_within_limits, 0, N_FIXTURES);
     tcase_add_test(tc, mycode_starts_at_the_users_module);
     tcase_add_test(tc, transforms_apply_in_order);
     suite_add_tcase(s, tc);
