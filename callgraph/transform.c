@@ -46,12 +46,24 @@ static int focus(pv_xtree *x, const pv_graph *g, uint32_t func, pv_err *err)
                           "%s (function %u) is not in the tree as transformed so far",
                           g->funcs[func].name, (unsigned)func);
     }
-    uint32_t root = found[0];
+    uint32_t f = found[0];
     for (size_t i = 1; i < n_found; i++)
-        pv_xtree_absorb(x, root, found[i]);
+        pv_xtree_absorb(x, f, found[i]);
     free(found);
-    x->boxes[root].parent = x->boxes[root].next = PV_XTREE_NONE;
-    x->root = root;
+    /* The root stays "(all)", as in every top-down view, now worth f's
+     * time alone: paths from the top start at f. */
+    pv_xbox *r = &x->boxes[x->root], *fb = &x->boxes[f];
+    r->time = fb->time;
+    r->lo = fb->lo;
+    r->hi = fb->hi;
+    r->calls = fb->calls;
+    r->exact = fb->exact;
+    r->calls_exact = fb->calls_exact;
+    r->self = 0;
+    r->more = 0;
+    r->first = f;
+    fb->parent = x->root;
+    fb->next = PV_XTREE_NONE;
     return PV_OK;
 }
 
@@ -110,10 +122,6 @@ static void collapse(pv_xtree *x, const pv_funcpkg *pk, const char *name)
 {
     uint32_t package = pv_funcpkg_find(pk, name);
     uint32_t label = pv_xtree_label(x, name);
-    if (box_in(x, pk, package, label, x->root)) {
-        x->boxes[x->root].func = PV_TREE_COLLAPSED;
-        x->boxes[x->root].label = label;
-    }
     collapse_under(x, x->root, pk, package, label);
 }
 
@@ -164,9 +172,7 @@ static void mycode(pv_xtree *x, const pv_funcpkg *pk)
     mine m = {.pk = pk, .label = pv_xmalloc((pk->n_packages + 1) * sizeof *m.label)};
     for (size_t i = 0; i < pk->n_packages; i++)
         m.label[i] = PV_XTREE_NONE;
-    const pv_xbox *root = &x->boxes[x->root];
-    mycode_under(x, &m, x->root,
-                 (root->func >= 0 && !pk->lib[root->func]) || root->func == PV_TREE_COLLAPSED);
+    mycode_under(x, &m, x->root, false);
     free(m.label);
 }
 
@@ -217,11 +223,6 @@ int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_funcpkg *pk,
         rc = focus(x, g, t->func, err);
         break;
     case PV_TF_MERGE:
-        if (x->boxes[x->root].func == (int64_t)t->func)
-            return pv_err_set(err, PV_E_USAGE,
-                              "%s (function %u) is the root (a focus on it came first); "
-                              "merging it would leave no tree",
-                              g->funcs[t->func].name, (unsigned)t->func);
         merge_under(x, x->root, t->func);
         break;
     case PV_TF_COLLAPSE:

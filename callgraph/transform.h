@@ -1,7 +1,8 @@
 /* transform.h — rewrites of a whole call tree (xtree.h) that answer
  * "show me this function", "hide this machinery", "what is mine":
  *
- *   focus F     every outermost box of F merged into one root: F's
+ *   focus F     every outermost box of F merged into one box, the only
+ *               child of the root ("(all)", now worth its time): F's
  *               subtree over all the places it is called from
  *   merge F     F's boxes removed, their children lifted into the box
  *               above, their own time kept in its self
@@ -15,8 +16,8 @@
  *
  * Boxes that end up side by side for the same function (or package) are
  * merged (pv_xtree_merge_siblings).  Every transform but drop keeps the
- * root's time (focus: the root becomes F's, all of it), and every box it
- * does not merge keeps its figures.
+ * root's time (focus: the root is worth F's boxes), and every box it does
+ * not merge keeps its figures.  The root is always "(all)".
  * Ownership: a pv_transform's package and path are malloc'd, freed by
  * pv_transform_release.
  * SPDX-License-Identifier: MIT
@@ -51,10 +52,9 @@ typedef struct pv_transform {
 void pv_transform_release(pv_transform *t);
 
 /* Applies `t` to x (g: the graph its function ids are of, pk its
- * functions' packages).  PV_E_USAGE
- * when it cannot apply, saying why (the caller names the transform): a
- * focus or a drop on what the tree as transformed so far does not hold, a
- * merge of its root. */
+ * functions' packages).  PV_E_USAGE when it cannot apply, saying why (the
+ * caller names the transform): a focus or a drop on what the tree as
+ * transformed so far does not hold. */
 int pv_transform_apply(pv_xtree *x, const pv_graph *g, const pv_funcpkg *pk,
                        const pv_transform *t, pv_err *err);
 

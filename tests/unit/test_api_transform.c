@@ -95,24 +95,30 @@ START_TEST(transforms_apply_in_the_order_given)
     ck_assert_int_ge(rt, 0);
     ck_assert_int_ge(dumps, 0);
     char q[128];
-    /* Focus, then drop dumps below the new root: loads is what is left. */
-    snprintf(q, sizeof q, "t=focus:%lld&t=drop:%lld", (long long)rt, (long long)dumps);
+    /* Focus, then drop dumps below round_trip: loads is what is left. */
+    snprintf(q, sizeof q, "t=focus:%lld&t=drop:%lld,%lld", (long long)rt, (long long)rt,
+             (long long)dumps);
     reply *r = view(id, q, 200);
     const cJSON *troot = cJSON_GetObjectItem(r->json, "root");
-    ck_assert_int_eq((int64_t)num(troot, "id"), rt);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(troot, "id")));
+    const cJSON *kids = cJSON_GetObjectItem(troot, "children");
+    ck_assert_int_eq(cJSON_GetArraySize(kids), 1);
+    ck_assert_int_eq((int64_t)num(cJSON_GetArrayItem(kids, 0), "id"), rt);
+    ck_assert_double_eq_tol(num(troot, "time"), num(cJSON_GetArrayItem(kids, 0), "time"), 1e-12);
     ck_assert_int_lt(find_id(troot, "dumps"), 0);
     ck_assert_int_ge(find_id(troot, "loads"), 0);
     /* A view below a path of the transformed tree. */
     int64_t loads = find_id(troot, "loads");
-    snprintf(q, sizeof q, "t=focus:%lld&t=drop:%lld&path=%lld", (long long)rt,
-             (long long)dumps, (long long)loads);
+    snprintf(q, sizeof q, "t=focus:%lld&t=drop:%lld,%lld&path=%lld,%lld", (long long)rt,
+             (long long)rt, (long long)dumps, (long long)rt, (long long)loads);
     reply *below = view(id, q, 200);
     ck_assert_int_eq((int64_t)num(cJSON_GetObjectItem(below->json, "root"), "id"), loads);
-    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(below->json, "path")), 1);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(below->json, "path")), 2);
     reply_free(below);
     reply_free(r);
-    /* The other way round, dumps is not at the top: the drop fails. */
-    snprintf(q, sizeof q, "t=drop:%lld&t=focus:%lld", (long long)dumps, (long long)rt);
+    /* The other way round, round_trip is not at the top: the drop fails. */
+    snprintf(q, sizeof q, "t=drop:%lld,%lld&t=focus:%lld", (long long)rt, (long long)dumps,
+             (long long)rt);
     r = view(id, q, 400);
     ck_assert_ptr_nonnull(strstr(str(r->json, "error"), "drop:"));
     reply_free(r);
