@@ -65,8 +65,8 @@ typedef struct pv_xtree {
     size_t labels_len, labels_cap;
 } pv_xtree;
 
-/* The whole tree of g (see above), or NULL when the graph has no time at
- * all.  *bytes: the block's size. */
+/* The whole tree of g (see above); *bytes: the block's size.  Never
+ * fails: out of memory aborts (xalloc.h). */
 pv_xtree_base *pv_xtree_base_build(const pv_graph *g, size_t *bytes);
 
 /* A rewritable copy of `base`. */

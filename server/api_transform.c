@@ -3,7 +3,6 @@
  * which is built once and kept with its graph (xtree.h, transform.h).
  * SPDX-License-Identifier: MIT
  */
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,9 +130,7 @@ void pv_api_transforms_free(pv_api_transform_list *l)
 static void *make_base(const pv_cached *e, unsigned slot, size_t *bytes)
 {
     (void)slot;
-    pv_xtree_base *b = pv_xtree_base_build(pv_cached_graph(e), bytes);
-    assert(b);
-    return b;
+    return pv_xtree_base_build(pv_cached_graph(e), bytes);
 }
 
 int pv_api_transformed_tree(pv_ctx *ctx, pv_cached *e, const pv_api_transform_list *l,
