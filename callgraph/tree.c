@@ -657,5 +657,6 @@ void pv_tree_release(pv_tree *t)
 {
     free(t->nodes);
     free(t->path);
+    free(t->labels);
     memset(t, 0, sizeof *t);
 }

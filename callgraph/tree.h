@@ -30,6 +30,9 @@
 #define PV_TREE_ROOT (-1)     /* func of the synthetic root above the top level */
 #define PV_TREE_SMALLER (-2)  /* func of a "(n smaller)" box */
 #define PV_TREE_OVERFLOW (-3) /* func of a recorded tree's overflow node: the paths past the cap */
+/* func of a box a transform made of a chain of one package's boxes
+ * (xtree.h): its `node` is the package's offset in pv_tree.labels */
+#define PV_TREE_COLLAPSED (-4)
 #define PV_TREE_MAX_DEPTH 64  /* deepest view a request may ask for */
 #define PV_TREE_MAX_PATH 4096 /* longest path a request may give */
 /* Boxes one tree may hold: with no cutoff a tree can double with every
@@ -119,6 +122,7 @@ typedef struct pv_tree {
     uint8_t capped;
     unsigned shown_depth;
     size_t json_bytes;      /* the estimate max_bytes was checked against */
+    char *labels;           /* transformed views (xtree.h): collapsed boxes' packages; malloc'd */
 } pv_tree;
 
 /* Builds the view rooted at path[0..path_len) (function ids from the

@@ -50,6 +50,7 @@ static const route routes[] = {
     {"/api/profiles/{id}/functions/{id}", "GET", pv_api_functions_get, 0, "GET, HEAD"},
     {"/api/profiles/{id}/labels", "PATCH", pv_api_profiles_labels, ROUTE_WRITE | ROUTE_BODY,
      "PATCH"},
+    {"/api/profiles/{id}/packages", "GET", pv_api_packages_get, 0, "GET, HEAD"},
     {"/api/profiles/{id}/raw", "GET", pv_api_profiles_raw, 0, "GET, HEAD"},
     {"/api/profiles/{id}/tree", "GET", pv_api_tree_get, 0, "GET, HEAD"},
     {"/api/server", "GET", pv_api_server_get, ROUTE_OPEN, "GET, HEAD"},

@@ -26,6 +26,7 @@
 #include "graph.h"
 #include "json.h"
 #include "match.h"
+#include "transform.h"
 #include "tree.h"
 
 /* A query argument or a header. */
@@ -130,6 +131,40 @@ cJSON *pv_api_warnings(const char *warnings);
 cJSON *pv_api_tree_node(const pv_graph *g, const pv_tree *t, const pv_tree_node *n,
                         int children);
 
+/* Parses a /tree "path": function ids separated by commas, "" for none
+ * (api_tree.c).  On PV_OK *out is malloc'd (the caller frees it). */
+int pv_api_parse_path(const char *text, uint32_t **out, size_t *len, pv_err *err);
+
+/* ---- transforms (api_transform.c) ----------------------------------- */
+
+/* A request's `t` arguments, in order: parsed (t) and as sent (text,
+ * borrowed from the request).  Arrays malloc'd, freed by
+ * pv_api_transforms_free. */
+typedef struct pv_api_transform_list {
+    pv_transform *t;
+    const char **text;
+    size_t n;
+} pv_api_transform_list;
+
+/* e's functions' packages (funcpkg.h), made on first use and kept with
+ * the graph.  Borrowed: valid while e is held. */
+const pv_funcpkg *pv_api_funcpkg(pv_ctx *ctx, pv_cached *e);
+
+/* Reads them against e's graph: PV_E_USAGE naming a malformed one and
+ * why.  No `t`: PV_OK with n == 0. */
+int pv_api_transforms(const pv_request *req, pv_ctx *ctx, pv_cached *e,
+                      pv_api_transform_list *out, pv_err *err);
+void pv_api_transforms_free(pv_api_transform_list *l);
+
+/* The view (path, depth, cutoff, limits as pv_tree_build_limited) of
+ * e's whole tree (kept with the graph, built on first use) after the
+ * transforms of `l`; PV_E_USAGE for one that cannot apply, PV_E_NOTFOUND
+ * for a path the transformed tree does not have. */
+int pv_api_transformed_tree(pv_ctx *ctx, pv_cached *e, const pv_api_transform_list *l,
+                            const uint32_t *path, size_t path_len, unsigned depth,
+                            double cutoff, const pv_tree_limits *lim, pv_tree *out,
+                            pv_err *err);
+
 /* ---- comparisons (api_diff.c) --------------------------------------- */
 
 /* The BASE side of a comparison with profile req->ids[0] (NEW, whose
@@ -173,6 +208,7 @@ int pv_api_functions_list(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_functions_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_diff_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
+int pv_api_packages_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 int pv_api_server_get(const pv_request *req, pv_ctx *ctx, pv_response *res);
 
 /* The embedded web files (assets.c): GET or HEAD of a path that is not

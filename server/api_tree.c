@@ -173,6 +173,13 @@ static void write_box(pv_jbuf *b, const pv_graph *g, const pv_tree *t, const pv_
         pv_jbuf_int(b, fn->line);
         pv_jbuf_lit(b, ",\"name\":");
         pv_jbuf_string(b, fn->name);
+    } else if (n->func == PV_TREE_COLLAPSED) {
+        /* A transform's chain of one package's boxes (xtree.h). */
+        const char *pkg = t->labels + n->node;
+        pv_jbuf_lit(b, "{\"id\":null,\"file\":\"\",\"line\":0,\"name\":");
+        pv_jbuf_string(b, pkg);
+        pv_jbuf_lit(b, ",\"collapsed\":");
+        pv_jbuf_string(b, pkg);
     } else if (n->func == PV_TREE_OVERFLOW) {
         pv_jbuf_lit(b, "{\"id\":null,\"file\":\"~\",\"line\":0,\"name\":\"" OVERFLOW_NAME "\"");
     } else {
@@ -247,9 +254,11 @@ static const char *const cap_reasons[] = {
 };
 
 /* The whole answer: {"path": [...], "root": {...}, "capped": ...}, and
- * the pair's members (pv_api_pair_json) when comparing. */
+ * the pair's members (pv_api_pair_json) when comparing, the transforms
+ * applied ("view", "transforms") when there are some. */
 static void write_view(pv_jbuf *b, const pv_graph *g, const pv_tree *t,
-                       const pv_tree_limits *lim, const view_diff *vd, const view_kind *vk)
+                       const pv_tree_limits *lim, const view_diff *vd, const view_kind *vk,
+                       const pv_api_transform_list *tl)
 {
     pv_jbuf_lit(b, "{\"view\":");
     pv_jbuf_string(b, view_names[vk->view]);
@@ -268,6 +277,15 @@ static void write_view(pv_jbuf *b, const pv_graph *g, const pv_tree *t,
     if (vd) {
         pv_jbuf_lit(b, ",");
         pv_api_pair_json(b, vd->pair);
+    }
+    if (tl && tl->n) {
+        pv_jbuf_lit(b, ",\"transforms\":[");
+        for (size_t i = 0; i < tl->n; i++) {
+            if (i)
+                pv_jbuf_lit(b, ",");
+            pv_jbuf_string(b, tl->text[i]);
+        }
+        pv_jbuf_lit(b, "]");
     }
     if (t->capped) {
         pv_jbuf_lit(b, ",\"capped\":{\"reason\":\"");
@@ -289,9 +307,7 @@ static void write_view(pv_jbuf *b, const pv_graph *g, const pv_tree *t,
     }
 }
 
-/* Parses "path": function ids separated by commas, "" for none.  On
- * PV_OK *out is malloc'd (the caller frees it). */
-static int parse_path(const char *text, uint32_t **out, size_t *len, pv_err *err)
+int pv_api_parse_path(const char *text, uint32_t **out, size_t *len, pv_err *err)
 {
     *out = NULL;
     *len = 0;
@@ -327,17 +343,22 @@ static int parse_path(const char *text, uint32_t **out, size_t *len, pv_err *err
     return PV_OK;
 }
 
-/* The key a view's printed JSON is kept under with the graph. */
+/* The key a view's printed JSON is kept under with the graph: after
+ * its transforms (one per line) when it has some. */
 static char *view_key(const view_kind *vk, const uint32_t *path, size_t path_len, int64_t depth,
-                      double cutoff)
+                      double cutoff, const pv_api_transform_list *tl)
 {
     size_t cap = path_len * 11 + 96, n;
+    for (size_t i = 0; i < tl->n; i++)
+        cap += strlen(tl->text[i]) + 1;
     char *key = pv_xmalloc(cap);
     n = (size_t)snprintf(key, cap, "tree %lld %.17g", (long long)depth, cutoff);
     if (vk->view != PV_VIEW_TOP)
         n += (size_t)snprintf(key + n, cap - n, " %s %u", view_names[vk->view], (unsigned)vk->fn);
     for (size_t i = 0; i < path_len; i++)
         n += (size_t)snprintf(key + n, cap - n, "%s%u", i ? "," : " ", (unsigned)path[i]);
+    for (size_t i = 0; i < tl->n; i++)
+        n += (size_t)snprintf(key + n, cap - n, "\n%s", tl->text[i]);
     return key;
 }
 
@@ -367,11 +388,12 @@ static int send_view(pv_response *res, char *text, size_t len, int gzipped, int 
  * A view the clock cut short is not kept: on a less busy server it may
  * show more. */
 static int tree_json(pv_ctx *ctx, pv_cached *e, const view_kind *vk, const uint32_t *path,
-                     size_t path_len, int64_t depth, double cutoff, int want_gzip, double t0,
+                     size_t path_len, int64_t depth, double cutoff,
+                     const pv_api_transform_list *tl, int want_gzip, double t0,
                      pv_response *res, pv_err *err)
 {
     pv_cache *cache = pv_ctx_cache(ctx);
-    char *key = view_key(vk, path, path_len, depth, cutoff);
+    char *key = view_key(vk, path, path_len, depth, cutoff, tl);
     size_t len;
     int gzipped;
     char *text = pv_cached_text(cache, e, key, &len, &gzipped);
@@ -400,12 +422,14 @@ static int tree_json(pv_ctx *ctx, pv_cached *e, const view_kind *vk, const uint3
     size_t in_flight = 3 * lim.max_bytes;
     int slot = pv_ctx_compute_begin(ctx, in_flight, lim.deadline_ms);
     pv_tree t;
-    int rc = pv_tree_build_view(g, vk->view, vk->fn, path, path_len, (unsigned)depth, cutoff,
-                                &lim, &t, err);
+    int rc = tl->n ? pv_api_transformed_tree(ctx, e, tl, path, path_len, (unsigned)depth, cutoff,
+                                             &lim, &t, err)
+                   : pv_tree_build_view(g, vk->view, vk->fn, path, path_len, (unsigned)depth,
+                                        cutoff, &lim, &t, err);
     if (rc == PV_OK) {
         pv_jbuf b;
         pv_jbuf_init(&b, t.json_bytes + 96);
-        write_view(&b, g, &t, &lim, NULL, vk);
+        write_view(&b, g, &t, &lim, NULL, vk, tl);
         int keep = t.capped != PV_TREE_CAP_TIME;
         pv_tree_release(&t);
         text = pv_jbuf_take(&b, &len);
@@ -456,7 +480,7 @@ static int diff_json(const pv_request *req, pv_ctx *ctx, pv_cached *e, const uin
             /* A compared box carries about 170 more bytes. */
             pv_jbuf_init(&b, t.json_bytes + t.n_nodes * 170 + 256);
             view_kind top = {PV_VIEW_TOP, 0};
-            write_view(&b, g, &t, &lim, &vd, &top);
+            write_view(&b, g, &t, &lim, &vd, &top, NULL);
             pv_tree_diff_release(&d);
             size_t len;
             char *text = pv_jbuf_take(&b, &len);
@@ -517,11 +541,13 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
     if (rc == PV_OK)
         rc = pv_query_double(req, "cutoff", DEFAULT_CUTOFF, 0, 1, &cutoff, &err);
     if (rc == PV_OK)
-        rc = parse_path(pv_request_query(req, "path"), &path, &path_len, &err);
+        rc = pv_api_parse_path(pv_request_query(req, "path"), &path, &path_len, &err);
     if (rc == PV_OK)
         rc = parse_view(req, &vk, &err);
     if (rc == PV_OK && pv_request_query(req, "compare") && !pv_request_query(req, "base"))
         rc = pv_err_set(&err, PV_E_USAGE, "compare needs base, the profile to compare with");
+    if (rc == PV_OK && pv_request_query(req, "t") && pv_request_query(req, "base"))
+        rc = pv_err_set(&err, PV_E_USAGE, "transforms (t) and a comparison (base) do not combine");
     if (rc != PV_OK) {
         free(path);
         return pv_respond_err(res, &err);
@@ -533,13 +559,17 @@ int pv_api_tree_get(const pv_request *req, pv_ctx *ctx, pv_response *res)
         /* The view's time starts once the graph is there: a graph built
          * for this request is not the view's cost. */
         double t0 = pv_now_ms();
+        pv_api_transform_list tl;
         if (vk.view != PV_VIEW_TOP && vk.view != PV_VIEW_INVERTED &&
-            vk.fn >= pv_cached_graph(e)->n_funcs)
+            vk.fn >= pv_cached_graph(e)->n_funcs) {
             rc = pv_err_set(&err, PV_E_USAGE, "fn %u: the profile has no such function", vk.fn);
-        else if (pv_request_query(req, "base"))
+        } else if (pv_request_query(req, "base")) {
             rc = diff_json(req, ctx, e, path, path_len, depth, cutoff, t0, res, &err);
-        else
-            rc = tree_json(ctx, e, &vk, path, path_len, depth, cutoff, want_gzip, t0, res, &err);
+        } else if ((rc = pv_api_transforms(req, ctx, e, &tl, &err)) == PV_OK) {
+            rc = tree_json(ctx, e, &vk, path, path_len, depth, cutoff, &tl, want_gzip, t0, res,
+                           &err);
+            pv_api_transforms_free(&tl);
+        }
         pv_ctx_graph_release(ctx, e);
     }
     free(path);

@@ -40,6 +40,8 @@ typedef struct pv_cached pv_cached;  /* one profile's graph and memos */
 enum {
     PV_MEMO_ORDERS = 0,   /* .. 17: the functions table's sort orders (api_functions.c) */
     PV_MEMO_ROOTS = 18,   /* the top-level boxes, as JSON (api_profiles.c) */
+    PV_MEMO_XTREE = 24,   /* the whole tree transforms rewrite (api_transform.c) */
+    PV_MEMO_FUNCPKG = 25, /* functions' packages (api_transform.c) */
 };
 
 /* A cache that evicts graphs once their estimated sizes add up to more
