@@ -10,7 +10,6 @@
  * cutoff); big ones as the UI asks for them (depth 10, cutoff 1/1000).
  */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,22 +28,6 @@ Suite *pv_tree_suite(void);
 static char *files[MAX_FILES];
 static size_t n_files;
 
-static void collect(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) && n_files < MAX_FILES) {
-        size_t n = strlen(e->d_name);
-        if (n < 6 || strcmp(e->d_name + n - 5, ".prof") != 0 || strncmp(e->d_name, "bad_", 4) == 0)
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        files[n_files++] = strdup(path);
-    }
-    closedir(d);
-}
 
 static const char *cur;
 
@@ -419,9 +402,9 @@ Suite *pv_tree_suite(void)
     char dir[1024];
     if (root && !shared) {
         snprintf(dir, sizeof dir, "%s/pstats", root);
-        collect(dir);
+        pv_test_collect_profs(dir, files, MAX_FILES, &n_files);
         snprintf(dir, sizeof dir, "%s/realworld", root);
-        collect(dir);
+        pv_test_collect_profs(dir, files, MAX_FILES, &n_files);
     } else if (root) {
         snprintf(dir, sizeof dir, "%s/corpus/big_50k.prof", root);
         files[n_files++] = strdup(dir);

@@ -16,15 +16,6 @@
 
 Suite *pv_tree_recorded_suite(void);
 
-static pv_graph *recorded_graph(const char *name)
-{
-    const char *d = getenv("PV_TEST_DATA");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/recorded/%s", d ? d : "tests/data", name);
-    pv_graph *g = pv_test_graph(path);
-    ck_assert_msg(g->recorded, "%s: not recorded", path);
-    return g;
-}
 
 static pv_tree build(const pv_graph *g, const uint32_t *path, size_t len, unsigned depth,
                      double cutoff, const pv_tree_limits *lim)
@@ -38,7 +29,7 @@ static pv_tree build(const pv_graph *g, const uint32_t *path, size_t len, unsign
 
 START_TEST(every_box_is_exact_with_its_nodes_figures)
 {
-    pv_graph *g = recorded_graph("random_graph.prof");
+    pv_graph *g = pv_test_recorded_graph("random_graph.prof");
     pv_tree t = build(g, NULL, 0, 64, 0.0, NULL);
     ck_assert_uint_eq(t.capped, PV_TREE_FULL);
     /* Every node is a box, plus the root. */
@@ -58,7 +49,7 @@ END_TEST
 
 START_TEST(the_cutoff_merges_small_children_into_one_exact_box)
 {
-    pv_graph *g = recorded_graph("random_graph.prof");
+    pv_graph *g = pv_test_recorded_graph("random_graph.prof");
     pv_tree all = build(g, NULL, 0, 64, 0.0, NULL);
     pv_tree cut = build(g, NULL, 0, 64, 0.05, NULL);
     ck_assert_uint_lt(cut.n_nodes, all.n_nodes);
@@ -90,7 +81,7 @@ END_TEST
 
 START_TEST(the_depth_stops_the_view_and_says_more)
 {
-    pv_graph *g = recorded_graph("chain.prof");
+    pv_graph *g = pv_test_recorded_graph("chain.prof");
     pv_tree t = build(g, NULL, 0, 3, 0.0, NULL);
     size_t more = 0;
     for (size_t i = 0; i < t.n_nodes; i++) {
@@ -108,7 +99,7 @@ END_TEST
 
 START_TEST(a_view_rooted_at_a_path_of_function_ids)
 {
-    pv_graph *g = recorded_graph("fib.prof");
+    pv_graph *g = pv_test_recorded_graph("fib.prof");
     /* fib.py: main (4) calls fib (0), which calls itself. */
     uint32_t path[] = {4, 0, 0};
     pv_tree t = build(g, path, 3, 2, 0.0, NULL);
@@ -131,7 +122,7 @@ END_TEST
 
 START_TEST(the_box_limit_caps_the_view_at_a_whole_level)
 {
-    pv_graph *g = recorded_graph("random_graph.prof");
+    pv_graph *g = pv_test_recorded_graph("random_graph.prof");
     pv_tree_limits lim = {.max_boxes = 40};
     pv_tree t = build(g, NULL, 0, 64, 0.0, &lim);
     ck_assert_uint_eq(t.capped, PV_TREE_CAP_BOXES);
@@ -149,7 +140,7 @@ END_TEST
 
 START_TEST(overflow_nodes_are_leaf_boxes_of_their_own)
 {
-    pv_graph *g = recorded_graph("overflow.prof");
+    pv_graph *g = pv_test_recorded_graph("overflow.prof");
     pv_tree t = build(g, NULL, 0, 64, 0.0, NULL);
     size_t overflow = 0;
     for (size_t i = 0; i < t.n_nodes; i++) {
@@ -168,7 +159,7 @@ END_TEST
 
 START_TEST(the_hot_path_ends_at_the_widest_box)
 {
-    pv_graph *g = recorded_graph("random_graph.prof");
+    pv_graph *g = pv_test_recorded_graph("random_graph.prof");
     for (uint32_t f = 0; f < g->n_funcs; f++) {
         double widest = -1.0;
         for (size_t i = 0; i < g->n_rec_nodes; i++)

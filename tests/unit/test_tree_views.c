@@ -16,7 +16,6 @@
  */
 #include <check.h>
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,22 +33,6 @@ static char *files[MAX_FILES];
 static size_t n_files;
 static const char *cur;
 
-static void collect(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) && n_files < MAX_FILES) {
-        size_t n = strlen(e->d_name);
-        if (n < 6 || strcmp(e->d_name + n - 5, ".prof") != 0 || strncmp(e->d_name, "bad_", 4) == 0)
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        files[n_files++] = strdup(path);
-    }
-    closedir(d);
-}
 
 static int close_to(double a, double b, double scale)
 {
@@ -236,15 +219,6 @@ END_TEST
 
 /* ---- recorded trees: every view against a brute-force walk ------------- */
 
-static pv_graph *recorded_graph(const char *name)
-{
-    const char *d = getenv("PV_TEST_DATA");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/recorded/%s", d ? d : "tests/data", name);
-    pv_graph *g = pv_test_graph(path);
-    ck_assert_msg(g->recorded, "%s: not recorded", path);
-    return g;
-}
 
 static int64_t node_func(const pv_graph *g, uint32_t i)
 {
@@ -340,7 +314,7 @@ static const char *const recorded[] = {"random_graph.prof", "fib.prof",     "mut
 START_TEST(recorded_views_equal_a_brute_force_walk_of_the_nodes)
 {
     cur = recorded[_i];
-    pv_graph *g = recorded_graph(cur);
+    pv_graph *g = pv_test_recorded_graph(cur);
     int64_t chain[PV_TREE_MAX_DEPTH + 2];
     pv_tree inv = view(g, PV_VIEW_INVERTED, 0, 16);
     check_sums(g, &inv, "inverted");
@@ -589,12 +563,12 @@ Suite *pv_tree_views_suite(void)
     char dir[1024];
     if (root && !shared) {
         snprintf(dir, sizeof dir, "%s/pstats", root);
-        collect(dir);
+        pv_test_collect_profs(dir, files, MAX_FILES, &n_files);
         snprintf(dir, sizeof dir, "%s/realworld", root);
-        collect(dir);
+        pv_test_collect_profs(dir, files, MAX_FILES, &n_files);
     } else if (root) {
         snprintf(dir, sizeof dir, "%s/corpus", root);
-        collect(dir);
+        pv_test_collect_profs(dir, files, MAX_FILES, &n_files);
     }
     Suite *s = suite_create("tree_views");
     TCase *tc = tcase_create("views");

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,22 @@ void pv_test_tmp_remove(pv_test_tmp *t)
         unlink(p);
     }
     ck_assert_int_eq(rmdir(t->dir), 0);
+}
+
+void pv_test_collect_profs(const char *dir, char **files, size_t max, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && *n < max) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".prof") != 0 ||
+            strncmp(e->d_name, "bad_", 4) == 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        files[(*n)++] = strdup(path);
+    }
+    closedir(d);
 }

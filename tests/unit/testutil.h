@@ -32,11 +32,20 @@ typedef struct pv_test_tmp {
 void pv_test_tmp_init(pv_test_tmp *t);
 void pv_test_tmp_remove(pv_test_tmp *t);
 
+/* Appends to files[] (strdup'd; *n of them, at most max) the *.prof files
+ * of `dir` but the damaged ones (bad_*).  A folder that cannot be opened
+ * adds none. */
+void pv_test_collect_profs(const char *dir, char **files, size_t max, size_t *n);
+
 struct pv_graph;
 
 /* Parses the pstats file at `path` and builds its call graph
  * (testutil_graph.c, linked only into the server's tests); the caller
  * frees it with pv_graph_free. */
 struct pv_graph *pv_test_graph(const char *path);
+
+/* The graph of tests/data/recorded/NAME ($PV_TEST_DATA); fails the test
+ * unless the file carries a recorded tree. */
+struct pv_graph *pv_test_recorded_graph(const char *name);
 
 #endif

@@ -1,5 +1,6 @@
 /* testutil_graph.c — a fixture's call graph, for the server's tests. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "graph.h"
@@ -18,5 +19,15 @@ struct pv_graph *pv_test_graph(const char *path)
     pv_graph *g = pv_graph_new(&p);
     pv_arena_release(&arena);
     free(buf);
+    return g;
+}
+
+struct pv_graph *pv_test_recorded_graph(const char *name)
+{
+    const char *d = getenv("PV_TEST_DATA");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/recorded/%s", d ? d : "tests/data", name);
+    pv_graph *g = pv_test_graph(path);
+    ck_assert_msg(g->recorded, "%s: not recorded", path);
     return g;
 }
