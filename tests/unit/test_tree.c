@@ -401,10 +401,7 @@ Suite *pv_tree_suite(void)
     const char *root = pv_test_fixtures(&shared);
     char dir[1024];
     if (root && !shared) {
-        snprintf(dir, sizeof dir, "%s/pstats", root);
-        pv_test_collect_profs(dir, files, MAX_FILES, &n_files);
-        snprintf(dir, sizeof dir, "%s/realworld", root);
-        pv_test_collect_profs(dir, files, MAX_FILES, &n_files);
+        pv_test_collect_committed(root, files, MAX_FILES, &n_files);
     } else if (root) {
         snprintf(dir, sizeof dir, "%s/corpus/big_50k.prof", root);
         files[n_files++] = strdup(dir);

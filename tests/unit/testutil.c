@@ -95,3 +95,12 @@ void pv_test_collect_profs(const char *dir, char **files, size_t max, size_t *n)
     }
     closedir(d);
 }
+
+void pv_test_collect_committed(const char *root, char **files, size_t max, size_t *n)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/pstats", root);
+    pv_test_collect_profs(dir, files, max, n);
+    snprintf(dir, sizeof dir, "%s/realworld", root);
+    pv_test_collect_profs(dir, files, max, n);
+}

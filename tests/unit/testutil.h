@@ -37,6 +37,9 @@ void pv_test_tmp_remove(pv_test_tmp *t);
  * adds none. */
 void pv_test_collect_profs(const char *dir, char **files, size_t max, size_t *n);
 
+/* The same for the committed pstats dumps: ROOT/pstats and ROOT/realworld. */
+void pv_test_collect_committed(const char *root, char **files, size_t max, size_t *n);
+
 struct pv_graph;
 
 /* Parses the pstats file at `path` and builds its call graph
