@@ -1,10 +1,15 @@
-/* store.h — the SQLite call-graph store: the only code that includes
- * <sqlite3.h>.
+/* store.h — the call-graph store, on one of two backends: a SQLite file
+ * (the embedded default; store/sqlite.c, the only code that includes
+ * <sqlite3.h>) or a PostgreSQL database that several `profviz serve`
+ * processes share (store/pg.c, the only code that includes <libpq-fe.h>).
+ * backend.h says how one API reaches both.
  *
- * A store is one SQLite file (schema in store/schema.sql, compiled in).  It
- * keeps every profile's original bytes, its functions and its
+ * A store keeps every profile's original bytes, its functions and its
  * caller->callee edges, and the indexes that make callers-of and
- * callees-of lookups fast.  A pv_store is one connection with its own
+ * callees-of lookups fast (schema in store/schema.sql and pg.sql,
+ * compiled in).  Both backends behave the same through this API; where
+ * one cannot (a reserve file, a read-only mount) the function says so.
+ * A pv_store is one connection with its own
  * cached prepared statements: use it from one thread at a time (it may be
  * handed from one thread to another), never from two at once;
  * pv_store_interrupt is the one call another thread may make.
@@ -34,7 +39,17 @@ enum {
     PV_STORE_RESERVE = 1 << 1,   /* keep room for deletes on a full disk (below) */
 };
 
-/* Opens (creating if needed, unless READONLY) the store at `path`, in WAL
+/* Whether `location` names a PostgreSQL database (a libpq URI:
+ * "postgresql://..." or "postgres://..."), not a SQLite file. */
+int pv_store_is_pg(const char *location);
+
+/* Opens the store at `location`: a PostgreSQL database for a libpq URI
+ * (pv_store_is_pg; the schema is created or migrated as for SQLite, with
+ * the same version rule; READONLY makes every transaction read-only;
+ * RESERVE means nothing there), else a SQLite file, "sqlite:PATH" or PATH,
+ * as follows.
+ *
+ * Opens (creating if needed, unless READONLY) the SQLite store at `path`, in WAL
  * mode.  A store written by another schema version is refused with
  * PV_E_STALE and a message saying so.  Without READONLY, a store whose
  * file cannot be written is refused (PV_E_IO, saying so) rather than
@@ -45,8 +60,11 @@ enum {
  * a delete that finds the disk full gives that room to SQLite, so space
  * can always be freed by deleting.  A write that finds the disk full
  * fails with PV_E_FULL.  Returns PV_OK, PV_E_IO, PV_E_STALE or PV_E_DB. */
-int pv_store_open(const char *path, int flags, pv_store **out, pv_err *err);
+int pv_store_open(const char *location, int flags, pv_store **out, pv_err *err);
 void pv_store_close(pv_store *s);
+
+/* "sqlite" or "postgresql": which backend `s` is (static storage). */
+const char *pv_store_backend(const pv_store *s);
 
 /* What a loader knows about the file beside its parsed content. */
 typedef struct pv_source {
@@ -147,10 +165,14 @@ typedef struct pv_profile_info {
  * memory a server's budget counts for every connection it opens. */
 #define PV_STORE_PAGE_CACHE ((size_t)8 << 20)
 
-/* SQLite's PRAGMA data_version of this connection: it changes when
- * another connection (another thread's, another process's) has committed
- * since it was last read, so a reader can tell when what it cached may
- * be stale.  PV_OK or PV_E_DB. */
+/* A counter that changes when a profile may have gone since it was last
+ * read: on SQLite, PRAGMA data_version of this connection (it moves
+ * whenever another connection, thread or process, has committed); on
+ * PostgreSQL, a row every delete bumps in its own transaction (profiles
+ * are immutable and ids never reused, so only a delete can make a cached
+ * profile wrong).  A reader compares it before trusting what it cached,
+ * which keeps several front ends on one database consistent.  PV_OK or
+ * PV_E_DB. */
 int pv_store_data_version(pv_store *s, int64_t *out, pv_err *err);
 
 /* Fills *out for profile `id`: PV_OK, PV_E_NOTFOUND or PV_E_DB. */
@@ -257,8 +279,9 @@ void pv_profile_page_release(pv_profile_page *page);
 int pv_store_oldest(pv_store *s, int labelled, int64_t before, int64_t after, int64_t *id,
                     pv_err *err);
 
-/* Bytes of the store's pages that hold data (free pages left by deletes
- * are reused, not counted).  PV_OK or PV_E_DB. */
+/* Bytes the store's data takes: on SQLite, its pages that hold data (free
+ * pages left by deletes are reused, not counted); on PostgreSQL, the
+ * store's tables and their indexes.  PV_OK or PV_E_DB. */
 int pv_store_used_bytes(pv_store *s, int64_t *bytes, pv_err *err);
 
 #endif

@@ -1,20 +1,21 @@
-/* labels.c — labels on profiles, the filtered and paged listing, and the
- * queries retention walks the store with.  See store.h and labels.sql.
+/* sqlite_labels.c — the SQLite backend's labels on profiles, the filtered
+ * and paged listing, and the queries retention walks the store with.  See
+ * store.h and labels.sql.
  *
  * Everything a list page shows is found by SQL over indexes: a label
  * filter reads the ids from label_by_value, the page is a LIMIT/OFFSET
  * over the profile table's rowid order (newest first), and the total a
  * count(*) with the same WHERE, in the same read transaction.  Nothing
  * loads the whole table into memory.  Labels are checked here, against
- * store.h's limits, before anything is written, so every writer (the
- * upload, the label edit) obeys the same rules.
+ * store.h's limits (pv_label_check), before anything is written, so every
+ * writer (the upload, the label edit) obeys the same rules.
  * SPDX-License-Identifier: MIT
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_internal.h"
+#include "sqlite_internal.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -74,9 +75,9 @@ static const char *const lstmt_sql[L_LIST_0] = {
 
 /* ---- statements ------------------------------------------------------ */
 
-static int db_error(pv_store *s, pv_err *err, const char *what)
+static int db_error(pv_sqlite *s, pv_err *err, const char *what)
 {
-    return pv_err_set(err, PV_E_DB, "%s: %s", what, sqlite3_errmsg(pv_store_db(s)));
+    return pv_err_set(err, PV_E_DB, "%s: %s", what, sqlite3_errmsg(pv_sqlite_db(s)));
 }
 
 /* The text of the list (count = 0) or count statement with `n` filters,
@@ -97,9 +98,9 @@ static char *list_sql(size_t n, int count)
 }
 
 /* Statement `id` of the catalogue, prepared on first use. */
-static sqlite3_stmt *lstmt(pv_store *s, int id, const char *what, pv_err *err)
+static sqlite3_stmt *lstmt(pv_sqlite *s, int id, const char *what, pv_err *err)
 {
-    sqlite3_stmt **slot = &pv_store_label_stmts(s)[id];
+    sqlite3_stmt **slot = &pv_sqlite_label_stmts(s)[id];
     if (*slot)
         return *slot;
     char *built = NULL;
@@ -107,7 +108,7 @@ static sqlite3_stmt *lstmt(pv_store *s, int id, const char *what, pv_err *err)
         built = list_sql((size_t)(id - L_COUNT_0), 1);
     else if (id >= L_LIST_0)
         built = list_sql((size_t)(id - L_LIST_0), 0);
-    int rc = sqlite3_prepare_v3(pv_store_db(s), built ? built : lstmt_sql[id], -1,
+    int rc = sqlite3_prepare_v3(pv_sqlite_db(s), built ? built : lstmt_sql[id], -1,
                                 SQLITE_PREPARE_PERSISTENT, slot, NULL);
     free(built);
     if (rc != SQLITE_OK) {
@@ -140,7 +141,7 @@ static int bind_text(sqlite3_stmt *st, const char *name, const char *v)
 }
 
 /* Runs a statement whose rows do not matter; PV_OK or PV_E_DB. */
-static int exec_done(pv_store *s, sqlite3_stmt *st, int bound, const char *what, pv_err *err)
+static int exec_done(pv_sqlite *s, sqlite3_stmt *st, int bound, const char *what, pv_err *err)
 {
     int rc = bound == SQLITE_OK ? sqlite3_step(st) : bound;
     while (rc == SQLITE_ROW)
@@ -151,7 +152,7 @@ static int exec_done(pv_store *s, sqlite3_stmt *st, int bound, const char *what,
     return rc == SQLITE_DONE ? PV_OK : PV_E_DB;
 }
 
-static int run(pv_store *s, int id, const char *what, pv_err *err)
+static int run(pv_sqlite *s, int id, const char *what, pv_err *err)
 {
     sqlite3_stmt *st = lstmt(s, id, what, err);
     return st ? exec_done(s, st, SQLITE_OK, what, err) : PV_E_DB;
@@ -159,7 +160,7 @@ static int run(pv_store *s, int id, const char *what, pv_err *err)
 
 /* The one integer a one-row statement returns; PV_E_NOTFOUND when it
  * returns no row. */
-static int step_int(pv_store *s, sqlite3_stmt *st, int bound, int64_t *out, const char *what,
+static int step_int(pv_sqlite *s, sqlite3_stmt *st, int bound, int64_t *out, const char *what,
                     pv_err *err)
 {
     int rc = bound == SQLITE_OK ? sqlite3_step(st) : bound;
@@ -170,14 +171,14 @@ static int step_int(pv_store *s, sqlite3_stmt *st, int bound, int64_t *out, cons
     return ret;
 }
 
-static void rollback(pv_store *s)
+static void rollback(pv_sqlite *s)
 {
-    if (!sqlite3_get_autocommit(pv_store_db(s)))
+    if (!sqlite3_get_autocommit(pv_sqlite_db(s)))
         run(s, L_ROLLBACK, "rolling back", NULL);
 }
 
 /* PV_OK when profile `id` exists, else PV_E_NOTFOUND (message set). */
-static int profile_exists(pv_store *s, int64_t id, pv_err *err)
+static int profile_exists(pv_sqlite *s, int64_t id, pv_err *err)
 {
     static const char what[] = "looking up a profile";
     sqlite3_stmt *st = lstmt(s, L_EXISTS, what, err);
@@ -192,55 +193,12 @@ static int profile_exists(pv_store *s, int64_t id, pv_err *err)
 
 /* ---- checking -------------------------------------------------------- */
 
-int pv_label_check(const char *key, const char *value, pv_err *err)
-{
-    size_t kn = strlen(key);
-    if (kn == 0 || kn > PV_LABEL_KEY_MAX)
-        return pv_err_set(err, PV_E_USAGE, "a label key is 1 to %d bytes long", PV_LABEL_KEY_MAX);
-    for (size_t i = 0; i < kn; i++) {
-        unsigned char c = (unsigned char)key[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '.' || c == '-'))
-            return pv_err_set(err, PV_E_USAGE,
-                              "label key '%.64s': only letters, digits and _.- are allowed",
-                              key);
-    }
-    if (!value)
-        return PV_OK;
-    size_t vn = strlen(value);
-    if (vn == 0 || vn > PV_LABEL_VALUE_MAX)
-        return pv_err_set(err, PV_E_USAGE, "label %s: a value is 1 to %d bytes long", key,
-                          PV_LABEL_VALUE_MAX);
-    const unsigned char *p = (const unsigned char *)value;
-    for (size_t i = 0; i < vn;) {
-        uint32_t cp;
-        size_t n = pv_utf8_decode(p + i, vn - i, &cp);
-        if (n == 0)
-            return pv_err_set(err, PV_E_USAGE, "label %s: the value is not UTF-8 (byte %zu)", key,
-                              i);
-        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-            return pv_err_set(err, PV_E_USAGE,
-                              "label %s: the value holds a control character (byte %zu)", key, i);
-        i += n;
-    }
-    return PV_OK;
-}
 
 /* ---- reading and editing --------------------------------------------- */
 
-void pv_labels_release(pv_labels *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].key);
-        free(l->items[i].value);
-    }
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-}
 
 /* The labels of `id` as they are (none for an unknown id). */
-static int read_labels(pv_store *s, int64_t id, pv_labels *out, pv_err *err)
+static int read_labels(pv_sqlite *s, int64_t id, pv_labels *out, pv_err *err)
 {
     static const char what[] = "reading labels";
     memset(out, 0, sizeof *out);
@@ -266,8 +224,9 @@ static int read_labels(pv_store *s, int64_t id, pv_labels *out, pv_err *err)
     return PV_OK;
 }
 
-int pv_store_labels(pv_store *s, int64_t id, pv_labels *out, pv_err *err)
+int pv_sqlite_labels(pv_store *base, int64_t id, pv_labels *out, pv_err *err)
 {
+    pv_sqlite *s = (pv_sqlite *)base;
     memset(out, 0, sizeof *out);
     int rc = run(s, L_BEGIN_READ, "reading labels", err);
     if (rc == PV_OK)
@@ -284,7 +243,7 @@ int pv_store_labels(pv_store *s, int64_t id, pv_labels *out, pv_err *err)
 }
 
 /* One edit, inside the caller's transaction. */
-static int apply_edit(pv_store *s, int64_t id, const pv_label_arg *e, pv_err *err)
+static int apply_edit(pv_sqlite *s, int64_t id, const pv_label_arg *e, pv_err *err)
 {
     static const char what[] = "editing labels";
     sqlite3_stmt *st = lstmt(s, e->value ? L_SET : L_REMOVE, what, err);
@@ -298,9 +257,10 @@ static int apply_edit(pv_store *s, int64_t id, const pv_label_arg *e, pv_err *er
     return exec_done(s, st, rc, what, err);
 }
 
-int pv_store_label_edit(pv_store *s, int64_t id, const pv_label_arg *edits, size_t n,
+int pv_sqlite_label_edit(pv_store *base, int64_t id, const pv_label_arg *edits, size_t n,
                         pv_err *err)
 {
+    pv_sqlite *s = (pv_sqlite *)base;
     static const char what[] = "editing labels";
     for (size_t i = 0; i < n; i++) {
         int rc = pv_label_check(edits[i].key, edits[i].value, err);
@@ -328,16 +288,6 @@ int pv_store_label_edit(pv_store *s, int64_t id, const pv_label_arg *edits, size
 
 /* ---- listing --------------------------------------------------------- */
 
-void pv_profile_page_release(pv_profile_page *page)
-{
-    for (size_t i = 0; i < page->n; i++) {
-        pv_profile_info_release(&page->infos[i]);
-        pv_labels_release(&page->labels[i]);
-    }
-    free(page->infos);
-    free(page->labels);
-    memset(page, 0, sizeof *page);
-}
 
 /* Binds the search text and the label filters shared by the page and the
  * count statements. */
@@ -356,7 +306,7 @@ static int bind_where(sqlite3_stmt *st, const char *q, const pv_list_query *lq)
 }
 
 /* The page's rows and their labels, inside the caller's transaction. */
-static int read_page(pv_store *s, const char *q, const pv_list_query *lq, pv_profile_page *out,
+static int read_page(pv_sqlite *s, const char *q, const pv_list_query *lq, pv_profile_page *out,
                      pv_err *err)
 {
     static const char what[] = "listing profiles";
@@ -371,7 +321,7 @@ static int read_page(pv_store *s, const char *q, const pv_list_query *lq, pv_pro
     size_t cap = 0;
     while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         out->infos = pv_xgrow(out->infos, &cap, out->n + 1, sizeof *out->infos);
-        pv_store_row_info(st, &out->infos[out->n++]);
+        pv_sqlite_row_info(st, &out->infos[out->n++]);
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_reset(st);
@@ -385,8 +335,9 @@ static int read_page(pv_store *s, const char *q, const pv_list_query *lq, pv_pro
     return ret;
 }
 
-int pv_store_query(pv_store *s, const pv_list_query *lq, pv_profile_page *out, pv_err *err)
+int pv_sqlite_query(pv_store *base, const pv_list_query *lq, pv_profile_page *out, pv_err *err)
 {
+    pv_sqlite *s = (pv_sqlite *)base;
     static const char what[] = "listing profiles";
     memset(out, 0, sizeof *out);
     if (lq->n_labels > PV_LIST_LABELS_MAX)
@@ -419,9 +370,10 @@ int pv_store_query(pv_store *s, const pv_list_query *lq, pv_profile_page *out, p
 
 /* ---- retention ------------------------------------------------------- */
 
-int pv_store_oldest(pv_store *s, int labelled, int64_t before, int64_t after, int64_t *id,
+int pv_sqlite_oldest(pv_store *base, int labelled, int64_t before, int64_t after, int64_t *id,
                     pv_err *err)
 {
+    pv_sqlite *s = (pv_sqlite *)base;
     static const char what[] = "finding the oldest profile";
     sqlite3_stmt *st = lstmt(s, labelled ? L_OLDEST_LABELLED : L_OLDEST_UNLABELLED, what, err);
     if (!st)
@@ -432,8 +384,9 @@ int pv_store_oldest(pv_store *s, int labelled, int64_t before, int64_t after, in
     return step_int(s, st, rc, id, what, err);
 }
 
-int pv_store_used_bytes(pv_store *s, int64_t *bytes, pv_err *err)
+int pv_sqlite_used_bytes(pv_store *base, int64_t *bytes, pv_err *err)
 {
+    pv_sqlite *s = (pv_sqlite *)base;
     static const char what[] = "measuring the store";
     sqlite3_stmt *st = lstmt(s, L_USED_BYTES, what, err);
     if (!st)
