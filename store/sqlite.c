@@ -727,7 +727,7 @@ static int insert_profile(pv_sqlite *s, const pv_profile *p, const pv_source *sr
     bind_int(by_name(&b, ":marshal_version"), p->marshal_version);
     bind_int(by_name(&b, ":size"), (int64_t)src->size);
     bind_text(by_name(&b, ":sha256"), identity);
-    bind_int(by_name(&b, ":loaded_at"), (int64_t)time(NULL));
+    bind_int(by_name(&b, ":loaded_at"), src->loaded_at ? src->loaded_at : (int64_t)time(NULL));
     bind_time(by_name(&b, ":parse_ms"), src->parse_ms);
     bind_int(by_name(&b, ":total_calls"), p->total_calls);
     bind_int(by_name(&b, ":prim_calls"), p->prim_calls);

@@ -74,6 +74,7 @@ typedef struct pv_source {
     size_t size;                  /* bytes */
     char sha256[65];              /* lowercase hex of SHA-256(bytes) */
     double parse_ms;              /* time spent parsing, for the record */
+    int64_t loaded_at;            /* unix time to record; 0: now (`migrate` keeps the original's) */
 } pv_source;
 
 /* The bytes of a file are stored in chunks of this size (the last one
@@ -105,8 +106,10 @@ int pv_store_add(pv_store *s, const pv_profile *p, const pv_source *src,
  *                     lock, so no other connection or process writes
  *                     until it ends (they wait up to the busy timeout);
  *   pv_store_reserve  gives a profile its summary row under id `want`
- *                     (one of pv_store_take_ids', or 0 for the next free
- *                     id), or, when the same bytes are stored already,
+ *                     (one of pv_store_take_ids', 0 for the next free id,
+ *                     or, for `migrate`, an id no profile has had here:
+ *                     later ids are then above it), or, when the same
+ *                     bytes are stored already,
  *                     returns that id with *existed = 1 (then do not fill
  *                     it);
  *   pv_store_fill     writes the rest: the bytes, functions and edges, and
