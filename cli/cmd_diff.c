@@ -27,7 +27,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz diff [-H ADDR] [-p PORT] [-b BROWSER | -s] [--db PATH]\n"
+        "Usage: profviz diff [-H ADDR] [-p PORT] [-b BROWSER | -s] [--db STORE]\n"
         "                    [--share] [--table [-n N] [--sort KEY]] BASE NEW\n"
         "\n"
         "Compare two profiles of a program: BASE (before) and NEW (after), each a\n"

@@ -40,7 +40,7 @@ static const kind kinds[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz export [--db PATH] [--path IDS|URL] [--depth N] [--width PX]\n"
+        "Usage: profviz export [--db STORE] [--path IDS|URL] [--depth N] [--width PX]\n"
         "                      [--format NAME] [--event NAME] [--profile N|NAME]\n"
         "                      FILE|ID --html OUT | --svg OUT | --png OUT |\n"
         "                      --folded OUT | --pstats OUT ...\n"
@@ -67,7 +67,7 @@ static void usage(FILE *out)
         "                      unit that is not time is written as it is (warned)\n"
         "\n"
         "Options:\n"
-        "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        PV_CLI_DB_HELP
         "  --path IDS|URL      images: start the chart at this call path, function ids\n"
         "                      from the top, comma-separated, or the page's URL of\n"
         "                      the zoomed chart (its root=IDS, and its depth=N\n"

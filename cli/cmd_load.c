@@ -1,4 +1,4 @@
-/* cmd_load.c — `profviz load [--db PATH] [-q] [--format ...] FILE...`: store profiles and
+/* cmd_load.c — `profviz load [--db STORE] [-q] [--format ...] FILE...`: store profiles and
  * print their ids.  Each file is stored whole or not at all; the exit code
  * is 2 when any file was refused.  With --merge the files are stored as
  * one profile, their merge.
@@ -21,7 +21,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz load [--db PATH] [-q] [--merge] [--format NAME] [--event NAME]\n"
+        "Usage: profviz load [--db STORE] [-q] [--merge] [--format NAME] [--event NAME]\n"
         "                    [--profile N|NAME] FILE...\n"
         "\n"
         "Read profiles into the store and print each profile's id: cProfile/profile\n"
@@ -32,7 +32,7 @@ static void usage(FILE *out)
         "again returns the profile already stored.\n"
         "\n"
         "Options:\n"
-        "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        PV_CLI_DB_HELP
         "  -q, --quiet         print only the ids, one per line\n"
         "  --merge             store the FILEs as one profile, summed as 'profviz merge'\n"
         "                      sums them (its name lists them)\n"

@@ -25,7 +25,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz serve [--db PATH] [-H ADDR] [-p PORT] [--token SECRET]\n"
+        "Usage: profviz serve [--db STORE] [-H ADDR] [-p PORT] [--token SECRET]\n"
         "                     [--read-token SECRET] [--allow-host NAME]...\n"
         "                     [--max-upload BYTES] [--max-header BYTES]\n"
         "                     [--max-conns N] [--max-conns-per-ip N]\n"
@@ -37,9 +37,10 @@ static void usage(FILE *out)
         "printed on stdout; Ctrl-C (or SIGTERM) stops the server.\n"
         "\n"
         "Options:\n"
-        "  --db PATH           the store (default: $XDG_CACHE_HOME/profviz/profiles.db);\n"
-        "                      PATH-reserve (32 MiB) beside it keeps room for deletes\n"
-        "                      when the disk is full\n"
+        PV_CLI_DB_HELP
+        "                      A SQLite file's PATH-reserve (32 MiB) beside it keeps\n"
+        "                      room for deletes when the disk is full; any number of\n"
+        "                      serve processes can share one PostgreSQL database\n"
         "  -H, --hostname ADDR address to listen on (default 127.0.0.1; 0.0.0.0 or ::\n"
         "                      for every interface)\n"
         "  -p, --port PORT     port (default %d; 0 picks a free one)\n"
@@ -342,7 +343,9 @@ int pv_cmd_serve(int argc, char **argv)
                     "exempt), headers within %u s\n", pv_http_max_conns(h),
             hopts.max_conns_per_ip ? hopts.max_conns_per_ip : PV_HTTP_MAX_CONNS_PER_IP,
             hopts.header_timeout_s ? hopts.header_timeout_s : PV_HTTP_HEADER_TIMEOUT);
-    pv_term_println(stderr, "profviz: serving %s on %s/ (Ctrl-C stops)", copts.db_path, url);
+    char shown[4096];
+    pv_term_println(stderr, "profviz: serving %s on %s/ (Ctrl-C stops)",
+                    pv_store_redact(copts.db_path, shown, sizeof shown), url);
     printf("%s/\n", url);
     fflush(stdout);
     return pv_cli_server_run(h, ctx, NULL, -1, url);

@@ -37,7 +37,7 @@ static const struct { const char *name; sort_key key; const char *title; } sort_
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz stats [--db PATH] [--sort KEY] [-n N] [--json] [--format NAME]\n"
+        "Usage: profviz stats [--db STORE] [--sort KEY] [-n N] [--json] [--format NAME]\n"
         "                     [--event NAME] [--profile N|NAME] FILE|ID\n"
         "\n"
         "Print a profile's statistics as Python's pstats does: one line per function\n"
@@ -48,7 +48,7 @@ static void usage(FILE *out)
         "a callgrind event...), with a 'samples' column for sampled stacks.\n"
         "\n"
         "Options:\n"
-        "  --db PATH           the store to use (default: $XDG_CACHE_HOME/profviz/profiles.db)\n"
+        PV_CLI_DB_HELP
         "  -s, --sort KEY      cumulative (default), tottime, calls, pcalls, name, file,\n"
         "                      line, stdname, nfl (also pstats' aliases: cumtime, time,\n"
         "                      ncalls, filename, module)\n"

@@ -27,7 +27,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: profviz [view] [-H ADDR] [-p PORT] [-b BROWSER | -s] [--db PATH]\n"
+        "Usage: profviz [view] [-H ADDR] [-p PORT] [-b BROWSER | -s] [--db STORE]\n"
         "               [--merge] [--format NAME] [--event NAME] [--profile N|NAME] FILE...\n"
         "\n"
         "Load profiles (cProfile/profile pstats dumps, folded stacks, speedscope,\n"

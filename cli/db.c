@@ -83,10 +83,17 @@ static void set_aside_stale_cache(const char *path)
 
 const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap)
 {
+    if (!path && getenv("PROFVIZ_DB"))
+        path = getenv("PROFVIZ_DB");
+    if (pv_store_is_pg(path))
+        return path;
+    if (path && strncmp(path, "sqlite:", 7) == 0)
+        path += 7;
     /* SQLite takes both as a temporary store, gone at exit with all
      * that was added to it. */
     if (path && (!*path || strcmp(path, ":memory:") == 0)) {
-        fprintf(stderr, "profviz: --db wants the path of a store file, not '%s'\n", path);
+        fprintf(stderr, "profviz: --db (or $PROFVIZ_DB) wants the path of a store file or a "
+                        "postgresql:// URI, not '%s'\n", path);
         return NULL;
     }
     if (!path) {
@@ -113,7 +120,8 @@ pv_store *pv_cli_open_store(const char *path, int flags)
     path = pv_cli_db_path(path, !(flags & PV_STORE_READONLY), def, sizeof def);
     if (!path)
         return NULL;
-    if ((flags & PV_CLI_READ_IF_UNWRITABLE) && access(path, F_OK) == 0 && access(path, W_OK) != 0)
+    if ((flags & PV_CLI_READ_IF_UNWRITABLE) && !pv_store_is_pg(path) && access(path, F_OK) == 0 &&
+        access(path, W_OK) != 0)
         flags |= PV_STORE_READONLY;
     pv_store *s = NULL;
     pv_err err;

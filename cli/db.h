@@ -21,10 +21,18 @@ int pv_cli_make_parent_dirs(const char *path);
  * pv_cli_cache_dir's codes. */
 int pv_cli_default_db(char *buf, size_t cap);
 
-/* The store to use: `path`, or the default store when NULL (written into
- * buf), with its folder created when `create` is set.  On failure (also
- * for "" and ":memory:", which SQLite would make a store lost at exit)
- * prints "profviz: ..." and returns NULL. */
+/* --db in every command's --help: what a store location may be. */
+#define PV_CLI_DB_HELP                                                              \
+    "  --db STORE          the store: a SQLite file (PATH or sqlite:PATH), or a\n"    \
+    "                      PostgreSQL database (postgresql://USER@HOST/DBNAME);\n"    \
+    "                      default: $PROFVIZ_DB, else\n"                               \
+    "                      $XDG_CACHE_HOME/profviz/profiles.db\n"
+
+/* The store to use: `path` (--db), else $PROFVIZ_DB, else the default
+ * store (written into buf).  A SQLite file's folder is created when
+ * `create` is set ("sqlite:" is taken off); a PostgreSQL URI is returned
+ * as it is.  On failure (also for "" and ":memory:", which SQLite would
+ * make a store lost at exit) prints "profviz: ..." and returns NULL. */
 const char *pv_cli_db_path(const char *path, int create, char *buf, size_t cap);
 
 /* For pv_cli_open_store: a command that only reads opens a store that

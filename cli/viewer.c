@@ -45,7 +45,7 @@ const char pv_viewer_opts_help[] =
     "  -b, --browser NAME  browser command to open the page with (default:\n"
     "                      $BROWSER, else xdg-open)\n"
     "  -s, --server        open no browser, just serve\n"
-    "  --db PATH           the store (default: $XDG_CACHE_HOME/profviz/profiles.db)\n";
+    PV_CLI_DB_HELP;
 
 void pv_viewer_init(pv_viewer *v)
 {

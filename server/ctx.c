@@ -6,13 +6,16 @@
  * have stopped by then, and a key destructor would run at thread exit,
  * which in the in-process tests is after the context is gone.
  *
- * Another server (or `profviz delete`) may delete a profile from the same
- * store; the graph cache would go on answering for it.  Before a graph is
- * served, the thread's reader reads SQLite's data_version (a counter
- * private to the connection, bumped by other connections' commits): when
- * it moved, every cached profile is looked up again and those gone are
- * forgotten.  Reading it costs a microsecond; the look-ups happen only
- * after a commit.
+ * Another server on the same store (another front end on one PostgreSQL
+ * database, or a second process on one SQLite file) may delete a profile;
+ * the graph cache would go on answering for it.  Before a graph is
+ * served, the thread's reader reads the store's data_version (store.h:
+ * SQLite's per-connection counter of other connections' commits, or
+ * PostgreSQL's count of deletes): when it moved, every cached profile is
+ * looked up again and those gone are forgotten.  Nothing else can make a
+ * cached graph wrong: profiles are immutable and ids never reused.
+ * Reading it costs a microsecond on SQLite and one round trip on
+ * PostgreSQL; the look-ups happen only after a change.
  * SPDX-License-Identifier: MIT
  */
 #include "ctx.h"

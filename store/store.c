@@ -27,6 +27,32 @@ int pv_store_is_pg(const char *location)
                         strncmp(location, "postgres://", 11) == 0);
 }
 
+const char *pv_store_redact(const char *location, char *buf, size_t cap)
+{
+    size_t o = 0;
+    const char *p = location;
+    /* The userinfo ends at the first '@' before the host's '/'. */
+    const char *scheme = pv_store_is_pg(location) ? strstr(location, "://") : NULL;
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+    const char *colon = at && (!slash || at < slash) ? memchr(scheme + 3, ':', at - scheme - 3) : NULL;
+    while (*p && o + 1 < cap) {
+        if (p == colon) {
+            o += (size_t)snprintf(buf + o, cap - o, ":***");
+            p = at;
+        } else if (scheme && strncmp(p, "password=", 9) == 0 && (p[-1] == '?' || p[-1] == '&')) {
+            o += (size_t)snprintf(buf + o, cap - o, "password=***");
+            p += strcspn(p, "&");
+        } else {
+            buf[o++] = *p++;
+        }
+        if (o >= cap)
+            o = cap - 1;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 int pv_store_open(const char *location, int flags, pv_store **out, pv_err *err)
 {
     *out = NULL;

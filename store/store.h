@@ -63,6 +63,12 @@ int pv_store_is_pg(const char *location);
 int pv_store_open(const char *location, int flags, pv_store **out, pv_err *err);
 void pv_store_close(pv_store *s);
 
+/* `location` as it may be shown to a user or written to a log: a
+ * PostgreSQL URI with its password (user:PASSWORD@ or password=...)
+ * replaced by "***", anything else as it is.  Writes at most cap bytes
+ * (truncating) and returns buf. */
+const char *pv_store_redact(const char *location, char *buf, size_t cap);
+
 /* "sqlite" or "postgresql": which backend `s` is (static storage). */
 const char *pv_store_backend(const pv_store *s);
 

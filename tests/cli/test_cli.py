@@ -186,6 +186,29 @@ class Cli(unittest.TestCase):
         self.assertIn("delete it or pass --db", got.stderr)
         self.assertTrue(os.path.exists(old + ".old-schema"))
 
+    def test_profviz_db_names_the_store_and_db_wins_over_it(self):
+        path = os.path.join(DATA, "pstats", "recursion.prof")
+        env = dict(os.environ, PROFVIZ_DB="sqlite:" + self.db,
+                   XDG_CACHE_HOME=os.path.join(self.tmp.name, "xdg"))
+        got = subprocess.run([PROFVIZ, "load", "-q", path], capture_output=True, text=True, env=env)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertEqual(self.count_profiles(), 1)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "xdg")))
+        other = os.path.join(self.tmp.name, "sub", "other.db")
+        got = subprocess.run([PROFVIZ, "load", "-q", "--db", other, path], capture_output=True,
+                             text=True, env=env)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertTrue(os.path.exists(other))
+        self.assertEqual(self.count_profiles(), 1)
+        got = subprocess.run([PROFVIZ, "stats", "-n", "1", "1"], capture_output=True, text=True,
+                             env=env)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        self.assertIn("recursion.prof", got.stdout)
+        env["PROFVIZ_DB"] = ""
+        got = subprocess.run([PROFVIZ, "stats", "1"], capture_output=True, text=True, env=env)
+        self.assertEqual(got.returncode, 2)
+        self.assertIn("$PROFVIZ_DB", got.stderr)
+
     def test_unknown_id_and_missing_file_are_clear(self):
         got = run("stats", "--db", self.db, "no/such/file.prof")
         self.assertEqual(got.returncode, 2)
@@ -226,7 +249,7 @@ class Cli(unittest.TestCase):
                                       *([] if args[0] == "serve" else [path])],
                                      capture_output=True, text=True, timeout=30)
                 self.assertNotEqual(got.returncode, 0, (args, db))
-                self.assertIn("--db wants the path of a store file", got.stderr)
+                self.assertIn("wants the path of a store file or a postgresql:// URI", got.stderr)
         fifo = os.path.join(self.tmp.name, "fifo.prof")
         os.mkfifo(fifo)
         got = subprocess.run([PROFVIZ, "stats", "--db", self.db, fifo], capture_output=True,

@@ -14,6 +14,11 @@ Suite *PV_SUITE(void);
 
 int main(void)
 {
+    if (pv_test_on_pg() && pv_test_pg_unavailable()) {
+        /* Not one test of a PostgreSQL run passes without a cluster. */
+        printf("SKIP: PostgreSQL: %s\n", pv_test_pg_unavailable());
+        return 77;
+    }
     SRunner *sr = srunner_create(PV_SUITE());
     if (pv_test_skipped()) {
         /* meson reads 77 as SKIP; the reason is the last line it keeps. */

@@ -571,7 +571,7 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
     pv_err err = {0};
     ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_STALE);
     ck_assert_ptr_null(s);
-    char want[300];
+    char want[sizeof t.path + 128];
     snprintf(want, sizeof want,
              "store %s was written by schema version 7; this profviz uses 5 — delete it or pass --db",
              t.path);

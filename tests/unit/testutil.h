@@ -22,15 +22,35 @@ const char *pv_test_fixtures(int *shared);
 void pv_test_skip(const char *reason);
 const char *pv_test_skipped(void);  /* the reason, or NULL */
 
-/* A store's path in a new temporary directory; the store itself is not
- * created.  pv_test_tmp_remove deletes the store with its -wal, -shm and
- * -journal files, then the directory, which must be empty by then. */
+/* A new, empty test store and a temporary directory beside it.  The
+ * backend is chosen by $PV_TEST_BACKEND: unset, `path` is a SQLite file in
+ * `dir` (not created); "pg", `path` is the URI of a fresh schema of the
+ * test cluster $PV_TEST_PG (tests/pg/cluster), so every store test runs
+ * unchanged on PostgreSQL.  pv_test_tmp_remove deletes the store (the
+ * file with its -wal, -shm and -journal files, or the schema), then the
+ * directory, which must be empty by then. */
 typedef struct pv_test_tmp {
     char dir[64];
-    char path[96];
+    char path[1024];
 } pv_test_tmp;
 void pv_test_tmp_init(pv_test_tmp *t);
 void pv_test_tmp_remove(pv_test_tmp *t);
+
+/* Whether this run's stores are PostgreSQL ones ($PV_TEST_BACKEND=pg).
+ * Then, with no test cluster ($PV_TEST_PG unset), runner.c reports the
+ * whole run skipped with the reason ($PV_TEST_PG_SKIP, which ./dev test
+ * sets when the cluster would not start). */
+int pv_test_on_pg(void);
+const char *pv_test_pg_unavailable(void);  /* the reason, or NULL when there is a cluster */
+
+/* Adds test `fn` to `tc`, unless the run is on PostgreSQL: then prints
+ * "skipped NAME on PostgreSQL: REASON" instead.  Only for tests of
+ * SQLite's own file (a read-only mount, the reserve file, WAL...). */
+#define pv_test_add_sqlite_only(tc, fn, reason) pv_test_add_sqlite_only_(tc, fn, #fn, reason)
+struct TCase;
+struct TTest;
+void pv_test_add_sqlite_only_(struct TCase *tc, const struct TTest *fn, const char *name,
+                              const char *reason);
 
 /* Appends to files[] (strdup'd; *n of them, at most max) the *.prof files
  * of `dir` but the damaged ones (bad_*).  A folder that cannot be opened
