@@ -426,11 +426,11 @@ static int schema_version(const pv_asset *schema)
 }
 
 /* Whether there is no schema to create the tables in, and whether the
- * one there is holds a table named like ours without being a store (a
- * database that is not a profviz store). */
+ * one there holds anything without being a store: as for a SQLite file,
+ * the tables are not added among another application's. */
 #define FOREIGN_SQL                                                                   \
-    "SELECT current_schema() IS NULL, "                                               \
-    "to_regclass(quote_ident(current_schema()) || '.profile') IS NOT NULL"
+    "SELECT current_schema() IS NULL, EXISTS (SELECT 1 FROM pg_class "                \
+    "WHERE relnamespace = to_regnamespace(quote_ident(current_schema())))"
 
 /* The store's version, 0 when the connection's current schema (where
  * the tables are created) has none. */
@@ -469,8 +469,9 @@ static int create_or_upgrade(pv_pg *s, int64_t *have, const char *what, pv_err *
             rc = pv_err_set(err, PV_E_DB, "store %s: the connection's search_path names no "
                             "schema that exists to create the store in", s->name);
         else if (pv_pg_get_int(r, 0, 1))
-            rc = pv_err_set(err, PV_E_DB, "%s holds a table \"profile\" but is not a profviz "
-                            "store — pass another --db (or another schema)", s->name);
+            rc = pv_err_set(err, PV_E_DB, "%s: its schema holds tables but is not a profviz "
+                            "store — pass another --db (or another schema in search_path)",
+                            s->name);
         PQclear(r);
     }
     for (size_t i = 0; rc == PV_OK && *have < want && i < N_SCHEMA_FILES; i++) {
@@ -519,13 +520,11 @@ static int check_schema(pv_pg *s, const char *what, pv_err *err)
     return PV_OK;
 }
 
-/* `uri` with its password, if any, replaced by "***": after "user:" in
- * the authority, and as the value of a password= parameter.  Malloc'd. */
-static char *redact(const char *uri, char **password)
+/* The password `uri` holds (after "user:" in the authority, or as a
+ * password= parameter), malloc'd, or NULL: what scrub() keeps out of
+ * libpq's messages. */
+static char *password_of(const char *uri)
 {
-    *password = NULL;
-    size_t n = strlen(uri);
-    char *out = pv_xmalloc(n + 8);
     const char *auth = strstr(uri, "://");
     auth = auth ? auth + 3 : uri;
     size_t auth_len = strcspn(auth, "/?");
@@ -534,23 +533,13 @@ static char *redact(const char *uri, char **password)
         if (auth[i] == '@')
             at = auth + i;
     const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-    if (colon) {
-        *password = pv_xstrndup(colon + 1, (size_t)(at - colon - 1));
-        snprintf(out, n + 8, "%.*s***%s", (int)(colon + 1 - uri), uri, at);
-    } else {
-        memcpy(out, uri, n + 1);
-    }
-    const char *q = strchr(out, '?');
-    for (char *p = q ? strstr(q, "password=") : NULL; p; p = strstr(p + 1, "password=")) {
-        if (p[-1] != '?' && p[-1] != '&')
-            continue;
-        char *v = p + 9, *end = v + strcspn(v, "&");
-        if (!*password)
-            *password = pv_xstrndup(v, (size_t)(end - v));
-        memmove(v + 3, end, strlen(end) + 1);
-        memcpy(v, "***", 3);
-    }
-    return out;
+    if (colon)
+        return pv_xstrndup(colon + 1, (size_t)(at - colon - 1));
+    const char *q = strchr(uri, '?');
+    for (const char *p = q ? strstr(q, "password=") : NULL; p; p = strstr(p + 1, "password="))
+        if (p[-1] == '?' || p[-1] == '&')
+            return pv_xstrndup(p + 9, strcspn(p + 9, "&"));
+    return NULL;
 }
 
 /* Replaces every copy of `secret` in msg with "***" (libpq may quote a
@@ -573,8 +562,10 @@ int pv_pg_open(const char *uri, int flags, pv_store **out, pv_err *err)
     s->base.ops = &pg_ops;
     s->readonly = (flags & PV_STORE_READONLY) != 0;
     pthread_mutex_init(&s->cancel_lock, NULL);
-    char *password;
-    s->name = redact(uri, &password);
+    size_t cap = strlen(uri) + 16;
+    s->name = pv_xmalloc(cap);
+    pv_store_redact(uri, s->name, cap);
+    char *password = password_of(uri);
     s->conn = PQconnectdb(uri);
     if (PQstatus(s->conn) != CONNECTION_OK) {
         /* Unreachable (no server there) is an I/O error; a server that

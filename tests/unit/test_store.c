@@ -11,7 +11,9 @@
  * SPDX-License-Identifier: MIT
  */
 #include <check.h>
+#include <libpq-fe.h>
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,10 +45,22 @@ static pv_store *open_ok(const char *path, int flags)
     return s;
 }
 
-/* Runs `sql` against the store file with SQLite directly and returns the
- * first column of its first row as an integer. */
+/* Runs `sql` against the store with the backend's own client (SQLite on
+ * the file, libpq on the schema of a PostgreSQL test store) and returns
+ * the first column of its first row as an integer. */
 static int64_t sql_int(const char *path, const char *sql)
 {
+    if (pv_store_is_pg(path)) {
+        PGconn *c = PQconnectdb(path);
+        ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+        PGresult *r = PQexec(c, sql);
+        ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0, "%s: %s", sql,
+                      PQerrorMessage(c));
+        int64_t v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+        PQfinish(c);
+        return v;
+    }
     sqlite3 *db;
     sqlite3_stmt *st;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
@@ -60,10 +74,25 @@ static int64_t sql_int(const char *path, const char *sql)
 
 static void sql_exec(const char *path, const char *sql)
 {
+    if (pv_store_is_pg(path)) {
+        PGconn *c = PQconnectdb(path);
+        ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+        PGresult *r = PQexec(c, sql);
+        ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+        PQfinish(c);
+        return;
+    }
     sqlite3 *db;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+}
+
+/* The table that holds (the first chunk of) a file's bytes. */
+static const char *bytes_table(const char *path)
+{
+    return pv_store_is_pg(path) ? "profile_chunk" : "profile_blob";
 }
 
 /* The query plan SQLite picks for `sql` in the store at `path`, its
@@ -331,7 +360,9 @@ static pv_profile synthetic_profile(pv_arena *a, size_t n_funcs, size_t n_edges)
 
 START_TEST(store_round_trips_every_field_exactly)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     static const unsigned char bytes[] = "{\x00\xff fake pstats";
     pv_source src = source_of("tricky.prof", bytes, sizeof bytes);
@@ -364,12 +395,15 @@ START_TEST(store_round_trips_every_field_exactly)
     ck_assert_int_eq(info.n_edges, 4);
     pv_profile_info_release(&info);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_round_trips_an_empty_profile_and_empty_file)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = empty_profile();
     pv_source src = source_of("empty.prof", NULL, 0);
     int64_t id = add_ok(s, &p, &src);
@@ -380,12 +414,15 @@ START_TEST(store_round_trips_an_empty_profile_and_empty_file)
     ck_assert_uint_eq(len, 0);
     free(bytes);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_nothing)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("a.prof", "same bytes", 10);
     int64_t id = add_ok(s, &p, &src);
@@ -404,6 +441,7 @@ START_TEST(store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_not
     ck_assert_int_eq(pv_store_find_sha(s, src.sha256, &found, NULL), PV_OK);
     ck_assert_int_eq(found, id);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -411,12 +449,12 @@ END_TEST
  * of its own. */
 static void assert_no_rows(const char *path)
 {
-    static const char *const counts[] = {
-        "SELECT count(*) FROM profile", "SELECT count(*) FROM profile_blob",
-        "SELECT count(*) FROM function", "SELECT count(*) FROM edge",
-    };
-    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
-        ck_assert_msg(sql_int(path, counts[i]) == 0, "%s: not 0", counts[i]);
+    const char *const tables[] = {"profile", bytes_table(path), "function", "edge"};
+    char sql[64];
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        ck_assert_msg(sql_int(path, sql) == 0, "%s: not 0", sql);
+    }
 }
 
 /* Adds `p`, which must fail with PV_E_DB and a message containing
@@ -453,21 +491,23 @@ START_TEST(store_failed_add_leaves_nothing_behind)
     p.edges = bad_edges;
     assert_add_fails_cleanly(s, t.path, &p, "names function");
 
-    /* A NULL name fails in SQLite after the profile, its bytes and four
-     * functions went in (one row per statement)... */
+    /* A NULL name fails in the database after the profile, its bytes and
+     * four functions went in (one row per statement, or one COPY)... */
     pv_func bad_funcs[5];
     memcpy(bad_funcs, tricky_funcs, sizeof bad_funcs);
     bad_funcs[4].name = NULL;
     p = tricky_profile();
     p.funcs = bad_funcs;
-    assert_add_fails_cleanly(s, t.path, &p, "NOT NULL");
+    /* SQLite says "NOT NULL constraint", PostgreSQL "not-null constraint". */
+    const char *not_null = pv_store_is_pg(t.path) ? "not-null" : "NOT NULL";
+    assert_add_fails_cleanly(s, t.path, &p, not_null);
 
     /* ...and inside a multi-row INSERT, after whole batches went in. */
     pv_arena a;
     pv_arena_init(&a, ARENA_LIMIT);
     pv_profile big = synthetic_profile(&a, 1000, 2000);
     big.funcs[700].name = NULL;
-    assert_add_fails_cleanly(s, t.path, &big, "NOT NULL");
+    assert_add_fails_cleanly(s, t.path, &big, not_null);
     big.funcs[700].name = "fixed";
     big.edges[1500].caller = 1000;
     assert_add_fails_cleanly(s, t.path, &big, "names function");
@@ -510,16 +550,18 @@ START_TEST(store_delete_removes_every_derived_row)
     pv_store_close(s);
 
     char sql[200];
-    static const char *const tables[] = {"profile_blob", "function", "edge", "tree_node",
-                                         "recorded_tree", "recorded_node"};
-    for (size_t i = 0; i < 6; i++) {
+    /* tree_node is SQLite's only (schema.sql: always empty). */
+    const char *const tables[] = {bytes_table(t.path), "function", "edge", "recorded_tree",
+                                  "recorded_node", "label"};
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE profile_id = %lld", tables[i],
                  (long long)id1);
         ck_assert_msg(sql_int(t.path, sql) == 0, "%s keeps rows of a deleted profile", tables[i]);
     }
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM function"), 5);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM edge"), 4);
-    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_blob"), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", bytes_table(t.path));
+    ck_assert_int_eq(sql_int(t.path, sql), 1);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM recorded_node"), 4);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM recorded_node WHERE func IS NULL"), 1);
     pv_test_tmp_remove(&t);
@@ -544,7 +586,9 @@ START_TEST(store_opened_read_only_reads_but_refuses_writes)
     int existed;
     pv_err err = {0};
     ck_assert_int_eq(pv_store_add(s, &p, &src2, &id2, &existed, &err), PV_E_DB);
-    ck_assert_msg(strstr(err.msg, "readonly"), "message: %s", err.msg);
+    /* SQLite's "readonly database", PostgreSQL's "read-only transaction". */
+    ck_assert_msg(strstr(err.msg, "readonly") || strstr(err.msg, "read-only"), "message: %s",
+                  err.msg);
     ck_assert_int_eq(pv_store_delete(s, id, &err), PV_E_DB);
     pv_store_close(s);
 
@@ -566,14 +610,24 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
 {
     pv_test_tmp t;
     pv_test_tmp_init(&t);
-    sql_exec(t.path, "CREATE TABLE profile (x); PRAGMA user_version = 7;");
+    int pg = pv_store_is_pg(t.path);
+    if (pg) {
+        /* A store a newer profviz wrote (pg.sql keeps its version in pv_meta). */
+        pv_store_close(open_ok(t.path, 0));
+        sql_exec(t.path, "UPDATE pv_meta SET version = 7");
+    } else {
+        sql_exec(t.path, "CREATE TABLE profile (x); PRAGMA user_version = 7;");
+    }
     pv_store *s = NULL;
     pv_err err = {0};
     ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_STALE);
     ck_assert_ptr_null(s);
     char want[sizeof t.path + 128];
     snprintf(want, sizeof want,
-             "store %s was written by schema version 7; this profviz uses 5 — delete it or pass --db",
+             pg ? "store %s was written by schema version 7; this profviz uses 1 — upgrade "
+                  "profviz or pass another --db"
+                : "store %s was written by schema version 7; this profviz uses 5 — delete it "
+                  "or pass --db",
              t.path);
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_STALE);
@@ -586,12 +640,19 @@ START_TEST(store_refuses_a_foreign_database_and_a_non_database)
 {
     pv_test_tmp t;
     pv_test_tmp_init(&t);
-    sql_exec(t.path, "CREATE TABLE mine (x)");
+    sql_exec(t.path, "CREATE TABLE mine (x integer)");
     pv_store *s = NULL;
     pv_err err = {0};
     ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_DB);
     ck_assert_msg(strstr(err.msg, "not a profviz store"), "message: %s", err.msg);
     /* Nothing was added to it. */
+    if (pv_store_is_pg(t.path)) {
+        ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM pg_class WHERE relnamespace = "
+                                         "to_regnamespace(current_schema())"), 1);
+        /* What follows is about SQLite's file. */
+        pv_test_tmp_remove(&t);
+        return;
+    }
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM sqlite_schema"), 1);
     unlink(t.path);
 
@@ -616,8 +677,13 @@ START_TEST(store_creates_the_schema_once_and_reopens)
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
     pv_store_close(s);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
-    ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    if (pv_store_is_pg(t.path)) {
+        ck_assert_int_eq(sql_int(t.path, "SELECT version FROM pv_meta"), 1);
+    } else {
+        ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
+        ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+                         1);
+    }
     s = open_ok(t.path, 0);
     assert_reads_back(s, id, &p);
     pv_store_close(s);
@@ -659,7 +725,9 @@ END_TEST
 
 START_TEST(store_lists_newest_first)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = empty_profile();
     const char *names[] = {"first.prof", "second.prof", "third.prof"};
     int64_t ids[3];
@@ -686,12 +754,15 @@ START_TEST(store_lists_newest_first)
     ck_assert_str_eq(list[2].warnings, "");
     pv_profile_info_free_array(list, n);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_raw_returns_the_exact_bytes)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     unsigned char data[4096];
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = (unsigned char)(i * 7 + (i >> 8));
@@ -710,6 +781,7 @@ START_TEST(store_raw_returns_the_exact_bytes)
     pv_profile_info info;
     ck_assert_int_eq(pv_store_info(s, id + 1, &info, &err), PV_E_NOTFOUND);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -741,8 +813,12 @@ START_TEST(store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly
     pv_profile p = empty_profile();
     pv_source src = source_of("big.txt", data, size);
     int64_t id = add_ok(s, &p, &src);
-    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), 2);
-    ck_assert_int_eq(sql_int(t.path, "SELECT max(length(bytes)) FROM profile_blob"),
+    /* SQLite: the first chunk in profile_blob, the rest in profile_chunk;
+     * PostgreSQL: all three in profile_chunk. */
+    int pg = pv_store_is_pg(t.path);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), pg ? 3 : 2);
+    ck_assert_int_eq(sql_int(t.path, pg ? "SELECT max(length(bytes)) FROM profile_chunk"
+                                        : "SELECT max(length(bytes)) FROM profile_blob"),
                      (int64_t)PV_STORE_CHUNK);
     chunks_seen seen = {0, 0, malloc(size)};
     ck_assert_int_eq(pv_store_raw_each(s, id, see_chunk, &seen, NULL), PV_OK);
@@ -771,7 +847,9 @@ END_TEST
 
 START_TEST(store_keeps_each_variant_of_one_file_once)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     static const char bytes[] = "events: Ir Dr\nfn=main\n1 2 3\n";
     pv_source src = source_of("x.callgrind", bytes, sizeof bytes - 1);
     static const char *const choices[] = {"event=Ir", "event=Dr"};
@@ -812,12 +890,15 @@ START_TEST(store_keeps_each_variant_of_one_file_once)
     ck_assert_int_eq(memcmp(raw, bytes, len), 0);
     free(raw);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_read_stops_at_the_arena_limit)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
@@ -831,6 +912,7 @@ START_TEST(store_read_stops_at_the_arena_limit)
     /* The connection is usable afterwards: the read transaction ended. */
     assert_reads_back(s, id, &p);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -1304,7 +1386,10 @@ START_TEST(store_lists_filtered_by_labels_and_text_with_pages_and_a_total)
     int64_t used;
     ck_assert_int_eq(pv_store_used_bytes(s, &used, &err), PV_OK);
     ck_assert_int_gt(used, 0);
-    ck_assert_int_le(used, sql_int(t.path, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"));
+    ck_assert_int_le(used, sql_int(t.path, pv_store_is_pg(t.path)
+                                               ? "SELECT pg_database_size(current_database())"
+                                               : "SELECT page_count * page_size FROM "
+                                                 "pragma_page_count(), pragma_page_size()"));
     pv_store_close(s);
     pv_test_tmp_remove(&t);
 }
@@ -1321,12 +1406,14 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_nothing);
     tcase_add_test(tc, store_failed_add_leaves_nothing_behind);
     tcase_add_test(tc, store_delete_removes_every_derived_row);
-    tcase_add_test(tc, store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels);
+    pv_test_add_sqlite_only(tc, store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels,
+                            "SQLite's schema steps; pg.sql has one version, nothing older to upgrade");
     tcase_add_test(tc, store_opened_read_only_reads_but_refuses_writes);
     tcase_add_test(tc, store_refuses_another_schema_version_with_a_clear_message);
     tcase_add_test(tc, store_refuses_a_foreign_database_and_a_non_database);
     tcase_add_test(tc, store_creates_the_schema_once_and_reopens);
-    tcase_add_test(tc, store_plans_callers_and_callees_lookups_on_their_indexes);
+    pv_test_add_sqlite_only(tc, store_plans_callers_and_callees_lookups_on_their_indexes,
+                            "the plans are SQLite's EXPLAIN QUERY PLAN of its own indexes");
     tcase_add_test(tc, store_lists_newest_first);
     tcase_add_test(tc, store_raw_returns_the_exact_bytes);
     tcase_add_test(tc, store_read_stops_at_the_arena_limit);
@@ -1334,9 +1421,11 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_steps_show_nothing_to_others_until_the_commit);
     tcase_add_test(tc, store_interrupted_commit_rolls_back_and_the_next_add_works);
     tcase_add_test(tc, store_process_dying_mid_transaction_leaves_nothing);
-    tcase_add_test(tc, store_upgrades_a_version_2_store_and_keeps_its_profiles);
+    pv_test_add_sqlite_only(tc, store_upgrades_a_version_2_store_and_keeps_its_profiles,
+                            "SQLite's schema steps; pg.sql has one version, nothing older to upgrade");
     tcase_add_test(tc, store_label_edits_check_limits_and_are_all_or_nothing);
-    tcase_add_test(tc, store_upgrades_a_version_4_store_whose_profiles_read_as_pstats);
+    pv_test_add_sqlite_only(tc, store_upgrades_a_version_4_store_whose_profiles_read_as_pstats,
+                            "SQLite's schema steps; pg.sql has one version, nothing older to upgrade");
     tcase_add_test(tc, store_keeps_each_variant_of_one_file_once);
     tcase_add_test(tc, store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly);
     tcase_add_test(tc, store_lists_filtered_by_labels_and_text_with_pages_and_a_total);
