@@ -425,12 +425,17 @@ static int schema_version(const pv_asset *schema)
     return atoi(p + sizeof key - 1);
 }
 
-/* Whether there is no schema to create the tables in, and whether the
- * one there holds anything without being a store: as for a SQLite file,
- * the tables are not added among another application's. */
-#define FOREIGN_SQL                                                                   \
-    "SELECT current_schema() IS NULL, EXISTS (SELECT 1 FROM pg_class "                \
-    "WHERE relnamespace = to_regnamespace(quote_ident(current_schema())))"
+/* What the current schema holds, read from pg_class with the
+ * statement's snapshot (not the session's catalogue cache, which may
+ * not yet know of tables another session committed while this one waited
+ * for the lock): whether there is no schema to create the tables in,
+ * whether pv_meta is there, whether anything is. */
+#define SCHEMA_SQL                                                                     \
+    "SELECT current_schema() IS NULL, "                                                \
+    "EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = "                             \
+    "to_regnamespace(quote_ident(current_schema())) AND relname = 'pv_meta'), "        \
+    "EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = "                             \
+    "to_regnamespace(quote_ident(current_schema())))"
 
 /* The store's version, 0 when the connection's current schema (where
  * the tables are created) has none. */
@@ -449,32 +454,36 @@ static int read_version(pv_pg *s, int64_t *have, const char *what, pv_err *err)
     return rc == PV_E_NOTFOUND ? PV_OK : rc;
 }
 
-/* Creates the schema in an empty schema, or brings an older store up to
- * date, in one transaction under the schema's advisory lock; looks at
- * the version again once it holds the lock, since another front end may
- * have done it meanwhile. */
+/* Creates the schema in an empty schema (*have 0), or brings a store of
+ * version *have up to date, in one transaction under the schema's
+ * advisory lock.  Another front end may have done it while this one
+ * waited for the lock: then *have is what it left. */
 static int create_or_upgrade(pv_pg *s, int64_t *have, const char *what, pv_err *err)
 {
-    int want = schema_version(schema_file(N_SCHEMA_FILES - 1));
+    int created_meanwhile = 0;
     int rc = pv_pg_run(s, "BEGIN", NULL, what, err);
     if (rc == PV_OK)
         rc = pv_pg_run(s, SCHEMA_LOCK_SQL, NULL, what, err);
-    if (rc == PV_OK)
-        rc = read_version(s, have, what, err);
     if (rc == PV_OK && *have == 0) {
-        PGresult *r = pv_pg_exec(s, FOREIGN_SQL, NULL, what, err);
+        PGresult *r = pv_pg_exec(s, SCHEMA_SQL, NULL, what, err);
         if (!r)
             rc = PV_E_DB;
         else if (pv_pg_get_int(r, 0, 0))
             rc = pv_err_set(err, PV_E_DB, "store %s: the connection's search_path names no "
                             "schema that exists to create the store in", s->name);
         else if (pv_pg_get_int(r, 0, 1))
+            created_meanwhile = 1;
+        else if (pv_pg_get_int(r, 0, 2))
             rc = pv_err_set(err, PV_E_DB, "%s: its schema holds tables but is not a profviz "
                             "store — pass another --db (or another schema in search_path)",
                             s->name);
         PQclear(r);
+    } else if (rc == PV_OK) {
+        rc = query_int(s, "SELECT version FROM pv_meta", NULL, have, what, err);
+        if (rc == PV_E_NOTFOUND)
+            rc = pv_err_set(err, PV_E_DB, "store %s: pv_meta has no row", s->name);
     }
-    for (size_t i = 0; rc == PV_OK && *have < want && i < N_SCHEMA_FILES; i++) {
+    for (size_t i = 0; rc == PV_OK && !created_meanwhile && i < N_SCHEMA_FILES; i++) {
         const pv_asset *f = schema_file(i);
         if (schema_version(f) <= *have)
             continue;
@@ -489,6 +498,9 @@ static int create_or_upgrade(pv_pg *s, int64_t *have, const char *what, pv_err *
         rc = pv_pg_commit(s, what, err);
     if (rc != PV_OK)
         pv_pg_rollback(s);
+    /* A transaction of its own sees the other's tables. */
+    if (rc == PV_OK && created_meanwhile)
+        rc = read_version(s, have, what, err);
     return rc;
 }
 

@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <check.h>
+#include <dirent.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <pthread.h>
@@ -18,7 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1395,6 +1398,337 @@ START_TEST(store_lists_filtered_by_labels_and_text_with_pages_and_a_total)
 }
 END_TEST
 
+/* ---- several connections, and PostgreSQL's own ---------------------- */
+
+/* A pv_store_add on a connection of its own, in a thread. */
+typedef struct add_job {
+    const char *path;
+    const pv_profile *p;
+    const pv_source *srcs;
+    size_t n;            /* sources to add, in order */
+    int64_t ids[8];
+    int existed[8];
+    int rc;
+    pv_err err;
+    pv_store *s;         /* opened by the caller when set, else by the thread */
+    atomic_int done;
+} add_job;
+
+static void *add_thread(void *arg)
+{
+    add_job *j = arg;
+    pv_store *s = j->s;
+    j->rc = s ? PV_OK : pv_store_open(j->path, 0, &s, &j->err);
+    for (size_t i = 0; j->rc == PV_OK && i < j->n; i++)
+        j->rc = pv_store_add(s, j->p, &j->srcs[i], &j->ids[i], &j->existed[i], &j->err);
+    if (!j->s)
+        pv_store_close(s);
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+START_TEST(store_two_connections_storing_the_same_bytes_at_once_store_it_once)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_arena a;
+    pv_arena_init(&a, ARENA_LIMIT);
+    pv_profile p = synthetic_profile(&a, 5000, 12000);
+    pv_store *w = open_ok(t.path, 0);
+    pv_source src = source_of("same.prof", "same bytes", 10);
+
+    /* The first is stored but not committed: the second waits for it (on
+     * the unique identity, or SQLite's write lock), then finds it. */
+    int64_t id = reserve_and_fill(w, &p, &src);
+    add_job b = {.path = t.path, .p = &p, .srcs = &src, .n = 1};
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, add_thread, &b), 0);
+    usleep(300 * 1000);
+    ck_assert_msg(!atomic_load(&b.done), "the second add did not wait: %s", b.err.msg);
+    pv_err err = {0};
+    ck_assert_msg(pv_store_commit(w, &err) == PV_OK, "commit: %s", err.msg);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    ck_assert_msg(b.rc == PV_OK, "second add: %s", b.err.msg);
+    ck_assert_int_eq(b.existed[0], 1);
+    ck_assert_int_eq(b.ids[0], id);
+
+    /* Both at once, over the same eight files: each stored once, both
+     * told its one id, neither told of an error. */
+    char bytes[8][16];
+    pv_source srcs[8];
+    for (int i = 0; i < 8; i++) {
+        snprintf(bytes[i], sizeof bytes[i], "race %d", i);
+        srcs[i] = source_of("race.prof", bytes[i], strlen(bytes[i]));
+    }
+    add_job jobs[2] = {{.path = t.path, .p = &p, .srcs = srcs, .n = 8},
+                       {.path = t.path, .p = &p, .srcs = srcs, .n = 8}};
+    pthread_t ths[2];
+    for (int k = 0; k < 2; k++)
+        ck_assert_int_eq(pthread_create(&ths[k], NULL, add_thread, &jobs[k]), 0);
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(pthread_join(ths[k], NULL), 0);
+        ck_assert_msg(jobs[k].rc == PV_OK, "add %d: %s", k, jobs[k].err.msg);
+    }
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(jobs[0].ids[i], jobs[1].ids[i]);
+        ck_assert_int_eq(jobs[0].existed[i] + jobs[1].existed[i], 1);
+    }
+    ck_assert_uint_eq(count_profiles(w), 9);
+    assert_reads_back(w, jobs[0].ids[7], &p);
+    pv_store_close(w);
+    pv_arena_release(&a);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+/* pv_store_open in a thread; done = 1 when it succeeded. */
+typedef struct open_job {
+    const char *path;
+    int rc;
+    pv_err err;
+} open_job;
+
+static void *open_thread(void *arg)
+{
+    open_job *j = arg;
+    pv_store *s = NULL;
+    j->rc = pv_store_open(j->path, 0, &s, &j->err);
+    pv_store_close(s);
+    return NULL;
+}
+
+START_TEST(store_front_ends_starting_at_once_create_the_schema_once)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    open_job jobs[4];
+    pthread_t ths[4];
+    for (int k = 0; k < 4; k++) {
+        jobs[k] = (open_job){.path = t.path};
+        ck_assert_int_eq(pthread_create(&ths[k], NULL, open_thread, &jobs[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        ck_assert_int_eq(pthread_join(ths[k], NULL), 0);
+        ck_assert_msg(jobs[k].rc == PV_OK, "open %d: %s", k, jobs[k].err.msg);
+    }
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    assert_reads_back(s, add_ok(s, &p, &src), &p);
+    pv_store_close(s);
+    if (pv_store_is_pg(t.path))
+        ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM pv_meta"), 1);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_a_delete_moves_data_version_for_other_connections)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *w = open_ok(t.path, 0);
+    pv_store *r = open_ok(t.path, PV_STORE_READONLY);
+    pv_profile p = empty_profile();
+    pv_source src = source_of("gone.prof", "gone", 4);
+    int64_t id = add_ok(w, &p, &src);
+    int64_t before, after, again;
+    ck_assert_int_eq(pv_store_data_version(r, &before, NULL), PV_OK);
+    ck_assert_int_eq(pv_store_data_version(r, &again, NULL), PV_OK);
+    ck_assert_int_eq(again, before);
+    ck_assert_int_eq(pv_store_delete(w, id, NULL), PV_OK);
+    ck_assert_int_eq(pv_store_data_version(r, &after, NULL), PV_OK);
+    ck_assert_int_ne(after, before);
+    pv_profile_info info;
+    ck_assert_int_eq(pv_store_info(r, id, &info, NULL), PV_E_NOTFOUND);
+    pv_store_close(r);
+    pv_store_close(w);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_reserve_takes_an_id_no_profile_has_had_and_later_ids_go_above_it)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = empty_profile();
+    pv_source old = source_of("old.prof", "old", 3), next = source_of("next.prof", "next", 4);
+    pv_err err = {0};
+    int64_t id;
+    int existed;
+    ck_assert_int_eq(pv_store_begin(s, &err), PV_OK);
+    ck_assert_msg(pv_store_reserve(s, &p, &old, 1000, &id, &existed, &err) == PV_OK, "%s",
+                  err.msg);
+    ck_assert_int_eq(id, 1000);
+    ck_assert_int_eq(pv_store_fill(s, id, &p, &old, &err), PV_OK);
+    ck_assert_int_eq(pv_store_commit(s, &err), PV_OK);
+    ck_assert_int_gt(add_ok(s, &p, &next), 1000);
+    int64_t first;
+    ck_assert_int_eq(pv_store_take_ids(s, 3, &first, &err), PV_OK);
+    ck_assert_int_gt(first, 1001);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+/* Every file under `dir`, recursively, into files[] (strdup'd). */
+static void collect_all(const char *dir, char **files, size_t max, size_t *n)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) && *n < max) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        ck_assert_int_eq(stat(path, &st), 0);
+        if (S_ISDIR(st.st_mode))
+            collect_all(path, files, max, n);
+        else
+            files[(*n)++] = strdup(path);
+    }
+    closedir(d);
+}
+
+START_TEST(store_keeps_every_fixture_file_byte_for_byte)
+{
+    const char *root = getenv("PV_TEST_DATA");
+    ck_assert_ptr_nonnull(root);
+    enum { MAX_FILES = 2048 };
+    static char *files[MAX_FILES];
+    size_t n = 0;
+    collect_all(root, files, MAX_FILES, &n);
+    ck_assert_uint_gt(n, 100);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = empty_profile();
+    size_t under_pstats = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        unsigned char *data = pv_test_read(files[i], &len);
+        /* Named by the path under tests/data, so the search below can
+         * find them. */
+        const char *name = files[i] + strlen(root) + 1;
+        under_pstats += strncmp(name, "pstats/", 7) == 0;
+        pv_source src = source_of(name, data, len);
+        int64_t id;
+        int existed;
+        pv_err err = {0};
+        ck_assert_msg(pv_store_add(s, &p, &src, &id, &existed, &err) == PV_OK, "%s: %s", name,
+                      err.msg);
+        unsigned char *back;
+        size_t back_len;
+        ck_assert_int_eq(pv_store_raw(s, id, &back, &back_len, &err), PV_OK);
+        if (back_len != len || memcmp(back, data, len) != 0)
+            ck_abort_msg("%s: %zu bytes stored, %zu read back differ", name, len, back_len);
+        free(back);
+        free(data);
+    }
+    /* The search ignores ASCII case in names stored as bytes. */
+    pv_list_query lq = {.q = "PSTATS/", .limit = 1};
+    pv_profile_page page;
+    pv_err err = {0};
+    ck_assert_msg(pv_store_query(s, &lq, &page, &err) == PV_OK, "query: %s", err.msg);
+    ck_assert_int_le(page.total, (int64_t)under_pstats);
+    ck_assert_int_gt(page.total, 0);
+    pv_profile_page_release(&page);
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+/* Opens `uri`, which must fail with `code`, and checks the message names
+ * `names` and shows no password. */
+static void assert_open_refused(const char *uri, int code, const char *names)
+{
+    pv_store *s = NULL;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_open(uri, 0, &s, &err), code);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(strstr(err.msg, names), "message does not name %s: %s", names, err.msg);
+    ck_assert_msg(!strstr(err.msg, "s3cret") && !strstr(err.msg, "zzcret"),
+                  "message shows the password: %s", err.msg);
+}
+
+START_TEST(store_pg_refusals_name_the_database_and_never_its_password)
+{
+    /* No server there: an I/O error.  No cluster needed. */
+    assert_open_refused("postgresql://alice:s3cret@/profviz?host=/tmp/pv-test-no-such-dir",
+                        PV_E_IO, "postgresql://alice:***@/profviz");
+    /* A URI libpq cannot read, which it quotes in its message. */
+    assert_open_refused("postgresql://alice:s3%zzcret@/profviz?host=/tmp/pv-test-no-such-dir",
+                        PV_E_DB, "postgresql://alice:***@");
+    if (!pv_test_on_pg())
+        return;
+    /* A server that answers and refuses: the database's error. */
+    char uri[1200];
+    const char *base = getenv("PV_TEST_PG");
+    const char *slash = strstr(base, ":///");
+    ck_assert_ptr_nonnull(slash);
+    snprintf(uri, sizeof uri, "%.*s:///pv_no_such_db%s&password=s3cret", (int)(slash - base),
+             base, strchr(base, '?'));
+    assert_open_refused(uri, PV_E_DB, "pv_no_such_db");
+    assert_open_refused(uri, PV_E_DB, "password=***");
+}
+END_TEST
+
+/* pv_store_begin and _reserve in a thread, on a connection of the
+ * caller's. */
+static void *reserve_thread(void *arg)
+{
+    add_job *j = arg;
+    j->rc = pv_store_begin(j->s, &j->err);
+    if (j->rc == PV_OK)
+        j->rc = pv_store_reserve(j->s, j->p, j->srcs, 0, &j->ids[0], &j->existed[0], &j->err);
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+START_TEST(store_interrupt_stops_a_statement_waiting_on_another_connection)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    if (!pv_store_is_pg(t.path)) {
+        /* On SQLite the wait is begin's busy timeout, and begin forgets
+         * an interrupt: there is no statement to stop. */
+        pv_test_tmp_remove(&t);
+        return;
+    }
+    pv_profile p = empty_profile();
+    pv_source src = source_of("held.prof", "held", 4);
+    pv_store *a = open_ok(t.path, 0), *b = open_ok(t.path, 0);
+    int64_t id = reserve_and_fill(a, &p, &src);
+    /* b's INSERT of the same identity waits for a's transaction... */
+    add_job j = {.p = &p, .srcs = &src, .s = b};
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, reserve_thread, &j), 0);
+    usleep(300 * 1000);
+    ck_assert(!atomic_load(&j.done));
+    /* ...until an interrupt from here cancels it. */
+    pv_store_interrupt(b);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    ck_assert_int_eq(j.rc, PV_E_DB);
+    ck_assert_msg(strstr(j.err.msg, "interrupted"), "message: %s", j.err.msg);
+    pv_store_rollback(b);
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_commit(a, &err), PV_OK);
+    /* Both connections go on working. */
+    int64_t again;
+    int existed;
+    ck_assert_msg(pv_store_add(b, &p, &src, &again, &existed, &err) == PV_OK, "%s", err.msg);
+    ck_assert_int_eq(existed, 1);
+    ck_assert_int_eq(again, id);
+    pv_store_close(a);
+    pv_store_close(b);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
 Suite *pv_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -1429,6 +1763,13 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_keeps_each_variant_of_one_file_once);
     tcase_add_test(tc, store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly);
     tcase_add_test(tc, store_lists_filtered_by_labels_and_text_with_pages_and_a_total);
+    tcase_add_test(tc, store_two_connections_storing_the_same_bytes_at_once_store_it_once);
+    tcase_add_test(tc, store_front_ends_starting_at_once_create_the_schema_once);
+    tcase_add_test(tc, store_a_delete_moves_data_version_for_other_connections);
+    tcase_add_test(tc, store_reserve_takes_an_id_no_profile_has_had_and_later_ids_go_above_it);
+    tcase_add_test(tc, store_keeps_every_fixture_file_byte_for_byte);
+    tcase_add_test(tc, store_pg_refusals_name_the_database_and_never_its_password);
+    tcase_add_test(tc, store_interrupt_stops_a_statement_waiting_on_another_connection);
     suite_add_tcase(s, tc);
     return s;
 }
