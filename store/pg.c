@@ -284,7 +284,8 @@ typedef struct copy_out {
     pv_pg *s;
     unsigned char *buf;
     size_t len, cap;
-    int failed;  /* PQputCopyData failed: the connection's message says why */
+    int64_t sent;  /* bytes handed to libpq */
+    int failed;    /* PQputCopyData failed: the connection's message says why */
 } copy_out;
 
 static void copy_put(copy_out *c, const void *v, size_t n)
@@ -306,6 +307,7 @@ static void copy_flush(copy_out *c)
 {
     if (!c->failed && c->len && PQputCopyData(c->s->conn, (const char *)c->buf, (int)c->len) != 1)
         c->failed = 1;
+    c->sent += (int64_t)c->len;
     c->len = 0;
 }
 
@@ -723,9 +725,9 @@ static int insert_profile(pv_pg *s, const pv_profile *p, const pv_source *src, i
         "INSERT INTO profile (id, name, name_fold, origin, format, writer, dialect, "
         "marshal_version, size, sha256, file_sha256, loaded_at, parse_ms, store_ms, "
         "total_calls, prim_calls, total_tt, n_funcs, n_caller_only, n_edges, warnings, unit, "
-        "calls_unit, variant, choices, empty_weight) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-        "$9, $10, $11, $12, $13, 0, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
-        "$25) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+        "calls_unit, variant, choices, empty_weight, stored_bytes) VALUES ($1, $2, $3, $4, $5, "
+        "$6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
+        "$23, $24, $25, 0) ON CONFLICT (sha256) DO NOTHING RETURNING id",
         &q, what, err);
     free(warnings);
     free(choices);
@@ -862,9 +864,9 @@ static void copy_node(copy_out *c, int64_t id, size_t i, const pv_profile *p)
 }
 
 /* Rows 0..n-1 of a bulk table by one COPY, watching for an interrupt
- * between pieces. */
+ * between pieces.  Adds the bytes sent to *sent. */
 static int copy_rows(pv_pg *s, const char *sql, size_t n, copy_row_fn *row, int64_t id,
-                     const pv_profile *p, const char *what, pv_err *err)
+                     const pv_profile *p, int64_t *sent, const char *what, pv_err *err)
 {
     copy_out c;
     int rc = copy_begin(s, &c, sql, what, err);
@@ -875,10 +877,13 @@ static int copy_rows(pv_pg *s, const char *sql, size_t n, copy_row_fn *row, int6
         row(&c, id, i, p);
         stop = (i & 4095) == 4095 && atomic_load(&s->interrupted);
     }
-    return copy_end(&c, stop || atomic_load(&s->interrupted), what, err);
+    rc = copy_end(&c, stop || atomic_load(&s->interrupted), what, err);
+    *sent += c.sent;
+    return rc;
 }
 
-static int insert_recorded(pv_pg *s, int64_t id, const pv_profile *p, pv_err *err)
+static int insert_recorded(pv_pg *s, int64_t id, const pv_profile *p, int64_t *sent,
+                           pv_err *err)
 {
     static const char what[] = "storing the recorded tree";
     const pv_recorded *r = p->recorded;
@@ -894,7 +899,8 @@ static int insert_recorded(pv_pg *s, int64_t id, const pv_profile *p, pv_err *er
                        &q, what, err);
     if (rc == PV_OK)
         rc = copy_rows(s, "COPY recorded_node (profile_id, node, parent, func, calls, tt, ct) "
-                       "FROM STDIN (FORMAT binary)", r->n_nodes, copy_node, id, p, what, err);
+                       "FROM STDIN (FORMAT binary)", r->n_nodes, copy_node, id, p, sent, what,
+                       err);
     return rc;
 }
 
@@ -904,23 +910,25 @@ static int pv_pg_fill(pv_store *base, int64_t id, const pv_profile *p, const pv_
     pv_pg *s = (pv_pg *)base;
     assert(p->n_entries <= p->n_funcs && PQtransactionStatus(s->conn) != PQTRANS_IDLE);
     double t0 = pv_now_ms();
+    int64_t sent = (int64_t)src->size;
     int rc = insert_chunks(s, id, src, err);
     if (rc == PV_OK)
         rc = copy_rows(s, "COPY function (profile_id, id, file, line, name, cc, nc, tt, ct, "
                        "code_name, code_file, code_line, flags) FROM STDIN (FORMAT binary)",
-                       p->n_funcs, copy_function, id, p, "storing functions", err);
+                       p->n_funcs, copy_function, id, p, &sent, "storing functions", err);
     if (rc == PV_OK)
         rc = copy_rows(s, "COPY edge (profile_id, callee, seq, caller, nc, cc, tt, ct, "
                        "is_count) FROM STDIN (FORMAT binary)",
-                       p->n_edges, copy_edge, id, p, "storing caller->callee edges", err);
+                       p->n_edges, copy_edge, id, p, &sent, "storing caller->callee edges", err);
     if (rc == PV_OK && p->recorded)
-        rc = insert_recorded(s, id, p, err);
+        rc = insert_recorded(s, id, p, &sent, err);
     if (rc == PV_OK) {
         pv_pg_params q = {0};
         pv_pg_float8(&q, pv_now_ms() - t0);
+        pv_pg_int8(&q, sent);
         pv_pg_int8(&q, id);
-        rc = pv_pg_run(s, "UPDATE profile SET store_ms = $1 WHERE id = $2", &q,
-                       "storing the profile", err);
+        rc = pv_pg_run(s, "UPDATE profile SET store_ms = $1, stored_bytes = $2 WHERE id = $3",
+                       &q, "storing the profile", err);
     }
     return rc;
 }
@@ -1059,13 +1067,15 @@ static int pv_pg_list(pv_store *base, pv_profile_info **out, size_t *n, pv_err *
 
 static int too_big(int64_t id, pv_arena *arena, pv_err *err)
 {
-    return pv_err_set(err, PV_E_TOO_BIG, "profile %lld does not fit in the memory limit (%zu bytes)",
-                      (long long)id, arena->limit);
+    return pv_err_set(err, PV_E_TOO_BIG,
+                      "profile %lld does not fit in the memory limit (%zu bytes)", (long long)id,
+                      arena->limit);
 }
 
 static int inconsistent(int64_t id, const char *what, pv_err *err)
 {
-    return pv_err_set(err, PV_E_DB, "profile %lld is damaged in the store: %s", (long long)id, what);
+    return pv_err_set(err, PV_E_DB, "profile %lld is damaged in the store: %s", (long long)id,
+                      what);
 }
 
 /* A newline-separated column split into strings in the arena (none for

@@ -70,7 +70,8 @@ CREATE TABLE profile (
     calls_unit      bytea   NOT NULL,     -- what nc/cc count
     variant         bytea   NOT NULL,     -- "" or "event=NAME", "profile=N"
     choices         bytea   NOT NULL,     -- every variant the file offers, newline-separated
-    empty_weight    float8  NOT NULL      -- stack formats: weight of the samples in no function
+    empty_weight    float8  NOT NULL,     -- stack formats: weight of the samples in no function
+    stored_bytes    bigint  NOT NULL      -- its file's bytes and its rows' as sent (COPY): what pv_store_used_bytes adds up
 );
 
 -- The file's bytes, in order: chunk seq holds bytes seq*PV_STORE_CHUNK

@@ -295,15 +295,17 @@ int pv_pg_oldest(pv_store *base, int labelled, int64_t before, int64_t after, in
 int pv_pg_used_bytes(pv_store *base, int64_t *bytes, pv_err *err)
 {
     pv_pg *s = (pv_pg *)base;
-    /* The store's own tables, in its schema only, with their indexes and
-     * TOAST (pg_total_relation_size). */
-    PGresult *r = pv_pg_exec(
-        s,
-        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c "
-        "WHERE c.relnamespace = to_regnamespace(quote_ident(current_schema())) "
-        "AND c.relkind = 'r' AND c.relname IN ('pv_meta', 'pv_ids', 'profile', "
-        "'profile_chunk', 'function', 'edge', 'label', 'recorded_tree', 'recorded_node')",
-        NULL, "measuring the store", err);
+    /* Not pg_total_relation_size: a deleted row's space stays in its
+     * table (for reuse after VACUUM) and no size of a relation ever
+     * shrinks for it, so retention, which deletes until this figure is
+     * under its limit, would delete every profile.  What the profiles
+     * hold is counted instead, as SQLite counts only pages in use: each
+     * profile's stored_bytes (its file and rows, as sent) and the labels. */
+    PGresult *r = pv_pg_exec(s,
+                             "SELECT (SELECT coalesce(sum(stored_bytes), 0) FROM profile)::bigint "
+                             "+ (SELECT coalesce(sum(octet_length(key) + octet_length(value)), 0) "
+                             "FROM label)::bigint",
+                             NULL, "measuring the store", err);
     if (!r)
         return PV_E_DB;
     *bytes = pv_pg_get_int(r, 0, 0);

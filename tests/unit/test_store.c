@@ -1729,6 +1729,9 @@ START_TEST(store_interrupt_stops_a_statement_waiting_on_another_connection)
 }
 END_TEST
 
+/* Why the upgrade tests are SQLite's only. */
+#define NO_OLDER_PG_SCHEMA "SQLite's schema steps; pg.sql has one version, nothing older to upgrade"
+
 Suite *pv_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -1741,7 +1744,7 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_failed_add_leaves_nothing_behind);
     tcase_add_test(tc, store_delete_removes_every_derived_row);
     pv_test_add_sqlite_only(tc, store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels,
-                            "SQLite's schema steps; pg.sql has one version, nothing older to upgrade");
+                            NO_OLDER_PG_SCHEMA);
     tcase_add_test(tc, store_opened_read_only_reads_but_refuses_writes);
     tcase_add_test(tc, store_refuses_another_schema_version_with_a_clear_message);
     tcase_add_test(tc, store_refuses_a_foreign_database_and_a_non_database);
@@ -1756,10 +1759,10 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_interrupted_commit_rolls_back_and_the_next_add_works);
     tcase_add_test(tc, store_process_dying_mid_transaction_leaves_nothing);
     pv_test_add_sqlite_only(tc, store_upgrades_a_version_2_store_and_keeps_its_profiles,
-                            "SQLite's schema steps; pg.sql has one version, nothing older to upgrade");
+                            NO_OLDER_PG_SCHEMA);
     tcase_add_test(tc, store_label_edits_check_limits_and_are_all_or_nothing);
     pv_test_add_sqlite_only(tc, store_upgrades_a_version_4_store_whose_profiles_read_as_pstats,
-                            "SQLite's schema steps; pg.sql has one version, nothing older to upgrade");
+                            NO_OLDER_PG_SCHEMA);
     tcase_add_test(tc, store_keeps_each_variant_of_one_file_once);
     tcase_add_test(tc, store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly);
     tcase_add_test(tc, store_lists_filtered_by_labels_and_text_with_pages_and_a_total);
