@@ -51,6 +51,7 @@ struct pv_pg {
     PGconn *conn;
     char *name;               /* the URI with any password redacted, for messages */
     int readonly;
+    int in_tx;                /* a BEGIN of ours has not been ended yet */
     pthread_mutex_t cancel_lock;  /* guards cancel against a reconnect */
     PGcancel *cancel;         /* what pv_pg_interrupt sends, from any thread */
     atomic_int interrupted;   /* pv_pg_interrupt was called (any thread) */
@@ -190,11 +191,12 @@ static int db_error(pv_pg *s, const PGresult *r, const char *what, pv_err *err)
 }
 
 /* A dropped connection (a restarted server) is made again before the
- * next statement that starts outside a transaction: the transaction it
- * was in is gone anyway, and the next one starts afresh. */
+ * next statement outside a transaction.  Never inside one: the rest of a
+ * transaction must not run on a new connection, outside any transaction,
+ * after its first half was lost; it fails, and the owner rolls back. */
 static void reconnect_if_lost(pv_pg *s)
 {
-    if (PQstatus(s->conn) != CONNECTION_BAD)
+    if (s->in_tx || PQstatus(s->conn) != CONNECTION_BAD)
         return;
     pthread_mutex_lock(&s->cancel_lock);
     PQreset(s->conn);
@@ -206,14 +208,23 @@ static void reconnect_if_lost(pv_pg *s)
 PGresult *pv_pg_exec(pv_pg *s, const char *sql, const pv_pg_params *p, const char *what,
                      pv_err *err)
 {
-    if (PQtransactionStatus(s->conn) == PQTRANS_UNKNOWN)
+    PGresult *r = NULL;
+    /* Outside a transaction, a statement that finds the connection gone
+     * (libpq learns it only then) runs once more on a new one. */
+    for (int tries = 0; tries < 2; tries++) {
         reconnect_if_lost(s);
-    PGresult *r = PQexecParams(s->conn, sql, p ? p->n : 0, p ? p->types : NULL,
-                               p ? p->values : NULL, p ? p->lengths : NULL,
-                               p ? p->formats : NULL, 1);
+        PQclear(r);
+        r = PQexecParams(s->conn, sql, p ? p->n : 0, p ? p->types : NULL,
+                         p ? p->values : NULL, p ? p->lengths : NULL, p ? p->formats : NULL, 1);
+        if (s->in_tx || PQstatus(s->conn) != CONNECTION_BAD)
+            break;
+    }
     ExecStatusType st = PQresultStatus(r);
-    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+        if (strncmp(sql, "BEGIN", 5) == 0)
+            s->in_tx = 1;
         return r;
+    }
     db_error(s, r, what, err);
     PQclear(r);
     return NULL;
@@ -235,6 +246,7 @@ int pv_pg_begin_read(pv_pg *s, const char *what, pv_err *err)
 int pv_pg_commit(pv_pg *s, const char *what, pv_err *err)
 {
     PGresult *r = pv_pg_exec(s, "COMMIT", NULL, what, err);
+    s->in_tx = 0;
     if (!r)
         return PV_E_DB;
     /* COMMIT of a transaction that had failed succeeds as a ROLLBACK. */
@@ -248,6 +260,7 @@ void pv_pg_rollback(pv_pg *s)
     PGTransactionStatusType t = PQtransactionStatus(s->conn);
     if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
         PQclear(PQexec(s->conn, "ROLLBACK"));
+    s->in_tx = 0;
 }
 
 /* The one integer a one-row statement returns: PV_OK, PV_E_NOTFOUND (no

@@ -1729,6 +1729,49 @@ START_TEST(store_interrupt_stops_a_statement_waiting_on_another_connection)
 }
 END_TEST
 
+START_TEST(store_pg_survives_a_dropped_connection_and_never_half_stores_across_it)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    if (!pv_store_is_pg(t.path)) {
+        /* A SQLite file has no connection to lose. */
+        pv_test_tmp_remove(&t);
+        return;
+    }
+    /* The connection is found by its application_name, and ended as a
+     * server restart or an administrator would end it. */
+    char uri[sizeof t.path + 64], kill[160];
+    snprintf(uri, sizeof uri, "%s&application_name=pvt_victim_%ld", t.path, (long)getpid());
+    snprintf(kill, sizeof kill, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+             "WHERE application_name = 'pvt_victim_%ld'", (long)getpid());
+    pv_store *s = open_ok(uri, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    int64_t id = add_ok(s, &p, &src);
+    ck_assert_int_eq(sql_int(t.path, kill), 1);
+    /* Outside a transaction the next call connects again. */
+    pv_profile_info info;
+    pv_err err = {0};
+    ck_assert_msg(pv_store_info(s, id, &info, &err) == PV_OK, "%s", err.msg);
+    pv_profile_info_release(&info);
+    /* Inside one, the rest fails rather than run without the first half. */
+    pv_source src2 = source_of("b.prof", "b", 1);
+    int64_t id2;
+    int existed;
+    ck_assert_int_eq(pv_store_begin(s, &err), PV_OK);
+    ck_assert_int_eq(pv_store_reserve(s, &p, &src2, 0, &id2, &existed, &err), PV_OK);
+    ck_assert_int_eq(sql_int(t.path, kill), 1);
+    ck_assert_int_eq(pv_store_fill(s, id2, &p, &src2, &err), PV_E_DB);
+    ck_assert_int_eq(pv_store_commit(s, &err), PV_E_DB);
+    pv_store_rollback(s);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM function"), 5);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), 1);
+    assert_reads_back(s, add_ok(s, &p, &src2), &p);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
 /* Why the upgrade tests are SQLite's only. */
 #define NO_OLDER_PG_SCHEMA "SQLite's schema steps; pg.sql has one version, nothing older to upgrade"
 
@@ -1773,6 +1816,7 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_keeps_every_fixture_file_byte_for_byte);
     tcase_add_test(tc, store_pg_refusals_name_the_database_and_never_its_password);
     tcase_add_test(tc, store_interrupt_stops_a_statement_waiting_on_another_connection);
+    tcase_add_test(tc, store_pg_survives_a_dropped_connection_and_never_half_stores_across_it);
     suite_add_tcase(s, tc);
     return s;
 }
