@@ -582,6 +582,16 @@ static void scrub(char *msg, const char *secret)
     }
 }
 
+/* Whether no server answers at `uri` (as opposed to one that answered
+ * and refused): asked again, for a few seconds at most, since the
+ * connection's own failure does not say. */
+static int unreachable(const char *uri)
+{
+    const char *const keys[] = {"dbname", "connect_timeout", NULL};
+    const char *const values[] = {uri, "3", NULL};
+    return PQpingParams(keys, values, 1) == PQPING_NO_RESPONSE;
+}
+
 int pv_pg_open(const char *uri, int flags, pv_store **out, pv_err *err)
 {
     *out = NULL;
@@ -598,7 +608,7 @@ int pv_pg_open(const char *uri, int flags, pv_store **out, pv_err *err)
         /* Unreachable (no server there) is an I/O error; a server that
          * answered and refused (no such database, authentication) or a
          * URI it cannot use is the database's. */
-        int code = PQping(uri) == PQPING_NO_RESPONSE ? PV_E_IO : PV_E_DB;
+        int code = unreachable(uri) ? PV_E_IO : PV_E_DB;
         char why[400];
         reason(s, NULL, why, sizeof why);
         scrub(why, password);
