@@ -15,7 +15,6 @@
  * SPDX-License-Identifier: MIT
  */
 #include <assert.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,7 +30,6 @@
 
 /* Type OIDs of the built-in types we bind (pg_type.dat; stable across
  * releases). */
-#define BOOLOID 16
 #define BYTEAOID 17
 #define INT8OID 20
 #define TEXTOID 25
@@ -60,16 +58,13 @@ struct pv_pg {
 static const pv_store_ops pg_ops;
 static void pv_pg_close(pv_store *base);
 
-PGconn *pv_pg_conn(pv_pg *s)
-{
-    return s->conn;
-}
-
 /* ---- parameters and results ------------------------------------------ */
 
-static void put_be64(unsigned char *b, uint64_t v)
+/* The low n bytes of v, most significant first: PostgreSQL's binary
+ * formats are big-endian. */
+static void put_be(unsigned char *b, uint64_t v, int n)
 {
-    for (int i = 7; i >= 0; i--, v >>= 8)
+    for (int i = n - 1; i >= 0; i--, v >>= 8)
         b[i] = (unsigned char)v;
 }
 
@@ -95,7 +90,7 @@ static int add_param(pv_pg_params *p, Oid type, const char *v, size_t n, int bin
 void pv_pg_int8(pv_pg_params *p, int64_t v)
 {
     int i = add_param(p, INT8OID, NULL, 8, 1);
-    put_be64(p->num[i], (uint64_t)v);
+    put_be(p->num[i], (uint64_t)v, 8);
     p->values[i] = (const char *)p->num[i];
 }
 
@@ -104,7 +99,7 @@ void pv_pg_float8(pv_pg_params *p, double v)
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     int i = add_param(p, FLOAT8OID, NULL, 8, 1);
-    put_be64(p->num[i], bits);
+    put_be(p->num[i], bits, 8);
     p->values[i] = (const char *)p->num[i];
 }
 
@@ -311,8 +306,7 @@ static void copy_put(copy_out *c, const void *v, size_t n)
 static void copy_be(copy_out *c, uint64_t v, int n)
 {
     unsigned char b[8];
-    for (int i = n - 1; i >= 0; i--, v >>= 8)
-        b[i] = (unsigned char)v;
+    put_be(b, v, n);
     copy_put(c, b, (size_t)n);
 }
 

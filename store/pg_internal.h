@@ -17,9 +17,6 @@
 /* The PostgreSQL backend's handle (pg.c). */
 typedef struct pv_pg pv_pg;
 
-/* The connection: borrowed, valid until the store is closed. */
-PGconn *pv_pg_conn(pv_pg *s);
-
 /* Parameters of one statement, bound in order ($1, $2, ...).  Numbers
  * are kept in `num` in network order, so the struct owns them; strings
  * and bytes are borrowed until the statement has run. */
