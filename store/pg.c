@@ -185,6 +185,8 @@ static int db_error(pv_pg *s, const PGresult *r, const char *what, pv_err *err)
     return pv_err_set(err, PV_E_DB, "%s: %s (store %s)", what, why, s->name);
 }
 
+static int session_setup(pv_pg *s, const char *what, pv_err *err);
+
 /* A dropped connection (a restarted server) is made again before the
  * next statement outside a transaction.  Never inside one: the rest of a
  * transaction must not run on a new connection, outside any transaction,
@@ -198,6 +200,9 @@ static void reconnect_if_lost(pv_pg *s)
     PQfreeCancel(s->cancel);
     s->cancel = PQgetCancel(s->conn);
     pthread_mutex_unlock(&s->cancel_lock);
+    /* A failure here shows in the statement that follows. */
+    if (PQstatus(s->conn) == CONNECTION_OK)
+        session_setup(s, "connecting again", NULL);
 }
 
 PGresult *pv_pg_exec(pv_pg *s, const char *sql, const pv_pg_params *p, const char *what,
@@ -563,17 +568,15 @@ static char *password_of(const char *uri)
     return NULL;
 }
 
-/* Replaces every copy of `secret` in msg with "***" (libpq may quote a
+/* Overwrites every copy of `secret` in msg with '*'s (libpq may quote a
  * piece of the URI it could not parse). */
 static void scrub(char *msg, const char *secret)
 {
     size_t n = secret ? strlen(secret) : 0;
     if (n == 0)
         return;
-    for (char *p = strstr(msg, secret); p; p = strstr(p + 3, secret)) {
-        memcpy(p, "***", 3);
-        memmove(p + 3, p + n, strlen(p + n) + 1);
-    }
+    for (char *p = strstr(msg, secret); p; p = strstr(p + n, secret))
+        memset(p, '*', n);
 }
 
 /* Whether no server answers at `uri` (as opposed to one that answered
@@ -584,6 +587,20 @@ static int unreachable(const char *uri)
     const char *const keys[] = {"dbname", "connect_timeout", NULL};
     const char *const values[] = {uri, "3", NULL};
     return PQpingParams(keys, values, 1) == PQPING_NO_RESPONSE;
+}
+
+/* What every connection of the store is set to: UTF-8 text (labels),
+ * and, for READONLY, read-only transactions.  Again after a reconnect. */
+static int session_setup(pv_pg *s, const char *what, pv_err *err)
+{
+    if (PQsetClientEncoding(s->conn, "UTF8") != 0)
+        return pv_err_set(err, PV_E_DB, "%s: the server cannot send UTF-8", what);
+    if (!s->readonly)
+        return PV_OK;
+    PGresult *r = PQexec(s->conn, "SET default_transaction_read_only = on");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? PV_OK : db_error(s, r, what, err);
+    PQclear(r);
+    return rc;
 }
 
 int pv_pg_open(const char *uri, int flags, pv_store **out, pv_err *err)
@@ -614,13 +631,11 @@ int pv_pg_open(const char *uri, int flags, pv_store **out, pv_err *err)
     free(password);
     char *what = pv_xmalloc(strlen(s->name) + sizeof "opening store ");
     sprintf(what, "opening store %s", s->name);
-    int rc = PQsetClientEncoding(s->conn, "UTF8") == 0
-                 ? PV_OK
-                 : pv_err_set(err, PV_E_DB, "%s: the server cannot send UTF-8", what);
+    /* READONLY only reads the schema's version: it can be read-only
+     * from the start. */
+    int rc = session_setup(s, what, err);
     if (rc == PV_OK)
         rc = check_schema(s, what, err);
-    if (rc == PV_OK && s->readonly)
-        rc = pv_pg_run(s, "SET default_transaction_read_only = on", NULL, what, err);
     free(what);
     if (rc != PV_OK) {
         pv_pg_close(&s->base);

@@ -1768,6 +1768,14 @@ START_TEST(store_pg_survives_a_dropped_connection_and_never_half_stores_across_i
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), 1);
     assert_reads_back(s, add_ok(s, &p, &src2), &p);
     pv_store_close(s);
+    /* A read-only store stays read-only on its new connection. */
+    s = open_ok(uri, PV_STORE_READONLY);
+    ck_assert_int_eq(sql_int(t.path, kill), 1);
+    ck_assert_uint_eq(count_profiles(s), 2);
+    pv_source src3 = source_of("c.prof", "c", 1);
+    ck_assert_int_eq(pv_store_add(s, &p, &src3, &id2, &existed, &err), PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "read-only"), "message: %s", err.msg);
+    pv_store_close(s);
     pv_test_tmp_remove(&t);
 }
 END_TEST
