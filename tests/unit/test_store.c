@@ -1,13 +1,18 @@
-/* test_store.c — the SQLite store: exact round trips (NaN, inf, int64
- * extremes, WTF-8, code objects, caller-only functions, count edges, a
- * 50,000-function profile), deduplication by SHA-256, all-or-nothing
- * adds (also in steps: nothing visible before the commit, an interrupt or
- * a process dying mid-transaction leaves nothing), deletes that leave no
- * row behind, read-only and schema-version
- * refusals, query plans, list order, raw bytes.
- * Where the API cannot show what is in the file (rows left behind, a
- * store written by another version, a plan) the tests open it with
- * SQLite directly.
+/* test_store.c — the store, on SQLite or, with PV_TEST_BACKEND=pg, on
+ * PostgreSQL (pv_test_tmp gives each test a fresh store of either): exact
+ * round trips (NaN, inf, int64 extremes, WTF-8, code objects, caller-only
+ * functions, count edges, a 50,000-function profile, every fixture file's
+ * bytes), deduplication by SHA-256 (also by two connections at once),
+ * all-or-nothing adds (also in steps: nothing visible before the commit,
+ * an interrupt or a process dying mid-transaction leaves nothing), deletes
+ * that leave no row behind and move data_version, read-only and
+ * schema-version refusals, query plans, list order, raw bytes; on
+ * PostgreSQL also refusals that hide the password, an interrupt that stops
+ * a waiting statement, and a dropped connection.
+ * Where the API cannot show what is in the store (rows left behind, a
+ * store written by another version, a plan) the tests look with the
+ * backend's own client (SQLite, libpq); the tests of SQLite's own file
+ * and schema steps are skipped on PostgreSQL with the reason.
  * SPDX-License-Identifier: MIT
  */
 #include <check.h>
