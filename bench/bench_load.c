@@ -1,6 +1,8 @@
 /* bench_load.c — how fast profviz reads profiles, and how much memory it
  * takes: for each file, its reader's parse alone and pv_load_bytes into a
- * fresh SQLite store (parse + store in one transaction).
+ * fresh SQLite store (parse + store in one transaction), or, with -d, into
+ * the store at a location (a PostgreSQL URI), the profile deleted again
+ * after each run so the next one stores it anew.
  *
  * Times are the best of R runs (the least disturbed by the machine), each
  * from a fresh arena or a fresh temporary database, with the file already
@@ -85,14 +87,19 @@ static void remove_store(const char *db)
     unlink(side);
 }
 
+/* The store -d names, or NULL: a fresh SQLite file in the temporary
+ * directory for each run. */
+static const char *location;
+
 static int load_once(const char *dir, const char *name, const unsigned char *buf, size_t len,
                      double *ms, pv_err *err)
 {
     char db[PATH_LEN];
     snprintf(db, sizeof db, "%.*s/bench.db", PATH_LEN - 16, dir);
-    remove_store(db);
+    if (!location)
+        remove_store(db);
     pv_store *s;
-    int rc = pv_store_open(db, 0, &s, err);
+    int rc = pv_store_open(location ? location : db, 0, &s, err);
     if (rc != PV_OK)
         return rc;
     pv_load_result res;
@@ -101,8 +108,13 @@ static int load_once(const char *dir, const char *name, const unsigned char *buf
     *ms = pv_now_ms() - t0;
     if (rc == PV_OK)
         free(res.warnings);
+    if (rc == PV_OK && res.existed)
+        rc = pv_err_set(err, PV_E_USAGE, "%s is in the store already: pass an empty one", name);
+    if (rc == PV_OK && location)
+        rc = pv_store_delete(s, res.id, err);
     pv_store_close(s);
-    remove_store(db);
+    if (!location)
+        remove_store(db);
     return rc;
 }
 
@@ -209,17 +221,19 @@ static void print_machine(const result *r, int runs)
 
 static void usage(FILE *out)
 {
-    fputs("usage: bench_load [-r RUNS] [-t TMPDIR] FILE...\n"
+    fputs("usage: bench_load [-r RUNS] [-t TMPDIR] [-d LOCATION] FILE...\n"
           "Times the reader's parse and pv_load_bytes (best of RUNS, default 5) on each\n"
           "FILE and measures their peak RSS in fresh child processes.  Temporary\n"
-          "stores go in TMPDIR (default $TMPDIR or /tmp).\n", out);
+          "stores go in TMPDIR (default $TMPDIR or /tmp); -d loads into the store at\n"
+          "LOCATION instead (a postgresql:// URI), deleting each profile after its run.\n",
+          out);
 }
 
 int main(int argc, char **argv)
 {
     int runs = 5, c;
     const char *tmp = getenv("TMPDIR");
-    while ((c = getopt(argc, argv, "r:t:h")) != -1) {
+    while ((c = getopt(argc, argv, "r:t:d:h")) != -1) {
         switch (c) {
         case 'r':
             runs = atoi(optarg);
@@ -229,6 +243,7 @@ int main(int argc, char **argv)
             }
             break;
         case 't': tmp = optarg; break;
+        case 'd': location = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -289,8 +289,10 @@ int pv_store_oldest(pv_store *s, int labelled, int64_t before, int64_t after, in
                     pv_err *err);
 
 /* Bytes the store's data takes: on SQLite, its pages that hold data (free
- * pages left by deletes are reused, not counted); on PostgreSQL, the
- * store's tables and their indexes.  PV_OK or PV_E_DB. */
+ * pages left by deletes are reused, not counted); on PostgreSQL, what its
+ * profiles hold (each one's file and rows as sent to the server, and the
+ * labels: a table there never shrinks for a delete, its free space is
+ * reused after VACUUM, and indexes are not counted).  PV_OK or PV_E_DB. */
 int pv_store_used_bytes(pv_store *s, int64_t *bytes, pv_err *err);
 
 #endif

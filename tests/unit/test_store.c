@@ -1,22 +1,32 @@
-/* test_store.c — the SQLite store: exact round trips (NaN, inf, int64
- * extremes, WTF-8, code objects, caller-only functions, count edges, a
- * 50,000-function profile), deduplication by SHA-256, all-or-nothing
- * adds (also in steps: nothing visible before the commit, an interrupt or
- * a process dying mid-transaction leaves nothing), deletes that leave no
- * row behind, read-only and schema-version
- * refusals, query plans, list order, raw bytes.
- * Where the API cannot show what is in the file (rows left behind, a
- * store written by another version, a plan) the tests open it with
- * SQLite directly.
+/* test_store.c — the store, on SQLite or, with PV_TEST_BACKEND=pg, on
+ * PostgreSQL (pv_test_tmp gives each test a fresh store of either): exact
+ * round trips (NaN, inf, int64 extremes, WTF-8, code objects, caller-only
+ * functions, count edges, a 50,000-function profile, every fixture file's
+ * bytes), deduplication by SHA-256 (also by two connections at once),
+ * all-or-nothing adds (also in steps: nothing visible before the commit,
+ * an interrupt or a process dying mid-transaction leaves nothing), deletes
+ * that leave no row behind and move data_version, read-only and
+ * schema-version refusals, query plans, list order, raw bytes; on
+ * PostgreSQL also refusals that hide the password, an interrupt that stops
+ * a waiting statement, and a dropped connection.
+ * Where the API cannot show what is in the store (rows left behind, a
+ * store written by another version, a plan) the tests look with the
+ * backend's own client (SQLite, libpq); the tests of SQLite's own file
+ * and schema steps are skipped on PostgreSQL with the reason.
  * SPDX-License-Identifier: MIT
  */
 #include <check.h>
+#include <dirent.h>
+#include <libpq-fe.h>
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,10 +53,22 @@ static pv_store *open_ok(const char *path, int flags)
     return s;
 }
 
-/* Runs `sql` against the store file with SQLite directly and returns the
- * first column of its first row as an integer. */
+/* Runs `sql` against the store with the backend's own client (SQLite on
+ * the file, libpq on the schema of a PostgreSQL test store) and returns
+ * the first column of its first row as an integer. */
 static int64_t sql_int(const char *path, const char *sql)
 {
+    if (pv_store_is_pg(path)) {
+        PGconn *c = PQconnectdb(path);
+        ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+        PGresult *r = PQexec(c, sql);
+        ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0, "%s: %s", sql,
+                      PQerrorMessage(c));
+        int64_t v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+        PQfinish(c);
+        return v;
+    }
     sqlite3 *db;
     sqlite3_stmt *st;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
@@ -60,10 +82,25 @@ static int64_t sql_int(const char *path, const char *sql)
 
 static void sql_exec(const char *path, const char *sql)
 {
+    if (pv_store_is_pg(path)) {
+        PGconn *c = PQconnectdb(path);
+        ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+        PGresult *r = PQexec(c, sql);
+        ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+        PQfinish(c);
+        return;
+    }
     sqlite3 *db;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+}
+
+/* The table that holds (the first chunk of) a file's bytes. */
+static const char *bytes_table(const char *path)
+{
+    return pv_store_is_pg(path) ? "profile_chunk" : "profile_blob";
 }
 
 /* The query plan SQLite picks for `sql` in the store at `path`, its
@@ -331,7 +368,9 @@ static pv_profile synthetic_profile(pv_arena *a, size_t n_funcs, size_t n_edges)
 
 START_TEST(store_round_trips_every_field_exactly)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     static const unsigned char bytes[] = "{\x00\xff fake pstats";
     pv_source src = source_of("tricky.prof", bytes, sizeof bytes);
@@ -364,12 +403,15 @@ START_TEST(store_round_trips_every_field_exactly)
     ck_assert_int_eq(info.n_edges, 4);
     pv_profile_info_release(&info);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_round_trips_an_empty_profile_and_empty_file)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = empty_profile();
     pv_source src = source_of("empty.prof", NULL, 0);
     int64_t id = add_ok(s, &p, &src);
@@ -380,12 +422,15 @@ START_TEST(store_round_trips_an_empty_profile_and_empty_file)
     ck_assert_uint_eq(len, 0);
     free(bytes);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_nothing)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("a.prof", "same bytes", 10);
     int64_t id = add_ok(s, &p, &src);
@@ -404,6 +449,7 @@ START_TEST(store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_not
     ck_assert_int_eq(pv_store_find_sha(s, src.sha256, &found, NULL), PV_OK);
     ck_assert_int_eq(found, id);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -411,12 +457,12 @@ END_TEST
  * of its own. */
 static void assert_no_rows(const char *path)
 {
-    static const char *const counts[] = {
-        "SELECT count(*) FROM profile", "SELECT count(*) FROM profile_blob",
-        "SELECT count(*) FROM function", "SELECT count(*) FROM edge",
-    };
-    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
-        ck_assert_msg(sql_int(path, counts[i]) == 0, "%s: not 0", counts[i]);
+    const char *const tables[] = {"profile", bytes_table(path), "function", "edge"};
+    char sql[64];
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        ck_assert_msg(sql_int(path, sql) == 0, "%s: not 0", sql);
+    }
 }
 
 /* Adds `p`, which must fail with PV_E_DB and a message containing
@@ -453,21 +499,23 @@ START_TEST(store_failed_add_leaves_nothing_behind)
     p.edges = bad_edges;
     assert_add_fails_cleanly(s, t.path, &p, "names function");
 
-    /* A NULL name fails in SQLite after the profile, its bytes and four
-     * functions went in (one row per statement)... */
+    /* A NULL name fails in the database after the profile, its bytes and
+     * four functions went in (one row per statement, or one COPY)... */
     pv_func bad_funcs[5];
     memcpy(bad_funcs, tricky_funcs, sizeof bad_funcs);
     bad_funcs[4].name = NULL;
     p = tricky_profile();
     p.funcs = bad_funcs;
-    assert_add_fails_cleanly(s, t.path, &p, "NOT NULL");
+    /* SQLite says "NOT NULL constraint", PostgreSQL "not-null constraint". */
+    const char *not_null = pv_store_is_pg(t.path) ? "not-null" : "NOT NULL";
+    assert_add_fails_cleanly(s, t.path, &p, not_null);
 
     /* ...and inside a multi-row INSERT, after whole batches went in. */
     pv_arena a;
     pv_arena_init(&a, ARENA_LIMIT);
     pv_profile big = synthetic_profile(&a, 1000, 2000);
     big.funcs[700].name = NULL;
-    assert_add_fails_cleanly(s, t.path, &big, "NOT NULL");
+    assert_add_fails_cleanly(s, t.path, &big, not_null);
     big.funcs[700].name = "fixed";
     big.edges[1500].caller = 1000;
     assert_add_fails_cleanly(s, t.path, &big, "names function");
@@ -510,16 +558,18 @@ START_TEST(store_delete_removes_every_derived_row)
     pv_store_close(s);
 
     char sql[200];
-    static const char *const tables[] = {"profile_blob", "function", "edge", "tree_node",
-                                         "recorded_tree", "recorded_node"};
-    for (size_t i = 0; i < 6; i++) {
+    /* tree_node is SQLite's only (schema.sql: always empty). */
+    const char *const tables[] = {bytes_table(t.path), "function", "edge", "recorded_tree",
+                                  "recorded_node", "label"};
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE profile_id = %lld", tables[i],
                  (long long)id1);
         ck_assert_msg(sql_int(t.path, sql) == 0, "%s keeps rows of a deleted profile", tables[i]);
     }
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM function"), 5);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM edge"), 4);
-    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_blob"), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", bytes_table(t.path));
+    ck_assert_int_eq(sql_int(t.path, sql), 1);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM recorded_node"), 4);
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM recorded_node WHERE func IS NULL"), 1);
     pv_test_tmp_remove(&t);
@@ -544,7 +594,9 @@ START_TEST(store_opened_read_only_reads_but_refuses_writes)
     int existed;
     pv_err err = {0};
     ck_assert_int_eq(pv_store_add(s, &p, &src2, &id2, &existed, &err), PV_E_DB);
-    ck_assert_msg(strstr(err.msg, "readonly"), "message: %s", err.msg);
+    /* SQLite's "readonly database", PostgreSQL's "read-only transaction". */
+    ck_assert_msg(strstr(err.msg, "readonly") || strstr(err.msg, "read-only"), "message: %s",
+                  err.msg);
     ck_assert_int_eq(pv_store_delete(s, id, &err), PV_E_DB);
     pv_store_close(s);
 
@@ -566,14 +618,24 @@ START_TEST(store_refuses_another_schema_version_with_a_clear_message)
 {
     pv_test_tmp t;
     pv_test_tmp_init(&t);
-    sql_exec(t.path, "CREATE TABLE profile (x); PRAGMA user_version = 7;");
+    int pg = pv_store_is_pg(t.path);
+    if (pg) {
+        /* A store a newer profviz wrote (pg.sql keeps its version in pv_meta). */
+        pv_store_close(open_ok(t.path, 0));
+        sql_exec(t.path, "UPDATE pv_meta SET version = 7");
+    } else {
+        sql_exec(t.path, "CREATE TABLE profile (x); PRAGMA user_version = 7;");
+    }
     pv_store *s = NULL;
     pv_err err = {0};
     ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_STALE);
     ck_assert_ptr_null(s);
     char want[sizeof t.path + 128];
     snprintf(want, sizeof want,
-             "store %s was written by schema version 7; this profviz uses 5 — delete it or pass --db",
+             pg ? "store %s was written by schema version 7; this profviz uses 1 — upgrade "
+                  "profviz or pass another --db"
+                : "store %s was written by schema version 7; this profviz uses 5 — delete it "
+                  "or pass --db",
              t.path);
     ck_assert_str_eq(err.msg, want);
     ck_assert_int_eq(pv_store_open(t.path, PV_STORE_READONLY, &s, &err), PV_E_STALE);
@@ -586,12 +648,19 @@ START_TEST(store_refuses_a_foreign_database_and_a_non_database)
 {
     pv_test_tmp t;
     pv_test_tmp_init(&t);
-    sql_exec(t.path, "CREATE TABLE mine (x)");
+    sql_exec(t.path, "CREATE TABLE mine (x integer)");
     pv_store *s = NULL;
     pv_err err = {0};
     ck_assert_int_eq(pv_store_open(t.path, 0, &s, &err), PV_E_DB);
     ck_assert_msg(strstr(err.msg, "not a profviz store"), "message: %s", err.msg);
     /* Nothing was added to it. */
+    if (pv_store_is_pg(t.path)) {
+        ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM pg_class WHERE relnamespace = "
+                                         "to_regnamespace(current_schema())"), 1);
+        /* What follows is about SQLite's file. */
+        pv_test_tmp_remove(&t);
+        return;
+    }
     ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM sqlite_schema"), 1);
     unlink(t.path);
 
@@ -616,8 +685,13 @@ START_TEST(store_creates_the_schema_once_and_reopens)
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
     pv_store_close(s);
-    ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
-    ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    if (pv_store_is_pg(t.path)) {
+        ck_assert_int_eq(sql_int(t.path, "SELECT version FROM pv_meta"), 1);
+    } else {
+        ck_assert_int_eq(sql_int(t.path, "PRAGMA user_version"), 5);
+        ck_assert_int_eq(sql_int(t.path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+                         1);
+    }
     s = open_ok(t.path, 0);
     assert_reads_back(s, id, &p);
     pv_store_close(s);
@@ -659,7 +733,9 @@ END_TEST
 
 START_TEST(store_lists_newest_first)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = empty_profile();
     const char *names[] = {"first.prof", "second.prof", "third.prof"};
     int64_t ids[3];
@@ -686,12 +762,15 @@ START_TEST(store_lists_newest_first)
     ck_assert_str_eq(list[2].warnings, "");
     pv_profile_info_free_array(list, n);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_raw_returns_the_exact_bytes)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     unsigned char data[4096];
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = (unsigned char)(i * 7 + (i >> 8));
@@ -710,6 +789,7 @@ START_TEST(store_raw_returns_the_exact_bytes)
     pv_profile_info info;
     ck_assert_int_eq(pv_store_info(s, id + 1, &info, &err), PV_E_NOTFOUND);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -741,8 +821,12 @@ START_TEST(store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly
     pv_profile p = empty_profile();
     pv_source src = source_of("big.txt", data, size);
     int64_t id = add_ok(s, &p, &src);
-    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), 2);
-    ck_assert_int_eq(sql_int(t.path, "SELECT max(length(bytes)) FROM profile_blob"),
+    /* SQLite: the first chunk in profile_blob, the rest in profile_chunk;
+     * PostgreSQL: all three in profile_chunk. */
+    int pg = pv_store_is_pg(t.path);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), pg ? 3 : 2);
+    ck_assert_int_eq(sql_int(t.path, pg ? "SELECT max(length(bytes)) FROM profile_chunk"
+                                        : "SELECT max(length(bytes)) FROM profile_blob"),
                      (int64_t)PV_STORE_CHUNK);
     chunks_seen seen = {0, 0, malloc(size)};
     ck_assert_int_eq(pv_store_raw_each(s, id, see_chunk, &seen, NULL), PV_OK);
@@ -771,7 +855,9 @@ END_TEST
 
 START_TEST(store_keeps_each_variant_of_one_file_once)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     static const char bytes[] = "events: Ir Dr\nfn=main\n1 2 3\n";
     pv_source src = source_of("x.callgrind", bytes, sizeof bytes - 1);
     static const char *const choices[] = {"event=Ir", "event=Dr"};
@@ -812,12 +898,15 @@ START_TEST(store_keeps_each_variant_of_one_file_once)
     ck_assert_int_eq(memcmp(raw, bytes, len), 0);
     free(raw);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(store_read_stops_at_the_arena_limit)
 {
-    pv_store *s = open_ok(":memory:", 0);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
     pv_profile p = tricky_profile();
     pv_source src = source_of("a.prof", "a", 1);
     int64_t id = add_ok(s, &p, &src);
@@ -831,6 +920,7 @@ START_TEST(store_read_stops_at_the_arena_limit)
     /* The connection is usable afterwards: the read transaction ended. */
     assert_reads_back(s, id, &p);
     pv_store_close(s);
+    pv_test_tmp_remove(&t);
 }
 END_TEST
 
@@ -1304,11 +1394,399 @@ START_TEST(store_lists_filtered_by_labels_and_text_with_pages_and_a_total)
     int64_t used;
     ck_assert_int_eq(pv_store_used_bytes(s, &used, &err), PV_OK);
     ck_assert_int_gt(used, 0);
-    ck_assert_int_le(used, sql_int(t.path, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"));
+    ck_assert_int_le(used, sql_int(t.path, pv_store_is_pg(t.path)
+                                               ? "SELECT pg_database_size(current_database())"
+                                               : "SELECT page_count * page_size FROM "
+                                                 "pragma_page_count(), pragma_page_size()"));
     pv_store_close(s);
     pv_test_tmp_remove(&t);
 }
 END_TEST
+
+/* ---- several connections, and PostgreSQL's own ---------------------- */
+
+/* A pv_store_add on a connection of its own, in a thread. */
+typedef struct add_job {
+    const char *path;
+    const pv_profile *p;
+    const pv_source *srcs;
+    size_t n;            /* sources to add, in order */
+    int64_t ids[8];
+    int existed[8];
+    int rc;
+    pv_err err;
+    pv_store *s;         /* opened by the caller when set, else by the thread */
+    atomic_int done;
+} add_job;
+
+static void *add_thread(void *arg)
+{
+    add_job *j = arg;
+    pv_store *s = j->s;
+    j->rc = s ? PV_OK : pv_store_open(j->path, 0, &s, &j->err);
+    for (size_t i = 0; j->rc == PV_OK && i < j->n; i++)
+        j->rc = pv_store_add(s, j->p, &j->srcs[i], &j->ids[i], &j->existed[i], &j->err);
+    if (!j->s)
+        pv_store_close(s);
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+START_TEST(store_two_connections_storing_the_same_bytes_at_once_store_it_once)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_arena a;
+    pv_arena_init(&a, ARENA_LIMIT);
+    pv_profile p = synthetic_profile(&a, 5000, 12000);
+    pv_store *w = open_ok(t.path, 0);
+    pv_source src = source_of("same.prof", "same bytes", 10);
+
+    /* The first is stored but not committed: the second waits for it (on
+     * the unique identity, or SQLite's write lock), then finds it. */
+    int64_t id = reserve_and_fill(w, &p, &src);
+    add_job b = {.path = t.path, .p = &p, .srcs = &src, .n = 1};
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, add_thread, &b), 0);
+    usleep(300 * 1000);
+    ck_assert_msg(!atomic_load(&b.done), "the second add did not wait: %s", b.err.msg);
+    pv_err err = {0};
+    ck_assert_msg(pv_store_commit(w, &err) == PV_OK, "commit: %s", err.msg);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    ck_assert_msg(b.rc == PV_OK, "second add: %s", b.err.msg);
+    ck_assert_int_eq(b.existed[0], 1);
+    ck_assert_int_eq(b.ids[0], id);
+
+    /* Both at once, over the same eight files: each stored once, both
+     * told its one id, neither told of an error. */
+    char bytes[8][16];
+    pv_source srcs[8];
+    for (int i = 0; i < 8; i++) {
+        snprintf(bytes[i], sizeof bytes[i], "race %d", i);
+        srcs[i] = source_of("race.prof", bytes[i], strlen(bytes[i]));
+    }
+    add_job jobs[2] = {{.path = t.path, .p = &p, .srcs = srcs, .n = 8},
+                       {.path = t.path, .p = &p, .srcs = srcs, .n = 8}};
+    pthread_t ths[2];
+    for (int k = 0; k < 2; k++)
+        ck_assert_int_eq(pthread_create(&ths[k], NULL, add_thread, &jobs[k]), 0);
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(pthread_join(ths[k], NULL), 0);
+        ck_assert_msg(jobs[k].rc == PV_OK, "add %d: %s", k, jobs[k].err.msg);
+    }
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(jobs[0].ids[i], jobs[1].ids[i]);
+        ck_assert_int_eq(jobs[0].existed[i] + jobs[1].existed[i], 1);
+    }
+    ck_assert_uint_eq(count_profiles(w), 9);
+    assert_reads_back(w, jobs[0].ids[7], &p);
+    pv_store_close(w);
+    pv_arena_release(&a);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+/* pv_store_open in a thread; done = 1 when it succeeded. */
+typedef struct open_job {
+    const char *path;
+    int rc;
+    pv_err err;
+} open_job;
+
+static void *open_thread(void *arg)
+{
+    open_job *j = arg;
+    pv_store *s = NULL;
+    j->rc = pv_store_open(j->path, 0, &s, &j->err);
+    pv_store_close(s);
+    return NULL;
+}
+
+START_TEST(store_front_ends_starting_at_once_create_the_schema_once)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    open_job jobs[4];
+    pthread_t ths[4];
+    for (int k = 0; k < 4; k++) {
+        jobs[k] = (open_job){.path = t.path};
+        ck_assert_int_eq(pthread_create(&ths[k], NULL, open_thread, &jobs[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        ck_assert_int_eq(pthread_join(ths[k], NULL), 0);
+        ck_assert_msg(jobs[k].rc == PV_OK, "open %d: %s", k, jobs[k].err.msg);
+    }
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    assert_reads_back(s, add_ok(s, &p, &src), &p);
+    pv_store_close(s);
+    if (pv_store_is_pg(t.path))
+        ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM pv_meta"), 1);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_a_delete_moves_data_version_for_other_connections)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *w = open_ok(t.path, 0);
+    pv_store *r = open_ok(t.path, PV_STORE_READONLY);
+    pv_profile p = empty_profile();
+    pv_source src = source_of("gone.prof", "gone", 4);
+    int64_t id = add_ok(w, &p, &src);
+    int64_t before, after, again;
+    ck_assert_int_eq(pv_store_data_version(r, &before, NULL), PV_OK);
+    ck_assert_int_eq(pv_store_data_version(r, &again, NULL), PV_OK);
+    ck_assert_int_eq(again, before);
+    ck_assert_int_eq(pv_store_delete(w, id, NULL), PV_OK);
+    ck_assert_int_eq(pv_store_data_version(r, &after, NULL), PV_OK);
+    ck_assert_int_ne(after, before);
+    pv_profile_info info;
+    ck_assert_int_eq(pv_store_info(r, id, &info, NULL), PV_E_NOTFOUND);
+    pv_store_close(r);
+    pv_store_close(w);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_reserve_takes_an_id_no_profile_has_had_and_later_ids_go_above_it)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = empty_profile();
+    pv_source old = source_of("old.prof", "old", 3), next = source_of("next.prof", "next", 4);
+    pv_err err = {0};
+    int64_t id;
+    int existed;
+    ck_assert_int_eq(pv_store_begin(s, &err), PV_OK);
+    ck_assert_msg(pv_store_reserve(s, &p, &old, 1000, &id, &existed, &err) == PV_OK, "%s",
+                  err.msg);
+    ck_assert_int_eq(id, 1000);
+    ck_assert_int_eq(pv_store_fill(s, id, &p, &old, &err), PV_OK);
+    ck_assert_int_eq(pv_store_commit(s, &err), PV_OK);
+    ck_assert_int_gt(add_ok(s, &p, &next), 1000);
+    int64_t first;
+    ck_assert_int_eq(pv_store_take_ids(s, 3, &first, &err), PV_OK);
+    ck_assert_int_gt(first, 1001);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+/* Every file under `dir`, recursively, into files[] (strdup'd). */
+static void collect_all(const char *dir, char **files, size_t max, size_t *n)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) && *n < max) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        ck_assert_int_eq(stat(path, &st), 0);
+        if (S_ISDIR(st.st_mode))
+            collect_all(path, files, max, n);
+        else
+            files[(*n)++] = strdup(path);
+    }
+    closedir(d);
+}
+
+START_TEST(store_keeps_every_fixture_file_byte_for_byte)
+{
+    const char *root = getenv("PV_TEST_DATA");
+    ck_assert_ptr_nonnull(root);
+    enum { MAX_FILES = 2048 };
+    static char *files[MAX_FILES];
+    size_t n = 0;
+    collect_all(root, files, MAX_FILES, &n);
+    ck_assert_uint_gt(n, 100);
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    pv_store *s = open_ok(t.path, 0);
+    pv_profile p = empty_profile();
+    size_t under_pstats = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        unsigned char *data = pv_test_read(files[i], &len);
+        /* Named by the path under tests/data, so the search below can
+         * find them. */
+        const char *name = files[i] + strlen(root) + 1;
+        under_pstats += strncmp(name, "pstats/", 7) == 0;
+        pv_source src = source_of(name, data, len);
+        int64_t id;
+        int existed;
+        pv_err err = {0};
+        ck_assert_msg(pv_store_add(s, &p, &src, &id, &existed, &err) == PV_OK, "%s: %s", name,
+                      err.msg);
+        unsigned char *back;
+        size_t back_len;
+        ck_assert_int_eq(pv_store_raw(s, id, &back, &back_len, &err), PV_OK);
+        if (back_len != len || memcmp(back, data, len) != 0)
+            ck_abort_msg("%s: %zu bytes stored, %zu read back differ", name, len, back_len);
+        free(back);
+        free(data);
+    }
+    /* The search ignores ASCII case in names stored as bytes. */
+    pv_list_query lq = {.q = "PSTATS/", .limit = 1};
+    pv_profile_page page;
+    pv_err err = {0};
+    ck_assert_msg(pv_store_query(s, &lq, &page, &err) == PV_OK, "query: %s", err.msg);
+    ck_assert_int_le(page.total, (int64_t)under_pstats);
+    ck_assert_int_gt(page.total, 0);
+    pv_profile_page_release(&page);
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+/* Opens `uri`, which must fail with `code`, and checks the message names
+ * `names` and shows no password. */
+static void assert_open_refused(const char *uri, int code, const char *names)
+{
+    pv_store *s = NULL;
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_open(uri, 0, &s, &err), code);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(strstr(err.msg, names), "message does not name %s: %s", names, err.msg);
+    ck_assert_msg(!strstr(err.msg, "s3cret") && !strstr(err.msg, "zzcret"),
+                  "message shows the password: %s", err.msg);
+}
+
+START_TEST(store_pg_refusals_name_the_database_and_never_its_password)
+{
+    /* No server there: an I/O error.  No cluster needed. */
+    assert_open_refused("postgresql://alice:s3cret@/profviz?host=/tmp/pv-test-no-such-dir",
+                        PV_E_IO, "postgresql://alice:***@/profviz");
+    /* A URI libpq cannot read, which it quotes in its message. */
+    assert_open_refused("postgresql://alice:s3%zzcret@/profviz?host=/tmp/pv-test-no-such-dir",
+                        PV_E_DB, "postgresql://alice:***@");
+    if (!pv_test_on_pg())
+        return;
+    /* A server that answers and refuses: the database's error. */
+    char uri[1200];
+    const char *base = getenv("PV_TEST_PG");
+    const char *slash = strstr(base, ":///");
+    ck_assert_ptr_nonnull(slash);
+    snprintf(uri, sizeof uri, "%.*s:///pv_no_such_db%s&password=s3cret", (int)(slash - base),
+             base, strchr(base, '?'));
+    assert_open_refused(uri, PV_E_DB, "pv_no_such_db");
+    assert_open_refused(uri, PV_E_DB, "password=***");
+}
+END_TEST
+
+/* pv_store_begin and _reserve in a thread, on a connection of the
+ * caller's. */
+static void *reserve_thread(void *arg)
+{
+    add_job *j = arg;
+    j->rc = pv_store_begin(j->s, &j->err);
+    if (j->rc == PV_OK)
+        j->rc = pv_store_reserve(j->s, j->p, j->srcs, 0, &j->ids[0], &j->existed[0], &j->err);
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+START_TEST(store_interrupt_stops_a_statement_waiting_on_another_connection)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    if (!pv_store_is_pg(t.path)) {
+        /* On SQLite the wait is begin's busy timeout, and begin forgets
+         * an interrupt: there is no statement to stop. */
+        pv_test_tmp_remove(&t);
+        return;
+    }
+    pv_profile p = empty_profile();
+    pv_source src = source_of("held.prof", "held", 4);
+    pv_store *a = open_ok(t.path, 0), *b = open_ok(t.path, 0);
+    int64_t id = reserve_and_fill(a, &p, &src);
+    /* b's INSERT of the same identity waits for a's transaction... */
+    add_job j = {.p = &p, .srcs = &src, .s = b};
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, reserve_thread, &j), 0);
+    usleep(300 * 1000);
+    ck_assert(!atomic_load(&j.done));
+    /* ...until an interrupt from here cancels it. */
+    pv_store_interrupt(b);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    ck_assert_int_eq(j.rc, PV_E_DB);
+    ck_assert_msg(strstr(j.err.msg, "interrupted"), "message: %s", j.err.msg);
+    pv_store_rollback(b);
+    pv_err err = {0};
+    ck_assert_int_eq(pv_store_commit(a, &err), PV_OK);
+    /* Both connections go on working. */
+    int64_t again;
+    int existed;
+    ck_assert_msg(pv_store_add(b, &p, &src, &again, &existed, &err) == PV_OK, "%s", err.msg);
+    ck_assert_int_eq(existed, 1);
+    ck_assert_int_eq(again, id);
+    pv_store_close(a);
+    pv_store_close(b);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+START_TEST(store_pg_survives_a_dropped_connection_and_never_half_stores_across_it)
+{
+    pv_test_tmp t;
+    pv_test_tmp_init(&t);
+    if (!pv_store_is_pg(t.path)) {
+        /* A SQLite file has no connection to lose. */
+        pv_test_tmp_remove(&t);
+        return;
+    }
+    /* The connection is found by its application_name, and ended as a
+     * server restart or an administrator would end it. */
+    char uri[sizeof t.path + 64], kill[160];
+    snprintf(uri, sizeof uri, "%s&application_name=pvt_victim_%ld", t.path, (long)getpid());
+    snprintf(kill, sizeof kill, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+             "WHERE application_name = 'pvt_victim_%ld'", (long)getpid());
+    pv_store *s = open_ok(uri, 0);
+    pv_profile p = tricky_profile();
+    pv_source src = source_of("a.prof", "a", 1);
+    int64_t id = add_ok(s, &p, &src);
+    ck_assert_int_eq(sql_int(t.path, kill), 1);
+    /* Outside a transaction the next call connects again. */
+    pv_profile_info info;
+    pv_err err = {0};
+    ck_assert_msg(pv_store_info(s, id, &info, &err) == PV_OK, "%s", err.msg);
+    pv_profile_info_release(&info);
+    /* Inside one, the rest fails rather than run without the first half. */
+    pv_source src2 = source_of("b.prof", "b", 1);
+    int64_t id2;
+    int existed;
+    ck_assert_int_eq(pv_store_begin(s, &err), PV_OK);
+    ck_assert_int_eq(pv_store_reserve(s, &p, &src2, 0, &id2, &existed, &err), PV_OK);
+    ck_assert_int_eq(sql_int(t.path, kill), 1);
+    ck_assert_int_eq(pv_store_fill(s, id2, &p, &src2, &err), PV_E_DB);
+    ck_assert_int_eq(pv_store_commit(s, &err), PV_E_DB);
+    pv_store_rollback(s);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM function"), 5);
+    ck_assert_int_eq(sql_int(t.path, "SELECT count(*) FROM profile_chunk"), 1);
+    assert_reads_back(s, add_ok(s, &p, &src2), &p);
+    pv_store_close(s);
+    /* A read-only store stays read-only on its new connection. */
+    s = open_ok(uri, PV_STORE_READONLY);
+    ck_assert_int_eq(sql_int(t.path, kill), 1);
+    ck_assert_uint_eq(count_profiles(s), 2);
+    pv_source src3 = source_of("c.prof", "c", 1);
+    ck_assert_int_eq(pv_store_add(s, &p, &src3, &id2, &existed, &err), PV_E_DB);
+    ck_assert_msg(strstr(err.msg, "read-only"), "message: %s", err.msg);
+    pv_store_close(s);
+    pv_test_tmp_remove(&t);
+}
+END_TEST
+
+/* Why the upgrade tests are SQLite's only. */
+#define NO_OLDER_PG_SCHEMA "SQLite's schema steps; pg.sql has one version, nothing older to upgrade"
 
 Suite *pv_store_suite(void)
 {
@@ -1321,12 +1799,14 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_adding_the_same_bytes_twice_returns_the_first_id_and_stores_nothing);
     tcase_add_test(tc, store_failed_add_leaves_nothing_behind);
     tcase_add_test(tc, store_delete_removes_every_derived_row);
-    tcase_add_test(tc, store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels);
+    pv_test_add_sqlite_only(tc, store_upgrades_a_version_3_store_and_keeps_its_profiles_and_labels,
+                            NO_OLDER_PG_SCHEMA);
     tcase_add_test(tc, store_opened_read_only_reads_but_refuses_writes);
     tcase_add_test(tc, store_refuses_another_schema_version_with_a_clear_message);
     tcase_add_test(tc, store_refuses_a_foreign_database_and_a_non_database);
     tcase_add_test(tc, store_creates_the_schema_once_and_reopens);
-    tcase_add_test(tc, store_plans_callers_and_callees_lookups_on_their_indexes);
+    pv_test_add_sqlite_only(tc, store_plans_callers_and_callees_lookups_on_their_indexes,
+                            "the plans are SQLite's EXPLAIN QUERY PLAN of its own indexes");
     tcase_add_test(tc, store_lists_newest_first);
     tcase_add_test(tc, store_raw_returns_the_exact_bytes);
     tcase_add_test(tc, store_read_stops_at_the_arena_limit);
@@ -1334,12 +1814,22 @@ Suite *pv_store_suite(void)
     tcase_add_test(tc, store_steps_show_nothing_to_others_until_the_commit);
     tcase_add_test(tc, store_interrupted_commit_rolls_back_and_the_next_add_works);
     tcase_add_test(tc, store_process_dying_mid_transaction_leaves_nothing);
-    tcase_add_test(tc, store_upgrades_a_version_2_store_and_keeps_its_profiles);
+    pv_test_add_sqlite_only(tc, store_upgrades_a_version_2_store_and_keeps_its_profiles,
+                            NO_OLDER_PG_SCHEMA);
     tcase_add_test(tc, store_label_edits_check_limits_and_are_all_or_nothing);
-    tcase_add_test(tc, store_upgrades_a_version_4_store_whose_profiles_read_as_pstats);
+    pv_test_add_sqlite_only(tc, store_upgrades_a_version_4_store_whose_profiles_read_as_pstats,
+                            NO_OLDER_PG_SCHEMA);
     tcase_add_test(tc, store_keeps_each_variant_of_one_file_once);
     tcase_add_test(tc, store_keeps_a_file_over_one_chunk_in_chunks_and_gives_it_back_exactly);
     tcase_add_test(tc, store_lists_filtered_by_labels_and_text_with_pages_and_a_total);
+    tcase_add_test(tc, store_two_connections_storing_the_same_bytes_at_once_store_it_once);
+    tcase_add_test(tc, store_front_ends_starting_at_once_create_the_schema_once);
+    tcase_add_test(tc, store_a_delete_moves_data_version_for_other_connections);
+    tcase_add_test(tc, store_reserve_takes_an_id_no_profile_has_had_and_later_ids_go_above_it);
+    tcase_add_test(tc, store_keeps_every_fixture_file_byte_for_byte);
+    tcase_add_test(tc, store_pg_refusals_name_the_database_and_never_its_password);
+    tcase_add_test(tc, store_interrupt_stops_a_statement_waiting_on_another_connection);
+    tcase_add_test(tc, store_pg_survives_a_dropped_connection_and_never_half_stores_across_it);
     suite_add_tcase(s, tc);
     return s;
 }
